@@ -1,0 +1,103 @@
+"""Validators and converters used at the boundary of every value class.
+
+They follow attrs' own (``attrs.validators``): small callables that raise during
+construction, here always with a coded :class:`~fieldservice.errors.InvalidInput`
+whose message names the field and says what to pass instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pendulum
+
+from fieldservice.errors import InvalidInput
+
+E = TypeVar("E", bound=enum.Enum)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
+
+
+def _shown(value: object) -> str:
+    """Describe a rejected value by its type only: it may be personal data (G1)."""
+    return type(value).__name__
+
+
+def _word_or_type(value: object) -> str:
+    """Show a short plain word as is; anything else by type, as it may be personal."""
+    if isinstance(value, str) and value.isascii() and value.isalpha() and len(value) <= 20:
+        return repr(value)
+    return _shown(value)
+
+
+def text(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> str:
+    """Return ``value`` as stripped text, or raise if it is not acceptable text."""
+    if not isinstance(value, str):
+        msg = f"{field} must be text (got {_shown(value)})"
+        raise InvalidInput(msg)
+    stripped = value.strip()
+    if not stripped:
+        msg = f"{field} must not be empty"
+        raise InvalidInput(msg)
+    if len(stripped) > max_length:
+        msg = f"{field} is longer than {max_length} characters; shorten it"
+        raise InvalidInput(msg)
+    pattern = _CONTROL if multiline else _CONTROL_OR_NEWLINE
+    if pattern.search(stripped):
+        msg = f"{field} contains control characters; remove them"
+        raise InvalidInput(msg)
+    return stripped
+
+
+def identifier(field: str, value: object) -> str:
+    """Return ``value`` if it is an identifier such as ``"WO-2026-0001"``."""
+    if not isinstance(value, str) or not _IDENTIFIER.fullmatch(value):
+        msg = (
+            f"{field} must be 1-64 characters of letters, digits and . _ : - "
+            f"starting with a letter or digit (got {_shown(value)})"
+        )
+        raise InvalidInput(msg)
+    return value
+
+
+def aware(field: str, value: object) -> pendulum.DateTime:
+    """Return ``value`` as a timezone-aware pendulum DateTime; naive is an error."""
+    if not isinstance(value, dt.datetime):
+        msg = f"{field} must be a timezone-aware datetime (got {_shown(value)})"
+        raise InvalidInput(msg)
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = (
+            f"{field} is a naive datetime; pass a timezone-aware one, "
+            "e.g. pendulum.datetime(2026, 11, 24, 10, 30, tz='Asia/Shanghai')"
+        )
+        raise InvalidInput(msg)
+    if isinstance(value, pendulum.DateTime):
+        return value
+    return pendulum.instance(value)
+
+
+def enum_member(enum_type: type[E], field: str, value: object) -> E:
+    """Return the member of ``enum_type`` named by ``value`` (a member or its value)."""
+    if isinstance(value, enum_type):
+        return value
+    try:
+        return enum_type(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in enum_type)
+        msg = f"{field} must be one of {allowed} (got {_word_or_type(value)})"
+        raise InvalidInput(msg) from None
+
+
+def to_enum(enum_type: type[E], field: str) -> Callable[[Any], E]:
+    """Make an attrs converter that accepts a member or its value."""
+
+    def convert(value: Any) -> E:
+        return enum_member(enum_type, field, value)
+
+    return convert

@@ -1,0 +1,138 @@
+"""The ``fieldservice`` command: the only module that reads argv or prints.
+
+>>> from fieldservice.cli import main
+>>> main(["standard", "check", "--help"])  # doctest: +ELLIPSIS
+usage: fieldservice standard check [-h] FILE
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from fieldservice._version import __version__
+from fieldservice.errors import FieldServiceError
+from fieldservice.model import Area, Tier
+from fieldservice.standard import ClockRule, ServiceStandard, format_duration
+
+__all__ = ["main"]
+
+Command = Callable[[argparse.Namespace, TextIO], int]
+
+
+def _load(path: str | None) -> ServiceStandard:
+    return ServiceStandard.default() if path is None else ServiceStandard.from_toml(Path(path))
+
+
+def _limits_table(rule: ClockRule) -> list[str]:
+    head = f"    {'':12}" + "".join(f"{t.label_en:>10}" for t in sorted(Tier, reverse=True))
+    rows = [head]
+    for area in Area:
+        cells = "".join(
+            f"{format_duration(rule.limit(t, area)):>10}" for t in sorted(Tier, reverse=True)
+        )
+        rows.append(f"    {area.label_en + ' ' + area.label_zh:12}{cells}")
+    return rows
+
+
+def describe(std: ServiceStandard) -> str:
+    """Describe a standard for people, with the source of every default.
+
+    >>> print(describe(ServiceStandard.default()).splitlines()[0])
+    Service standard 'default' (装维上门服务规范), times in Asia/Shanghai
+    """
+    early = "-".join(format_duration(v) for v in std.early_arrival)
+    lines = [
+        f"Service standard {std.name!r} (装维上门服务规范), times in {std.timezone}",
+        "",
+        f"  B2  half-day windows      上午 until {std.midday:%H:%M}, 下午 from {std.midday:%H:%M}",
+        f"  B5  booking lead time     {format_duration(std.lead_time)}",
+        f"  B6  quiet hours           {std.quiet_hours} (service hours {std.service_hours})",
+        f"  C1  second confirmation   by {std.confirm_by:%H:%M} on the day, to a "
+        f"{format_duration(std.arrival_window)} arrival window",
+        f"  C2  call before arrival   {format_duration(std.call_ahead)}",
+        f"  T2  arrive early by       {early}",
+        f"  K1  knock                 {std.knock.rounds} rounds of {std.knock.knocks_per_round}",
+        f"  K2  repeat / call after   every {format_duration(std.knock.repeat_every)} / "
+        f"{format_duration(std.knock.call_after)}",
+        f"  F2  remote follow-up      {format_duration(std.follow_up)}",
+        f"      holidays              {std.holiday_country or 'none'}; visits close on "
+        f"holidays: {'yes' if std.close_visits_on_holidays else 'no'}; unconfirmed years: "
+        f"{std.unconfirmed_years.value}",
+    ]
+    for title, rule in (
+        ("contact to book", std.booking_contact),
+        ("resource-gap notice", std.resource_notice),
+        ("repair", std.repair),
+    ):
+        lines += ["", f"  {rule.rule}  {title} ({rule.basis.value} time)"]
+        lines += _limits_table(rule)
+    lines += ["", "Sources:"]
+    lines += [f"  {rule}: {text}" for rule, text in std.sources.items()]
+    return "\n".join(lines)
+
+
+def _standard_show(args: argparse.Namespace, out: TextIO) -> int:
+    std = _load(args.file)
+    out.write(std.to_toml() if args.toml else describe(std) + "\n")
+    return 0
+
+
+def _standard_check(args: argparse.Namespace, out: TextIO) -> int:
+    std = _load(args.file)
+    out.write(f"{args.file}: valid standard {std.name!r}\n")
+    return 0
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from fieldservice import demo
+
+    return demo.run(_load(args.standard), out)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fieldservice",
+        description="The home-visit service standard (装维上门服务规范) as a library.",
+    )
+    parser.add_argument("--version", action="version", version=f"fieldservice {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    standard = commands.add_parser("standard", help="show or check a service standard")
+    standard_commands = standard.add_subparsers(dest="action", required=True, metavar="ACTION")
+    show = standard_commands.add_parser("show", help="print a standard (default: the seed's)")
+    show.add_argument("file", nargs="?", metavar="FILE", help="a branch's TOML standard")
+    show.add_argument("--toml", action="store_true", help="print TOML instead of a summary")
+    show.set_defaults(run=_standard_show)
+    check = standard_commands.add_parser("check", help="validate a branch's TOML standard")
+    check.add_argument("file", metavar="FILE")
+    check.set_defaults(run=_standard_check)
+
+    demo = commands.add_parser("demo", help="walk through the standard on example orders")
+    demo.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line and return its exit code.
+
+    Exit codes: 0 success, 1 the library refused the input (the message and
+    its stable code go to stderr), 2 the command line itself was wrong.
+    """
+    out = sys.stdout if out is None else out
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 2
+    run: Command = args.run
+    try:
+        return run(args, out)
+    except FieldServiceError as err:
+        sys.stderr.write(f"fieldservice: error [{err.code}]: {err}\n")
+        return 1

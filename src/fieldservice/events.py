@@ -1,0 +1,281 @@
+"""What happened to a work order: immutable, past-tense events.
+
+An order *is* its event log. The workflow writes events; the SLA clocks, the
+reminder plan and the calendar export read them, and nothing else, so each of
+those is a pure function of the log. This module is the small, stable protocol
+they share: an :class:`Event` is a kind, an instant, an actor and plain data.
+
+>>> import pendulum
+>>> from fieldservice.events import Event, EventKind
+>>> e = Event(EventKind.ACCEPTED, pendulum.datetime(2026, 11, 24, 10, 30, tz="Asia/Shanghai"),
+...           actor="T7", data={"tier": "gold"})
+>>> e.kind.rule, e.data["tier"]
+('B3', 'gold')
+>>> Event.from_dict(e.to_dict()) == e
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeAlias
+
+import attrs
+import pendulum
+
+from fieldservice import _validate
+from fieldservice.errors import InvalidEvent, InvalidInput
+
+__all__ = ["Event", "EventKind", "JsonValue", "check_time_order"]
+
+JsonValue: TypeAlias = (
+    str | int | float | bool | tuple["JsonValue", ...] | Mapping[str, "JsonValue"] | None
+)
+"""Event data: JSON values, with lists frozen as tuples and objects as read-only mappings."""
+
+
+class EventKind(enum.Enum):
+    """The kinds of event, named in the past tense; ``rule`` is the rule each records.
+
+    >>> EventKind.RESCHEDULED.rule, EventKind.RESCHEDULED.label_zh
+    ('B8', '改约')
+    """
+
+    ACCEPTED = "accepted"
+    REPORTED = "reported"
+    RESOURCES_AVAILABLE = "resources_available"
+    RESOURCES_MISSING = "resources_missing"
+    RESOURCE_NOTICE_GIVEN = "resource_notice_given"
+    RESOURCE_GAP_RECORDED = "resource_gap_recorded"
+    RESOURCES_BUILT = "resources_built"
+    FEASIBILITY_ANSWERED = "feasibility_answered"
+    CONTACTED = "contacted"
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    RESCHEDULED = "rescheduled"
+    TECHNICIANS_ASSIGNED = "technicians_assigned"
+    DEPARTED = "departed"
+    DELAYED = "delayed"
+    ARRIVED = "arrived"
+    CUSTOMER_ABSENT = "customer_absent"
+    ENTERED = "entered"
+    WORK_STARTED = "work_started"
+    WORK_FINISHED = "work_finished"
+    SIGNED = "signed"
+    COMPLETED = "completed"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+    TRIAGED = "triaged"
+    REMOTE_GUIDANCE_GIVEN = "remote_guidance_given"
+    FOLLOWED_UP = "followed_up"
+    VISIT_NEEDED = "visit_needed"
+    CLEARED = "cleared"
+    CLOCK_PAUSED = "clock_paused"
+    CLOCK_RESUMED = "clock_resumed"
+    TIER_CHANGED = "tier_changed"
+    HANDED_OVER = "handed_over"
+
+    @property
+    def rule(self) -> str:
+        """The rule ID of the standard this kind of event records."""
+        return _META[self][0]
+
+    @property
+    def label_zh(self) -> str:
+        """The seed's Chinese term for the event."""
+        return _META[self][1]
+
+
+_META: dict[EventKind, tuple[str, str]] = {
+    EventKind.ACCEPTED: ("B3", "受理"),
+    EventKind.REPORTED: ("F4", "障碍申告"),
+    EventKind.RESOURCES_AVAILABLE: ("B5", "资源具备"),
+    EventKind.RESOURCES_MISSING: ("R1", "资源不具备"),
+    EventKind.RESOURCE_NOTICE_GIVEN: ("R1", "通知客户"),
+    EventKind.RESOURCE_GAP_RECORDED: ("R2", "登记资源缺口"),
+    EventKind.RESOURCES_BUILT: ("R3", "网络建设完成"),
+    EventKind.FEASIBILITY_ANSWERED: ("B4", "即时答复"),
+    EventKind.CONTACTED: ("B3", "联系预约"),
+    EventKind.BOOKED: ("B2", "预约"),
+    EventKind.CONFIRMED: ("C1", "二次确认"),
+    EventKind.RESCHEDULED: ("B8", "改约"),
+    EventKind.TECHNICIANS_ASSIGNED: ("M2", "派工"),
+    EventKind.DEPARTED: ("T2", "出发"),
+    EventKind.DELAYED: ("T3", "迟到"),
+    EventKind.ARRIVED: ("T2", "到达"),
+    EventKind.CUSTOMER_ABSENT: ("K3", "客户不在家"),
+    EventKind.ENTERED: ("S1", "进门"),
+    EventKind.WORK_STARTED: ("S3", "施工"),
+    EventKind.WORK_FINISHED: ("S5", "施工完毕"),
+    EventKind.SIGNED: ("W2", "签字"),
+    EventKind.COMPLETED: ("W2", "竣工"),
+    EventKind.CLOSED: ("G2", "归档"),
+    EventKind.CANCELLED: ("G2", "撤单"),
+    EventKind.TRIAGED: ("F1", "预判"),
+    EventKind.REMOTE_GUIDANCE_GIVEN: ("F1", "远程指导"),
+    EventKind.FOLLOWED_UP: ("F2", "跟踪回访"),
+    EventKind.VISIT_NEEDED: ("F3", "需上门"),
+    EventKind.CLEARED: ("F2", "销障"),
+    EventKind.CLOCK_PAUSED: ("G4", "挂起"),
+    EventKind.CLOCK_RESUMED: ("G4", "解挂"),
+    EventKind.TIER_CHANGED: ("G3", "客户等级变更"),
+    EventKind.HANDED_OVER: ("G2", "转交"),
+}
+
+_MAX_DEPTH = 8
+
+
+def _freeze(value: object, path: str, depth: int = 0) -> JsonValue:
+    if depth > _MAX_DEPTH:
+        msg = f"event data {path} is nested too deeply"
+        raise InvalidInput(msg)
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            msg = f"event data {path} must be a finite number"
+            raise InvalidInput(msg)
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+    if isinstance(value, Mapping):
+        frozen: dict[str, JsonValue] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                msg = f"event data {path} has a key that is not text"
+                raise InvalidInput(msg)
+            frozen[key] = _freeze(item, f"{path}.{key}", depth + 1)
+        return types.MappingProxyType(frozen)
+    msg = f"event data {path} must be JSON data (got {type(value).__name__})"
+    raise InvalidInput(msg)
+
+
+def _to_data(value: object) -> Mapping[str, JsonValue]:
+    if not isinstance(value, Mapping):
+        msg = f"event data must be a mapping (got {type(value).__name__})"
+        raise InvalidInput(msg)
+    frozen = _freeze(value, "data")
+    assert isinstance(frozen, Mapping)  # a mapping freezes to a mapping
+    return frozen
+
+
+def _to_kind(value: object) -> EventKind:
+    return _validate.enum_member(EventKind, "event kind", value)
+
+
+def _to_at(value: object) -> pendulum.DateTime:
+    return _validate.aware("event at", value)
+
+
+def _to_actor(value: object) -> str:
+    return _validate.identifier("event actor", value)
+
+
+def _thaw(value: JsonValue) -> Any:
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    return value
+
+
+@attrs.frozen(eq=True, hash=False)
+class Event:
+    """One thing that happened to an order: a kind, when, who did it, and plain data.
+
+    Events are immutable and compared by value (``at`` by instant). ``data``
+    holds JSON values only, frozen: lists become tuples, objects read-only.
+
+    Args:
+        kind: What happened: an :class:`EventKind` or its value.
+        at: When, timezone-aware.
+        actor: The ID of who recorded it (a technician, a dispatcher, ``"system"``).
+        data: Details of the event, e.g. the booked window.
+
+    Raises:
+        InvalidInput: ``at`` is naive, ``kind`` unknown, or ``data`` not JSON data.
+
+    >>> import pendulum
+    >>> Event("booked", pendulum.datetime(2026, 11, 24, 11, tz="UTC"), actor="T7",
+    ...       data={"date": "2026-11-26", "half": "afternoon"}).kind
+    <EventKind.BOOKED: 'booked'>
+
+    """
+
+    kind: EventKind = attrs.field(converter=_to_kind)
+    at: pendulum.DateTime = attrs.field(converter=_to_at)
+    actor: str = attrs.field(kw_only=True, converter=_to_actor)
+    data: Mapping[str, JsonValue] = attrs.field(
+        kw_only=True, factory=lambda: types.MappingProxyType({}), converter=_to_data
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the event as JSON-ready data (``at`` as ISO 8601 with its offset)."""
+        return {
+            "kind": self.kind.value,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "data": _thaw(self.data),
+        }
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> Event:
+        """Rebuild an event from :meth:`to_dict` output.
+
+        Raises:
+            InvalidEvent: A key is missing or a value is of the wrong form.
+
+        """
+        if not isinstance(value, Mapping):
+            msg = f"an event must be a JSON object (got {type(value).__name__})"
+            raise InvalidEvent(msg)
+        missing = {"kind", "at", "actor"} - value.keys()
+        if missing:
+            msg = f"an event needs {', '.join(sorted(missing))}"
+            raise InvalidEvent(msg)
+        at = value["at"]
+        if not isinstance(at, str):
+            msg = "event at must be an ISO 8601 text with an offset"
+            raise InvalidEvent(msg)
+        try:
+            parsed = dt.datetime.fromisoformat(at)
+        except ValueError:
+            msg = "event at is not an ISO 8601 date-time"
+            raise InvalidEvent(msg) from None
+        if parsed.tzinfo is None:
+            msg = "event at has no offset; write it like 2026-11-24T10:30:00+08:00"
+            raise InvalidEvent(msg)
+        try:
+            return cls(value["kind"], parsed, actor=value["actor"], data=value.get("data", {}))
+        except InvalidInput as err:
+            raise InvalidEvent(err.message) from None
+
+
+def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:
+    """Return the events as a tuple if each is no earlier than the one before.
+
+    Raises:
+        InvalidEvent: An event is earlier than the one before it.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="UTC")
+    >>> late = Event("accepted", t, actor="S")
+    >>> early = Event("contacted", t.subtract(minutes=1), actor="S")
+    >>> check_time_order([late, early])
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidEvent: event 2 (contacted) is earlier than event 1 (accepted); ...
+
+    """
+    ordered = tuple(events)
+    for i in range(1, len(ordered)):
+        if ordered[i].at < ordered[i - 1].at:
+            msg = (
+                f"event {i + 1} ({ordered[i].kind.value}) is earlier than event {i} "
+                f"({ordered[i - 1].kind.value}); record events in time order"
+            )
+            raise InvalidEvent(msg)
+    return ordered

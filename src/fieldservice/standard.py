@@ -1,0 +1,1038 @@
+"""The service standard as data: every number of 装维上门服务规范, with its source.
+
+:class:`ServiceStandard` is a frozen value. :meth:`ServiceStandard.default` is
+the seed text's standard; a branch (分公司) overrides numbers in a TOML file
+read by :meth:`ServiceStandard.from_toml`, and :meth:`ServiceStandard.to_toml`
+writes one back so that ``from_toml(to_toml(s)) == s``. Every other module reads
+its numbers from here, so this module is the standard's one interpreter of text.
+
+>>> import datetime as dt
+>>> from fieldservice import ServiceStandard, Tier, Area
+>>> std = ServiceStandard.default()
+>>> std.lead_time, std.quiet_hours
+(datetime.timedelta(days=1), TimeRange(start=datetime.time(20, 0), end=datetime.time(8, 0)))
+>>> std.repair.limit(Tier.DIAMOND, Area.CITY)
+datetime.timedelta(days=1)
+>>> branch = std.replace(quiet_hours=std.quiet_hours.with_start(dt.time(21, 0)))
+>>> ServiceStandard.from_toml(branch.to_toml()) == branch
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import tomllib
+import types
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Final, NoReturn, TypeVar
+
+import attrs
+
+from fieldservice.errors import StandardError
+from fieldservice.model import Area, Tier
+
+__all__ = [
+    "LEGAL_REPAIR_CEILING",
+    "ClockBasis",
+    "ClockRule",
+    "DateOverride",
+    "KnockProtocol",
+    "ServiceStandard",
+    "TierLimits",
+    "TimeRange",
+    "UnconfirmedYears",
+    "format_duration",
+    "parse_duration",
+]
+
+T = TypeVar("T")
+
+# --- durations and times as people write them ---------------------------------
+
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """Parse a duration written as hours, minutes and seconds: ``"24h"``, ``"1h30m"``.
+
+    Raises:
+        ValueError: ``text`` is not of that form.
+
+    >>> parse_duration("1h30m"), parse_duration("45s")
+    (datetime.timedelta(seconds=5400), datetime.timedelta(seconds=45))
+
+    """
+    match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
+    if match is None or not any(match.groups()):
+        msg = f"{text!r:.30} is not a duration like '24h', '30m', '1h30m' or '45s'"
+        raise ValueError(msg)
+    hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def format_duration(value: dt.timedelta) -> str:
+    """Write a duration the way :func:`parse_duration` reads it.
+
+    >>> format_duration(dt.timedelta(hours=48)), format_duration(dt.timedelta(minutes=90))
+    ('48h', '1h30m')
+    """
+    total = int(value.total_seconds())
+    if total == 0:
+        return "0s"
+    hours, rest = divmod(total, 3600)
+    minutes, seconds = divmod(rest, 60)
+    parts = [(hours, "h"), (minutes, "m"), (seconds, "s")]
+    return "".join(f"{n}{unit}" for n, unit in parts if n)
+
+
+def _parse_time(text: str) -> dt.time:
+    try:
+        parsed = dt.time.fromisoformat(text)
+    except (TypeError, ValueError):
+        msg = f"{text!r:.30} is not a time of day like '08:00'"
+        raise ValueError(msg) from None
+    if parsed.tzinfo is not None or parsed.microsecond:
+        msg = f"{text!r:.30} must be a plain time of day like '08:00'"
+        raise ValueError(msg)
+    return parsed
+
+
+def _format_time(value: dt.time) -> str:
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+# --- validators that raise StandardError --------------------------------------
+
+
+def _positive(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
+        msg = f"{attribute.name} must be a positive duration (got {value!r:.40})"
+        raise StandardError(msg)
+    if value % dt.timedelta(seconds=1):
+        msg = f"{attribute.name} must be a whole number of seconds (got {value!r:.40})"
+        raise StandardError(msg)
+
+
+def _is_time(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.time) or value.tzinfo is not None or value.microsecond:
+        msg = f"{attribute.name} must be a plain datetime.time (got {value!r:.40})"
+        raise StandardError(msg)
+
+
+def _instance_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            msg = f"{attribute.name} must be a {kind.__name__} (got {type(value).__name__})"
+            raise StandardError(msg)
+
+    return check
+
+
+# --- the parts of a standard --------------------------------------------------
+
+
+@attrs.frozen
+class TimeRange:
+    """A span of the day from ``start`` to ``end``; it wraps midnight when end <= start.
+
+    >>> import datetime as dt
+    >>> quiet = TimeRange(dt.time(20), dt.time(8))
+    >>> quiet.wraps_midnight, quiet.contains(dt.time(23, 30)), quiet.contains(dt.time(8))
+    (True, True, False)
+    >>> str(quiet)
+    '20:00-08:00'
+    """
+
+    start: dt.time = attrs.field(validator=_is_time)
+    end: dt.time = attrs.field(validator=_is_time)
+
+    @property
+    def wraps_midnight(self) -> bool:
+        """Whether the range runs past midnight into the next day."""
+        return self.end <= self.start
+
+    def contains(self, moment: dt.time) -> bool:
+        """Whether a time of day lies in the range (start included, end excluded)."""
+        if self.wraps_midnight:
+            return moment >= self.start or moment < self.end
+        return self.start <= moment < self.end
+
+    def with_start(self, start: dt.time) -> TimeRange:
+        """Return a copy starting at ``start``."""
+        return attrs.evolve(self, start=start)
+
+    def with_end(self, end: dt.time) -> TimeRange:
+        """Return a copy ending at ``end``."""
+        return attrs.evolve(self, end=end)
+
+    def __str__(self) -> str:
+        return f"{_format_time(self.start)}-{_format_time(self.end)}"
+
+
+@attrs.frozen
+class TierLimits:
+    """One time limit per customer tier (G3).
+
+    >>> import datetime as dt
+    >>> from fieldservice import Tier
+    >>> limits = TierLimits.of("4h", "8h", "12h", "24h")
+    >>> limits.for_tier(Tier.GOLD)
+    datetime.timedelta(seconds=28800)
+    """
+
+    diamond: dt.timedelta = attrs.field(validator=_positive)
+    gold: dt.timedelta = attrs.field(validator=_positive)
+    silver: dt.timedelta = attrs.field(validator=_positive)
+    ordinary: dt.timedelta = attrs.field(validator=_positive)
+
+    @classmethod
+    def of(cls, diamond: str, gold: str, silver: str, ordinary: str) -> TierLimits:
+        """Build limits from durations written like ``"24h"``."""
+        return cls(*(parse_duration(v) for v in (diamond, gold, silver, ordinary)))
+
+    def for_tier(self, tier: Tier) -> dt.timedelta:
+        """Return the limit that applies to ``tier``."""
+        limit: dt.timedelta = getattr(self, tier.value)
+        return limit
+
+    def items(self) -> tuple[tuple[Tier, dt.timedelta], ...]:
+        """Return (tier, limit) pairs, highest tier first."""
+        return tuple((tier, self.for_tier(tier)) for tier in sorted(Tier, reverse=True))
+
+
+class ClockBasis(enum.Enum):
+    """What an SLA clock counts: every second, or only the calendar's service time.
+
+    >>> ClockBasis("service")
+    <ClockBasis.SERVICE: 'service'>
+    """
+
+    WALL = "wall"
+    SERVICE = "service"
+
+
+@attrs.frozen
+class ClockRule:
+    """The limits of one SLA clock, per area and tier, and what time it counts.
+
+    >>> from fieldservice import ServiceStandard, Tier, Area
+    >>> rule = ServiceStandard.default().booking_contact
+    >>> rule.rule, rule.basis, rule.limit(Tier.ORDINARY, Area.CITY)
+    ('B3', <ClockBasis.SERVICE: 'service'>, datetime.timedelta(days=1))
+    """
+
+    rule: str = attrs.field(validator=_instance_of(str))
+    basis: ClockBasis = attrs.field(validator=_instance_of(ClockBasis))
+    city: TierLimits = attrs.field(validator=_instance_of(TierLimits))
+    countryside: TierLimits = attrs.field(validator=_instance_of(TierLimits))
+
+    def limit(self, tier: Tier, area: Area) -> dt.timedelta:
+        """Return the limit for a customer of ``tier`` living in ``area``."""
+        by_area = self.city if area is Area.CITY else self.countryside
+        return by_area.for_tier(tier)
+
+
+@attrs.frozen
+class KnockProtocol:
+    """How to knock (K1-K2): rounds of knocks, how often to repeat, when to call.
+
+    >>> KnockProtocol().call_after
+    datetime.timedelta(seconds=180)
+    """
+
+    rounds: int = attrs.field(default=2)
+    knocks_per_round: int = attrs.field(default=3)
+    repeat_every: dt.timedelta = attrs.field(default=dt.timedelta(seconds=30), validator=_positive)
+    call_after: dt.timedelta = attrs.field(default=dt.timedelta(minutes=3), validator=_positive)
+
+    @rounds.validator
+    @knocks_per_round.validator
+    def _count(self, attribute: attrs.Attribute[int], value: int) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
+            msg = f"knock.{attribute.name} must be a whole number from 1 to 10 (got {value!r:.20})"
+            raise StandardError(msg)
+
+
+class UnconfirmedYears(enum.Enum):
+    """What to do with a year whose public holidays are not officially announced.
+
+    ``RAISE`` refuses to guess (:class:`~fieldservice.errors.CalendarNotCovered`);
+    ``ORDINARY`` treats the year as ordinary weeks with no holidays.
+
+    >>> UnconfirmedYears("raise")
+    <UnconfirmedYears.RAISE: 'raise'>
+    """
+
+    RAISE = "raise"
+    ORDINARY = "ordinary"
+
+
+def _to_hours(value: object) -> tuple[TimeRange, ...]:
+    if not isinstance(value, tuple | list) or not all(isinstance(r, TimeRange) for r in value):
+        msg = f"hours must be a sequence of TimeRange (got {type(value).__name__})"
+        raise StandardError(msg)
+    return tuple(sorted(value, key=lambda r: r.start))
+
+
+@attrs.frozen
+class DateOverride:
+    """One date with its own service hours: a closed day (no hours) or an extra one.
+
+    A branch lists its official holidays and make-up working days this way, and
+    any one-off change (a typhoon closure, an open Sunday).
+
+    >>> import datetime as dt
+    >>> DateOverride(dt.date(2027, 2, 6), hours=(), note="春节").closed
+    True
+    """
+
+    date: dt.date = attrs.field(validator=_instance_of(dt.date))
+    hours: tuple[TimeRange, ...] = attrs.field(converter=_to_hours)
+    note: str = attrs.field(default="", validator=_instance_of(str))
+
+    @property
+    def closed(self) -> bool:
+        """Whether the date has no service hours at all."""
+        return not self.hours
+
+
+WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _to_weekly(value: object) -> tuple[tuple[int, tuple[TimeRange, ...]], ...]:
+    try:
+        items: Any = value.items() if isinstance(value, Mapping) else value
+        pairs = [(day, hours) for day, hours in items]
+    except (TypeError, ValueError):
+        msg = "weekly_hours must map weekday numbers 0 (Mon) to 6 (Sun) to hours"
+        raise StandardError(msg) from None
+    out: dict[int, tuple[TimeRange, ...]] = {}
+    for day, hours in pairs:
+        if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6:
+            msg = f"weekly_hours: {day!r:.10} is not a weekday number 0 (Mon) to 6 (Sun)"
+            raise StandardError(msg)
+        out[day] = _to_hours(hours)
+    return tuple(sorted(out.items()))
+
+
+def _to_years(value: object) -> tuple[int, ...]:
+    if not isinstance(value, tuple | list | set | frozenset) or not all(
+        isinstance(y, int) and not isinstance(y, bool) and 1900 <= y <= 2200 for y in value
+    ):
+        msg = "confirmed_years must be a sequence of years like (2027,)"
+        raise StandardError(msg)
+    return tuple(sorted(set(value)))
+
+
+def _to_overrides(value: object) -> tuple[DateOverride, ...]:
+    if not isinstance(value, tuple | list) or not all(isinstance(o, DateOverride) for o in value):
+        msg = "date_overrides must be a sequence of DateOverride"
+        raise StandardError(msg)
+    dates = [o.date for o in value]
+    if len(set(dates)) != len(dates):
+        msg = "date_overrides lists a date twice; give each date once"
+        raise StandardError(msg)
+    return tuple(sorted(value, key=lambda o: o.date))
+
+
+def _to_sources(value: object) -> tuple[tuple[str, str], ...]:
+    items: Any = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = tuple(sorted((str(k), str(v)) for k, v in items))
+    except (TypeError, ValueError):
+        msg = "sources must map rule IDs to text"
+        raise StandardError(msg) from None
+    return pairs
+
+
+def _fraction(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, float | int) or isinstance(value, bool) or not 0 < value < 1:
+        msg = f"{attribute.name} must be a fraction between 0 and 1 (got {value!r:.20})"
+        raise StandardError(msg)
+
+
+def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)  # type: ignore[arg-type]
+    except (zoneinfo.ZoneInfoNotFoundError, TypeError, ValueError):
+        msg = f"timezone must be an IANA zone name like 'Asia/Shanghai' (got {value!r:.40})"
+        raise StandardError(msg) from None
+
+
+LEGAL_REPAIR_CEILING: Final[Mapping[Area, dt.timedelta]] = types.MappingProxyType(
+    {Area.CITY: dt.timedelta(hours=48), Area.COUNTRYSIDE: dt.timedelta(hours=72)}
+)
+"""The longest repair time the law allows (电信条例, Art. 33): 48 h in towns, 72 h in the
+countryside, counted from the fault report. No standard may set a repair limit above it.
+
+>>> from fieldservice import Area
+>>> LEGAL_REPAIR_CEILING[Area.COUNTRYSIDE]
+datetime.timedelta(days=3)
+"""
+
+_DEFAULT_SOURCES: Final = {
+    "B2": "Seed: 预约上门时间的颗粒度分为上午或下午. The 12:00 split between morning and "
+    "afternoon is this library's default.",
+    "B3": "Seed: 保证在业务受理后规定时限内与用户进行预约 (no figure given). Default limits are "
+    "examples in the range of published regional commitments ('contact within 4 h of an online "
+    "order', 'within 24 h'); each branch must replace them with its own commitment.",
+    "B5": "Seed: 必须满足客户在预约 24 小时后的任一时间 ... 提供上门装机服务.",
+    "B6": "Seed: (晚 20:00-次日8:00 除外) ... 具备条件的分公司可以根据自身条件延长服务时间.",
+    "C1": "Guidance card: 提前与客户取得联系(至少在预约当天9时以前),对具体上门服务时间进行二次确认,"
+    "要求细化到小时.",
+    "C2": "Seed: 并在上门前半小时再次通知客户.",
+    "F2": "Guidance card: 并在30分钟后跟踪回访用户使用情况,若解决将做销障处理.",
+    "F4": "Seed: 确保在规定时限内修复障碍 (no figure given). Ceiling: 电信条例 Art. 33, 48 h in "
+    "towns and 72 h in the countryside from the fault report. Tier values below the ceiling are "
+    "examples; each branch must replace them with its own commitment.",
+    "K1": "Guidance card: 联系轻敲2次,每次连续3下为度,有门铃要先按门铃.",
+    "K2": "Guidance card: 每隔30秒钟重复1次;3分钟后再不开门则联系.",
+    "R1": "Seed: 资源不具备装移机条件的, 要在规定的时限内通知客户 (no figure given). Default "
+    "limits are examples ('install within 48 h' commitments); replace them with the branch's own.",
+    "T2": "Guidance card: 根据约定时间及路程确定出发时间,确保到达时间比约定时间提前5-10分钟 "
+    "(step 4); step 7: 按约定时间或提前5分钟到达.",
+}
+
+
+def _duration_pair(value: object) -> tuple[dt.timedelta, dt.timedelta]:
+    if (
+        not isinstance(value, tuple)
+        or len(value) != 2
+        or not all(isinstance(v, dt.timedelta) for v in value)
+    ):
+        msg = "early_arrival must be a (shortest, longest) pair of timedelta"
+        raise StandardError(msg)
+    return (value[0], value[1])
+
+
+@attrs.frozen
+class ServiceStandard:
+    """Every number of the home-visit service standard, with the seed's values as defaults.
+
+    Build it with :meth:`default`, :meth:`from_toml` or :meth:`replace`; it is
+    immutable, hashable and compared by value. Each field names the rule it
+    carries. Durations are :class:`datetime.timedelta`, times of day
+    :class:`datetime.time` in :attr:`timezone`.
+
+    Attributes:
+        name: A label for the branch whose standard this is.
+        timezone: The IANA zone the standard's times of day are in.
+        quiet_hours: No visits and no calls to customers (B6): 20:00-08:00. A
+            branch extends its service hours by narrowing these.
+        midday: Where the morning (上午) ends and the afternoon (下午) begins (B2).
+        weekly_hours: Service hours of weekdays that differ from the complement
+            of the quiet hours (split shifts), as (weekday 0-6, ranges) pairs.
+        date_overrides: Dates with their own hours: closures, extra days, and a
+            branch's official holiday list for years the holiday data lacks.
+        holiday_country: The ``holidays`` country whose public holidays apply
+            (``"CN"``), or ``""`` for none.
+        close_visits_on_holidays: Whether visits stop on public holidays (the
+            seed serves every day: ``False``).
+        close_clocks_on_holidays: Whether service-time SLA clocks stop on public
+            holidays (``False``).
+        unconfirmed_years: What to do with years whose holidays are not announced.
+        confirmed_years: Years the branch confirms itself in :attr:`date_overrides`.
+        lead_time: Earliest visit after booking (B5): 24 h.
+        arrival_window: Length of the day-of arrival window (C1): 1 h. A
+            half-day is offered only while at least this much of it is left.
+        confirm_by: The day-of second confirmation is due by (C1): 09:00.
+        call_ahead: Call the customer this long before arrival (C2): 30 min.
+        early_arrival: Arrive this much early, shortest and longest (T2): 5-10 min.
+        knock: The knock protocol (K1-K2).
+        follow_up: Follow up this long after remote guidance (F2): 30 min.
+        booking_contact: Contact to book after acceptance (B3), per tier and area.
+        resource_notice: Tell the customer resources are missing (R1).
+        repair: Repair a reported fault (F4), never above :data:`LEGAL_REPAIR_CEILING`.
+        at_risk_share: A running clock is at risk past this share of its limit.
+
+    >>> std = ServiceStandard.default()
+    >>> std.timezone, str(std.quiet_hours), std.confirm_by.isoformat()
+    ('Asia/Shanghai', '20:00-08:00', '09:00:00')
+
+    """
+
+    name: str = attrs.field(default="default", validator=_instance_of(str))
+    timezone: str = attrs.field(default="Asia/Shanghai", validator=_timezone)
+    quiet_hours: TimeRange = attrs.field(
+        default=TimeRange(dt.time(20), dt.time(8)), validator=_instance_of(TimeRange)
+    )
+    midday: dt.time = attrs.field(default=dt.time(12), validator=_is_time)
+    weekly_hours: tuple[tuple[int, tuple[TimeRange, ...]], ...] = attrs.field(
+        default=(), converter=_to_weekly
+    )
+    date_overrides: tuple[DateOverride, ...] = attrs.field(default=(), converter=_to_overrides)
+    holiday_country: str = attrs.field(default="CN", validator=_instance_of(str))
+    close_visits_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
+    close_clocks_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
+    unconfirmed_years: UnconfirmedYears = attrs.field(
+        default=UnconfirmedYears.RAISE, validator=_instance_of(UnconfirmedYears)
+    )
+    confirmed_years: tuple[int, ...] = attrs.field(default=(), converter=_to_years)
+    lead_time: dt.timedelta = attrs.field(default=dt.timedelta(hours=24), validator=_positive)
+    arrival_window: dt.timedelta = attrs.field(default=dt.timedelta(hours=1), validator=_positive)
+    confirm_by: dt.time = attrs.field(default=dt.time(9), validator=_is_time)
+    call_ahead: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
+    early_arrival: tuple[dt.timedelta, dt.timedelta] = attrs.field(
+        default=(dt.timedelta(minutes=5), dt.timedelta(minutes=10)), converter=_duration_pair
+    )
+    knock: KnockProtocol = attrs.field(factory=KnockProtocol, validator=_instance_of(KnockProtocol))
+    follow_up: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
+    booking_contact: ClockRule = attrs.field(
+        default=ClockRule(
+            "B3",
+            ClockBasis.SERVICE,
+            TierLimits.of("4h", "8h", "12h", "24h"),
+            TierLimits.of("4h", "8h", "12h", "24h"),
+        ),
+        validator=_instance_of(ClockRule),
+    )
+    resource_notice: ClockRule = attrs.field(
+        default=ClockRule(
+            "R1",
+            ClockBasis.SERVICE,
+            TierLimits.of("12h", "24h", "24h", "48h"),
+            TierLimits.of("12h", "24h", "24h", "48h"),
+        ),
+        validator=_instance_of(ClockRule),
+    )
+    repair: ClockRule = attrs.field(
+        default=ClockRule(
+            "F4",
+            ClockBasis.WALL,
+            TierLimits.of("24h", "36h", "48h", "48h"),
+            TierLimits.of("36h", "48h", "72h", "72h"),
+        ),
+        validator=_instance_of(ClockRule),
+    )
+    at_risk_share: float = attrs.field(default=0.75, validator=_fraction)
+    _sources: tuple[tuple[str, str], ...] = attrs.field(
+        alias="sources",
+        repr=False,
+        factory=lambda: _to_sources(_DEFAULT_SOURCES),
+        converter=_to_sources,
+    )
+
+    def __attrs_post_init__(self) -> None:
+        problems = list(self._problems())
+        if problems:
+            raise StandardError("; ".join(problems))
+
+    def _problems(self) -> list[str]:
+        found: list[str] = []
+        for area, ceiling in LEGAL_REPAIR_CEILING.items():
+            for tier, limit in getattr(self.repair, area.value).items():
+                if limit > ceiling:
+                    found.append(
+                        f"repair.{area.value}.{tier.value}: {format_duration(limit)} exceeds "
+                        f"the legal ceiling of {format_duration(ceiling)} (电信条例 Art. 33, F4); "
+                        "set it to at most that"
+                    )
+        for name in ("booking_contact", "resource_notice", "repair"):
+            expected = {"booking_contact": "B3", "resource_notice": "R1", "repair": "F4"}[name]
+            if getattr(self, name).rule != expected:
+                found.append(f"{name}.rule must be {expected!r}")
+        shortest, longest = self.early_arrival
+        if not dt.timedelta(0) <= shortest <= longest:
+            found.append("early_arrival must be (shortest, longest) with 0 <= shortest <= longest")
+        if self.quiet_hours.start == self.quiet_hours.end:
+            found.append("quiet_hours must not be empty or the whole day")
+        service = self.service_hours
+        if not service.contains(self.midday) or self.midday == service.start:
+            found.append(
+                f"midday {_format_time(self.midday)} must fall inside the service hours {service}"
+            )
+        if self.knock.call_after < self.knock.repeat_every:
+            found.append("knock.call_after must not be shorter than knock.repeat_every")
+        for day, hours in self.weekly_hours:
+            found.extend(self._hours_problems(f"weekly_hours[{WEEKDAYS[day]}]", hours))
+        for override in self.date_overrides:
+            found.extend(self._hours_problems(f"date {override.date}", override.hours))
+        return found
+
+    def _hours_problems(self, where: str, hours: tuple[TimeRange, ...]) -> list[str]:
+        found = []
+        service = self.service_hours
+        for i, span in enumerate(hours):
+            if span.wraps_midnight:
+                found.append(f"{where}: {span} must end after it starts, on the same day")
+            elif service.wraps_midnight or not (
+                service.start <= span.start < span.end <= service.end
+            ):
+                found.append(
+                    f"{where}: {span} enters the quiet hours {self.quiet_hours} (B6); "
+                    "extend the service hours by narrowing quiet_hours instead"
+                )
+            if i and hours[i - 1].end > span.start:
+                found.append(f"{where}: {hours[i - 1]} and {span} overlap")
+        return found
+
+    @property
+    def service_hours(self) -> TimeRange:
+        """The daily hours for visits: the complement of the quiet hours (B6).
+
+        >>> str(ServiceStandard.default().service_hours)
+        '08:00-20:00'
+        """
+        return TimeRange(self.quiet_hours.end, self.quiet_hours.start)
+
+    @property
+    def sources(self) -> Mapping[str, str]:
+        """Where each default comes from, by rule ID (read-only).
+
+        >>> ServiceStandard.default().sources["F4"].startswith("Seed: 确保在规定时限内修复障碍")
+        True
+        """
+        return types.MappingProxyType(dict(self._sources))
+
+    def hours_for_weekday(self, weekday: int) -> tuple[TimeRange, ...]:
+        """The service hours of a weekday (0 = Monday) before date overrides.
+
+        >>> [str(r) for r in ServiceStandard.default().hours_for_weekday(5)]
+        ['08:00-20:00']
+        """
+        return dict(self.weekly_hours).get(weekday, (self.service_hours,))
+
+    @classmethod
+    def default(cls) -> ServiceStandard:
+        """Return the standard as the seed text gives it.
+
+        >>> ServiceStandard.default() == ServiceStandard()
+        True
+        """
+        return _DEFAULT
+
+    def replace(self, **changes: Any) -> ServiceStandard:
+        """Return a copy with some fields changed, validated like a new standard.
+
+        Raises:
+            StandardError: A changed field, or the whole, is not valid.
+
+        >>> import datetime as dt
+        >>> ServiceStandard.default().replace(lead_time=dt.timedelta(hours=48)).lead_time
+        datetime.timedelta(days=2)
+        >>> ServiceStandard.default().replace(speed=3)
+        Traceback (most recent call last):
+        ...
+        fieldservice.errors.StandardError: ServiceStandard has no field 'speed'; ...
+
+        """
+        known = {a.alias for a in attrs.fields(type(self))}
+        for key in changes:
+            if key not in known:
+                msg = f"ServiceStandard has no field {key!r}; fields are {', '.join(sorted(known))}"
+                raise StandardError(msg)
+        try:
+            return attrs.evolve(self, **changes)
+        except StandardError:
+            raise
+        except (TypeError, ValueError) as err:
+            raise StandardError(str(err)) from None
+
+    # --- TOML ---------------------------------------------------------------
+
+    @classmethod
+    def from_toml(cls, source: str | Path) -> ServiceStandard:
+        """Read a standard from TOML text or a file; missing keys keep the seed's values.
+
+        Args:
+            source: TOML text, or a :class:`~pathlib.Path` to a ``.toml`` file.
+
+        Raises:
+            StandardError: The TOML is malformed, or a key or value is not valid;
+                the message names the key and the value.
+
+        >>> std = ServiceStandard.from_toml('''
+        ... name = "Pudong"
+        ... [hours]
+        ... quiet = ["21:00", "08:00"]
+        ... ''')
+        >>> std.name, str(std.service_hours)
+        ('Pudong', '08:00-21:00')
+        >>> ServiceStandard.from_toml('''
+        ... [booking]
+        ... lead_time = "-3h"
+        ... ''')
+        Traceback (most recent call last):
+        ...
+        fieldservice.errors.StandardError: booking.lead_time: '-3h' is not a duration like ...
+        """
+        if isinstance(source, Path):
+            try:
+                text = source.read_text(encoding="utf-8")
+            except OSError as err:
+                msg = f"cannot read the standard file {source}: {err.strerror}"
+                raise StandardError(msg) from None
+        elif isinstance(source, str):
+            text = source
+        else:
+            msg = f"from_toml takes TOML text or a pathlib.Path (got {type(source).__name__})"
+            raise StandardError(msg)
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            msg = f"the standard is not valid TOML: {err}"
+            raise StandardError(msg) from None
+        return _TomlReader(data).standard()
+
+    def to_toml(self) -> str:
+        """Write the whole standard as TOML that :meth:`from_toml` reads back equal.
+
+        >>> print(ServiceStandard.default().to_toml().splitlines()[0])
+        # Service standard (装维上门服务规范) for fieldservice
+        """
+        return _write_toml(self)
+
+
+_DEFAULT: Final = ServiceStandard()
+
+# --- TOML reading ----------------------------------------------------------------
+
+
+class _TomlReader:
+    """Reads the TOML layout of a standard, naming the key of every bad value."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def standard(self) -> ServiceStandard:
+        d = self.data
+        base = ServiceStandard.default()
+        fields: dict[str, Any] = {}
+        self._known(
+            d,
+            "",
+            {
+                "name",
+                "timezone",
+                "hours",
+                "booking",
+                "knock",
+                "remote",
+                "clocks",
+                "calendar",
+                "sources",
+            },
+        )
+        if "name" in d:
+            fields["name"] = self._typed(d, "name", str)
+        if "timezone" in d:
+            fields["timezone"] = self._typed(d, "timezone", str)
+        hours = self._table(d, "hours")
+        self._known(hours, "hours", {"quiet", "midday", "weekly"})
+        if "quiet" in hours:
+            fields["quiet_hours"] = self._range(hours["quiet"], "hours.quiet")
+        if "midday" in hours:
+            fields["midday"] = self._time(hours["midday"], "hours.midday")
+        if "weekly" in hours:
+            weekly = self._table(hours, "weekly", "hours.weekly")
+            self._known(weekly, "hours.weekly", set(WEEKDAYS))
+            fields["weekly_hours"] = tuple(
+                (WEEKDAYS.index(day), self._ranges(spans, f"hours.weekly.{day}"))
+                for day, spans in weekly.items()
+            )
+        booking = self._table(d, "booking")
+        self._known(
+            booking,
+            "booking",
+            {"lead_time", "arrival_window", "confirm_by", "call_ahead", "early_arrival"},
+        )
+        for key in ("lead_time", "arrival_window", "call_ahead"):
+            if key in booking:
+                fields[key] = self._duration(booking[key], f"booking.{key}")
+        if "confirm_by" in booking:
+            fields["confirm_by"] = self._time(booking["confirm_by"], "booking.confirm_by")
+        if "early_arrival" in booking:
+            pair = booking["early_arrival"]
+            if not isinstance(pair, list) or len(pair) != 2:
+                self._fail("booking.early_arrival", pair, "a pair like ['5m', '10m']")
+            fields["early_arrival"] = tuple(
+                self._duration(v, "booking.early_arrival") for v in pair
+            )
+        knock = self._table(d, "knock")
+        self._known(knock, "knock", {"rounds", "knocks_per_round", "repeat_every", "call_after"})
+        if knock:
+            k = base.knock
+            fields["knock"] = self._build(
+                "knock",
+                KnockProtocol,
+                rounds=self._int(knock, "rounds", k.rounds, "knock"),
+                knocks_per_round=self._int(knock, "knocks_per_round", k.knocks_per_round, "knock"),
+                repeat_every=self._duration(
+                    knock.get("repeat_every", k.repeat_every), "knock.repeat_every"
+                ),
+                call_after=self._duration(
+                    knock.get("call_after", k.call_after), "knock.call_after"
+                ),
+            )
+        remote = self._table(d, "remote")
+        self._known(remote, "remote", {"follow_up"})
+        if "follow_up" in remote:
+            fields["follow_up"] = self._duration(remote["follow_up"], "remote.follow_up")
+        clocks = self._table(d, "clocks")
+        self._known(
+            clocks, "clocks", {"at_risk_share", "booking_contact", "resource_notice", "repair"}
+        )
+        if "at_risk_share" in clocks:
+            share = clocks["at_risk_share"]
+            if not isinstance(share, float | int) or isinstance(share, bool):
+                self._fail("clocks.at_risk_share", share, "a fraction like 0.75")
+            fields["at_risk_share"] = float(share)
+        for name in ("booking_contact", "resource_notice", "repair"):
+            if name in clocks:
+                fields[name] = self._clock(clocks, name, getattr(base, name))
+        calendar = self._table(d, "calendar")
+        self._known(
+            calendar,
+            "calendar",
+            {
+                "holidays",
+                "close_visits_on_holidays",
+                "close_clocks_on_holidays",
+                "unconfirmed_years",
+                "confirmed_years",
+                "dates",
+            },
+        )
+        if "holidays" in calendar:
+            fields["holiday_country"] = self._typed(calendar, "holidays", str, "calendar")
+        for key in ("close_visits_on_holidays", "close_clocks_on_holidays"):
+            if key in calendar:
+                fields[key] = self._typed(calendar, key, bool, "calendar")
+        if "unconfirmed_years" in calendar:
+            value = calendar["unconfirmed_years"]
+            try:
+                fields["unconfirmed_years"] = UnconfirmedYears(value)
+            except ValueError:
+                self._fail("calendar.unconfirmed_years", value, "'raise' or 'ordinary'")
+        if "confirmed_years" in calendar:
+            years = calendar["confirmed_years"]
+            if not isinstance(years, list) or not all(
+                isinstance(y, int) and not isinstance(y, bool) for y in years
+            ):
+                self._fail("calendar.confirmed_years", years, "a list of years like [2027]")
+            fields["confirmed_years"] = tuple(years)
+        if "dates" in calendar:
+            fields["date_overrides"] = self._dates(calendar["dates"])
+        if "sources" in d:
+            sources = self._table(d, "sources")
+            for rule, text in sources.items():
+                if not isinstance(text, str):
+                    self._fail(f"sources.{rule}", text, "text")
+            fields["sources"] = sources
+        try:
+            return ServiceStandard(**fields)
+        except StandardError as err:
+            msg = f"the standard is not valid: {err.message}"
+            raise StandardError(msg) from None
+
+    # -- small readers --
+
+    @staticmethod
+    def _fail(key: str, value: object, expected: str) -> NoReturn:
+        shown = repr(value) if isinstance(value, str | int | float | bool) else type(value).__name__
+        msg = f"{key}: {shown:.40} is not valid; expected {expected}"
+        raise StandardError(msg)
+
+    def _known(self, table: Mapping[str, Any], where: str, keys: set[str]) -> None:
+        for key in table:
+            if key not in keys:
+                path = f"{where}.{key}" if where else key
+                msg = f"{path}: unknown key; known keys here are {', '.join(sorted(keys))}"
+                raise StandardError(msg)
+
+    def _table(self, table: Mapping[str, Any], key: str, path: str | None = None) -> dict[str, Any]:
+        value: object = table.get(key, {})
+        if not isinstance(value, dict):
+            self._fail(path or key, value, "a table")
+        return value
+
+    def _typed(self, table: Mapping[str, Any], key: str, kind: type[T], where: str = "") -> T:
+        value: object = table[key]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            self._fail(f"{where}.{key}" if where else key, value, kind.__name__)
+        return value
+
+    def _int(self, table: Mapping[str, Any], key: str, default: int, where: str) -> int:
+        if key not in table:
+            return default
+        return self._typed(table, key, int, where)
+
+    def _duration(self, value: object, key: str) -> dt.timedelta:
+        if isinstance(value, dt.timedelta):
+            return value
+        if not isinstance(value, str):
+            self._fail(key, value, "a duration like '24h' or '30m'")
+        try:
+            parsed = parse_duration(value)
+        except ValueError as err:
+            msg = f"{key}: {err}"
+            raise StandardError(msg) from None
+        if parsed <= dt.timedelta(0) and not key.startswith("booking.early_arrival"):
+            self._fail(key, value, "a positive duration")
+        return parsed
+
+    def _time(self, value: object, key: str) -> dt.time:
+        if isinstance(value, dt.time):
+            return value
+        if not isinstance(value, str):
+            self._fail(key, value, "a time of day like '08:00'")
+        try:
+            return _parse_time(value)
+        except ValueError as err:
+            msg = f"{key}: {err}"
+            raise StandardError(msg) from None
+
+    def _range(self, value: object, key: str) -> TimeRange:
+        if not isinstance(value, list) or len(value) != 2:
+            self._fail(key, value, "a pair of times like ['20:00', '08:00']")
+        return TimeRange(self._time(value[0], key), self._time(value[1], key))
+
+    def _ranges(self, value: object, key: str) -> tuple[TimeRange, ...]:
+        if not isinstance(value, list):
+            self._fail(key, value, "a list of pairs like [['08:00', '12:00']]")
+        return tuple(self._range(span, key) for span in value)
+
+    def _build(self, key: str, cls: Callable[..., T], **kwargs: Any) -> T:
+        try:
+            return cls(**kwargs)
+        except StandardError as err:
+            msg = f"{key}: {err.message}"
+            raise StandardError(msg) from None
+
+    def _clock(self, clocks: Mapping[str, Any], name: str, base: ClockRule) -> ClockRule:
+        table = self._table(clocks, name, f"clocks.{name}")
+        self._known(table, f"clocks.{name}", {"basis", "city", "countryside", "all"})
+        basis = base.basis
+        if "basis" in table:
+            try:
+                basis = ClockBasis(table["basis"])
+            except ValueError:
+                self._fail(f"clocks.{name}.basis", table["basis"], "'wall' or 'service'")
+        areas = {}
+        for area in ("city", "countryside"):
+            given = table.get("all", {}) | table.get(area, {})
+            self._known(given, f"clocks.{name}.{area}", {t.value for t in Tier})
+            current = getattr(base, area)
+            areas[area] = TierLimits(
+                **{
+                    tier.value: self._duration(
+                        given.get(tier.value, current.for_tier(tier)),
+                        f"clocks.{name}.{area}.{tier.value}",
+                    )
+                    for tier in Tier
+                }
+            )
+        return ClockRule(base.rule, basis, areas["city"], areas["countryside"])
+
+    def _dates(self, value: object) -> tuple[DateOverride, ...]:
+        if not isinstance(value, list):
+            self._fail("calendar.dates", value, "an array of tables [[calendar.dates]]")
+        out = []
+        for i, item in enumerate(value):
+            key = f"calendar.dates[{i}]"
+            if not isinstance(item, dict):
+                self._fail(key, item, "a table with date, hours and note")
+            self._known(item, key, {"date", "hours", "note"})
+            day = item.get("date")
+            if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+                self._fail(f"{key}.date", day, "a TOML date like 2027-02-06")
+            note = item.get("note", "")
+            if not isinstance(note, str):
+                self._fail(f"{key}.note", note, "text")
+            out.append(DateOverride(day, self._ranges(item.get("hours", []), f"{key}.hours"), note))
+        return tuple(out)
+
+
+# --- TOML writing ----------------------------------------------------------------
+
+
+def _q(text: str) -> str:
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
+    escaped = "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in escaped)
+    return f'"{escaped}"'
+
+
+def _span(span: TimeRange) -> str:
+    return f"[{_q(_format_time(span.start))}, {_q(_format_time(span.end))}]"
+
+
+def _limits(limits: TierLimits) -> str:
+    body = ", ".join(f"{t.value} = {_q(format_duration(v))}" for t, v in limits.items())
+    return "{ " + body + " }"
+
+
+def _write_toml(s: ServiceStandard) -> str:
+    lines = [
+        "# Service standard (装维上门服务规范) for fieldservice",
+        "# Read it with fieldservice.ServiceStandard.from_toml(); check it with",
+        "# `fieldservice standard check FILE`. Rule IDs refer to the standard's rules.",
+        f"name = {_q(s.name)}",
+        f"timezone = {_q(s.timezone)}",
+        "",
+        "[hours]",
+        f"quiet = {_span(s.quiet_hours)}  # B6: no visits, no calls",
+        f"midday = {_q(_format_time(s.midday))}  # B2: morning / afternoon split",
+    ]
+    if s.weekly_hours:
+        lines += ["", "[hours.weekly]  # days whose hours differ (split shifts)"]
+        for day, spans in s.weekly_hours:
+            lines.append(f"{WEEKDAYS[day]} = [{', '.join(_span(r) for r in spans)}]")
+    early = ", ".join(_q(format_duration(v)) for v in s.early_arrival)
+    lines += [
+        "",
+        "[booking]",
+        f"lead_time = {_q(format_duration(s.lead_time))}  # B5",
+        f"arrival_window = {_q(format_duration(s.arrival_window))}  # C1",
+        f"confirm_by = {_q(_format_time(s.confirm_by))}  # C1",
+        f"call_ahead = {_q(format_duration(s.call_ahead))}  # C2",
+        f"early_arrival = [{early}]  # T2",
+        "",
+        "[knock]  # K1-K2",
+        f"rounds = {s.knock.rounds}",
+        f"knocks_per_round = {s.knock.knocks_per_round}",
+        f"repeat_every = {_q(format_duration(s.knock.repeat_every))}",
+        f"call_after = {_q(format_duration(s.knock.call_after))}",
+        "",
+        "[remote]",
+        f"follow_up = {_q(format_duration(s.follow_up))}  # F2",
+        "",
+        "[clocks]",
+        f"at_risk_share = {s.at_risk_share!r}",
+    ]
+    for name in ("booking_contact", "resource_notice", "repair"):
+        rule: ClockRule = getattr(s, name)
+        lines += [
+            "",
+            f"[clocks.{name}]  # {rule.rule}",
+            f"basis = {_q(rule.basis.value)}",
+            f"city = {_limits(rule.city)}",
+            f"countryside = {_limits(rule.countryside)}",
+        ]
+    years = ", ".join(str(y) for y in s.confirmed_years)
+    lines += [
+        "",
+        "[calendar]",
+        f"holidays = {_q(s.holiday_country)}",
+        f"close_visits_on_holidays = {str(s.close_visits_on_holidays).lower()}",
+        f"close_clocks_on_holidays = {str(s.close_clocks_on_holidays).lower()}",
+        f"unconfirmed_years = {_q(s.unconfirmed_years.value)}",
+        f"confirmed_years = [{years}]",
+    ]
+    for override in s.date_overrides:
+        lines += [
+            "",
+            "[[calendar.dates]]",
+            f"date = {override.date.isoformat()}",
+            f"hours = [{', '.join(_span(r) for r in override.hours)}]",
+            f"note = {_q(override.note)}",
+        ]
+    lines += ["", "[sources]"]
+    lines += [f"{_q(rule)} = {_q(text)}" for rule, text in s._sources]
+    return "\n".join(lines) + "\n"
