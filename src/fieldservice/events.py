@@ -13,6 +13,24 @@ they share: an :class:`Event` is a kind, an instant, an actor and plain data.
 ('B3', 'gold')
 >>> Event.from_dict(e.to_dict()) == e
 True
+
+The data each kind carries (what the readers rely on; writers may add more):
+
+=========================  ==========================================================
+kind                       data
+=========================  ==========================================================
+``accepted``, ``reported``  ``order_kind``, ``tier``, ``area``, ``products`` (list)
+``booked``, ``rescheduled`` ``date``, ``half``, ``start``, ``end`` (ISO 8601 instants
+                           of the half-day window as promised); ``rescheduled`` adds
+                           ``requested_by`` (``customer``/``provider``), ``reason``,
+                           ``consent`` (bool)
+``confirmed``              ``start``, ``end``: the arrival window (C1)
+``clock_paused``           ``reason``: ``customer_request`` or ``waiting_for_customer``;
+                           optional ``clocks``: names of the clocks it pauses
+``clock_resumed``          optional ``clocks``
+``tier_changed``           ``tier``
+``followed_up``            ``solved`` (bool)
+=========================  ==========================================================
 """
 
 from __future__ import annotations

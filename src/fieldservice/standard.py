@@ -951,11 +951,16 @@ class _TomlReader:
 # --- TOML writing ----------------------------------------------------------------
 
 
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
 def _q(text: str) -> str:
     escaped = (
         text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
     )
-    escaped = "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in escaped)
+    escaped = "".join(c if c.isprintable() or c == " " else _escape(c) for c in escaped)
     return f'"{escaped}"'
 
 

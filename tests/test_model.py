@@ -1,0 +1,224 @@
+import pickle
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fieldservice as fs
+from fieldservice.errors import FieldServiceError, InvalidInput, InvalidPhoneNumber
+
+
+def customer(**changes: object) -> fs.Customer:
+    fields: dict[str, object] = {
+        "id": "C1",
+        "name": "张三丰",
+        "tier": fs.Tier.GOLD,
+        "phones": "138 0013 8000",
+        "address": fs.Address(region="上海市浦东新区", detail="张江路 100 弄 5 号 302"),
+    }
+    fields.update(changes)
+    return fs.Customer(**fields)  # type: ignore[arg-type]
+
+
+# --- tiers (G3) -------------------------------------------------------------------
+
+
+def test_G3_tiers_order_by_priority() -> None:
+    assert sorted(fs.Tier, reverse=True) == [
+        fs.Tier.DIAMOND,
+        fs.Tier.GOLD,
+        fs.Tier.SILVER,
+        fs.Tier.ORDINARY,
+    ]
+    assert max(fs.Tier.SILVER, fs.Tier.DIAMOND, fs.Tier.ORDINARY) is fs.Tier.DIAMOND
+    assert fs.Tier.ORDINARY < fs.Tier.SILVER <= fs.Tier.SILVER < fs.Tier.GOLD
+
+
+def test_G3_tier_labels_follow_the_seed() -> None:
+    assert [t.label_zh for t in fs.Tier] == ["钻石", "金卡", "银卡", "普通"]
+
+
+def test_G3_tier_does_not_compare_with_other_types() -> None:
+    with pytest.raises(TypeError):
+        _ = fs.Tier.GOLD < 2  # type: ignore[operator]
+
+
+def test_G3_unknown_tier_is_a_coded_error() -> None:
+    with pytest.raises(InvalidInput, match="customer tier must be one of") as info:
+        customer(tier="platinum")
+    assert info.value.code == "invalid_input"
+
+
+def test_enum_labels_exist_for_every_member() -> None:
+    for enum_type in (fs.Tier, fs.Product, fs.OrderKind, fs.Area, fs.Party):
+        for member in enum_type:
+            assert member.label_zh
+            assert member.label_en
+
+
+# --- phones (C3) ------------------------------------------------------------------
+
+
+def test_C3_mobile_number_is_parsed_to_e164() -> None:
+    phone = fs.ContactPhone.parse("138 0013 8000")
+    assert phone.reveal() == "+8613800138000"
+    assert phone.country_code == 86
+
+
+def test_C3_landline_with_area_code_is_parsed() -> None:
+    assert fs.ContactPhone.parse("010-8888 6666").reveal() == "+861088886666"
+    assert fs.ContactPhone.parse("(021) 6888 1234").reveal() == "+862168881234"
+
+
+@pytest.mark.parametrize("garbage", ["", "hello", "12345", "138 0013 80", "+86 000 0000 0000"])
+def test_C3_garbage_is_an_invalid_phone_number(garbage: str) -> None:
+    with pytest.raises(InvalidPhoneNumber) as info:
+        fs.ContactPhone.parse(garbage)
+    assert info.value.code == "invalid_phone_number"
+    assert "area code" in str(info.value)
+
+
+def test_C3_foreign_number_with_region_given() -> None:
+    phone = fs.ContactPhone.parse("020 7946 0018", region="GB")
+    assert phone.reveal() == "+442079460018"
+    assert phone.country_code == 44
+    # The same digits are not a valid Chinese number: the region matters.
+    with pytest.raises(InvalidPhoneNumber):
+        fs.ContactPhone.parse("020 7946 001", region="CN")
+
+
+def test_C3_an_explicit_plus_overrides_the_region() -> None:
+    assert fs.ContactPhone.parse("+44 20 7946 0018", region="CN").country_code == 44
+
+
+def test_C3_direct_construction_is_validated() -> None:
+    with pytest.raises(InvalidPhoneNumber):
+        fs.ContactPhone(e164="13800138000", country_code=86)
+    with pytest.raises(InvalidPhoneNumber):
+        fs.ContactPhone(e164="+8613800138000", country_code=44)
+
+
+def test_C3_customer_needs_a_phone() -> None:
+    with pytest.raises(InvalidInput, match="at least one contact phone"):
+        customer(phones=[])
+
+
+def test_C3_customer_accepts_several_phones() -> None:
+    c = customer(phones=["138 0013 8000", fs.ContactPhone.parse("010 8888 6666")])
+    assert [p.reveal() for p in c.phones] == ["+8613800138000", "+861088886666"]
+
+
+# --- masking (G1) -----------------------------------------------------------------
+
+
+def test_G1_phone_is_masked_in_repr_and_str() -> None:
+    phone = fs.ContactPhone.parse("138 0013 8000")
+    assert repr(phone) == "ContactPhone('+86 138****8000')"
+    assert str(phone) == f"{phone}" == "+86 138****8000"
+
+
+def test_G1_customer_repr_shows_no_full_phone_name_or_address() -> None:
+    c = customer()
+    for shown in (repr(c), str(c), f"{c!r}", repr([c])):
+        assert "13800138000" not in shown
+        assert "8000138000" not in shown
+        assert "张三丰" not in shown
+        assert "三丰" not in shown
+        assert "张江路" not in shown
+        assert "302" not in shown
+    assert "张*" in repr(c)
+
+
+def test_G1_reveal_gives_the_personal_data_back() -> None:
+    c = customer()
+    assert c.personal_data() == {
+        "name": "张三丰",
+        "phones": ("+8613800138000",),
+        "address": "上海市浦东新区 张江路 100 弄 5 号 302",
+    }
+
+
+def test_G1_technician_name_is_masked() -> None:
+    t = fs.Technician(id="T7", name="王五", certificate="ZW-310-0042", phone="139 0139 0000")
+    assert "王五" not in repr(t)
+    assert "13901390000" not in repr(t)
+    assert t.name.reveal() == "王五"
+
+
+def test_G1_errors_about_personal_fields_do_not_echo_them() -> None:
+    with pytest.raises(InvalidInput) as info:
+        customer(id="13800138000 张三丰 not an id")
+    assert "13800138000" not in str(info.value)
+    assert "张三丰" not in str(info.value)
+
+
+@given(st.text(min_size=2, max_size=40).filter(lambda s: s.strip() == s and s.isprintable()))
+def test_G1_any_name_is_masked(name: str) -> None:
+    try:
+        shown = fs.PersonalName(name)
+    except FieldServiceError:
+        return
+    masked = str(shown)
+    # Only the first character is ever shown; everything after it is stars.
+    assert masked[0] == name[0]
+    assert set(masked[1:]) == {"*"}
+    assert repr(shown) == f"PersonalName({masked!r})"
+    assert shown.reveal() == name
+
+
+# --- values --------------------------------------------------------------------------
+
+
+def test_customer_is_a_frozen_value() -> None:
+    c = customer()
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        c.tier = fs.Tier.DIAMOND  # type: ignore[misc]
+    assert c == customer()
+    assert hash(c) == hash(customer())
+    assert attrs.evolve(c, tier="diamond").tier is fs.Tier.DIAMOND
+
+
+def test_C5_language_preference_is_a_bcp47_tag() -> None:
+    assert customer(language="yue").language == "yue"
+    with pytest.raises(InvalidInput, match="BCP 47"):
+        customer(language="Cantonese please")
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "a\nb", "x\x00y", 42, None])
+def test_names_reject_empty_control_and_non_text(bad: object) -> None:
+    with pytest.raises(InvalidInput):
+        fs.PersonalName(bad)  # type: ignore[arg-type]
+
+
+def test_address_text_becomes_its_private_detail() -> None:
+    c = customer(address="幸福路 1 号")
+    assert c.address.region == ""
+    assert c.address.reveal() == "幸福路 1 号"
+
+
+def test_errors_pickle_with_their_violations() -> None:
+    err = fs.InvalidAppointment("refused", violations=(fs.Violation("B6", "quiet_hours", "m"),))
+    back = pickle.loads(pickle.dumps(err))
+    assert type(back) is fs.InvalidAppointment
+    assert back.violations == err.violations
+    assert str(back) == str(err)
+
+
+def test_every_error_has_a_distinct_stable_code() -> None:
+    classes = [
+        fs.FieldServiceError,
+        fs.InvalidInput,
+        fs.InvalidPhoneNumber,
+        fs.InvalidAppointment,
+        fs.InvalidEvent,
+        fs.TransitionNotAllowed,
+        fs.ChecklistIncomplete,
+        fs.StandardError,
+        fs.CalendarNotCovered,
+    ]
+    codes = [c.code for c in classes]
+    assert len(set(codes)) == len(codes)
+    assert all(issubclass(c, fs.FieldServiceError) for c in classes)
+    assert issubclass(fs.InvalidInput, ValueError)
+    assert issubclass(fs.CalendarNotCovered, LookupError)

@@ -1,0 +1,224 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fieldservice as fs
+from fieldservice.standard import format_duration, parse_duration
+
+H = dt.timedelta(hours=1)
+
+
+def test_default_standard_carries_the_seed_numbers() -> None:
+    std = fs.ServiceStandard.default()
+    assert std.timezone == "Asia/Shanghai"
+    assert std.lead_time == 24 * H  # B5
+    assert std.quiet_hours == fs.TimeRange(dt.time(20), dt.time(8))  # B6
+    assert std.confirm_by == dt.time(9)  # C1
+    assert std.call_ahead == dt.timedelta(minutes=30)  # C2
+    assert std.early_arrival == (dt.timedelta(minutes=5), dt.timedelta(minutes=10))  # T2
+    assert std.knock == fs.KnockProtocol(2, 3, dt.timedelta(seconds=30), dt.timedelta(minutes=3))
+    assert std.follow_up == dt.timedelta(minutes=30)  # F2
+
+
+def test_B6_service_hours_are_the_complement_of_quiet_hours() -> None:
+    std = fs.ServiceStandard.default()
+    assert std.service_hours == fs.TimeRange(dt.time(8), dt.time(20))
+    assert std.quiet_hours.contains(dt.time(20))
+    assert std.quiet_hours.contains(dt.time(7, 59))
+    assert not std.quiet_hours.contains(dt.time(8))
+
+
+def test_B6_a_branch_extends_its_hours_by_narrowing_quiet_hours() -> None:
+    std = fs.ServiceStandard.default()
+    branch = std.replace(quiet_hours=fs.TimeRange(dt.time(21), dt.time(8)))
+    assert branch.service_hours == fs.TimeRange(dt.time(8), dt.time(21))
+
+
+def test_B6_weekly_hours_may_not_enter_quiet_hours() -> None:
+    with pytest.raises(fs.StandardError, match="enters the quiet hours"):
+        fs.ServiceStandard(weekly_hours={5: (fs.TimeRange(dt.time(7), dt.time(12)),)})
+
+
+def test_G3_limits_differ_by_tier_and_diamond_is_strictest() -> None:
+    std = fs.ServiceStandard.default()
+    for rule in (std.booking_contact, std.resource_notice, std.repair):
+        for area in fs.Area:
+            limits = [rule.limit(t, area) for t in sorted(fs.Tier, reverse=True)]
+            assert limits == sorted(limits), rule.rule
+            assert limits[0] < limits[-1], rule.rule
+
+
+def test_F4_default_repair_limits_respect_the_legal_ceiling() -> None:
+    std = fs.ServiceStandard.default()
+    for area, ceiling in fs.LEGAL_REPAIR_CEILING.items():
+        for tier in fs.Tier:
+            assert std.repair.limit(tier, area) <= ceiling
+    assert fs.LEGAL_REPAIR_CEILING[fs.Area.CITY] == 48 * H
+    assert fs.LEGAL_REPAIR_CEILING[fs.Area.COUNTRYSIDE] == 72 * H
+
+
+def test_F4_from_toml_refuses_a_repair_limit_above_the_legal_ceiling() -> None:
+    text = '[clocks.repair]\ncity = { ordinary = "49h" }\n'
+    with pytest.raises(fs.StandardError, match=r"repair\.city\.ordinary: 49h exceeds") as info:
+        fs.ServiceStandard.from_toml(text)
+    assert "Art. 33" in str(info.value)
+    assert info.value.code == "invalid_standard"
+
+
+def test_F4_countryside_may_go_to_72h_but_not_the_city() -> None:
+    ok = fs.ServiceStandard.from_toml('[clocks.repair]\ncountryside = { ordinary = "72h" }\n')
+    assert ok.repair.limit(fs.Tier.ORDINARY, fs.Area.COUNTRYSIDE) == 72 * H
+    with pytest.raises(fs.StandardError):
+        fs.ServiceStandard.from_toml('[clocks.repair]\ncity = { ordinary = "72h" }\n')
+
+
+def test_every_tiered_default_names_its_source() -> None:
+    sources = fs.ServiceStandard.default().sources
+    for rule in ("B3", "R1", "F4", "B5", "B6", "C1", "C2", "T2", "K1", "K2", "F2"):
+        assert sources[rule]
+    assert "电信条例 Art. 33" in sources["F4"]
+    assert "replace" in sources["B3"]
+
+
+def test_sources_are_read_only() -> None:
+    with pytest.raises(TypeError):
+        fs.ServiceStandard.default().sources["B3"] = "x"  # type: ignore[index]
+
+
+# --- TOML -------------------------------------------------------------------------
+
+
+def test_toml_round_trip_of_the_default_is_exact() -> None:
+    std = fs.ServiceStandard.default()
+    assert fs.ServiceStandard.from_toml(std.to_toml()) == std
+
+
+def test_toml_round_trip_of_a_branch_that_extends_service_hours() -> None:
+    branch = fs.ServiceStandard.default().replace(
+        name="浦东分公司",
+        quiet_hours=fs.TimeRange(dt.time(21), dt.time(7, 30)),
+        weekly_hours={
+            6: (fs.TimeRange(dt.time(9), dt.time(12)), fs.TimeRange(dt.time(13), dt.time(18)))
+        },
+        date_overrides=(
+            fs.DateOverride(dt.date(2027, 2, 6), hours=(), note='春节 "closed"'),
+            fs.DateOverride(dt.date(2027, 2, 14), hours=(fs.TimeRange(dt.time(9), dt.time(17)),)),
+        ),
+        confirmed_years=(2027,),
+        close_visits_on_holidays=True,
+        lead_time=dt.timedelta(hours=12, minutes=30),
+        sources={"B6": "分公司延长服务时间到 21:00\nline two"},
+    )
+    text = branch.to_toml()
+    assert fs.ServiceStandard.from_toml(text) == branch
+    assert 'quiet = ["21:00", "07:30"]' in text
+
+
+def test_toml_from_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "branch.toml"
+    path.write_text('name = "Minhang"\n[booking]\nlead_time = "48h"\n', encoding="utf-8")
+    std = fs.ServiceStandard.from_toml(path)
+    assert (std.name, std.lead_time) == ("Minhang", 48 * H)
+    assert std.quiet_hours == fs.ServiceStandard.default().quiet_hours
+
+
+def test_toml_missing_file_is_a_standard_error(tmp_path: Path) -> None:
+    with pytest.raises(fs.StandardError, match="cannot read the standard file"):
+        fs.ServiceStandard.from_toml(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('[booking]\nlead_tme = "24h"\n', "booking.lead_tme: unknown key"),
+        ("[booking]\nlead_time = 24\n", "booking.lead_time: 24 is not valid"),
+        ('[booking]\nlead_time = "-3h"\n', "booking.lead_time: '-3h' is not a duration"),
+        ('[booking]\nlead_time = "0h"\n', "booking.lead_time: '0h' is not valid"),
+        ('[hours]\nquiet = ["20:00"]\n', "hours.quiet"),
+        ('[hours]\nmidday = "25:00"\n', "hours.midday: '25:00' is not a time"),
+        ('[hours]\nmidday = "07:00"\n', "midday 07:00 must fall inside the service hours"),
+        ('[clocks.repair]\nbasis = "lunar"\n', "clocks.repair.basis: 'lunar'"),
+        (
+            '[clocks.repair]\ncity = { platinum = "1h" }\n',
+            "clocks.repair.city.platinum: unknown key",
+        ),
+        ("[clocks]\nat_risk_share = 1.5\n", "at_risk_share must be a fraction"),
+        ('timezone = "Mars/Olympus"\n', "timezone must be an IANA zone"),
+        ("[knock]\nrounds = 0\n", "knock.rounds must be a whole number"),
+        ('[calendar]\nunconfirmed_years = "guess"\n', "calendar.unconfirmed_years: 'guess'"),
+        (
+            "[[calendar.dates]]\ndate = 2027-02-06\nhours = [['06:00', '09:00']]\n",
+            "enters the quiet hours",
+        ),
+        (
+            "[[calendar.dates]]\ndate = 2027-02-06\n[[calendar.dates]]\ndate = 2027-02-06\n",
+            "lists a date twice",
+        ),
+        ("not toml at all = = =", "not valid TOML"),
+        ("speed = 3\n", "speed: unknown key"),
+    ],
+)
+def test_bad_toml_names_the_key_and_value(text: str, names: str) -> None:
+    with pytest.raises(fs.StandardError) as info:
+        fs.ServiceStandard.from_toml(text)
+    assert names in str(info.value)
+    assert info.value.code == "invalid_standard"
+
+
+def test_replace_refuses_unknown_fields_and_bad_values() -> None:
+    std = fs.ServiceStandard.default()
+    with pytest.raises(fs.StandardError, match="no field 'lead'"):
+        std.replace(lead=H)
+    with pytest.raises(fs.StandardError, match="lead_time must be a positive duration"):
+        std.replace(lead_time=-H)
+    with pytest.raises(fs.StandardError, match="lead_time must be a positive duration"):
+        std.replace(lead_time="24h")
+
+
+def test_standard_is_frozen_hashable_and_compared_by_value() -> None:
+    a = fs.ServiceStandard.default()
+    b = fs.ServiceStandard()
+    assert a == b
+    assert hash(a) == hash(b)
+    assert a != a.replace(name="other")
+    assert {a: 1}[b] == 1
+
+
+# --- durations -------------------------------------------------------------------------
+
+
+@given(st.integers(min_value=1, max_value=10_000_000))
+def test_durations_round_trip(seconds: int) -> None:
+    value = dt.timedelta(seconds=seconds)
+    assert parse_duration(format_duration(value)) == value
+
+
+@pytest.mark.parametrize("bad", ["", "h", "24", "1d", "-3h", "3 hours", "1m1h"])
+def test_bad_durations_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="is not a duration"):
+        parse_duration(bad)
+
+
+@given(
+    st.sampled_from(["20:00", "21:00", "22:30", "19:00"]),
+    st.sampled_from(["06:00", "07:30", "08:00"]),
+    st.integers(min_value=1, max_value=72 * 3600),
+    st.text(max_size=30),
+)
+def test_toml_round_trip_for_random_branches(
+    quiet_start: str, quiet_end: str, lead: int, name: str
+) -> None:
+    try:
+        std = fs.ServiceStandard.default().replace(
+            name=name,
+            quiet_hours=fs.TimeRange(
+                dt.time.fromisoformat(quiet_start), dt.time.fromisoformat(quiet_end)
+            ),
+            lead_time=dt.timedelta(seconds=lead),
+        )
+    except fs.StandardError:
+        return
+    assert fs.ServiceStandard.from_toml(std.to_toml()) == std
