@@ -222,3 +222,10 @@ def test_toml_round_trip_for_random_branches(
     except fs.StandardError:
         return
     assert fs.ServiceStandard.from_toml(std.to_toml()) == std
+
+
+def test_a_branch_sources_table_adds_to_the_seed_sources() -> None:
+    std = fs.ServiceStandard.from_toml('[sources]\nB6 = "分公司延长到 21:00"\nX1 = "own note"\n')
+    assert std.sources["B6"] == "分公司延长到 21:00"
+    assert std.sources["X1"] == "own note"
+    assert std.sources["F4"] == fs.ServiceStandard.default().sources["F4"]

@@ -71,6 +71,11 @@ class FieldServiceError(Exception):
         message: What went wrong and what to do about it.
         violations: Each rule of the standard that was broken, if any.
 
+    Attributes:
+        code: The stable, machine-readable name of the error; branch on it.
+        message: The message, as given.
+        violations: Each broken rule as a :class:`Violation` (may be empty).
+
     >>> try:
     ...     raise FieldServiceError("something is off")
     ... except FieldServiceError as err:

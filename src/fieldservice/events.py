@@ -16,21 +16,21 @@ True
 
 The data each kind carries (what the readers rely on; writers may add more):
 
-=========================  ==========================================================
-kind                       data
-=========================  ==========================================================
-``accepted``, ``reported``  ``order_kind``, ``tier``, ``area``, ``products`` (list)
-``booked``, ``rescheduled`` ``date``, ``half``, ``start``, ``end`` (ISO 8601 instants
-                           of the half-day window as promised); ``rescheduled`` adds
-                           ``requested_by`` (``customer``/``provider``), ``reason``,
-                           ``consent`` (bool)
-``confirmed``              ``start``, ``end``: the arrival window (C1)
-``clock_paused``           ``reason``: ``customer_request`` or ``waiting_for_customer``;
-                           optional ``clocks``: names of the clocks it pauses
-``clock_resumed``          optional ``clocks``
-``tier_changed``           ``tier``
-``followed_up``            ``solved`` (bool)
-=========================  ==========================================================
+===========================  ==========================================================
+kind                         data
+===========================  ==========================================================
+``accepted``, ``reported``   ``order_kind``, ``tier``, ``area``, ``products`` (list)
+``booked``, ``rescheduled``  ``date``, ``half``, ``start``, ``end`` (ISO 8601 instants
+                             of the half-day window as promised); ``rescheduled`` adds
+                             ``requested_by`` (``customer``/``provider``), ``reason``,
+                             ``consent`` (bool)
+``confirmed``                ``start``, ``end``: the arrival window (C1)
+``clock_paused``             ``reason``: ``customer_request`` or ``waiting_for_customer``;
+                             optional ``clocks``: names of the clocks it pauses
+``clock_resumed``            optional ``clocks``
+``tier_changed``             ``tier``
+``followed_up``              ``solved`` (bool)
+===========================  ==========================================================
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ __all__ = ["Event", "EventKind", "JsonValue", "check_time_order"]
 JsonValue: TypeAlias = (
     str | int | float | bool | tuple["JsonValue", ...] | Mapping[str, "JsonValue"] | None
 )
-"""Event data: JSON values, with lists frozen as tuples and objects as read-only mappings."""
+"""Event data holds JSON values only, lists frozen as tuples and objects as read-only mappings."""
 
 
 class EventKind(enum.Enum):

@@ -77,7 +77,7 @@ class Tier(_Labelled):
 
     @property
     def priority(self) -> int:
-        """Service priority: 3 for diamond down to 0 for ordinary (B7, G3)."""
+        """Service priority, from 3 for diamond down to 0 for ordinary (B7, G3)."""
         return _TIER_PRIORITY[self]
 
     def __lt__(self, other: object) -> bool:
@@ -347,7 +347,7 @@ class ContactPhone:
 
     @property
     def masked(self) -> str:
-        """The number as shown: country code, then the national number masked."""
+        """The number as shown, the country code then the national number masked."""
         national = self.e164[len(str(self.country_code)) + 1 :]
         if len(national) >= 8:
             national = national[:3] + "*" * (len(national) - 7) + national[-4:]

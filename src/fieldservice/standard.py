@@ -299,7 +299,7 @@ class DateOverride:
         return not self.hours
 
 
-WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAYS: Final[tuple[str, ...]] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _to_weekly(value: object) -> tuple[tuple[int, tuple[TimeRange, ...]], ...]:
@@ -339,9 +339,11 @@ def _to_overrides(value: object) -> tuple[DateOverride, ...]:
 
 
 def _to_sources(value: object) -> tuple[tuple[str, str], ...]:
+    """Merge given sources over the seed's: a branch names only the rules it changes."""
     items: Any = value.items() if isinstance(value, Mapping) else value
     try:
-        pairs = tuple(sorted((str(k), str(v)) for k, v in items))
+        given = {str(k): str(v) for k, v in items}
+        pairs = tuple(sorted({**_DEFAULT_SOURCES, **given}.items()))
     except (TypeError, ValueError):
         msg = "sources must map rule IDs to text"
         raise StandardError(msg) from None
@@ -367,7 +369,7 @@ def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None
 LEGAL_REPAIR_CEILING: Final[Mapping[Area, dt.timedelta]] = types.MappingProxyType(
     {Area.CITY: dt.timedelta(hours=48), Area.COUNTRYSIDE: dt.timedelta(hours=72)}
 )
-"""The longest repair time the law allows (电信条例, Art. 33): 48 h in towns, 72 h in the
+"""The longest repair time the law allows (电信条例, Art. 33), 48 h in towns and 72 h in the
 countryside, counted from the fault report. No standard may set a repair limit above it.
 
 >>> from fieldservice import Area
@@ -375,7 +377,7 @@ countryside, counted from the fault report. No standard may set a repair limit a
 datetime.timedelta(days=3)
 """
 
-_DEFAULT_SOURCES: Final = {
+_DEFAULT_SOURCES: Final[dict[str, str]] = {
     "B2": "Seed: 预约上门时间的颗粒度分为上午或下午. The 12:00 split between morning and "
     "afternoon is this library's default.",
     "B3": "Seed: 保证在业务受理后规定时限内与用户进行预约 (no figure given). Default limits are "
@@ -513,7 +515,7 @@ class ServiceStandard:
     _sources: tuple[tuple[str, str], ...] = attrs.field(
         alias="sources",
         repr=False,
-        factory=lambda: _to_sources(_DEFAULT_SOURCES),
+        factory=dict,
         converter=_to_sources,
     )
 
@@ -573,7 +575,7 @@ class ServiceStandard:
 
     @property
     def service_hours(self) -> TimeRange:
-        """The daily hours for visits: the complement of the quiet hours (B6).
+        """The daily hours for visits, the complement of the quiet hours (B6).
 
         >>> str(ServiceStandard.default().service_hours)
         '08:00-20:00'
@@ -688,7 +690,7 @@ class ServiceStandard:
         return _write_toml(self)
 
 
-_DEFAULT: Final = ServiceStandard()
+_DEFAULT: Final[ServiceStandard] = ServiceStandard()
 
 # --- TOML reading ----------------------------------------------------------------
 
