@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import ast
 import doctest
+import enum
 import importlib
 import inspect
 import re
@@ -214,13 +215,15 @@ def _note_class(cls: type, target: str, note: Any) -> None:
             end = after.start() if after else len(attributes.group(1))
             note(f"{target}.{item.group(1)}", attributes.group(1)[item.end() : end])
     note(target, doc)
-    for name, member in vars(cls).items():
+    is_enum = isinstance(cls, enum.EnumMeta)
+    # A copy: isinstance() on a Protocol class may add to its namespace while we walk it.
+    for name, member in list(vars(cls).items()):
         if name.startswith("_"):
             continue
         if isinstance(member, classmethod | staticmethod):
             member = member.__func__
         rule = getattr(member, "rule", None)
-        if isinstance(member, cls) and isinstance(rule, str):  # an enum member that names its rule
+        if is_enum and isinstance(member, cls) and isinstance(rule, str):  # names its rule
             note(f"{target}.{name}", f"({rule})")
         elif inspect.isfunction(member) or isinstance(member, property):
             note(f"{target}.{name}", inspect.getdoc(member))

@@ -76,6 +76,7 @@ _PYTHON = (
     ),
     *_py("pathlib.Path", "library/pathlib.html"),
     *_py("decimal.Decimal", "library/decimal.html"),
+    *_py("array.array", "library/array.html"),
     *_py("enum.Enum", "library/enum.html"),
     *_py("types.MappingProxyType", "library/types.html"),
     *_py("argparse.Namespace", "library/argparse.html"),
@@ -135,6 +136,12 @@ INVENTORIES: dict[str, Inventory] = {
                 "icalendar.cal.calendar.Calendar",
                 "py:class",
                 "reference/api/icalendar.cal.calendar.html#icalendar.cal.calendar.Calendar",
+            ),
+            (
+                "icalendar.Calendar.add_missing_timezones",
+                "py:method",
+                "reference/api/icalendar.cal.calendar.html"
+                "#icalendar.cal.calendar.Calendar.add_missing_timezones",
             ),
         ),
     ),

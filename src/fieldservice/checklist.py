@@ -53,7 +53,7 @@ import pendulum
 
 from fieldservice import _validate
 from fieldservice.errors import ChecklistIncomplete, InvalidInput, Violation
-from fieldservice.model import OrderKind, PersonalName, Product
+from fieldservice.model import OrderKind, PersonalName, Product, Secret
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -316,72 +316,6 @@ def _evidence_repr(value: Mapping[str, EvidenceValue]) -> str:
 
 
 # --- the secret ------------------------------------------------------------------
-
-_MASK: Final = "******"
-_SECRET_MAX = 128
-_SECRET_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _secret_text(value: object) -> str:
-    # Messages here never show the value, nor its length: both would leak it (G1).
-    if not isinstance(value, str):
-        msg = f"a secret must be text (got {type(value).__name__})"
-        raise InvalidInput(msg)
-    if not value or len(value) > _SECRET_MAX:
-        msg = f"a secret must be 1 to {_SECRET_MAX} characters long"
-        raise InvalidInput(msg)
-    if value != value.strip():
-        msg = "a secret must not begin or end with spaces: a printed label cannot show them"
-        raise InvalidInput(msg)
-    if _SECRET_CONTROL.search(value):
-        msg = "a secret contains control characters or line breaks; remove them"
-        raise InvalidInput(msg)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        msg = "a secret contains characters that are not valid Unicode text"
-        raise InvalidInput(msg) from None
-    return value
-
-
-@attrs.frozen(repr=False)
-class Secret:
-    """A value that is shown as ``******`` everywhere: ``repr``, ``str`` and f-strings (G1).
-
-    Read it with :meth:`reveal`, only where the clear value is really needed
-    (printing the modem label, an export the caller asked to include it in).
-
-    Args:
-        value: The secret text: 1-128 characters, no control characters, no
-            surrounding spaces.
-
-    Raises:
-        InvalidInput: ``value`` is not such text; the message never shows it.
-
-    >>> pw = Secret("k3y-9Q")
-    >>> pw, str(pw), f"{pw}", f"{pw:>8}"
-    (Secret('******'), '******', '******', '  ******')
-    >>> pw.reveal()
-    'k3y-9Q'
-
-    .. versionadded:: 0.1.0
-    """
-
-    _value: str = attrs.field(alias="value", converter=_secret_text)
-
-    def reveal(self) -> str:
-        """Return the clear value. Call it only where it is really needed."""
-        return self._value
-
-    def __str__(self) -> str:
-        return _MASK
-
-    def __repr__(self) -> str:
-        return f"Secret({_MASK!r})"
-
-    def __format__(self, spec: str) -> str:
-        # Apply the spec to the mask, so that width and alignment still work.
-        return format(_MASK, spec)
 
 
 def _to_secret(value: Secret | str) -> Secret:

@@ -10,6 +10,7 @@ usage: fieldservice standard check [-h] FILE
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -95,6 +96,62 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
     return demo.run(_load(args.standard), out)
 
 
+def _iso_datetime(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"{text!r:.40} is not an ISO date and time like 2026-11-24T10:30"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _slots(args: argparse.Namespace, out: TextIO) -> int:
+    import pendulum
+
+    from fieldservice.appointments import check_window, next_windows
+
+    std = _load(args.standard)
+    booked: dt.datetime = args.booked_at
+    if booked.tzinfo is None:  # a wall time in the standard's timezone
+        booked = pendulum.instance(booked, tz=std.timezone)
+    windows = next_windows(booked, std, count=args.count)
+    out.write(
+        f"Next {len(windows)} appointment windows (预约时段) for a booking at "
+        f"{pendulum.instance(booked).in_timezone(std.timezone):%Y-%m-%d %H:%M} ({std.timezone}); "
+        f"B5 lead time {format_duration(std.lead_time)}, B6 quiet hours {std.quiet_hours}\n"
+    )
+    for window in windows:
+        start, end = window.bounds(std)
+        offered = check_window(window, booked, std).earliest_arrival
+        note = f"  from {offered:%H:%M}" if offered is not None and offered > start else ""
+        out.write(
+            f"  {window.date:%Y-%m-%d %a}  {window.half.label_zh} {window.half.label_en:<9}  "
+            f"{start:%H:%M}-{end:%H:%M}{note}\n"
+        )
+    return 0
+
+
+def _ics(args: argparse.Namespace, out: TextIO) -> int:
+    from fieldservice import calendar
+
+    std = None if args.standard is None else _load(args.standard)
+    orders = calendar.orders_from_jsonl(args.orders, standard=std)
+    data = calendar.to_ical(
+        orders, audience=args.audience, include_personal=args.include_personal, itip=not args.plain
+    )
+    try:
+        Path(args.output).write_bytes(data)
+    except OSError as err:
+        sys.stderr.write(f"fieldservice: error: cannot write {args.output}: {err.strerror}\n")
+        return 1
+    method = next((line for line in data.splitlines() if line.startswith(b"METHOD:")), None)
+    out.write(
+        f"{args.output}: {data.count(b'BEGIN:VEVENT')} visits for the {args.audience}, "
+        f"{method.decode() if method else 'no METHOD'}, personal data "
+        f"{'included' if args.include_personal else 'left out (G1)'}\n"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldservice",
@@ -116,6 +173,40 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="walk through the standard on example orders")
     demo.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     demo.set_defaults(run=_demo)
+
+    slots = commands.add_parser("slots", help="list the next bookable half-day windows (B2, B5)")
+    slots.add_argument(
+        "--booked-at",
+        required=True,
+        type=_iso_datetime,
+        metavar="TIME",
+        help="when the booking is made, ISO 8601; without an offset, in the standard's timezone",
+    )
+    slots.add_argument("--count", type=int, default=4, help="how many windows (default 4)")
+    slots.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    slots.set_defaults(run=_slots)
+
+    ics = commands.add_parser("ics", help="export booked visits as iCalendar (iTIP REQUEST/CANCEL)")
+    ics.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line")
+    ics.add_argument("-o", "--output", required=True, metavar="FILE", help="the .ics file to write")
+    ics.add_argument(
+        "--audience",
+        choices=["technician", "customer"],
+        default="technician",
+        help="whose calendar: the technicians' (default) or the customer's",
+    )
+    ics.add_argument(
+        "--include-personal",
+        action="store_true",
+        help="write names, phones, the full address and notes (G1: off by default)",
+    )
+    ics.add_argument(
+        "--plain",
+        action="store_true",
+        help="no iTIP METHOD: a calendar to import; needed to mix cancelled and live visits",
+    )
+    ics.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    ics.set_defaults(run=_ics)
     return parser
 
 

@@ -46,11 +46,12 @@ import pendulum
 
 from fieldservice import _validate
 from fieldservice.errors import InvalidEvent, InvalidInput
+from fieldservice.model import Secret
 
-__all__ = ["Event", "EventKind", "JsonValue", "check_time_order"]
+__all__ = ["Event", "EventKind", "JsonValue", "check_time_order", "has_masked_secret"]
 
 JsonValue: TypeAlias = (
-    str | int | float | bool | tuple["JsonValue", ...] | Mapping[str, "JsonValue"] | None
+    str | int | float | bool | Secret | tuple["JsonValue", ...] | Mapping[str, "JsonValue"] | None
 )
 """Event data holds JSON values only, lists frozen as tuples and objects as read-only mappings."""
 
@@ -95,6 +96,8 @@ class EventKind(enum.Enum):
     CLOCK_RESUMED = "clock_resumed"
     TIER_CHANGED = "tier_changed"
     HANDED_OVER = "handed_over"
+    CHECKLIST_UPDATED = "checklist_updated"
+    WORKSHEET_UPDATED = "worksheet_updated"
 
     @property
     def rule(self) -> str:
@@ -141,6 +144,8 @@ _META: dict[EventKind, tuple[str, str]] = {
     EventKind.CLOCK_RESUMED: ("G4", "解挂"),
     EventKind.TIER_CHANGED: ("G3", "客户等级变更"),
     EventKind.HANDED_OVER: ("G2", "转交"),
+    EventKind.CHECKLIST_UPDATED: ("S5", "检查项"),
+    EventKind.WORKSHEET_UPDATED: ("W1", "施工单"),
 }
 
 _MAX_DEPTH = 8
@@ -150,7 +155,7 @@ def _freeze(value: object, path: str, depth: int = 0) -> JsonValue:
     if depth > _MAX_DEPTH:
         msg = f"event data {path} is nested too deeply"
         raise InvalidInput(msg)
-    if value is None or isinstance(value, str | bool | int):
+    if value is None or isinstance(value, str | bool | int | Secret):
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -192,12 +197,45 @@ def _to_actor(value: object) -> str:
     return _validate.identifier("event actor", value)
 
 
-def _thaw(value: JsonValue) -> Any:
+_SECRET_KEY = "$secret"
+
+
+def _thaw(value: JsonValue, secrets: bool) -> Any:
     if isinstance(value, tuple):
-        return [_thaw(v) for v in value]
+        return [_thaw(v, secrets) for v in value]
     if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
+        return {k: _thaw(v, secrets) for k, v in value.items()}
+    if isinstance(value, Secret):
+        return {_SECRET_KEY: value.reveal() if secrets else None}
     return value
+
+
+def _unseal(value: Any) -> Any:
+    """Turn ``{"$secret": "..."}`` back into a :class:`Secret`; a masked one stays data."""
+    if isinstance(value, list):
+        return [_unseal(v) for v in value]
+    if isinstance(value, dict):
+        if value.keys() == {_SECRET_KEY} and isinstance(value[_SECRET_KEY], str):
+            return Secret(value[_SECRET_KEY])
+        return {k: _unseal(v) for k, v in value.items()}
+    return value
+
+
+def has_masked_secret(value: object) -> bool:
+    """Whether event data holds a secret that was masked when it was written out.
+
+    Such data came from an export made without secrets: it cannot restore them.
+
+    >>> has_masked_secret({"label": {"$secret": None}}), has_masked_secret({"a": 1})
+    (True, False)
+    """
+    if isinstance(value, tuple | list):
+        return any(has_masked_secret(v) for v in value)
+    if isinstance(value, Mapping):
+        if value.keys() == {_SECRET_KEY} and value[_SECRET_KEY] is None:
+            return True
+        return any(has_masked_secret(v) for v in value.values())
+    return False
 
 
 @attrs.frozen(eq=True, hash=False)
@@ -229,14 +267,31 @@ class Event:
     data: Mapping[str, JsonValue] = attrs.field(
         kw_only=True, factory=lambda: types.MappingProxyType({}), converter=_to_data
     )
+    epoch: float = attrs.field(init=False, eq=False, repr=False)
+    """``at`` as seconds since the Unix epoch, computed once: the clocks read it in bulk."""
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the event as JSON-ready data (``at`` as ISO 8601 with its offset)."""
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "epoch", self.at.timestamp())
+
+    def to_dict(self, *, include_secrets: bool = False) -> dict[str, Any]:
+        """Return the event as JSON-ready data (``at`` as ISO 8601 with its offset).
+
+        A :class:`~fieldservice.model.Secret` in the data is written as
+        ``{"$secret": null}`` unless ``include_secrets`` is true (G1); only an
+        export with secrets restores them.
+
+        >>> import pendulum
+        >>> from fieldservice.model import Secret
+        >>> e = Event("checklist_updated", pendulum.datetime(2026, 11, 26, 15, tz="UTC"),
+        ...           actor="T7", data={"password": Secret("pw-1")})
+        >>> e.to_dict()["data"], e.to_dict(include_secrets=True)["data"]
+        ({'password': {'$secret': None}}, {'password': {'$secret': 'pw-1'}})
+        """
         return {
             "kind": self.kind.value,
             "at": self.at.isoformat(),
             "actor": self.actor,
-            "data": _thaw(self.data),
+            "data": _thaw(self.data, include_secrets),
         }
 
     @classmethod
@@ -267,7 +322,8 @@ class Event:
             msg = "event at has no offset; write it like 2026-11-24T10:30:00+08:00"
             raise InvalidEvent(msg)
         try:
-            return cls(value["kind"], parsed, actor=value["actor"], data=value.get("data", {}))
+            data = _unseal(value.get("data", {}))
+            return cls(value["kind"], parsed, actor=value["actor"], data=data)
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
 

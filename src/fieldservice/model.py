@@ -36,8 +36,13 @@ __all__ = [
     "Party",
     "PersonalName",
     "Product",
+    "Secret",
     "Technician",
     "Tier",
+    "customer_from_dict",
+    "customer_to_dict",
+    "technician_from_dict",
+    "technician_to_dict",
 ]
 
 
@@ -461,3 +466,183 @@ class Technician:
     name: PersonalName = attrs.field(converter=_to_name)
     certificate: str = attrs.field(converter=_certificate)
     phone: ContactPhone | None = attrs.field(default=None, kw_only=True, converter=_optional_phone)
+
+
+# --- secrets (G1) ----------------------------------------------------------------
+
+_MASK = "******"
+_SECRET_MAX = 128
+_SECRET_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _secret_text(value: object) -> str:
+    # Messages here never show the value, nor its length: both would leak it (G1).
+    if not isinstance(value, str):
+        msg = f"a secret must be text (got {type(value).__name__})"
+        raise InvalidInput(msg)
+    if not value or len(value) > _SECRET_MAX:
+        msg = f"a secret must be 1 to {_SECRET_MAX} characters long"
+        raise InvalidInput(msg)
+    if value != value.strip():
+        msg = "a secret must not begin or end with spaces: a printed label cannot show them"
+        raise InvalidInput(msg)
+    if _SECRET_CONTROL.search(value):
+        msg = "a secret contains control characters or line breaks; remove them"
+        raise InvalidInput(msg)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        msg = "a secret contains characters that are not valid Unicode text"
+        raise InvalidInput(msg) from None
+    return value
+
+
+@attrs.frozen(repr=False)
+class Secret:
+    """A value that is shown as ``******`` everywhere: ``repr``, ``str`` and f-strings (G1).
+
+    Read it with :meth:`reveal`, only where the clear value is really needed
+    (printing the modem label, an export the caller asked to include it in).
+
+    Args:
+        value: The secret text: 1-128 characters, no control characters, no
+            surrounding spaces.
+
+    Raises:
+        InvalidInput: ``value`` is not such text; the message never shows it.
+
+    >>> pw = Secret("k3y-9Q")
+    >>> pw, str(pw), f"{pw}", f"{pw:>8}"
+    (Secret('******'), '******', '******', '  ******')
+    >>> pw.reveal()
+    'k3y-9Q'
+
+    .. versionadded:: 0.1.0
+    """
+
+    _value: str = attrs.field(alias="value", converter=_secret_text)
+
+    def reveal(self) -> str:
+        """Return the clear value. Call it only where it is really needed."""
+        return self._value
+
+    def __str__(self) -> str:
+        return _MASK
+
+    def __repr__(self) -> str:
+        return f"Secret({_MASK!r})"
+
+    def __format__(self, spec: str) -> str:
+        # Apply the spec to the mask, so that width and alignment still work.
+        return format(_MASK, spec)
+
+
+# --- serialization ---------------------------------------------------------------
+
+_NOT_RESTORABLE = (
+    "was exported without personal data; export it with include_personal=True "
+    "to store and restore it"
+)
+
+
+def _require(data: object, keys: tuple[str, ...], what: str) -> dict[str, object]:
+    if not isinstance(data, dict):
+        msg = f"a {what} must be a JSON object (got {type(data).__name__})"
+        raise InvalidInput(msg)
+    missing = [k for k in keys if k not in data]
+    if missing:
+        msg = f"a {what} needs {', '.join(missing)}"
+        raise InvalidInput(msg)
+    return data
+
+
+def customer_to_dict(customer: Customer, *, include_personal: bool = False) -> dict[str, object]:
+    """Write a customer as JSON-ready data; personal fields are ``None`` unless asked (G1).
+
+    >>> c = Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+    >>> customer_to_dict(c)["phones"], customer_to_dict(c, include_personal=True)["phones"]
+    (None, ['+8613800138000'])
+    """
+    personal = include_personal
+    return {
+        "id": customer.id,
+        "name": customer.name.reveal() if personal else None,
+        "tier": customer.tier.value,
+        "phones": [p.reveal() for p in customer.phones] if personal else None,
+        "address": {
+            "region": customer.address.region,
+            "detail": customer.address._detail if personal else None,
+        },
+        "language": customer.language,
+        "area": customer.area.value,
+    }
+
+
+def customer_from_dict(data: object) -> Customer:
+    """Read a customer written by :func:`customer_to_dict` with ``include_personal=True``.
+
+    Raises:
+        InvalidInput: A key is missing or a value is wrong, or the data was
+            written without personal data (it cannot be restored).
+
+    >>> c = Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+    >>> customer_from_dict(customer_to_dict(c, include_personal=True)) == c
+    True
+    """
+    keys = ("id", "name", "tier", "phones", "address", "language", "area")
+    d = _require(data, keys, "customer")
+    address = _require(d["address"], ("region", "detail"), "customer address")
+    if d["name"] is None or d["phones"] is None or address["detail"] is None:
+        msg = f"customer {d['id']!s:.64} {_NOT_RESTORABLE}"
+        raise InvalidInput(msg)
+    if not isinstance(d["phones"], list):
+        msg = "customer phones must be a list of E.164 numbers"
+        raise InvalidInput(msg)
+    phones = [ContactPhone.parse(p, "CN") if isinstance(p, str) else p for p in d["phones"]]
+    return Customer(
+        id=d["id"],
+        name=d["name"],  # type: ignore[arg-type]
+        tier=d["tier"],
+        phones=phones,
+        address=Address(region=address["region"], detail=address["detail"]),
+        language=d["language"],
+        area=d["area"],
+    )
+
+
+def technician_to_dict(
+    technician: Technician, *, include_personal: bool = False
+) -> dict[str, object]:
+    """Write a technician as JSON-ready data; name and phone are ``None`` unless asked (G1).
+
+    >>> technician_to_dict(Technician(id="T7", name="王五", certificate="ZW-1"))
+    {'id': 'T7', 'name': None, 'certificate': 'ZW-1', 'phone': None}
+    """
+    return {
+        "id": technician.id,
+        "name": technician.name.reveal() if include_personal else None,
+        "certificate": technician.certificate,
+        "phone": technician.phone.reveal() if include_personal and technician.phone else None,
+    }
+
+
+def technician_from_dict(data: object) -> Technician:
+    """Read a technician written by :func:`technician_to_dict` with ``include_personal=True``.
+
+    Raises:
+        InvalidInput: A key is missing, a value is wrong, or the name was masked.
+
+    >>> t = Technician(id="T7", name="王五", certificate="ZW-1", phone="13901390000")
+    >>> technician_from_dict(technician_to_dict(t, include_personal=True)) == t
+    True
+    """
+    d = _require(data, ("id", "name", "certificate", "phone"), "technician")
+    if d["name"] is None:
+        msg = f"technician {d['id']!s:.64} {_NOT_RESTORABLE}"
+        raise InvalidInput(msg)
+    return Technician(
+        id=d["id"],
+        name=d["name"],  # type: ignore[arg-type]
+        certificate=d["certificate"],
+        phone=d["phone"],  # type: ignore[arg-type]
+    )

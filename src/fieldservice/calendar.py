@@ -1,0 +1,827 @@
+"""iCalendar export of booked visits (RFC 5545), as iTIP requests and cancellations (RFC 5546).
+
+A booked order becomes one ``VEVENT``, derived from its events alone: the
+half-day window (B2) of the latest ``booked`` or ``rescheduled`` event, or the
+arrival hour of a ``confirmed`` event after it (C1); ``STATUS`` TENTATIVE,
+CONFIRMED or CANCELLED; a ``UID`` that never changes for an order, and a
+``SEQUENCE`` that grows with every reschedule (B8, B9), so that a calendar
+client updates the entry instead of adding a second one. The contact technician
+(M2) is the ``ORGANIZER``; the reminder plan gives the alarms (C1, C2).
+
+Nothing personal is written unless asked for (G1): by default the file names
+technicians and the customer by ID, the place by its region, and holds no
+phone, name, address detail or note. With ``include_personal=True`` it does,
+and customer text is escaped, so it cannot add properties of its own.
+
+>>> import pendulum, fieldservice as fs
+>>> from types import SimpleNamespace
+>>> from fieldservice.calendar import to_ical
+>>> from fieldservice.events import Event
+>>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+>>> order = SimpleNamespace(
+...     id="WO-1", kind=fs.OrderKind.INSTALL, products=frozenset({fs.Product.BROADBAND}),
+...     customer=fs.Customer(id="C1", name="张三", tier="gold", phones="138 0013 8000",
+...                          address=fs.Address(region="上海市浦东新区", detail="张江路 100 弄")),
+...     technicians=(fs.Technician(id="T7", name="王五", certificate="ZW-310-0042"),),
+...     standard=fs.ServiceStandard.default(),
+...     events=(Event("booked", t, actor="desk", data={
+...         "start": "2026-11-26T12:00:00+08:00", "end": "2026-11-26T20:00:00+08:00"}),))
+>>> ics = to_ical([order]).decode()
+>>> [line for line in ics.splitlines() if line.startswith(("METHOD", "DTSTART;", "STATUS"))]
+['METHOD:REQUEST', 'DTSTART;TZID=Asia/Shanghai:20261126T120000', 'STATUS:TENTATIVE']
+>>> "张" in ics or "138" in ics
+False
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import enum
+import functools
+import re
+import uuid
+import zoneinfo
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Final, Protocol, runtime_checkable
+
+import attrs
+import icalendar
+
+from fieldservice import _validate
+from fieldservice.errors import FieldServiceError, InvalidInput
+from fieldservice.events import Event, EventKind, check_time_order
+from fieldservice.model import Customer, OrderKind, Product, Technician
+from fieldservice.reminders import ReminderKind, plan
+from fieldservice.standard import ServiceStandard
+
+__all__ = [
+    "IcsAudience",
+    "Visit",
+    "VisitOrder",
+    "VisitStatus",
+    "event_for",
+    "feed",
+    "orders_from_jsonl",
+    "to_ical",
+    "visit_of",
+]
+
+
+class IcsAudience(enum.Enum):
+    """Whose calendar the file is for: the technicians' or the customer's.
+
+    The technician's entry carries the call-ahead alarms of the standard (C1,
+    C2) and the customer's tier; the customer's entry lists the customer as
+    an attendee and reminds them before the visit.
+
+    >>> IcsAudience("customer")
+    <IcsAudience.CUSTOMER: 'customer'>
+
+    .. versionadded:: 0.1.0
+    """
+
+    TECHNICIAN = "technician"
+    CUSTOMER = "customer"
+
+
+@runtime_checkable
+class VisitOrder(Protocol):
+    """What the calendar reads of a work order: ``fieldservice.WorkOrder`` has it.
+
+    Everything about the visit comes from :attr:`events`; the other members
+    say who and what the visit is for. ``isinstance()`` checks that the
+    members are there, not their types.
+
+    >>> isinstance(object(), VisitOrder)
+    False
+
+    .. versionadded:: 0.1.0
+    """
+
+    @property
+    def id(self) -> str:
+        """The order's ID."""
+        ...
+
+    @property
+    def kind(self) -> OrderKind:
+        """Install, move or repair."""
+        ...
+
+    @property
+    def products(self) -> frozenset[Product]:
+        """The products of the order, all served in one visit (M1)."""
+        ...
+
+    @property
+    def customer(self) -> Customer:
+        """The customer visited."""
+        ...
+
+    @property
+    def technicians(self) -> tuple[Technician, ...]:
+        """The technicians of the visit, the customer's contact first (M2); may be empty."""
+        ...
+
+    @property
+    def standard(self) -> ServiceStandard:
+        """The standard whose numbers and timezone apply to the order."""
+        ...
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """The order's events in time order."""
+        ...
+
+
+# typing adds __annotations__ to a protocol on its first isinstance() check; made
+# now, the class stays the same for code that walks its namespace (the docs do).
+VisitOrder.__annotations__ = {}
+
+
+class VisitStatus(enum.Enum):
+    """Where a visit stands, as the ``STATUS`` of its ``VEVENT``.
+
+    >>> [s.value for s in VisitStatus]
+    ['TENTATIVE', 'CONFIRMED', 'CANCELLED']
+
+    .. versionadded:: 0.1.0
+    """
+
+    TENTATIVE = "TENTATIVE"
+    """Booked to a half-day window (B2); the hour is not agreed yet."""
+    CONFIRMED = "CONFIRMED"
+    """Refined to the arrival hour by the second confirmation (C1)."""
+    CANCELLED = "CANCELLED"
+    """Cancelled, or the customer was away (K3) and the order went back to booking."""
+
+
+@attrs.frozen
+class Visit:
+    """An order's visit as its calendar entry shows it, derived from the events alone.
+
+    Attributes:
+        start: When the entry starts: the arrival hour once confirmed (C1),
+            else the half-day window (B2); in the standard's timezone.
+        end: When the entry ends.
+        window: The half-day window as booked (B2), ``(start, end)``.
+        status: Tentative, confirmed or cancelled.
+        sequence: The revision of the entry (iTIP ``SEQUENCE``): one for each
+            reschedule (B8, B9). A booking made after the customer was away
+            (K3) counts as a reschedule; the absence itself, and a
+            cancellation, add one more, so that a client applies the
+            cancellation. The confirmation (C1) refines the entry within its
+            window and adds none: its later ``stamp`` orders it.
+        stamp: The instant of the order's last event, in UTC (``DTSTAMP``).
+        note: What the customer said the visit needs (C3): the latest
+            ``note`` of the contact, booking and confirmation events. Free
+            text that may be personal, so it is written only on request (G1).
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2026, 11, 26, 14, tzinfo=dt.UTC)
+    >>> Visit(at, at + dt.timedelta(hours=1), (at, at), VisitStatus.CANCELLED, 1, at).cancelled
+    True
+
+    .. versionadded:: 0.1.0
+    """
+
+    start: dt.datetime
+    end: dt.datetime
+    window: tuple[dt.datetime, dt.datetime]
+    status: VisitStatus
+    sequence: int
+    stamp: dt.datetime
+    note: str | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the entry is cancelled."""
+        return self.status is VisitStatus.CANCELLED
+
+
+# --- from events to a visit -------------------------------------------------------
+
+
+class _Effect(enum.Enum):
+    WINDOW = "window"
+    ARRIVAL = "arrival"
+    ABSENT = "absent"
+    CANCEL = "cancel"
+
+
+# How each kind of event changes the calendar entry; other kinds leave it alone.
+_EFFECTS: Final = {
+    EventKind.BOOKED: _Effect.WINDOW,  # B2: a half-day window
+    EventKind.RESCHEDULED: _Effect.WINDOW,  # B8, B9: a new window, a new revision
+    EventKind.CONFIRMED: _Effect.ARRIVAL,  # C1: the arrival hour within the window
+    EventKind.CUSTOMER_ABSENT: _Effect.ABSENT,  # K3: back to booking, entry cancelled
+    EventKind.CANCELLED: _Effect.CANCEL,
+}
+
+# Events whose data may carry the customer's ``note`` on what the visit needs (C3).
+_NOTED: Final = frozenset(
+    {EventKind.CONTACTED, EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED}
+)
+
+
+@functools.cache
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    # The standard's zone as a stdlib ZoneInfo, whose key icalendar writes as the TZID.
+    return zoneinfo.ZoneInfo(name)
+
+
+def _instant(event: Event, key: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
+    value = event.data.get(key)
+    if not isinstance(value, str):
+        msg = f"a {event.kind.value} event needs '{key}' as ISO 8601 text with an offset"
+        raise InvalidInput(msg)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"'{key}' of a {event.kind.value} event is not an ISO 8601 date-time"
+        raise InvalidInput(msg) from None
+    if parsed.tzinfo is None:
+        msg = f"'{key}' of a {event.kind.value} event has no offset; write it like 2026-11-26T12:00:00+08:00"
+        raise InvalidInput(msg)
+    return parsed.astimezone(zone)
+
+
+def _span(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    start = _instant(event, "start", zone)
+    end = _instant(event, "end", zone)
+    if end <= start:
+        msg = f"the {event.kind.value} event's 'end' is not after its 'start'"
+        raise InvalidInput(msg)
+    return start, end
+
+
+def visit_of(order: VisitOrder) -> Visit | None:
+    """Derive the calendar entry of an order from its events; ``None`` if never booked.
+
+    Args:
+        order: A work order, or anything with :class:`VisitOrder`'s ``events``
+            and ``standard``.
+
+    Raises:
+        InvalidInput: A booking or confirmation event lacks its ``start`` and
+            ``end`` instants, or they are not ISO 8601 with an offset.
+        InvalidEvent: The events are not in time order.
+
+    >>> import pendulum, fieldservice as fs
+    >>> from types import SimpleNamespace
+    >>> from fieldservice.events import Event
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> def window(kind, at, start, end):
+    ...     return Event(kind, at, actor="desk", data={"start": start, "end": end})
+    >>> log = [window("booked", t, "2026-11-26T12:00+08:00", "2026-11-26T20:00+08:00"),
+    ...        window("rescheduled", t.add(hours=2), "2026-11-27T08:00+08:00", "2026-11-27T12:00+08:00"),
+    ...        window("confirmed", t.add(days=3), "2026-11-27T09:00+08:00", "2026-11-27T10:00+08:00")]
+    >>> v = visit_of(SimpleNamespace(events=log, standard=fs.ServiceStandard.default()))
+    >>> v.status.value, v.sequence, f"{v.start:%m-%d %H:%M}", f"{v.window[0]:%H:%M}"
+    ('CONFIRMED', 1, '11-27 09:00', '08:00')
+
+    .. versionadded:: 0.1.0
+    """
+    events = check_time_order(order.events)
+    zone = _zone(order.standard.timezone)
+    window: tuple[dt.datetime, dt.datetime] | None = None
+    arrival: tuple[dt.datetime, dt.datetime] | None = None
+    live = False
+    sequence = 0
+    note: str | None = None
+    for event in events:
+        if event.kind in _NOTED:
+            given = event.data.get("note")
+            note = given if isinstance(given, str) and given.strip() else note
+        effect = _EFFECTS.get(event.kind)
+        if effect is None:
+            continue
+        if effect is _Effect.WINDOW:
+            if window is not None:
+                sequence += 1  # a reschedule, or a new booking after the customer was away
+            window, arrival, live = _span(event, zone), None, True
+        elif effect is _Effect.ARRIVAL:
+            if live:
+                arrival = _span(event, zone)
+        elif live:  # the customer was away (K3), or the order is cancelled
+            sequence += 1
+            live = False
+        if effect is _Effect.CANCEL:
+            break
+    if window is None:
+        return None
+    if not live:
+        status = VisitStatus.CANCELLED
+    else:
+        status = VisitStatus.TENTATIVE if arrival is None else VisitStatus.CONFIRMED
+    start, end = arrival or window
+    stamp = dt.datetime.fromtimestamp(int(events[-1].at.timestamp()), dt.UTC)
+    return Visit(start, end, window, status, sequence, stamp, note)
+
+
+# --- from a visit to a VEVENT ------------------------------------------------------
+
+# A fixed namespace: the UID of an order never changes between exports or releases.
+_NAMESPACE: Final = uuid.UUID("5b0f7c1e-3f4a-5d2b-9c8e-6a1d2f3b4c5d")
+_DISPATCH: Final = "dispatch"
+
+# The reminders of the plan each audience gets as alarms: (Chinese, English) text.
+# {minutes} is the standard's call-ahead (C2), {by} its confirmation deadline (C1).
+_ALARMS: Final = {
+    (IcsAudience.TECHNICIAN, ReminderKind.DAY_OF_CONFIRMATION): (
+        "二次确认：{by}前与客户确认上门时间",
+        "second confirmation: agree the arrival hour with the customer by {by}",
+    ),
+    (IcsAudience.TECHNICIAN, ReminderKind.CALL_AHEAD): (
+        "上门前{minutes}分钟致电客户",
+        "call the customer {minutes} minutes before arrival",
+    ),
+    (IcsAudience.CUSTOMER, ReminderKind.CALL_AHEAD): (
+        "装维人员约{minutes}分钟后上门，出发前会致电您",
+        "the technician arrives in about {minutes} minutes and calls you first",
+    ),
+}
+
+# iTIP (RFC 5546): the METHOD of a message, by whether its visits are cancelled.
+_METHODS: Final = {
+    frozenset({False}): "REQUEST",
+    frozenset({True}): "CANCEL",
+}
+
+# Characters that some readers take as line breaks or that no text value may hold:
+# controls other than tab and newline, C1 controls, and the Unicode line separators.
+_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_MAX_TEXT: Final = 1000
+
+
+def _text(value: str) -> str:
+    """Customer text made safe: newlines kept (icalendar escapes them), controls spaced."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub(" ", value)[:_MAX_TEXT].strip()
+
+
+def _param(value: str) -> str:
+    """Text for a parameter such as ``CN``: one line, and no backslash.
+
+    RFC 5545 has no escapes in parameters, but icalendar's reader takes a
+    backslash as one: a name ending in one would swallow the next parameter.
+    The full-width reverse solidus looks the same and means nothing.
+    """
+    return " ".join(_text(value).split()).replace("\\", "\uff3c")
+
+
+def _uid(order_id: str) -> str:
+    return f"{uuid.uuid5(_NAMESPACE, 'fieldservice:order:' + order_id)}@fieldservice"
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(kind: str, ident: str) -> str:
+    # urn:uuid (RFC 4122) is a registered URN namespace: an opaque, stable address
+    # that names no person; the CN parameter carries the readable ID.
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'fieldservice:{kind}:{ident}')}"
+
+
+def _technician(
+    tech: Technician, include_personal: bool, role: str | None = None
+) -> icalendar.vCalAddress:
+    if include_personal and tech.phone is not None:
+        # vCalAddress.new() would force a mailto: prefix; a phone is a tel: URI (RFC 3966).
+        address = icalendar.vCalAddress(f"tel:{tech.phone.reveal()}")
+    else:
+        address = icalendar.vCalAddress(_address("technician", tech.id))
+    address.params["CN"] = _param(tech.name.reveal()) if include_personal else tech.id
+    if role is not None:  # ROLE and CUTYPE describe attendees, not the organizer
+        address.params.update({"CUTYPE": "INDIVIDUAL", "ROLE": role})
+    return address
+
+
+def _customer(customer: Customer, include_personal: bool) -> icalendar.vCalAddress:
+    if include_personal:
+        address = icalendar.vCalAddress(f"tel:{customer.phones[0].reveal()}")
+        name = _param(customer.name.reveal())
+    else:
+        address = icalendar.vCalAddress(_address("customer", customer.id))
+        name = customer.id
+    address.params.update({"CN": name, "CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT"})
+    return address
+
+
+_PRODUCT_ORDER: Final = {product: i for i, product in enumerate(Product)}
+
+
+@functools.cache
+def _summary(kind: OrderKind, products: frozenset[Product]) -> str:
+    if not products:
+        return f"{kind.label_zh} / {kind.label_en}"
+    ordered = sorted(products, key=_PRODUCT_ORDER.__getitem__)
+    zh = "、".join(p.label_zh for p in ordered)
+    en = ", ".join(p.label_en for p in ordered)
+    return f"{kind.label_zh}：{zh} / {kind.label_en}: {en}"
+
+
+@functools.lru_cache(maxsize=64)
+def _alarm_texts(standard: ServiceStandard) -> dict[tuple[IcsAudience, ReminderKind], str]:
+    minutes = int(standard.call_ahead.total_seconds() // 60)
+    by = standard.confirm_by.strftime("%H:%M")
+    return {
+        key: f"{zh.format(minutes=minutes, by=by)} / {en.format(minutes=minutes, by=by)}"
+        for key, (zh, en) in _ALARMS.items()
+    }
+
+
+def _description(
+    order: VisitOrder,
+    visit: Visit,
+    technicians: Sequence[Technician],
+    audience: IcsAudience,
+    include_personal: bool,
+) -> str:
+    low, high = visit.window
+    lines = [
+        f"工单 order: {order.id}",
+        f"预约 booked (B2): {low:%Y-%m-%d %H:%M}-{high:%H:%M}",
+    ]
+    if visit.status is VisitStatus.CONFIRMED:
+        lines.append(f"二次确认 confirmed (C1): {visit.start:%H:%M}-{visit.end:%H:%M}")
+    if technicians:
+        ids = ", ".join(t.id for t in technicians)
+        lines.append(f"装维人员 technicians (M2, contact first): {ids}")
+    if include_personal:
+        if audience is IcsAudience.TECHNICIAN:
+            customer = order.customer
+            phones = ", ".join(p.reveal() for p in customer.phones)
+            lines.append(f"客户 customer: {customer.name.reveal()} {phones}")
+            lines.append(f"地址 address: {customer.address.reveal()}")
+        if visit.note is not None:
+            lines.append(f"备注 note: {visit.note}")
+    return _text("\n".join(lines))
+
+
+def _rules(visit: Visit, organised: bool, alarms: Iterable[str]) -> str:
+    rules = ["C1" if visit.status is VisitStatus.CONFIRMED else "B2"]
+    if visit.sequence > visit.cancelled:  # moved at least once, not only cancelled
+        rules.append("B8")
+    if organised:
+        rules.append("M2")
+    rules.extend(rule for rule in alarms if rule not in rules)
+    return " ".join(rules)
+
+
+def _exact(moment: dt.datetime) -> dt.datetime:
+    """The instant as a local time with TZID, or in UTC where that local time occurs twice.
+
+    A TZID time means its first occurrence (RFC 5545, 3.3.5): the second one,
+    in the hour a summer time ends, is written in UTC instead.
+    """
+    if moment.fold and moment.replace(fold=0).utcoffset() != moment.utcoffset():
+        return moment.astimezone(dt.UTC)
+    return moment
+
+
+def _build(
+    order: VisitOrder, visit: Visit, audience: IcsAudience, include_personal: bool
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("UID", _uid(order.id))
+    event.add("DTSTAMP", visit.stamp)
+    event.add("DTSTART", _exact(visit.start))
+    event.add("DTEND", _exact(visit.end))
+    event.add("SEQUENCE", visit.sequence)
+    event.add("STATUS", visit.status.value)
+    summary = _summary(order.kind, order.products)
+    if include_personal and audience is IcsAudience.TECHNICIAN:
+        summary = f"{summary} · {order.customer.name.reveal()}"
+    event.add("SUMMARY", _text(summary))
+    address = order.customer.address
+    location = address.reveal() if include_personal else address.region
+    if location:
+        event.add("LOCATION", _text(location))
+    technicians = order.technicians  # a work order derives them: read once
+    event.add("DESCRIPTION", _description(order, visit, technicians, audience, include_personal))
+    if include_personal:
+        event.add("CLASS", "CONFIDENTIAL")
+    if technicians:
+        event.add("ORGANIZER", _technician(technicians[0], include_personal))
+    else:
+        organizer = icalendar.vCalAddress(_address("dispatch", _DISPATCH))
+        organizer.params["CN"] = _DISPATCH
+        event.add("ORGANIZER", organizer)
+    # The contact is an attendee too: an iTIP REQUEST names at least one (RFC 5546).
+    for i, tech in enumerate(technicians):
+        role = "CHAIR" if i == 0 else "REQ-PARTICIPANT"
+        event.add("ATTENDEE", _technician(tech, include_personal, role))
+    if audience is IcsAudience.CUSTOMER:
+        event.add("ATTENDEE", _customer(order.customer, include_personal))
+    alarms = _alarms(order, visit, audience)
+    for _, alarm in alarms:
+        event.add_component(alarm)
+    event.add("X-FIELDSERVICE-ORDER-ID", icalendar.vText(order.id))
+    event.add("X-FIELDSERVICE-ORDER-KIND", icalendar.vText(order.kind.value))
+    if audience is IcsAudience.TECHNICIAN:
+        event.add("X-FIELDSERVICE-TIER", icalendar.vText(order.customer.tier.value))
+    rules = _rules(visit, bool(technicians), (rule for rule, _ in alarms))
+    event.add("X-FIELDSERVICE-RULES", icalendar.vText(rules))
+    return event
+
+
+def _alarms(
+    order: VisitOrder, visit: Visit, audience: IcsAudience
+) -> list[tuple[str, icalendar.Alarm]]:
+    if visit.cancelled:
+        return []
+    texts = _alarm_texts(order.standard)
+    start = visit.start.timestamp()
+    alarms = []
+    # The plan is the one reader of the reminder rules (C1, C2); the calendar only
+    # turns its reminders into alarms relative to the start of the entry.
+    for reminder in plan(order, standard=order.standard):
+        text = texts.get((audience, reminder.kind))
+        if text is None:
+            continue
+        alarm = icalendar.Alarm()
+        alarm.add("ACTION", "DISPLAY")
+        alarm.add("TRIGGER", dt.timedelta(seconds=reminder.due.timestamp() - start))
+        alarm.add("DESCRIPTION", text)
+        alarm.add("X-FIELDSERVICE-RULE", icalendar.vText(reminder.rule))
+        alarms.append((reminder.rule, alarm))
+    return alarms
+
+
+def _to_audience(value: object) -> IcsAudience:
+    return _validate.enum_member(IcsAudience, "audience", value)
+
+
+def event_for(
+    order: VisitOrder,
+    *,
+    audience: IcsAudience | str = IcsAudience.TECHNICIAN,
+    include_personal: bool = False,
+) -> icalendar.Event:
+    """Return the ``VEVENT`` of an order's visit, for integrators who build their own calendar.
+
+    Its ``DTSTART`` and ``DTEND`` name the standard's zone as ``TZID``: add the
+    ``VTIMEZONE`` with :meth:`icalendar.Calendar.add_missing_timezones` once
+    the event is in a calendar.
+
+    Args:
+        order: The work order.
+        audience: Whose calendar the entry is for.
+        include_personal: Write names, phones, the full address and the
+            customer's note (G1: only where they are needed).
+
+    Raises:
+        InvalidInput: The order has no booked visit, or its events are malformed.
+
+    >>> import pendulum, fieldservice as fs
+    >>> from types import SimpleNamespace
+    >>> from fieldservice.events import Event
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> order = SimpleNamespace(
+    ...     id="WO-1", kind=fs.OrderKind.REPAIR, products=frozenset({fs.Product.BROADBAND}),
+    ...     customer=fs.Customer(id="C1", name="张三", phones="138 0013 8000", address="幸福路 1 号"),
+    ...     technicians=(), standard=fs.ServiceStandard.default(),
+    ...     events=[Event("booked", t, actor="desk", data={
+    ...         "start": "2026-11-25T08:00:00+08:00", "end": "2026-11-25T12:00:00+08:00"})])
+    >>> vevent = event_for(order)
+    >>> str(vevent["SUMMARY"]), vevent["SEQUENCE"], vevent.start.isoformat()
+    ('修障：宽带 / repair: broadband', 0, '2026-11-25T08:00:00+08:00')
+
+    .. versionadded:: 0.1.0
+    """
+    chosen = _to_audience(audience)
+    visit = visit_of(order)
+    if visit is None:
+        msg = f"order {order.id} has no booked visit; book a half-day window first (B2)"
+        raise InvalidInput(msg)
+    return _build(order, visit, chosen, include_personal)
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str, last: dt.date) -> icalendar.Timezone | None:
+    # icalendar's own VTIMEZONE (what Calendar.add_missing_timezones() makes), built
+    # once per zone: making one takes milliseconds, a copy a fraction of that.
+    try:
+        vtimezone = icalendar.Timezone.from_tzid(tzid, last_date=last)
+    except ValueError:  # a zone icalendar cannot describe: the TZID alone must do
+        return None
+    # One RDATE per date: vobject (and so Radicale) keeps only the first date of an
+    # RDATE list in a VTIMEZONE, and would put later summer times an hour off.
+    for observance in vtimezone.subcomponents:
+        listed = observance.pop("RDATE", None)
+        for rdates in listed if isinstance(listed, list) else [listed] if listed else []:
+            for rdate in rdates.dts:
+                observance.add("RDATE", rdate.dt)
+    return vtimezone
+
+
+def _calendar(
+    events: Sequence[tuple[icalendar.Event, Visit]], method: str | None, name: str | None = None
+) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("PRODID", "-//fieldservice//home-visit service standard//ZH")
+    cal.add("VERSION", "2.0")
+    if method is not None:
+        cal.add("METHOD", method)
+    if name is not None:
+        cal.add("NAME", name)
+        cal.add("X-WR-CALNAME", name)
+    if events:
+        # The full default span (1970-2038, or later if a visit is): every file
+        # carries the same VTIMEZONE, so a client that keeps the first one it saw
+        # for a TZID (vobject does) still reads later visits right.
+        latest = max(visit.end for _, visit in events).year + 1
+        last = max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest, 1, 1))
+        for tzid in sorted({str(visit.start.tzinfo) for _, visit in events} - {"UTC"}):
+            vtimezone = _vtimezone(tzid, last)
+            if vtimezone is not None:
+                cal.add_component(copy.deepcopy(vtimezone))
+    for event, _ in events:
+        cal.add_component(event)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def _entries(
+    orders: Iterable[VisitOrder],
+    audience: IcsAudience,
+    include_personal: bool,
+    keep: Callable[[VisitOrder, Visit], bool] | None = None,
+) -> list[tuple[icalendar.Event, Visit]]:
+    seen: set[str] = set()
+    entries = []
+    for order in orders:
+        if order.id in seen:
+            # Two entries with one UID would be the same event twice (RFC 5545).
+            msg = f"order {order.id} is given twice; pass each order once"
+            raise InvalidInput(msg)
+        seen.add(order.id)
+        visit = visit_of(order)
+        if visit is not None and (keep is None or keep(order, visit)):
+            entries.append((_build(order, visit, audience, include_personal), visit))
+    return entries
+
+
+def to_ical(
+    orders: Iterable[VisitOrder],
+    *,
+    audience: IcsAudience | str = IcsAudience.TECHNICIAN,
+    include_personal: bool = False,
+    itip: bool = True,
+) -> bytes:
+    """Export the visits of orders as one ``VCALENDAR``: an iTIP message by default.
+
+    One ``VEVENT`` per booked order; orders never booked are left out. As an
+    iTIP message (RFC 5546) the ``METHOD`` is ``REQUEST`` when no visit is
+    cancelled and ``CANCEL`` when all are: cancelled and live visits go in
+    separate messages. With ``itip=False`` the calendar has no ``METHOD``,
+    as a file to import or a CalDAV resource must not (RFC 4791), and
+    ``STATUS`` alone tells which visits are cancelled.
+
+    Args:
+        orders: The work orders.
+        audience: Whose calendar it is: :attr:`IcsAudience.TECHNICIAN` or
+            :attr:`IcsAudience.CUSTOMER` (or its value).
+        include_personal: Write names, phones, the full address and the
+            customer's note (G1: only where they are needed).
+        itip: Write an iTIP ``METHOD``; ``False`` for a plain calendar.
+
+    Raises:
+        InvalidInput: As an iTIP message: no order has a booked visit, or
+            cancelled and live visits are mixed. Or an order is given twice,
+            or its events are malformed.
+
+    >>> import pendulum, fieldservice as fs
+    >>> from types import SimpleNamespace
+    >>> from fieldservice.events import Event
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> booked = Event("booked", t, actor="desk", data={
+    ...     "start": "2026-11-26T12:00:00+08:00", "end": "2026-11-26T20:00:00+08:00"})
+    >>> order = SimpleNamespace(
+    ...     id="WO-1", kind=fs.OrderKind.INSTALL, products=frozenset({fs.Product.IPTV}),
+    ...     customer=fs.Customer(id="C1", name="张三", phones="138 0013 8000", address="幸福路 1 号"),
+    ...     technicians=(), standard=fs.ServiceStandard.default(),
+    ...     events=[booked, Event("cancelled", t.add(hours=1), actor="desk")])
+    >>> ics = to_ical([order]).decode().splitlines()
+    >>> [line for line in ics if line.startswith(("METHOD", "SEQUENCE", "STATUS"))]
+    ['METHOD:CANCEL', 'SEQUENCE:1', 'STATUS:CANCELLED']
+
+    .. versionadded:: 0.1.0
+    """
+    built = _entries(orders, _to_audience(audience), include_personal)
+    if not itip:
+        return _calendar(built, None)
+    method = _METHODS.get(frozenset(visit.cancelled for _, visit in built))
+    if method is None:
+        if not built:
+            msg = "none of the orders has a booked visit: an iTIP message needs one"
+        else:
+            msg = (
+                "an iTIP message cannot both request and cancel visits: export the "
+                "cancelled orders and the others separately, or pass itip=False"
+            )
+        raise InvalidInput(msg)
+    return _calendar(built, method)
+
+
+def feed(
+    technician: Technician,
+    orders: Iterable[VisitOrder],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    include_personal: bool = False,
+) -> bytes:
+    """Export one technician's visits that overlap ``[start, end)`` as a calendar feed.
+
+    A feed is a plain calendar (no ``METHOD``) that a calendar app subscribes
+    to; it is named after the technician's ID, never the name (G1). Cancelled
+    visits stay in it with ``STATUS:CANCELLED``.
+
+    Args:
+        technician: Whose visits: the orders that list this technician.
+        orders: The work orders to pick from.
+        start: The feed's first instant (timezone-aware).
+        end: The instant after its last; after ``start``.
+        include_personal: Write names, phones, the full address and notes.
+
+    Raises:
+        InvalidInput: ``start`` or ``end`` is naive, ``end`` is not after
+            ``start``, or an order is given twice.
+
+    >>> import pendulum, fieldservice as fs
+    >>> from types import SimpleNamespace
+    >>> from fieldservice.events import Event
+    >>> t7 = fs.Technician(id="T7", name="王五", certificate="ZW-310-0042")
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> order = SimpleNamespace(
+    ...     id="WO-1", kind=fs.OrderKind.MOVE, products=frozenset({fs.Product.FIXED_LINE}),
+    ...     customer=fs.Customer(id="C1", name="张三", phones="138 0013 8000", address="幸福路 1 号"),
+    ...     technicians=(t7,), standard=fs.ServiceStandard.default(),
+    ...     events=[Event("booked", t, actor="desk", data={
+    ...         "start": "2026-11-26T08:00:00+08:00", "end": "2026-11-26T12:00:00+08:00"})])
+    >>> ics = feed(t7, [order], t, t.add(days=7)).decode()
+    >>> "X-WR-CALNAME:fieldservice T7" in ics, "METHOD" in ics, ics.count("BEGIN:VEVENT")
+    (True, False, 1)
+
+    .. versionadded:: 0.1.0
+    """
+    low = _validate.aware("start", start)
+    high = _validate.aware("end", end)
+    if high <= low:
+        msg = "end must be after start"
+        raise InvalidInput(msg)
+
+    def keep(order: VisitOrder, visit: Visit) -> bool:
+        on_it = any(t.id == technician.id for t in order.technicians)
+        return on_it and visit.start < high and visit.end > low
+
+    built = _entries(orders, IcsAudience.TECHNICIAN, include_personal, keep)
+    built.sort(key=lambda pair: (pair[1].start, str(pair[0]["UID"])))
+    return _calendar(built, None, name=f"fieldservice {technician.id}")
+
+
+def orders_from_jsonl(
+    path: str | Path, *, standard: ServiceStandard | None = None
+) -> list[VisitOrder]:
+    """Read work orders from a JSON-lines file: one order per line, as ``WorkOrder.to_json`` writes.
+
+    Each line is read by ``WorkOrder.from_json``; blank lines are skipped.
+
+    Args:
+        path: The file to read.
+        standard: The standard the orders follow; the seed's by default.
+
+    Raises:
+        InvalidInput: The file cannot be read, or a line is not a work order;
+            the message names the line.
+
+    >>> orders_from_jsonl("no/such/file.jsonl")
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: cannot read no/such/file.jsonl: No such file or directory
+
+    .. versionadded:: 0.1.0
+    """
+    # Imported here: only this reader needs the workflow.
+    from fieldservice.workflow import WorkOrder
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        msg = f"cannot read {path}: {err.strerror}"
+        raise InvalidInput(msg) from None
+    except UnicodeDecodeError:
+        msg = f"cannot read {path}: it is not UTF-8 text"
+        raise InvalidInput(msg) from None
+    orders: list[VisitOrder] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            orders.append(WorkOrder.from_json(line, standard=standard))
+        except FieldServiceError as err:
+            msg = f"{path}, line {number}: {err.message}"
+            raise InvalidInput(msg, violations=err.violations) from None
+    return orders

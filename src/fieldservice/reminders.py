@@ -1,0 +1,520 @@
+"""Reminder plans: what to remind whom of, and when, as a pure function of an order's events.
+
+:func:`plan` reads the event log (and the standard) and returns every reminder
+still due: call the customer to book (B3), tell them resources are missing
+(R1), the day-of second confirmation by 09:00 (C1), the call 30 minutes
+before arrival (C2), the technician's departure (T2), the follow-up call 30
+minutes after remote guidance (F2), and a dispatcher's alert when a clock is
+at risk. A notification system sends what :func:`diff` says to send and
+revokes what it says to revoke; each reminder has a stable idempotency key.
+
+Reminders that reach a customer never fall in the quiet hours (B6): one that
+would is moved to the nearest allowed instant inside its window, or flagged
+(``quiet_hours_conflict``) when its window has no allowed instant.
+
+>>> import pendulum, fieldservice as fs
+>>> from fieldservice.events import Event
+>>> from fieldservice.reminders import plan
+>>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+>>> log = [Event("accepted", t, actor="desk", data={"tier": "gold"}),
+...        Event("booked", t.add(minutes=5), actor="desk", data={
+...            "date": "2026-11-26", "half": "afternoon",
+...            "start": "2026-11-26T12:00:00+08:00", "end": "2026-11-26T20:00:00+08:00"})]
+>>> for r in plan(log, standard=fs.ServiceStandard.default(), order_id="WO-1"):
+...     print(r.rule, r.kind.value, r.due.format("MM-DD HH:mm"), r.audience.value)
+C1 day_of_confirmation 11-26 08:00 customer
+C2 call_ahead 11-26 11:30 customer
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+
+import attrs
+import pendulum
+
+from fieldservice import _validate
+from fieldservice.errors import InvalidInput
+from fieldservice.events import Event, EventKind, check_time_order
+from fieldservice.sla import ClockName, ClockState, HasEvents, _events_of, evaluate
+from fieldservice.standard import ServiceStandard, TimeRange
+
+__all__ = [
+    "Audience",
+    "KnockStep",
+    "Reminder",
+    "ReminderDiff",
+    "ReminderKind",
+    "ReminderPlan",
+    "diff",
+    "knock_protocol",
+    "plan",
+]
+
+
+class Audience(enum.Enum):
+    """Who a reminder is for: whoever acts on it.
+
+    >>> Audience.CUSTOMER.value
+    'customer'
+    """
+
+    CUSTOMER = "customer"
+    TECHNICIAN = "technician"
+    DISPATCHER = "dispatcher"
+
+
+class ReminderKind(enum.Enum):
+    """The kinds of reminder, each with its rule ID and audience.
+
+    >>> ReminderKind.CALL_AHEAD.rule, ReminderKind.CALL_AHEAD.audience
+    ('C2', <Audience.CUSTOMER: 'customer'>)
+    """
+
+    BOOKING_CONTACT = "booking_contact"
+    RESOURCE_NOTICE = "resource_notice"
+    DAY_OF_CONFIRMATION = "day_of_confirmation"
+    DEPARTURE = "departure"
+    CALL_AHEAD = "call_ahead"
+    REMOTE_FOLLOW_UP = "remote_follow_up"
+    AT_RISK = "at_risk"
+
+    @property
+    def rule(self) -> str:
+        """The rule ID the reminder serves."""
+        return _KIND_META[self][0]
+
+    @property
+    def audience(self) -> Audience:
+        """Who the reminder is for."""
+        return _KIND_META[self][1]
+
+
+_KIND_META = {
+    ReminderKind.BOOKING_CONTACT: ("B3", Audience.CUSTOMER),
+    ReminderKind.RESOURCE_NOTICE: ("R1", Audience.CUSTOMER),
+    ReminderKind.DAY_OF_CONFIRMATION: ("C1", Audience.CUSTOMER),
+    ReminderKind.DEPARTURE: ("T2", Audience.TECHNICIAN),
+    ReminderKind.CALL_AHEAD: ("C2", Audience.CUSTOMER),
+    ReminderKind.REMOTE_FOLLOW_UP: ("F2", Audience.CUSTOMER),
+    ReminderKind.AT_RISK: ("G4", Audience.DISPATCHER),
+}
+
+
+@attrs.frozen
+class Reminder:
+    """One reminder: what, for whom, when it is due and the latest it is still useful.
+
+    Attributes:
+        kind: What to remind of.
+        due: When to send it (moved out of quiet hours for customers, B6).
+        latest: The last instant at which it still serves its purpose.
+        audience: Who acts on it.
+        rule: The rule ID it serves (for :attr:`ReminderKind.AT_RISK`, the clock's rule).
+        key: A stable idempotency key: same order, kind and appointment version,
+            same key.
+        quiet_hours_conflict: True when the reminder reaches a customer and no
+            instant of its window lies outside the quiet hours.
+    """
+
+    kind: ReminderKind
+    due: pendulum.DateTime
+    latest: pendulum.DateTime
+    audience: Audience
+    rule: str
+    key: str
+    quiet_hours_conflict: bool = False
+
+
+@attrs.frozen
+class ReminderPlan:
+    """The reminders of one order still to come, in due order.
+
+    >>> ReminderPlan(order_id="WO-1", reminders=()).keys
+    frozenset()
+    """
+
+    order_id: str
+    reminders: tuple[Reminder, ...]
+
+    def __iter__(self) -> Iterator[Reminder]:
+        return iter(self.reminders)
+
+    def __len__(self) -> int:
+        return len(self.reminders)
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """The idempotency keys of the plan's reminders."""
+        return frozenset(r.key for r in self.reminders)
+
+    def of_kind(self, kind: ReminderKind) -> tuple[Reminder, ...]:
+        """The reminders of one kind."""
+        return tuple(r for r in self.reminders if r.kind is kind)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per reminder, ready for ``pandas.DataFrame``."""
+        return [
+            {
+                "order_id": self.order_id,
+                "kind": r.kind.value,
+                "rule": r.rule,
+                "audience": r.audience.value,
+                "due": r.due,
+                "latest": r.latest,
+                "key": r.key,
+                "quiet_hours_conflict": r.quiet_hours_conflict,
+            }
+            for r in self.reminders
+        ]
+
+
+@attrs.frozen
+class ReminderDiff:
+    """What changed between two plans: reminders to send, keys to revoke."""
+
+    send: tuple[Reminder, ...]
+    revoke: tuple[str, ...]
+
+
+def diff(old: ReminderPlan, new: ReminderPlan) -> ReminderDiff:
+    """Say which reminders to send and which to revoke when a plan changes.
+
+    A reminder whose key is in both plans is left alone: the notification
+    system already has it.
+
+    >>> import pendulum
+    >>> from fieldservice.reminders import Reminder, ReminderKind, ReminderPlan, diff, Audience
+    >>> t = pendulum.datetime(2026, 11, 26, 8, tz="Asia/Shanghai")
+    >>> r = lambda key: Reminder(ReminderKind.CALL_AHEAD, t, t, Audience.CUSTOMER, "C2", key)
+    >>> d = diff(ReminderPlan("WO-1", (r("a"), r("b"))), ReminderPlan("WO-1", (r("b"), r("c"))))
+    >>> [x.key for x in d.send], d.revoke
+    (['c'], ('a',))
+    """
+    old_keys = old.keys
+    new_keys = new.keys
+    return ReminderDiff(
+        send=tuple(r for r in new.reminders if r.key not in old_keys),
+        revoke=tuple(sorted(old_keys - new_keys)),
+    )
+
+
+# --- planning ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Appointment:
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    arrival: pendulum.DateTime | None
+    version: int
+
+
+def _instant(value: object, tz: str) -> pendulum.DateTime:
+    if not isinstance(value, str):
+        msg = "an appointment instant in event data must be ISO 8601 text with an offset"
+        raise InvalidInput(msg)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        msg = "an appointment instant in event data is not ISO 8601"
+        raise InvalidInput(msg) from None
+    return _validate.aware("appointment instant", parsed).in_timezone(tz)
+
+
+def _key(order_id: str, kind: ReminderKind, version: int) -> str:
+    digest = hashlib.sha256(f"{order_id}\x1f{kind.value}\x1f{version}".encode()).hexdigest()
+    return f"{order_id}:{kind.value}:v{version}:{digest[:12]}"
+
+
+def _in_quiet(moment: pendulum.DateTime, quiet: TimeRange) -> bool:
+    return quiet.contains(moment.time().replace(tzinfo=None))
+
+
+def _quiet_span(
+    moment: pendulum.DateTime, quiet: TimeRange
+) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+    """The quiet-hours stretch containing ``moment``, as [start, end) instants."""
+    day = moment.date()
+    start_day = day
+    if quiet.wraps_midnight and moment.time().replace(tzinfo=None) < quiet.end:
+        start_day = day - dt.timedelta(days=1)
+    tz = moment.tz
+    start = pendulum.datetime(
+        start_day.year,
+        start_day.month,
+        start_day.day,
+        quiet.start.hour,
+        quiet.start.minute,
+        quiet.start.second,
+        tz=tz,
+    )
+    end_day = start_day + dt.timedelta(days=1) if quiet.wraps_midnight else start_day
+    end = pendulum.datetime(
+        end_day.year,
+        end_day.month,
+        end_day.day,
+        quiet.end.hour,
+        quiet.end.minute,
+        quiet.end.second,
+        tz=tz,
+    )
+    return start, end
+
+
+def _outside_quiet(
+    due: pendulum.DateTime, earliest: pendulum.DateTime, latest: pendulum.DateTime, quiet: TimeRange
+) -> tuple[pendulum.DateTime, bool]:
+    """Move ``due`` to the nearest instant in [earliest, latest] outside quiet hours."""
+    if not _in_quiet(due, quiet):
+        return due, False
+    span_start, span_end = _quiet_span(due, quiet)
+    candidates = []
+    before = span_start.subtract(seconds=1)
+    if earliest <= before and not _in_quiet(before, quiet):
+        candidates.append(before)
+    if span_end <= latest and not _in_quiet(span_end, quiet):
+        candidates.append(span_end)
+    if not candidates:
+        return due, True
+    return min(candidates, key=lambda c: (abs((c - due).total_seconds()), c)), False
+
+
+def plan(
+    order: HasEvents | Iterable[Event],
+    *,
+    standard: ServiceStandard,
+    travel: dt.timedelta | None = None,
+    order_id: str | None = None,
+) -> ReminderPlan:
+    """Plan the reminders an order still needs, from its events alone.
+
+    Args:
+        order: A work order (anything with ``.events`` and ``.id``) or its events.
+        standard: The standard whose numbers apply.
+        travel: The technician's travel time to the customer, for the departure
+            reminder (T2); without it no departure reminder is planned.
+        order_id: The order's ID, needed when ``order`` is a bare event list.
+
+    Raises:
+        InvalidInput: No order ID is known, ``travel`` is negative, or event data
+            is malformed.
+
+    >>> import pendulum, fieldservice as fs
+    >>> from fieldservice.events import Event
+    >>> t = pendulum.datetime(2026, 11, 24, 19, 50, tz="Asia/Shanghai")
+    >>> log = [Event("reported", t.subtract(minutes=5), actor="desk", data={"tier": "gold"}),
+    ...        Event("remote_guidance_given", t, actor="T7")]
+    >>> [r.due.format("MM-DD HH:mm") for r in plan(log, standard=fs.ServiceStandard.default(),
+    ...                                             order_id="WO-9").of_kind(ReminderKind.REMOTE_FOLLOW_UP)]
+    ['11-24 19:59']
+    """
+    events = check_time_order(_events_of(order))
+    ident = order_id if order_id is not None else getattr(order, "id", None)
+    if not isinstance(ident, str):
+        msg = "plan needs the order's ID: pass a work order or order_id='...'"
+        raise InvalidInput(msg)
+    if travel is not None and (not isinstance(travel, dt.timedelta) or travel < dt.timedelta(0)):
+        msg = "travel must be a non-negative datetime.timedelta"
+        raise InvalidInput(msg)
+    if not events:
+        return ReminderPlan(order_id=ident, reminders=())
+    tz = standard.timezone
+    last = events[-1].at.in_timezone(tz)
+    done = {e.kind for e in events}
+    reminders: list[Reminder] = []
+    quiet = standard.quiet_hours
+
+    def add(
+        kind: ReminderKind,
+        due: pendulum.DateTime,
+        earliest: pendulum.DateTime,
+        latest: pendulum.DateTime,
+        version: int,
+        rule: str | None = None,
+        *,
+        before_latest: bool = False,
+    ) -> None:
+        if latest < last:
+            return  # too late to serve its purpose
+        conflict = False
+        if kind.audience is Audience.CUSTOMER:
+            # A call ahead of the arrival must come before it, not at the door.
+            bound = latest.subtract(seconds=1) if before_latest else latest
+            due, conflict = _outside_quiet(due, earliest, bound, quiet)
+        reminders.append(
+            Reminder(
+                kind,
+                due,
+                latest,
+                kind.audience,
+                rule or kind.rule,
+                _key(ident, kind, version),
+                conflict,
+            )
+        )
+
+    if EventKind.CANCELLED in done or EventKind.CLOSED in done:
+        return ReminderPlan(order_id=ident, reminders=())
+
+    report = evaluate(events, at=last, standard=standard)
+    appointment = _appointment(events, tz)
+    version = appointment.version if appointment else 0
+
+    for clock, kind in (
+        (ClockName.BOOKING_CONTACT, ReminderKind.BOOKING_CONTACT),
+        (ClockName.RESOURCE_NOTICE, ReminderKind.RESOURCE_NOTICE),
+        (ClockName.REMOTE_FOLLOW_UP, ReminderKind.REMOTE_FOLLOW_UP),
+    ):
+        status = report[clock]
+        if status.state not in (ClockState.RUNNING, ClockState.PAUSED) or status.deadline is None:
+            continue
+        assert status.started is not None  # a running clock has started
+        if kind is ReminderKind.REMOTE_FOLLOW_UP:
+            # The follow-up is due at the deadline itself (F2: 30 minutes after guidance).
+            add(kind, status.deadline, status.started, status.deadline, version)
+        else:
+            add(kind, max(status.started, last), status.started, status.deadline, version)
+
+    for status in report:
+        if status.clock in _NO_ALERT or status.state is not ClockState.RUNNING:
+            continue
+        if status.at_risk_from is not None and status.deadline is not None:
+            add(
+                ReminderKind.AT_RISK,
+                max(status.at_risk_from, last),
+                last,
+                status.deadline,
+                version,
+                rule=status.rule,
+            )
+
+    if appointment is not None and EventKind.ARRIVED not in _since(events, appointment.version):
+        arrival = appointment.arrival or appointment.start
+        if appointment.arrival is None:
+            day = appointment.start.date()
+            by = _at(day, standard.confirm_by, tz)
+            deadline = min(by, appointment.start)
+            opens = _at(day, quiet.end, tz)
+            earliest = max(last, _at(day - dt.timedelta(days=1), dt.time(0), tz))
+            add(
+                ReminderKind.DAY_OF_CONFIRMATION,
+                max(min(opens, deadline), last),
+                earliest,
+                deadline,
+                version,
+            )
+        call = arrival - standard.call_ahead
+        add(
+            ReminderKind.CALL_AHEAD,
+            max(call, last),
+            max(call - standard.call_ahead, last),
+            arrival,
+            version,
+            before_latest=True,
+        )
+        if travel is not None and EventKind.DEPARTED not in _since(events, appointment.version):
+            shortest, longest = standard.early_arrival
+            add(
+                ReminderKind.DEPARTURE,
+                arrival - travel - longest,
+                arrival - travel - longest,
+                arrival - travel - shortest,
+                version,
+            )
+
+    reminders.sort(key=lambda r: (r.due, r.kind.value))
+    return ReminderPlan(order_id=ident, reminders=tuple(reminders))
+
+
+_NO_ALERT = frozenset({ClockName.ARRIVAL, ClockName.REMOTE_FOLLOW_UP})
+
+
+def _at(day: dt.date, moment: dt.time, tz: str) -> pendulum.DateTime:
+    return pendulum.datetime(
+        day.year, day.month, day.day, moment.hour, moment.minute, moment.second, tz=tz
+    )
+
+
+def _appointment(events: Sequence[Event], tz: str) -> _Appointment | None:
+    current: _Appointment | None = None
+    version = 0
+    for event in events:
+        if event.kind in (EventKind.BOOKED, EventKind.RESCHEDULED):
+            version += 1
+            current = _Appointment(
+                _instant(event.data.get("start"), tz),
+                _instant(event.data.get("end"), tz),
+                None,
+                version,
+            )
+        elif event.kind is EventKind.CONFIRMED and current is not None:
+            version += 1
+            current = attrs.evolve(
+                current, arrival=_instant(event.data.get("start"), tz), version=version
+            )
+        elif event.kind is EventKind.CUSTOMER_ABSENT:
+            current = None  # K3: the order goes back to booking
+    return current
+
+
+def _since(events: Sequence[Event], version: int) -> set[EventKind]:
+    """The kinds of event recorded after the appointment reached ``version``."""
+    seen = 0
+    kinds: set[EventKind] = set()
+    for event in events:
+        if event.kind in (EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED):
+            seen += 1
+            if event.kind is not EventKind.CONFIRMED:
+                kinds.clear()
+        elif seen >= 1:
+            kinds.add(event.kind)
+    return kinds
+
+
+# --- the knock protocol (K1-K3) --------------------------------------------------------
+
+
+@attrs.frozen
+class KnockStep:
+    """One step of the knock protocol at the door.
+
+    >>> import pendulum, fieldservice as fs
+    >>> steps = knock_protocol(pendulum.datetime(2026, 11, 26, 14, tz="Asia/Shanghai"),
+    ...                        fs.ServiceStandard.default())
+    >>> [(s.rule, s.at.format("HH:mm:ss"), s.action) for s in steps][:3]
+    [('K1', '14:00:00', 'ring the bell if there is one'), ('K1', '14:00:00', 'knock 3 times, lightly'), ('K1', '14:00:00', 'knock 3 times, lightly')]
+    """
+
+    rule: str
+    at: pendulum.DateTime
+    action: str
+    label_zh: str
+
+
+def knock_protocol(arrived_at: dt.datetime, standard: ServiceStandard) -> tuple[KnockStep, ...]:
+    """The timeline at the door (K1-K3): ring, knock rounds, repeats, call, note.
+
+    Args:
+        arrived_at: When the technician reached the door (timezone-aware).
+        standard: The knock cadence comes from :attr:`~fieldservice.standard.ServiceStandard.knock`.
+    """
+    start = _validate.aware("arrived_at", arrived_at).in_timezone(standard.timezone)
+    knock = standard.knock
+    steps = [KnockStep("K1", start, "ring the bell if there is one", "有门铃先按门铃")]
+    per_round = f"knock {knock.knocks_per_round} times, lightly"
+    steps += [KnockStep("K1", start, per_round, f"轻敲{knock.knocks_per_round}下")] * knock.rounds
+    moment = start.add(seconds=int(knock.repeat_every.total_seconds()))
+    call_at = start.add(seconds=int(knock.call_after.total_seconds()))
+    while moment < call_at:
+        steps.append(KnockStep("K2", moment, "no answer: knock again", "每隔30秒钟重复1次"))
+        moment = moment.add(seconds=int(knock.repeat_every.total_seconds()))
+    steps.append(KnockStep("K2", call_at, "call the customer", "电话联系客户"))
+    steps.append(KnockStep("K3", call_at, "unreachable: check with neighbours", "同用户邻居确认"))
+    steps.append(
+        KnockStep("K3", call_at, "customer away: leave a message note on the door", "贴留言条")
+    )
+    return tuple(steps)

@@ -1,0 +1,1505 @@
+"""The work order and its two workflows, install/move and repair, on ``transitions``.
+
+Each workflow is defined once, as a :class:`transitions.Machine` built at import
+(states, triggers, conditions; no ``to_<state>`` back doors). From it a plain
+transition table is compiled once, and orders are dispatched through that table:
+no order ever builds or joins a Machine, so creating or restoring orders costs
+none. ``tests/test_workflow.py`` checks that table and Machine agree on every
+(state, trigger) pair.
+
+A :class:`WorkOrder` *is* its event log. Every command checks first, builds its
+events, folds them into a new state with the same pure function that
+:meth:`WorkOrder.from_events` uses to rebuild an order, and only then replaces
+the order's state: a refused command leaves the order exactly as it was.
+
+>>> import datetime as dt, pendulum, fieldservice as fs
+>>> std = fs.ServiceStandard.default()
+>>> cust = fs.Customer(id="C1", name="张三", tier="gold", phones="13800138000", address="幸福路 1 号")
+>>> t = pendulum.datetime(2026, 11, 24, 10, 30, tz="Asia/Shanghai")
+>>> order = fs.WorkOrder.install(id="WO-1", customer=cust, products={"broadband", "fixed_line"},
+...                              accepted_at=t, by="desk-1", standard=std)
+>>> _ = order.check_resources(True, at=t.add(minutes=1), by="desk-1")
+>>> _ = order.book(fs.AppointmentWindow(dt.date(2026, 11, 25), "afternoon"),
+...                at=t.add(minutes=2), by="desk-1")
+>>> order.state, order.state.label_zh
+(<State.BOOKED: 'booked'>, '已预约')
+>>> order.confirm(9, at=t.add(hours=20), by="T7")
+Traceback (most recent call last):
+...
+fieldservice.errors.InvalidAppointment: cannot refine 2026-11-25 下午 afternoon to 09:00 ...
+>>> order.state
+<State.BOOKED: 'booked'>
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+import pendulum
+from transitions import Machine
+
+from fieldservice import _validate
+from fieldservice.appointments import (
+    AppointmentWindow,
+    ArrivalWindow,
+    HalfDay,
+    check_arrival,
+    validate_window,
+)
+from fieldservice.checklist import (
+    Checklist,
+    Finding,
+    ModemLabel,
+    Signature,
+    SignerRole,
+    WorkSheet,
+    check_sign_off,
+    sign_off,
+)
+from fieldservice.errors import (
+    ChecklistIncomplete,
+    InvalidAppointment,
+    InvalidEvent,
+    InvalidInput,
+    TransitionNotAllowed,
+    Violation,
+)
+from fieldservice.events import Event, EventKind, JsonValue, has_masked_secret
+from fieldservice.model import (
+    Area,
+    Customer,
+    OrderKind,
+    Party,
+    Product,
+    Secret,
+    Technician,
+    Tier,
+    customer_from_dict,
+    customer_to_dict,
+    technician_from_dict,
+    technician_to_dict,
+)
+from fieldservice.standard import ServiceStandard
+
+__all__ = [
+    "INSTALL_MACHINE",
+    "REPAIR_MACHINE",
+    "State",
+    "WorkOrder",
+    "plan_route",
+]
+
+
+class State(enum.Enum):
+    """Where a work order stands, with the seed's Chinese term.
+
+    >>> State.RESOURCES_MISSING.label_zh, State.CLEARED_REMOTELY.label_zh
+    ('资源不具备', '远程销障')
+    """
+
+    RECEIVED = "received"
+    RESOURCES_MISSING = "resources_missing"
+    AWAITING_BOOKING = "awaiting_booking"
+    BOOKED = "booked"
+    CONFIRMED = "confirmed"
+    EN_ROUTE = "en_route"
+    AT_DOOR = "at_door"
+    ON_SITE = "on_site"
+    IN_PROGRESS = "in_progress"
+    AWAITING_SIGNOFF = "awaiting_signoff"
+    COMPLETED = "completed"
+    REPORTED = "reported"
+    TRIAGED = "triaged"
+    REMOTE_GUIDANCE = "remote_guidance"
+    CLEARED_REMOTELY = "cleared_remotely"
+    CLEARED = "cleared"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+    @property
+    def label_zh(self) -> str:
+        """The state in the seed's Chinese terms."""
+        return _STATE_LABELS[self]
+
+    @property
+    def is_final(self) -> bool:
+        """Whether nothing more can happen to an order in this state."""
+        return self in (State.CLOSED, State.CANCELLED)
+
+
+_STATE_LABELS = {
+    State.RECEIVED: "已受理",
+    State.RESOURCES_MISSING: "资源不具备",
+    State.AWAITING_BOOKING: "待预约",
+    State.BOOKED: "已预约",
+    State.CONFIRMED: "已二次确认",
+    State.EN_ROUTE: "已出发",
+    State.AT_DOOR: "已到达",
+    State.ON_SITE: "已进门",
+    State.IN_PROGRESS: "施工中",
+    State.AWAITING_SIGNOFF: "待签字",
+    State.COMPLETED: "已竣工",
+    State.REPORTED: "已申告",
+    State.TRIAGED: "已预判",
+    State.REMOTE_GUIDANCE: "远程指导中",
+    State.CLEARED_REMOTELY: "远程销障",
+    State.CLEARED: "已销障",
+    State.CLOSED: "已归档",
+    State.CANCELLED: "已撤单",
+}
+
+# --- the two workflows, as data --------------------------------------------------------
+
+S = State
+_VISIT_OPEN = (
+    S.AWAITING_BOOKING,
+    S.BOOKED,
+    S.CONFIRMED,
+    S.EN_ROUTE,
+    S.AT_DOOR,
+    S.ON_SITE,
+    S.IN_PROGRESS,
+    S.AWAITING_SIGNOFF,
+)
+_ON_SITE = (S.ON_SITE, S.IN_PROGRESS, S.AWAITING_SIGNOFF)
+
+
+def _visit_path(done: State) -> list[dict[str, Any]]:
+    """The visit from booking to sign-off, shared by both workflows (B2-B9, C1, T2-T4, K3, S, W)."""
+    return [
+        {"trigger": "contact_customer", "source": S.AWAITING_BOOKING, "dest": "="},
+        {"trigger": "book", "source": S.AWAITING_BOOKING, "dest": S.BOOKED},
+        {"trigger": "assign", "source": [S.AWAITING_BOOKING, S.BOOKED, S.CONFIRMED], "dest": "="},
+        {"trigger": "confirm", "source": S.BOOKED, "dest": S.CONFIRMED},
+        {"trigger": "reschedule", "source": [S.BOOKED, S.CONFIRMED, S.EN_ROUTE], "dest": S.BOOKED},
+        {"trigger": "depart", "source": S.CONFIRMED, "dest": S.EN_ROUTE},
+        {"trigger": "report_delay", "source": S.EN_ROUTE, "dest": "="},
+        {"trigger": "arrive", "source": S.EN_ROUTE, "dest": S.AT_DOOR},
+        {"trigger": "customer_absent", "source": S.AT_DOOR, "dest": S.AWAITING_BOOKING},
+        {"trigger": "enter", "source": S.AT_DOOR, "dest": S.ON_SITE},
+        {"trigger": "start_work", "source": S.ON_SITE, "dest": S.IN_PROGRESS},
+        {"trigger": "update_checklist", "source": list(_ON_SITE), "dest": "="},
+        {"trigger": "fill_worksheet", "source": list(_ON_SITE), "dest": "="},
+        {"trigger": "finish_work", "source": S.IN_PROGRESS, "dest": S.AWAITING_SIGNOFF},
+        {"trigger": "sign", "source": S.AWAITING_SIGNOFF, "dest": "="},
+        {"trigger": "complete", "source": S.AWAITING_SIGNOFF, "dest": done, "conditions": "signed"},
+        {"trigger": "close", "source": done, "dest": S.CLOSED},
+    ]
+
+
+def _everywhere(open_states: Sequence[State]) -> list[dict[str, Any]]:
+    """Commands any open order takes: cancel, hand over (G2), pause and resume clocks."""
+    return [
+        {"trigger": "cancel", "source": list(open_states), "dest": S.CANCELLED},
+        {"trigger": "hand_over", "source": list(open_states), "dest": "="},
+        {"trigger": "pause_clocks", "source": list(open_states), "dest": "="},
+        {"trigger": "resume_clocks", "source": list(open_states), "dest": "="},
+        {"trigger": "change_tier", "source": list(open_states), "dest": "="},
+    ]
+
+
+_INSTALL_OPEN = (S.RECEIVED, S.RESOURCES_MISSING, *_VISIT_OPEN)
+_INSTALL_TRANSITIONS: Final[list[dict[str, Any]]] = [
+    {"trigger": "answer_feasibility", "source": S.RECEIVED, "dest": "="},
+    {
+        "trigger": "check_resources",
+        "source": S.RECEIVED,
+        "dest": S.AWAITING_BOOKING,
+        "conditions": "resources_available",
+    },
+    {
+        "trigger": "check_resources",
+        "source": S.RECEIVED,
+        "dest": S.RESOURCES_MISSING,
+        "unless": "resources_available",
+    },
+    {"trigger": "notify_resources_missing", "source": S.RESOURCES_MISSING, "dest": "="},
+    {"trigger": "record_resource_gap", "source": S.RESOURCES_MISSING, "dest": "="},
+    {"trigger": "resources_built", "source": S.RESOURCES_MISSING, "dest": S.AWAITING_BOOKING},
+    *_visit_path(S.COMPLETED),
+    *_everywhere(_INSTALL_OPEN),
+]
+
+_REPAIR_OPEN = (S.REPORTED, S.TRIAGED, S.REMOTE_GUIDANCE, *_VISIT_OPEN)
+_REPAIR_TRANSITIONS: Final[list[dict[str, Any]]] = [
+    {"trigger": "triage", "source": S.REPORTED, "dest": S.TRIAGED},
+    {
+        "trigger": "guide",
+        "source": S.TRIAGED,
+        "dest": S.REMOTE_GUIDANCE,
+        "conditions": "remote_possible",
+    },
+    {
+        "trigger": "request_visit",
+        "source": [S.TRIAGED, S.REMOTE_GUIDANCE],
+        "dest": S.AWAITING_BOOKING,
+    },
+    {
+        "trigger": "follow_up",
+        "source": S.REMOTE_GUIDANCE,
+        "dest": S.CLEARED_REMOTELY,
+        "conditions": "solved",
+    },
+    {
+        "trigger": "follow_up",
+        "source": S.REMOTE_GUIDANCE,
+        "dest": S.AWAITING_BOOKING,
+        "unless": "solved",
+    },
+    {"trigger": "clear", "source": [S.CLEARED_REMOTELY, S.CLEARED], "dest": "="},
+    {"trigger": "close", "source": S.CLEARED_REMOTELY, "dest": S.CLOSED},
+    *_visit_path(S.CLEARED),
+    *_everywhere(_REPAIR_OPEN),
+]
+
+
+def _machine(transitions: list[dict[str, Any]], initial: State) -> Machine:
+    # model=None: the Machine is the definition only; orders never join it.
+    return Machine(
+        model=None,
+        states=list(State),
+        transitions=transitions,
+        initial=initial,
+        auto_transitions=False,
+        ignore_invalid_triggers=False,
+    )
+
+
+INSTALL_MACHINE: Final = _machine(_INSTALL_TRANSITIONS, S.RECEIVED)
+"""The install and move workflow as a :class:`transitions.Machine` (the definition)."""
+
+REPAIR_MACHINE: Final = _machine(_REPAIR_TRANSITIONS, S.REPORTED)
+"""The repair workflow as a :class:`transitions.Machine` (the definition)."""
+
+
+@attrs.frozen
+class _Route:
+    dest: State
+    conditions: tuple[str, ...]
+    unless: tuple[str, ...]
+
+
+_Table = Mapping[tuple[State, str], tuple[_Route, ...]]
+
+
+def _compile(machine: Machine) -> _Table:
+    """Read (state, trigger) -> routes out of a Machine, once."""
+    table: dict[tuple[State, str], list[_Route]] = {}
+    for trigger, event in machine.events.items():
+        for source, transitions in event.transitions.items():
+            for t in transitions:
+                # transitions names Enum states by member name.
+                state = State[source]
+                dest = state if t.dest is None else State[t.dest]
+                table.setdefault((state, trigger), []).append(
+                    _Route(
+                        dest,
+                        tuple(str(c.func) for c in t.conditions if c.target),
+                        tuple(str(c.func) for c in t.conditions if not c.target),
+                    )
+                )
+    return {key: tuple(routes) for key, routes in table.items()}
+
+
+_TABLES: Final[Mapping[OrderKind, _Table]] = {
+    OrderKind.INSTALL: _compile(INSTALL_MACHINE),
+    OrderKind.MOVE: _compile(INSTALL_MACHINE),
+    OrderKind.REPAIR: _compile(REPAIR_MACHINE),
+}
+
+# Which trigger each kind of event records: the reducer's half of the table.
+_EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
+    EventKind.FEASIBILITY_ANSWERED: "answer_feasibility",
+    EventKind.RESOURCES_AVAILABLE: "check_resources",
+    EventKind.RESOURCES_MISSING: "check_resources",
+    EventKind.RESOURCE_NOTICE_GIVEN: "notify_resources_missing",
+    EventKind.RESOURCE_GAP_RECORDED: "record_resource_gap",
+    EventKind.RESOURCES_BUILT: "resources_built",
+    EventKind.CONTACTED: "contact_customer",
+    EventKind.BOOKED: "book",
+    EventKind.TECHNICIANS_ASSIGNED: "assign",
+    EventKind.CONFIRMED: "confirm",
+    EventKind.RESCHEDULED: "reschedule",
+    EventKind.DEPARTED: "depart",
+    EventKind.DELAYED: "report_delay",
+    EventKind.ARRIVED: "arrive",
+    EventKind.CUSTOMER_ABSENT: "customer_absent",
+    EventKind.ENTERED: "enter",
+    EventKind.WORK_STARTED: "start_work",
+    EventKind.CHECKLIST_UPDATED: "update_checklist",
+    EventKind.WORKSHEET_UPDATED: "fill_worksheet",
+    EventKind.WORK_FINISHED: "finish_work",
+    EventKind.SIGNED: "sign",
+    EventKind.COMPLETED: "complete",
+    EventKind.CLOSED: "close",
+    EventKind.CANCELLED: "cancel",
+    EventKind.TRIAGED: "triage",
+    EventKind.REMOTE_GUIDANCE_GIVEN: "guide",
+    EventKind.VISIT_NEEDED: "request_visit",
+    EventKind.FOLLOWED_UP: "follow_up",
+    EventKind.CLEARED: "clear",
+    EventKind.HANDED_OVER: "hand_over",
+    EventKind.CLOCK_PAUSED: "pause_clocks",
+    EventKind.CLOCK_RESUMED: "resume_clocks",
+    EventKind.TIER_CHANGED: "change_tier",
+}
+
+
+# --- the order's state: a pure fold over its events -----------------------------------
+
+
+@attrs.frozen
+class _OrderState:
+    kind: OrderKind
+    state: State
+    owner: str
+    tier: Tier
+    area: Area
+    products: frozenset[Product]
+    checklist: Checklist
+    events: tuple[Event, ...] = ()
+    window: AppointmentWindow | None = None
+    booked_at: pendulum.DateTime | None = None
+    arrival: ArrivalWindow | None = None
+    reschedules: int = 0
+    contacted: bool = False
+    staff: tuple[str, ...] = ()
+    contact: str | None = None
+    worksheet: WorkSheet = attrs.field(factory=WorkSheet)
+    signature: Signature | None = None
+    arrived_at: pendulum.DateTime | None = None
+    remote_possible: bool = False
+
+
+def _signed(s: _OrderState, _: Event) -> bool:
+    return s.signature is not None and s.signature.verify(s.checklist, s.worksheet)
+
+
+_CONDITIONS: Final[Mapping[str, Callable[[_OrderState, Event], bool]]] = {
+    "resources_available": lambda s, e: e.kind is EventKind.RESOURCES_AVAILABLE,
+    "remote_possible": lambda s, e: s.remote_possible,
+    "solved": lambda s, e: e.data.get("solved") is True,
+    "signed": _signed,
+}
+
+
+def _dest(s: _OrderState, event: Event) -> State:
+    trigger = _EVENT_TRIGGER.get(event.kind)
+    routes = _TABLES[s.kind].get((s.state, trigger)) if trigger else None
+    if not routes:
+        allowed = ", ".join(_allowed(s)) or "nothing (the order is final)"
+        msg = (
+            f"{event.kind.value} is not allowed while the order is {s.state.value} "
+            f"({s.state.label_zh}); allowed now: {allowed}"
+        )
+        raise TransitionNotAllowed(msg)
+    for route in routes:
+        if all(_CONDITIONS[c](s, event) for c in route.conditions) and not any(
+            _CONDITIONS[c](s, event) for c in route.unless
+        ):
+            return route.dest
+    blocked = ", ".join(c for r in routes for c in (*r.conditions, *r.unless))
+    msg = f"{event.kind.value} is not allowed now: the condition {blocked} does not hold"
+    violations: tuple[Violation, ...] = ()
+    if "signed" in blocked:
+        violations = (
+            Violation("W2", "not_signed", "the customer has not signed what is there now"),
+        )
+    raise TransitionNotAllowed(msg, violations=violations)
+
+
+def _allowed(s: _OrderState) -> list[str]:
+    return sorted({t for (state, t) in _TABLES[s.kind] if state is s.state})
+
+
+def _text(data: Mapping[str, JsonValue], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        msg = f"event data {key} must be text"
+        raise InvalidEvent(msg)
+    return value
+
+
+def _instant(data: Mapping[str, JsonValue], key: str) -> pendulum.DateTime:
+    try:
+        parsed = dt.datetime.fromisoformat(_text(data, key))
+    except ValueError:
+        msg = f"event data {key} is not an ISO 8601 instant"
+        raise InvalidEvent(msg) from None
+    if parsed.tzinfo is None:
+        msg = f"event data {key} has no offset"
+        raise InvalidEvent(msg)
+    return pendulum.instance(parsed)
+
+
+def _thawed(value: JsonValue) -> Any:
+    if isinstance(value, tuple):
+        return [_thawed(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    return value
+
+
+def _label(value: JsonValue) -> ModemLabel | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not isinstance(value.get("password"), Secret):
+        msg = "the modem label in this event has no password: it was exported without secrets"
+        raise InvalidEvent(msg)
+    return ModemLabel(_text(value, "account"), _text(value, "user_name"), value["password"])  # type: ignore[arg-type]
+
+
+def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
+    data = event.data
+    action = _text(data, "action")
+    if action == "finding":
+        return checklist.report_finding(Finding(_text(data, "finding")))
+    item = _text(data, "item")
+    if action == "tick":
+        evidence = data.get("evidence")
+        return checklist.tick(
+            item,
+            by=event.actor,
+            at=event.at,
+            evidence=None if evidence is None else _thawed(evidence),
+            label=_label(data.get("label")),
+        )
+    if action == "not_applicable":
+        return checklist.mark_not_applicable(
+            item, by=event.actor, at=event.at, reason=_text(data, "reason")
+        )
+    if action == "decline":
+        return checklist.decline(item, by=event.actor, at=event.at, reason=_text(data, "reason"))
+    msg = f"unknown checklist action in event data (got {action!r:.20})"
+    raise InvalidEvent(msg)
+
+
+def _fold(s: _OrderState, event: Event) -> _OrderState:
+    """One event's effect on the order: the only place state changes."""
+    if s.events and event.at < s.events[-1].at:
+        msg = (
+            f"{event.kind.value} at {event.at.isoformat()} is earlier than the last event "
+            f"({s.events[-1].at.isoformat()}); record events in time order"
+        )
+        raise InvalidEvent(msg)
+    dest = _dest(s, event)
+    kind = event.kind
+    data = event.data
+    changes: dict[str, Any] = {"state": dest, "events": (*s.events, event)}
+    if kind in (EventKind.BOOKED, EventKind.RESCHEDULED):
+        changes["window"] = AppointmentWindow(_text(data, "date"), _text(data, "half"))
+        # The clocks and reminders read the promised instants: they must be instants.
+        if _instant(data, "end") <= _instant(data, "start"):
+            msg = "event data end must come after start"
+            raise InvalidEvent(msg)
+        changes["booked_at"] = event.at
+        changes["arrival"] = None
+        if kind is EventKind.RESCHEDULED:
+            changes["reschedules"] = s.reschedules + 1
+    elif kind is EventKind.CONFIRMED:
+        changes["arrival"] = ArrivalWindow(_instant(data, "start"), _instant(data, "end"))
+    elif kind is EventKind.CONTACTED:
+        changes["contacted"] = True
+    elif kind is EventKind.CUSTOMER_ABSENT:
+        changes.update(window=None, arrival=None, arrived_at=None)
+    elif kind is EventKind.ARRIVED:
+        changes["arrived_at"] = event.at
+    elif kind is EventKind.TECHNICIANS_ASSIGNED:
+        staff = data.get("technicians")
+        if not isinstance(staff, tuple) or not all(isinstance(t, str) for t in staff):
+            msg = "event data technicians must be a list of technician IDs"
+            raise InvalidEvent(msg)
+        changes.update(staff=staff, contact=_text(data, "contact"))
+    elif kind is EventKind.HANDED_OVER:
+        changes["owner"] = _text(data, "to")
+    elif kind is EventKind.TIER_CHANGED:
+        changes["tier"] = _validate.enum_member(Tier, "tier", data.get("tier"))
+    elif kind is EventKind.TRIAGED:
+        changes["remote_possible"] = data.get("remote_possible") is True
+    elif kind is EventKind.CHECKLIST_UPDATED:
+        changes["checklist"] = _checklist_change(s.checklist, event)
+        changes["signature"] = None  # what was signed is no longer what is there
+    elif kind is EventKind.WORKSHEET_UPDATED:
+        changes["worksheet"] = WorkSheet.from_dict(_thawed(data.get("worksheet")))
+        changes["signature"] = None
+    elif kind is EventKind.SIGNED:
+        changes["signature"] = Signature.from_dict(_thawed(data.get("signature")))
+    return attrs.evolve(s, **changes)
+
+
+def _start(kind: OrderKind, first: Event) -> _OrderState:
+    data = first.data
+    expected = EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED
+    if first.kind is not expected:
+        msg = f"a {kind.value} order's log must start with {expected.value}"
+        raise InvalidEvent(msg)
+    raw = data.get("products")
+    if not isinstance(raw, tuple) or not raw:
+        msg = "the first event must list the order's products"
+        raise InvalidEvent(msg)
+    products = frozenset(_validate.enum_member(Product, "product", p) for p in raw)
+    return _OrderState(
+        kind=kind,
+        state=S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED,
+        owner=first.actor,
+        tier=_validate.enum_member(Tier, "tier", data.get("tier")),
+        area=_validate.enum_member(Area, "area", data.get("area")),
+        products=products,
+        checklist=Checklist.for_order(kind, products),
+        events=(first,),
+    )
+
+
+# --- the work order -----------------------------------------------------------------
+
+
+def _products(value: Iterable[Product | str]) -> frozenset[Product]:
+    if isinstance(value, str | Product):
+        value = (value,)
+    try:
+        products = frozenset(_validate.enum_member(Product, "product", p) for p in value)
+    except TypeError:
+        msg = "products must be a set of Product values"
+        raise InvalidInput(msg) from None
+    if not products:
+        msg = "an order needs at least one product (M1: one order, all its products, one visit)"
+        raise InvalidInput(msg)
+    return products
+
+
+def _is(value: object, kind: type, name: str) -> None:
+    if not isinstance(value, kind):
+        msg = f"{name} must be a {kind.__name__} (got {type(value).__name__})"
+        raise InvalidInput(msg)
+
+
+def _window(value: AppointmentWindow | tuple[dt.date | str, HalfDay | str]) -> AppointmentWindow:
+    if isinstance(value, AppointmentWindow):
+        return value
+    if isinstance(value, tuple) and len(value) == 2:
+        return AppointmentWindow(*value)
+    msg = "window must be an AppointmentWindow or a (date, half) pair"
+    raise InvalidInput(msg)
+
+
+_NOT_A_REASON: Final = ("too many customers", "客户太多", "用户太多", "单子太多")
+"""T4: reasons a customer is never given for lateness."""
+
+
+@attrs.define(eq=False, slots=True)
+class WorkOrder:
+    """A work order: an install, a move or a repair, and everything that happened to it.
+
+    An entity: compared by identity, hashable, and driven by typed commands.
+    Each command takes ``at=`` (when, timezone-aware, not earlier than the last
+    event) and ``by=`` (who), appends one or more events, and returns the last
+    one. A refused command raises a :class:`~fieldservice.errors.FieldServiceError`
+    (:class:`~fieldservice.errors.TransitionNotAllowed`, or the typed error of the
+    rule it breaks) and changes nothing.
+
+    Build one with :meth:`install`, :meth:`move`, :meth:`repair` or restore one
+    with :meth:`from_events` / :meth:`from_json`.
+
+    >>> import pendulum, fieldservice as fs
+    >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> order = fs.WorkOrder.repair(id="WO-9", customer=cust, products={"broadband"},
+    ...                             reported_at=t, by="hotline-3")
+    >>> order.state, order.owner, order.allowed_commands()
+    (<State.REPORTED: 'reported'>, 'hotline-3', ['cancel', 'change_tier', 'hand_over', 'pause_clocks', 'resume_clocks', 'triage'])
+    """
+
+    id: str
+    customer: Customer
+    standard: ServiceStandard
+    _s: _OrderState = attrs.field(alias="s", repr=False)
+    _staff: dict[str, Technician] = attrs.field(alias="staff", factory=dict, repr=False)
+
+    # -- constructors --
+
+    @classmethod
+    def install(
+        cls,
+        *,
+        id: str,
+        customer: Customer,
+        products: Iterable[Product | str],
+        accepted_at: dt.datetime,
+        by: str,
+        standard: ServiceStandard | None = None,
+    ) -> WorkOrder:
+        """Accept (受理) an install order: the first contact becomes its owner (G2).
+
+        Args:
+            id: The order ID.
+            customer: Who it is for.
+            products: Every product of the order, installed in one visit (M1).
+            accepted_at: When the order was accepted (B3's clock starts).
+            by: Who accepted it: the owner until a hand-over (G2).
+            standard: The standard that applies; the seed's by default.
+        """
+        return cls._open(OrderKind.INSTALL, id, customer, products, accepted_at, by, standard)
+
+    @classmethod
+    def move(
+        cls,
+        *,
+        id: str,
+        customer: Customer,
+        products: Iterable[Product | str],
+        accepted_at: dt.datetime,
+        by: str,
+        standard: ServiceStandard | None = None,
+    ) -> WorkOrder:
+        """Accept (受理) a move order (移机); the same workflow as an install."""
+        return cls._open(OrderKind.MOVE, id, customer, products, accepted_at, by, standard)
+
+    @classmethod
+    def repair(
+        cls,
+        *,
+        id: str,
+        customer: Customer,
+        products: Iterable[Product | str],
+        reported_at: dt.datetime,
+        by: str,
+        standard: ServiceStandard | None = None,
+    ) -> WorkOrder:
+        """Record a fault report (障碍申告): the repair clock (F4) starts."""
+        return cls._open(OrderKind.REPAIR, id, customer, products, reported_at, by, standard)
+
+    @classmethod
+    def _open(
+        cls,
+        kind: OrderKind,
+        id: str,
+        customer: Customer,
+        products: Iterable[Product | str],
+        at: dt.datetime,
+        by: str,
+        standard: ServiceStandard | None,
+    ) -> WorkOrder:
+        order_id = _validate.identifier("order id", id)
+        _is(customer, Customer, "customer")
+        std = ServiceStandard.default() if standard is None else standard
+        _is(std, ServiceStandard, "standard")
+        chosen = _products(products)
+        first = Event(
+            EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED,
+            _validate.aware("at", at).in_timezone(std.timezone),
+            actor=by,
+            data={
+                "order_kind": kind.value,
+                "tier": customer.tier.value,
+                "area": customer.area.value,
+                "products": sorted(p.value for p in chosen),
+            },
+        )
+        return cls(order_id, customer, std, s=_start(kind, first))
+
+    @classmethod
+    def from_events(
+        cls,
+        *,
+        id: str,
+        customer: Customer,
+        events: Iterable[Event],
+        standard: ServiceStandard | None = None,
+        technicians: Iterable[Technician] = (),
+    ) -> WorkOrder:
+        """Rebuild an order from its events, with the same fold the commands use.
+
+        No Machine is built or joined: restoring costs a pass over the events.
+
+        Args:
+            id: The order ID.
+            customer: The customer the order is for.
+            events: The order's events in time order.
+            standard: The standard that applies; the seed's by default.
+            technicians: Every technician the events assign.
+
+        Raises:
+            InvalidEvent: The events are out of order or malformed.
+            TransitionNotAllowed: An event is not allowed where it stands.
+            InvalidInput: A technician the events assign is not given.
+        """
+        log = tuple(events)
+        if not log or not all(isinstance(e, Event) for e in log):
+            msg = "from_events needs the order's events, starting with accepted or reported"
+            raise InvalidEvent(msg)
+        kind = _validate.enum_member(OrderKind, "order kind", log[0].data.get("order_kind"))
+        std = ServiceStandard.default() if standard is None else standard
+        state = _start(kind, log[0])
+        for event in log[1:]:
+            state = _fold(state, event)
+        _is(customer, Customer, "customer")
+        staff = {t.id: t for t in technicians}
+        missing = [t for t in state.staff if t not in staff]
+        if missing:
+            msg = f"the events assign technicians that were not given: {', '.join(missing)}"
+            raise InvalidInput(msg)
+        return cls(_validate.identifier("order id", id), customer, std, s=state, staff=staff)
+
+    # -- what an order is now (all derived from the events) --
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The order's events, oldest first."""
+        return self._s.events
+
+    @property
+    def kind(self) -> OrderKind:
+        """Install, move or repair."""
+        return self._s.kind
+
+    @property
+    def state(self) -> State:
+        """Where the order stands."""
+        return self._s.state
+
+    @property
+    def products(self) -> frozenset[Product]:
+        """Every product of the order, all served by one visit (M1)."""
+        return self._s.products
+
+    @property
+    def owner(self) -> str:
+        """Who owns the order (G2), its first contact until a hand-over."""
+        return self._s.owner
+
+    @property
+    def tier(self) -> Tier:
+        """The customer's tier as the order's events know it (G3)."""
+        return self._s.tier
+
+    @property
+    def window(self) -> AppointmentWindow | None:
+        """The booked half-day (B2), if any."""
+        return self._s.window
+
+    @property
+    def arrival(self) -> ArrivalWindow | None:
+        """The arrival hour agreed on the day (C1), if any."""
+        return self._s.arrival
+
+    @property
+    def reschedules(self) -> int:
+        """How many times the visit was rescheduled (B8, B9)."""
+        return self._s.reschedules
+
+    @property
+    def technicians(self) -> tuple[Technician, ...]:
+        """The assigned technicians, the customer's one contact first (M2)."""
+        ids = self._s.staff
+        contact = self._s.contact
+        ordered = sorted(ids, key=lambda t: t != contact)
+        return tuple(self._staff[t] for t in ordered)
+
+    @property
+    def contact(self) -> Technician | None:
+        """The one technician who deals with the customer (M2)."""
+        return None if self._s.contact is None else self._staff[self._s.contact]
+
+    @property
+    def checklist(self) -> Checklist:
+        """The completion checklist as it stands."""
+        return self._s.checklist
+
+    @property
+    def worksheet(self) -> WorkSheet:
+        """The work sheet (施工单) as it stands."""
+        return self._s.worksheet
+
+    @property
+    def signature(self) -> Signature | None:
+        """The customer's signature, while it still matches what is there (W2)."""
+        return self._s.signature
+
+    def allowed_commands(self) -> list[str]:
+        """The commands the order's state allows now (conditions aside)."""
+        return _allowed(self._s)
+
+    def __repr__(self) -> str:
+        return (
+            f"WorkOrder(id={self.id!r}, kind={self.kind.value!r}, state={self.state.value!r}, "
+            f"customer={self.customer.id!r}, events={len(self.events)})"
+        )
+
+    # -- the machinery of a command --
+
+    def _when(self, at: dt.datetime) -> pendulum.DateTime:
+        moment = _validate.aware("at", at).in_timezone(self.standard.timezone)
+        last = self._s.events[-1].at
+        if moment < last:
+            msg = (
+                f"at {moment.isoformat()} is earlier than the order's last event "
+                f"({last.isoformat()}); commands must come in time order"
+            )
+            raise InvalidEvent(msg)
+        return moment
+
+    def _may(self, trigger: str) -> None:
+        if (self._s.state, trigger) not in _TABLES[self._s.kind]:
+            allowed = ", ".join(self.allowed_commands()) or "nothing (the order is final)"
+            msg = (
+                f"{trigger} is not allowed while order {self.id} is {self._s.state.value} "
+                f"({self._s.state.label_zh}); allowed now: {allowed}"
+            )
+            raise TransitionNotAllowed(msg)
+
+    def _commit(self, *events: Event) -> Event:
+        state = self._s
+        for event in events:
+            state = _fold(state, event)
+        self._s = state  # the one assignment: everything above either passed or raised
+        return events[-1]
+
+    def _event(self, kind: EventKind, at: pendulum.DateTime, by: str, **data: object) -> Event:
+        return Event(kind, at, actor=by, data=data)
+
+    # -- resources (B1, B4, R1-R3) --
+
+    def check_resources(
+        self,
+        available: bool,
+        *,
+        at: dt.datetime,
+        by: str,
+        immediate: bool = False,
+        gap: str | None = None,
+    ) -> Event:
+        """Record whether resources allow the install (B1); at once at the desk with ``immediate`` (B4).
+
+        Available: the order goes to booking (B1). Missing: it waits for the
+        network (R1 clock starts); ``gap`` records what is missing (R2).
+        """
+        self._may("check_resources")
+        _is(available, bool, "available")
+        when = self._when(at)
+        events = []
+        if immediate:
+            events.append(
+                self._event(EventKind.FEASIBILITY_ANSWERED, when, by, available=available)
+            )
+        kind = EventKind.RESOURCES_AVAILABLE if available else EventKind.RESOURCES_MISSING
+        events.append(self._event(kind, when, by))
+        if not available and gap is not None:
+            events.append(
+                self._event(
+                    EventKind.RESOURCE_GAP_RECORDED,
+                    when,
+                    by,
+                    gap=_validate.text("gap", gap, max_length=500, multiline=True),
+                )
+            )
+        return self._commit(*events)
+
+    def notify_resources_missing(self, *, at: dt.datetime, by: str) -> Event:
+        """Record that the customer was told resources are missing (R1: stops its clock)."""
+        self._may("notify_resources_missing")
+        return self._commit(self._event(EventKind.RESOURCE_NOTICE_GIVEN, self._when(at), by))
+
+    def record_resource_gap(self, gap: str, *, at: dt.datetime, by: str) -> Event:
+        """Record the line and device resources the order needs (R2), for analysis."""
+        self._may("record_resource_gap")
+        text = _validate.text("gap", gap, max_length=500, multiline=True)
+        return self._commit(
+            self._event(EventKind.RESOURCE_GAP_RECORDED, self._when(at), by, gap=text)
+        )
+
+    def resources_built(self, *, at: dt.datetime, by: str) -> Event:
+        """The network is built: the order returns to booking (R3) and B3's clock restarts."""
+        self._may("resources_built")
+        return self._commit(self._event(EventKind.RESOURCES_BUILT, self._when(at), by))
+
+    # -- booking (B2-B9, C1, M2) --
+
+    def contact_customer(self, *, at: dt.datetime, by: str, note: str | None = None) -> Event:
+        """Record the first contact with the customer to book (B3: stops its clock)."""
+        self._may("contact_customer")
+        data = (
+            {}
+            if note is None
+            else {"note": _validate.text("note", note, max_length=500, multiline=True)}
+        )
+        return self._commit(self._event(EventKind.CONTACTED, self._when(at), by, **data))
+
+    def book(
+        self,
+        window: AppointmentWindow | tuple[dt.date | str, HalfDay | str],
+        *,
+        at: dt.datetime,
+        by: str,
+    ) -> Event:
+        """Book a half-day window (B2) that the standard allows (B5, B6).
+
+        Raises:
+            InvalidAppointment: The window breaks rules; every one is listed.
+        """
+        self._may("book")
+        chosen = _window(window)
+        when = self._when(at)
+        return self._commit(self._booked(EventKind.BOOKED, chosen, when, by))
+
+    def _booked(
+        self,
+        kind: EventKind,
+        window: AppointmentWindow,
+        when: pendulum.DateTime,
+        by: str,
+        **extra: object,
+    ) -> Event:
+        check = validate_window(window, when, self.standard)
+        assert check.earliest_arrival is not None  # an accepted window has one
+        return self._event(
+            kind,
+            when,
+            by,
+            date=window.date.isoformat(),
+            half=window.half.value,
+            start=check.earliest_arrival.in_timezone(self.standard.timezone).isoformat(),
+            end=window.end(self.standard).isoformat(),
+            **extra,
+        )
+
+    def assign(
+        self,
+        technicians: Sequence[Technician],
+        *,
+        contact: Technician | str,
+        at: dt.datetime,
+        by: str,
+    ) -> Event:
+        """Assign the technicians of the visit, exactly one of them the customer's contact (M2)."""
+        self._may("assign")
+        staff = tuple(technicians)
+        if not staff or not all(isinstance(t, Technician) for t in staff):
+            msg = "assign needs one or more Technician objects"
+            raise InvalidInput(msg)
+        ids = [t.id for t in staff]
+        if len(set(ids)) != len(ids):
+            msg = "a technician is assigned twice; list each once"
+            raise InvalidInput(msg)
+        contact_id = contact.id if isinstance(contact, Technician) else contact
+        if contact_id not in ids:
+            msg = "the contact must be one of the assigned technicians (M2)"
+            raise InvalidInput(msg, violations=(Violation("M2", "contact_not_assigned", msg),))
+        event = self._event(
+            EventKind.TECHNICIANS_ASSIGNED, self._when(at), by, technicians=ids, contact=contact_id
+        )
+        self._commit(event)
+        self._staff.update({t.id: t for t in staff})
+        return event
+
+    def confirm(self, start: int | dt.time, *, at: dt.datetime, by: str) -> Event:
+        """The day-of second confirmation (C1): refine the half-day to the arrival hour.
+
+        Raises:
+            InvalidAppointment: The hour is outside the booked half-day, in the
+                quiet hours (B6), before the booking allows (B5), or the
+                confirmation comes after the hour begins.
+        """
+        self._may("confirm")
+        window = self._s.window
+        booked_at = self._s.booked_at
+        assert window is not None
+        assert booked_at is not None
+        when = self._when(at)
+        arrival = window.refine(start, self.standard)
+        check = check_arrival(arrival, booked_at, self.standard)
+        violations = list(check.violations)
+        if when >= arrival.start:
+            violations.append(Violation("C1", "too_late", "confirm before the arrival hour begins"))
+        if violations:
+            msg = f"cannot confirm {arrival}"
+            raise InvalidAppointment(msg, violations=violations)
+        return self._commit(
+            self._event(
+                EventKind.CONFIRMED,
+                when,
+                by,
+                start=arrival.start.isoformat(),
+                end=arrival.end.isoformat(),
+            )
+        )
+
+    def reschedule(
+        self,
+        window: AppointmentWindow | tuple[dt.date | str, HalfDay | str],
+        *,
+        at: dt.datetime,
+        by: str,
+        requested_by: Party | str,
+        reason: str,
+        consent: bool,
+    ) -> Event:
+        """Rebook the visit (改约) with who asked, why, and the customer's consent (B8, B9).
+
+        A provider reschedule needs the customer contacted beforehand and
+        agreeing (B8); a customer's request is rebooked with their consent (B9).
+        Neither pauses an SLA clock.
+
+        Raises:
+            TransitionNotAllowed: No consent: the violation names B8 or B9.
+            InvalidAppointment: The new window breaks rules.
+        """
+        self._may("reschedule")
+        party = _validate.enum_member(Party, "requested_by", requested_by)
+        _is(consent, bool, "consent")
+        why = _validate.text("reason", reason, max_length=500, multiline=True)
+        if not consent:
+            rule, code, text = (
+                (
+                    "B8",
+                    "no_prior_contact",
+                    "contact the customer beforehand, explain, and agree the new time",
+                )
+                if party is Party.PROVIDER
+                else ("B9", "no_consent", "rebook only with the customer's consent")
+            )
+            msg = f"cannot reschedule order {self.id}: {text}"
+            raise TransitionNotAllowed(msg, violations=(Violation(rule, code, text),))
+        chosen = _window(window)
+        when = self._when(at)
+        event = self._booked(
+            EventKind.RESCHEDULED,
+            chosen,
+            when,
+            by,
+            requested_by=party.value,
+            reason=why,
+            consent=consent,
+        )
+        return self._commit(event)
+
+    # -- the visit (T1-T4, K1-K3, S1) --
+
+    def depart(self, *, at: dt.datetime, by: str, travel: dt.timedelta | None = None) -> Event:
+        """Record the technician's departure (T2), with the expected travel time."""
+        self._may("depart")
+        data = {} if travel is None else {"travel_s": int(travel.total_seconds())}
+        return self._commit(self._event(EventKind.DEPARTED, self._when(at), by, **data))
+
+    def report_delay(
+        self, reason: str, *, at: dt.datetime, by: str, minutes: int, customer_told: bool
+    ) -> Event:
+        """Record a delay on the way (T3): the customer is called ahead and given a reason.
+
+        Raises:
+            InvalidInput: The customer was not told (T3), or the reason is one
+                never given to a customer (T4: "too many customers").
+        """
+        self._may("report_delay")
+        why = _validate.text("reason", reason, max_length=200)
+        if any(bad in why.lower() for bad in _NOT_A_REASON):
+            text = "'too many customers' is never a reason given to a customer"
+            msg = f"refused delay reason: {text}"
+            raise InvalidInput(
+                msg,
+                violations=(Violation("T4", "reason_not_allowed", text),),
+            )
+        if customer_told is not True:
+            text = "call the customer ahead, apologise and explain (T3)"
+            msg = f"a delay must be told: {text}"
+            raise InvalidInput(
+                msg,
+                violations=(Violation("T3", "customer_not_told", text),),
+            )
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+            msg = "minutes must be a positive whole number"
+            raise InvalidInput(msg)
+        return self._commit(
+            self._event(
+                EventKind.DELAYED,
+                self._when(at),
+                by,
+                reason=why,
+                minutes=minutes,
+                customer_told=True,
+            )
+        )
+
+    def arrive(self, *, at: dt.datetime, by: str) -> Event:
+        """Record arrival at the door (T2; the arrival clock stops)."""
+        self._may("arrive")
+        return self._commit(self._event(EventKind.ARRIVED, self._when(at), by))
+
+    def customer_absent(
+        self, *, at: dt.datetime, by: str, note_left: bool, neighbours_asked: bool = False
+    ) -> Event:
+        """Record that nobody answered (K1-K3): a note is left, the order goes back to booking.
+
+        Raises:
+            InvalidInput: The knock protocol is not over yet (K2: call after
+                3 minutes), or no message note was left (K3).
+        """
+        self._may("customer_absent")
+        when = self._when(at)
+        arrived = self._s.arrived_at
+        assert arrived is not None  # at the door means arrived
+        if when - arrived < self.standard.knock.call_after:
+            text = f"knock and call for {self.standard.knock.call_after} before giving up (K1-K2)"
+            msg = f"too early to record the customer absent: {text}"
+            raise InvalidInput(
+                msg,
+                violations=(Violation("K2", "knock_protocol_not_done", text),),
+            )
+        if note_left is not True:
+            text = "leave a message note (留言条) on the door"
+            msg = f"customer absent needs a note: {text}"
+            raise InvalidInput(
+                msg,
+                violations=(Violation("K3", "no_message_note", text),),
+            )
+        return self._commit(
+            self._event(
+                EventKind.CUSTOMER_ABSENT,
+                when,
+                by,
+                note_left=True,
+                neighbours_asked=bool(neighbours_asked),
+            )
+        )
+
+    def enter(self, *, at: dt.datetime, by: str) -> Event:
+        """Record entering the customer's home (S1 follows: introduce, show the certificate)."""
+        self._may("enter")
+        return self._commit(self._event(EventKind.ENTERED, self._when(at), by))
+
+    def start_work(self, *, at: dt.datetime, by: str) -> Event:
+        """Record the start of the work, after the service boundary was explained (S3)."""
+        self._may("start_work")
+        return self._commit(self._event(EventKind.WORK_STARTED, self._when(at), by))
+
+    # -- the checklist and the work sheet (S, L, W) --
+
+    def tick(
+        self,
+        item: str,
+        *,
+        at: dt.datetime,
+        by: str,
+        evidence: Mapping[str, object] | None = None,
+        label: ModemLabel | None = None,
+    ) -> Event:
+        """Tick a checklist item (S1-S7, L1-L3, W1-W2), with evidence where it needs some."""
+        self._may("update_checklist")
+        data: dict[str, object] = {"action": "tick", "item": item}
+        if evidence is not None:
+            data["evidence"] = dict(evidence)
+        if label is not None:
+            _is(label, ModemLabel, "label")
+            data["label"] = {
+                "account": label.account,
+                "user_name": label.user_name,
+                "password": label.password,
+            }
+        return self._commit(self._event(EventKind.CHECKLIST_UPDATED, self._when(at), by, **data))
+
+    def mark_not_applicable(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
+        """Mark a checklist item not applicable, with the reason."""
+        self._may("update_checklist")
+        return self._commit(
+            self._event(
+                EventKind.CHECKLIST_UPDATED,
+                self._when(at),
+                by,
+                action="not_applicable",
+                item=item,
+                reason=reason,
+            )
+        )
+
+    def decline(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
+        """Record that the customer declined an item (S2 shoe covers, labels: L4)."""
+        self._may("update_checklist")
+        return self._commit(
+            self._event(
+                EventKind.CHECKLIST_UPDATED,
+                self._when(at),
+                by,
+                action="decline",
+                item=item,
+                reason=reason,
+            )
+        )
+
+    def report_finding(self, finding: Finding | str, *, at: dt.datetime, by: str) -> Event:
+        """Report what the visit found that adds a label item (L2 label missing, L3)."""
+        self._may("update_checklist")
+        value = _validate.enum_member(Finding, "finding", finding)
+        return self._commit(
+            self._event(
+                EventKind.CHECKLIST_UPDATED,
+                self._when(at),
+                by,
+                action="finding",
+                finding=value.value,
+            )
+        )
+
+    def fill_worksheet(self, worksheet: WorkSheet, *, at: dt.datetime, by: str) -> Event:
+        """Record the work sheet as it stands (W1, W3); a new one replaces the last."""
+        self._may("fill_worksheet")
+        _is(worksheet, WorkSheet, "worksheet")
+        return self._commit(
+            self._event(
+                EventKind.WORKSHEET_UPDATED, self._when(at), by, worksheet=worksheet.to_dict()
+            )
+        )
+
+    def finish_work(self, *, at: dt.datetime, by: str) -> Event:
+        """Record the end of the work: the order awaits the customer's signature."""
+        self._may("finish_work")
+        return self._commit(self._event(EventKind.WORK_FINISHED, self._when(at), by))
+
+    def sign(self, *, signer: str, role: SignerRole | str, at: dt.datetime, by: str) -> Event:
+        """The customer signs the work sheet (W2), once the checklist is complete.
+
+        Raises:
+            ChecklistIncomplete: Items are still open; each is listed.
+        """
+        self._may("sign")
+        when = self._when(at)
+        signature = sign_off(
+            self._s.checklist, self._s.worksheet, signer=signer, role=role, at=when
+        )
+        return self._commit(self._event(EventKind.SIGNED, when, by, signature=signature.to_dict()))
+
+    def complete(self, *, at: dt.datetime, by: str) -> Event:
+        """Complete the order (竣工); a repair is cleared (销障, F4's clock stops).
+
+        Raises:
+            ChecklistIncomplete: The checklist is not complete.
+            TransitionNotAllowed: Nothing signed, or the signature no longer
+                matches the checklist and work sheet (W2).
+        """
+        self._may("complete")
+        open_items = check_sign_off(self._s.checklist, self._s.worksheet)
+        if open_items:
+            msg = f"order {self.id} cannot be completed: the checklist is not complete"
+            raise ChecklistIncomplete(msg, violations=open_items)
+        when = self._when(at)
+        events = [self._event(EventKind.COMPLETED, when, by)]
+        if self.kind is OrderKind.REPAIR:
+            events.append(self._event(EventKind.CLEARED, when, by))
+        return self._commit(*events)
+
+    def close(self, *, at: dt.datetime, by: str) -> Event:
+        """Close (归档) a completed or cleared order."""
+        self._may("close")
+        return self._commit(self._event(EventKind.CLOSED, self._when(at), by))
+
+    # -- repair (F1-F3) --
+
+    def triage(self, *, remote_possible: bool, at: dt.datetime, by: str) -> Event:
+        """Judge whether the fault can be handled remotely (F1)."""
+        self._may("triage")
+        _is(remote_possible, bool, "remote_possible")
+        return self._commit(
+            self._event(EventKind.TRIAGED, self._when(at), by, remote_possible=remote_possible)
+        )
+
+    def guide(self, *, at: dt.datetime, by: str) -> Event:
+        """Guide the customer remotely by phone (F1); the follow-up clock starts (F2)."""
+        self._may("guide")
+        if not self._s.remote_possible:
+            text = "triage judged the fault not fit for remote handling; request a visit"
+            msg = f"cannot guide remotely: {text}"
+            raise TransitionNotAllowed(msg, violations=(Violation("F1", "not_remote", text),))
+        return self._commit(self._event(EventKind.REMOTE_GUIDANCE_GIVEN, self._when(at), by))
+
+    def follow_up(self, *, solved: bool, at: dt.datetime, by: str) -> Event:
+        """Follow up after remote guidance (F2): solved clears the fault (销障), else a visit."""
+        self._may("follow_up")
+        _is(solved, bool, "solved")
+        when = self._when(at)
+        events = [self._event(EventKind.FOLLOWED_UP, when, by, solved=solved)]
+        if solved:
+            events.append(self._event(EventKind.CLEARED, when, by))
+        return self._commit(*events)
+
+    def request_visit(self, *, at: dt.datetime, by: str, reason: str) -> Event:
+        """The customer is unwilling, or guidance cannot help: agree a visit (F3)."""
+        self._may("request_visit")
+        why = _validate.text("reason", reason, max_length=500, multiline=True)
+        return self._commit(self._event(EventKind.VISIT_NEEDED, self._when(at), by, reason=why))
+
+    # -- any open order (G2, G3, G4) --
+
+    def cancel(self, *, at: dt.datetime, by: str, reason: str) -> Event:
+        """Cancel (撤单) an open order; its running clocks stop as cancelled."""
+        self._may("cancel")
+        why = _validate.text("reason", reason, max_length=500, multiline=True)
+        return self._commit(self._event(EventKind.CANCELLED, self._when(at), by, reason=why))
+
+    def hand_over(self, to: str, *, at: dt.datetime, by: str) -> Event:
+        """Hand the order to a new owner (G2); only the owner hands it over."""
+        self._may("hand_over")
+        new_owner = _validate.identifier("to", to)
+        if by != self._s.owner:
+            text = f"only the owner ({self._s.owner}) hands the order over"
+            msg = f"cannot hand over order {self.id}: {text}"
+            raise TransitionNotAllowed(
+                msg,
+                violations=(Violation("G2", "not_owner", text),),
+            )
+        return self._commit(self._event(EventKind.HANDED_OVER, self._when(at), by, to=new_owner))
+
+    def pause_clocks(self, reason: str, *, at: dt.datetime, by: str) -> Event:
+        """Pause the tiered SLA clocks at the customer's request (G4).
+
+        Args:
+            reason: ``"customer_request"`` or ``"waiting_for_customer"``: only the
+                customer pauses a clock; a provider delay never does.
+            at: When the customer asked.
+            by: Who recorded it.
+        """
+        self._may("pause_clocks")
+        if reason not in ("customer_request", "waiting_for_customer"):
+            text = "only the customer pauses a clock: customer_request or waiting_for_customer"
+            msg = f"cannot pause: {text}"
+            raise InvalidInput(
+                msg,
+                violations=(Violation("G4", "not_a_customer_reason", text),),
+            )
+        return self._commit(self._event(EventKind.CLOCK_PAUSED, self._when(at), by, reason=reason))
+
+    def resume_clocks(self, *, at: dt.datetime, by: str) -> Event:
+        """Resume the clocks the customer paused."""
+        self._may("resume_clocks")
+        return self._commit(self._event(EventKind.CLOCK_RESUMED, self._when(at), by))
+
+    def change_tier(self, tier: Tier | str, *, at: dt.datetime, by: str) -> Event:
+        """Record a change of the customer's tier (G3); running clocks keep theirs."""
+        self._may("change_tier")
+        value = _validate.enum_member(Tier, "tier", tier)
+        return self._commit(
+            self._event(EventKind.TIER_CHANGED, self._when(at), by, tier=value.value)
+        )
+
+    # -- JSON --
+
+    def to_dict(self, *, include_personal: bool = False) -> dict[str, Any]:
+        """The order as JSON-ready data.
+
+        Args:
+            include_personal: Write personal data (names, phones, address detail)
+                and secrets (the modem password) in clear. Without it the data is
+                safe to show but cannot be restored (G1).
+        """
+        return {
+            "id": self.id,
+            "customer": customer_to_dict(self.customer, include_personal=include_personal),
+            "technicians": [
+                technician_to_dict(self._staff[t], include_personal=include_personal)
+                for t in sorted(self._staff)
+            ],
+            "events": [e.to_dict(include_secrets=include_personal) for e in self.events],
+        }
+
+    def to_json(self, *, include_personal: bool = False) -> str:
+        """The order as one line of JSON; see :meth:`to_dict`."""
+        return json.dumps(
+            self.to_dict(include_personal=include_personal),
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_dict(
+        cls, data: Mapping[str, Any], *, standard: ServiceStandard | None = None
+    ) -> WorkOrder:
+        """Restore an order written by :meth:`to_dict` with ``include_personal=True``.
+
+        Raises:
+            InvalidInput: A key is missing, a value is wrong, or the data was
+                written without personal data.
+            InvalidEvent: An event is malformed or out of order.
+            TransitionNotAllowed: The events do not follow the workflow.
+        """
+        if not isinstance(data, Mapping):
+            msg = f"an order must be a JSON object (got {type(data).__name__})"
+            raise InvalidInput(msg)
+        missing = {"id", "customer", "technicians", "events"} - data.keys()
+        if missing:
+            msg = f"an order needs {', '.join(sorted(missing))}"
+            raise InvalidInput(msg)
+        raw_events = data["events"]
+        if not isinstance(raw_events, list) or not isinstance(data["technicians"], list):
+            msg = "an order's events and technicians must be lists"
+            raise InvalidInput(msg)
+        events = [Event.from_dict(e) for e in raw_events]
+        if any(has_masked_secret(e.data) for e in events):
+            msg = (
+                f"order {data['id']!s:.64} was exported without secrets; export it with "
+                "include_personal=True to store and restore it"
+            )
+            raise InvalidInput(msg)
+        return cls.from_events(
+            id=data["id"],
+            customer=customer_from_dict(data["customer"]),
+            events=events,
+            standard=standard,
+            technicians=[technician_from_dict(t) for t in data["technicians"]],
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, standard: ServiceStandard | None = None) -> WorkOrder:
+        """Restore an order from :meth:`to_json` output (with ``include_personal=True``).
+
+        >>> import pendulum, fieldservice as fs
+        >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> order = fs.WorkOrder.repair(id="WO-9", customer=cust, products={"broadband"},
+        ...                             reported_at=t, by="hotline-3")
+        >>> back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+        >>> back.events == order.events, back.state
+        (True, <State.REPORTED: 'reported'>)
+        >>> fs.WorkOrder.from_json(order.to_json())
+        Traceback (most recent call last):
+        ...
+        fieldservice.errors.InvalidInput: customer C1 was exported without personal data; ...
+        """
+        try:
+            data = json.loads(text)
+        except (ValueError, TypeError, RecursionError):
+            msg = "the order is not valid JSON"
+            raise InvalidInput(msg) from None
+        return cls.from_dict(data, standard=standard)
+
+
+# --- routes (B7) ---------------------------------------------------------------------------
+
+
+def plan_route(
+    orders: Iterable[WorkOrder], day: dt.date, *, technician: Technician | str | None = None
+) -> tuple[WorkOrder, ...]:
+    """Order a day's confirmed visits (B7): by arrival hour, higher tiers first on a tie.
+
+    Booked but unconfirmed visits follow their half-day's start. Only orders with
+    a visit on ``day`` (and, if given, assigned to ``technician``) are kept.
+
+    >>> plan_route([], __import__("datetime").date(2026, 11, 25))
+    ()
+    """
+    if not isinstance(day, dt.date):
+        msg = "day must be a datetime.date"
+        raise InvalidInput(msg)
+    tech_id = technician.id if isinstance(technician, Technician) else technician
+    chosen: list[tuple[float, int, str, WorkOrder]] = []
+    for order in orders:
+        _is(order, WorkOrder, "each order")
+        window = order.window
+        if window is None or window.date != day or order.state.is_final:
+            continue
+        if tech_id is not None and tech_id not in order._s.staff:
+            continue
+        start = order.arrival.start if order.arrival else window.start(order.standard)
+        chosen.append((start.timestamp(), -order.tier.priority, order.id, order))
+    return tuple(entry[3] for entry in sorted(chosen, key=lambda e: e[:3]))

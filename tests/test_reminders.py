@@ -1,0 +1,261 @@
+"""Reminder plans (B3, R1, C1, C2, T2, F2, K1-K3) and quiet hours (B6)."""
+
+import datetime as dt
+
+import pendulum
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import fieldservice as fs
+from fieldservice.events import Event
+from fieldservice.reminders import Audience, ReminderKind, diff, knock_protocol, plan
+
+TZ = "Asia/Shanghai"
+STD = fs.ServiceStandard.default()
+
+
+def at(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
+    return pendulum.datetime(2026, 11, day, hour, minute, tz=TZ)
+
+
+def ev(kind: str, when: pendulum.DateTime, **data: object) -> Event:
+    return Event(kind, when, actor="desk", data=data)
+
+
+def booked(
+    when: pendulum.DateTime,
+    start: pendulum.DateTime,
+    end: pendulum.DateTime,
+    kind: str = "booked",
+    **extra: object,
+) -> Event:
+    return ev(
+        kind,
+        when,
+        date=start.date().isoformat(),
+        half="afternoon" if start.hour >= 12 else "morning",
+        start=start.isoformat(),
+        end=end.isoformat(),
+        **extra,
+    )
+
+
+def afternoon_install() -> list[Event]:
+    return [ev("accepted", at(24, 10), tier="gold"), booked(at(24, 10, 5), at(26, 12), at(26, 20))]
+
+
+def test_C1_afternoon_visit_gets_its_confirmation_before_0900_that_day() -> None:
+    reminders = plan(afternoon_install(), standard=STD, order_id="WO-1")
+    (confirm,) = reminders.of_kind(ReminderKind.DAY_OF_CONFIRMATION)
+    assert confirm.due.date() == dt.date(2026, 11, 26)
+    assert confirm.due <= at(26, 9)
+    assert confirm.latest == at(26, 9)
+    assert confirm.audience is Audience.CUSTOMER
+    assert not confirm.quiet_hours_conflict
+
+
+def test_C2_call_comes_30_minutes_before_the_confirmed_hour() -> None:
+    log = [
+        *afternoon_install(),
+        ev("confirmed", at(26, 8, 30), start=at(26, 14).isoformat(), end=at(26, 15).isoformat()),
+    ]
+    reminders = plan(log, standard=STD, order_id="WO-1")
+    (call,) = reminders.of_kind(ReminderKind.CALL_AHEAD)
+    assert call.due == at(26, 13, 30)
+    assert call.latest == at(26, 14)
+    # Once confirmed, the confirmation reminder is no longer planned.
+    assert reminders.of_kind(ReminderKind.DAY_OF_CONFIRMATION) == ()
+
+
+def test_T2_departure_leaves_travel_time_and_5_to_10_minutes_early() -> None:
+    log = [
+        *afternoon_install(),
+        ev("confirmed", at(26, 8, 30), start=at(26, 14).isoformat(), end=at(26, 15).isoformat()),
+    ]
+    (depart,) = plan(log, standard=STD, order_id="WO-1", travel=dt.timedelta(minutes=40)).of_kind(
+        ReminderKind.DEPARTURE
+    )
+    assert depart.due == at(26, 13, 10)
+    assert depart.latest == at(26, 13, 15)
+    assert depart.audience is Audience.TECHNICIAN
+    assert plan(log, standard=STD, order_id="WO-1").of_kind(ReminderKind.DEPARTURE) == ()
+
+
+def test_B8_reschedule_yields_revoke_and_send_keys() -> None:
+    before = plan(afternoon_install(), standard=STD, order_id="WO-1")
+    moved = [
+        *afternoon_install(),
+        booked(
+            at(24, 15),
+            at(27, 8),
+            at(27, 12),
+            kind="rescheduled",
+            requested_by="customer",
+            reason="出差",
+            consent=True,
+        ),
+    ]
+    after = plan(moved, standard=STD, order_id="WO-1")
+    change = diff(before, after)
+    assert set(change.revoke) == before.keys
+    assert {r.key for r in change.send} == after.keys
+    assert {r.kind for r in change.send} >= {
+        ReminderKind.DAY_OF_CONFIRMATION,
+        ReminderKind.CALL_AHEAD,
+    }
+    assert all(":v2:" in r.key for r in change.send)
+
+
+def test_keys_are_stable_for_the_same_order_kind_and_version() -> None:
+    a = plan(afternoon_install(), standard=STD, order_id="WO-1")
+    b = plan(afternoon_install(), standard=STD, order_id="WO-1")
+    assert a.keys == b.keys
+    assert diff(a, b).send == ()
+    assert diff(a, b).revoke == ()
+    assert plan(afternoon_install(), standard=STD, order_id="WO-2").keys.isdisjoint(a.keys)
+
+
+def test_B3_booking_contact_for_an_order_accepted_in_quiet_hours_moves_to_0800() -> None:
+    (contact,) = plan(
+        [ev("accepted", at(24, 22), tier="diamond")], standard=STD, order_id="WO-3"
+    ).of_kind(ReminderKind.BOOKING_CONTACT)
+    assert contact.due == at(25, 8)
+    assert contact.latest == at(25, 12)
+
+
+def test_R1_resource_notice_is_planned_until_given() -> None:
+    log = [ev("accepted", at(24, 10), tier="gold"), ev("resources_missing", at(24, 11))]
+    assert plan(log, standard=STD, order_id="WO-4").of_kind(ReminderKind.RESOURCE_NOTICE)
+    told = [*log, ev("resource_notice_given", at(24, 12))]
+    assert plan(told, standard=STD, order_id="WO-4").of_kind(ReminderKind.RESOURCE_NOTICE) == ()
+
+
+def test_F2_follow_up_30_minutes_after_guidance() -> None:
+    log = [ev("reported", at(24, 10), tier="gold"), ev("remote_guidance_given", at(24, 10, 10))]
+    (follow,) = plan(log, standard=STD, order_id="WO-5").of_kind(ReminderKind.REMOTE_FOLLOW_UP)
+    assert follow.due == at(24, 10, 40)
+
+
+def test_B6_follow_up_that_would_fall_in_quiet_hours_moves_before_them() -> None:
+    log = [ev("reported", at(24, 19, 40), tier="gold"), ev("remote_guidance_given", at(24, 19, 50))]
+    (follow,) = plan(log, standard=STD, order_id="WO-5").of_kind(ReminderKind.REMOTE_FOLLOW_UP)
+    assert follow.due == pendulum.datetime(2026, 11, 24, 19, 59, 59, tz=TZ)
+    assert not follow.quiet_hours_conflict
+
+
+def test_B6_call_ahead_for_an_0800_arrival_is_flagged() -> None:
+    log = [
+        ev("accepted", at(24, 10), tier="gold"),
+        booked(at(24, 10, 5), at(26, 8), at(26, 12)),
+        ev("confirmed", at(26, 7, 0), start=at(26, 8).isoformat(), end=at(26, 9).isoformat()),
+    ]
+    (call,) = plan(log, standard=STD, order_id="WO-6").of_kind(ReminderKind.CALL_AHEAD)
+    assert call.quiet_hours_conflict
+
+
+def test_G4_dispatcher_is_alerted_when_a_clock_reaches_the_at_risk_share() -> None:
+    (alert,) = plan(
+        [ev("reported", at(24, 10), tier="diamond")], standard=STD, order_id="WO-7"
+    ).of_kind(ReminderKind.AT_RISK)
+    assert alert.rule == "F4"
+    assert alert.audience is Audience.DISPATCHER
+    assert alert.due == at(25, 4)  # 75 % of 24 h of wall time
+
+
+def test_cancelled_order_has_no_reminders() -> None:
+    assert (
+        len(
+            plan([*afternoon_install(), ev("cancelled", at(24, 12))], standard=STD, order_id="WO-1")
+        )
+        == 0
+    )
+
+
+def test_K3_customer_absent_sends_the_order_back_to_booking() -> None:
+    log = [
+        *afternoon_install(),
+        ev("arrived", at(26, 12, 30)),
+        ev("customer_absent", at(26, 12, 40)),
+    ]
+    reminders = plan(log, standard=STD, order_id="WO-1")
+    assert reminders.of_kind(ReminderKind.CALL_AHEAD) == ()
+
+
+def test_plan_needs_an_order_id() -> None:
+    with pytest.raises(fs.InvalidInput, match="order_id"):
+        plan(afternoon_install(), standard=STD)
+
+
+def test_K1_K2_K3_knock_protocol_timeline() -> None:
+    steps = knock_protocol(at(26, 14), STD)
+    assert [s.rule for s in steps[:3]] == ["K1", "K1", "K1"]
+    assert steps[0].action.startswith("ring the bell")
+    repeats = [s for s in steps if s.action == "no answer: knock again"]
+    # Every 30 s until the call at 3 min: 00:30, 01:00, ... 02:30.
+    assert [s.at.format("mm:ss") for s in repeats] == ["00:30", "01:00", "01:30", "02:00", "02:30"]
+    call = next(s for s in steps if s.action == "call the customer")
+    assert call.at == at(26, 14, 3)
+    assert steps[-1].rule == "K3"
+    assert "message note" in steps[-1].action
+
+
+def test_K2_knock_cadence_follows_the_standard() -> None:
+    std = STD.replace(
+        knock=fs.KnockProtocol(
+            rounds=1,
+            knocks_per_round=3,
+            repeat_every=dt.timedelta(minutes=1),
+            call_after=dt.timedelta(minutes=2),
+        )
+    )
+    steps = knock_protocol(at(26, 14), std)
+    assert [s.at.format("mm:ss") for s in steps if s.rule == "K2"] == ["01:00", "02:00"]
+
+
+@given(
+    day=st.integers(25, 30),
+    half=st.sampled_from(["morning", "afternoon"]),
+    confirm_hour=st.one_of(st.none(), st.integers(8, 19)),
+    travel=st.integers(0, 180),
+    quiet_start=st.integers(18, 23),
+    quiet_end=st.integers(6, 10),
+    guidance=st.integers(0, 24 * 60 - 1),
+)
+def test_B6_every_customer_reminder_is_outside_quiet_hours_or_flagged(
+    day: int,
+    half: str,
+    confirm_hour: int | None,
+    travel: int,
+    quiet_start: int,
+    quiet_end: int,
+    guidance: int,
+) -> None:
+    std = STD.replace(
+        quiet_hours=fs.TimeRange(dt.time(quiet_start), dt.time(quiet_end)), midday=dt.time(12)
+    )
+    start = pendulum.datetime(2026, 11, day, quiet_end if half == "morning" else 12, tz=TZ)
+    end = pendulum.datetime(2026, 11, day, 12 if half == "morning" else quiet_start, tz=TZ)
+    log = [ev("accepted", at(24, 9), tier="gold"), booked(at(24, 9, 30), start, end)]
+    if confirm_hour is not None and start.hour <= confirm_hour < end.hour:
+        arrival = pendulum.datetime(2026, 11, day, confirm_hour, tz=TZ)
+        log.append(
+            ev(
+                "confirmed",
+                min(arrival, start).subtract(hours=3),
+                start=arrival.isoformat(),
+                end=arrival.add(hours=1).isoformat(),
+            )
+        )
+    repair = [
+        ev("reported", at(24, 0), tier="silver"),
+        ev("remote_guidance_given", at(24, 0).add(minutes=guidance)),
+    ]
+    for events, order_id in ((log, "WO-P"), (repair, "WO-R")):
+        for reminder in plan(
+            events, standard=std, order_id=order_id, travel=dt.timedelta(minutes=travel)
+        ):
+            if reminder.audience is Audience.CUSTOMER:
+                assert reminder.quiet_hours_conflict or not std.quiet_hours.contains(
+                    reminder.due.time()
+                )
