@@ -259,3 +259,22 @@ def test_B6_every_customer_reminder_is_outside_quiet_hours_or_flagged(
                 assert reminder.quiet_hours_conflict or not std.quiet_hours.contains(
                     reminder.due.time()
                 )
+
+
+def test_kinds_filter_plans_only_those_kinds_and_agrees_with_the_full_plan() -> None:
+    log = [
+        *afternoon_install(),
+        ev("confirmed", at(26, 8, 30), start=at(26, 14).isoformat(), end=at(26, 15).isoformat()),
+    ]
+    full = plan(log, standard=STD, order_id="WO-1", travel=dt.timedelta(minutes=20))
+    only = plan(
+        log,
+        standard=STD,
+        order_id="WO-1",
+        travel=dt.timedelta(minutes=20),
+        kinds={ReminderKind.CALL_AHEAD, ReminderKind.DEPARTURE},
+    )
+    assert only.reminders == tuple(
+        r for r in full if r.kind in {ReminderKind.CALL_AHEAD, ReminderKind.DEPARTURE}
+    )
+    assert only.reminders

@@ -414,3 +414,15 @@ def test_evaluate_many_equals_evaluate(
                 status.elapsed.total_seconds(), abs=1e-3
             )
             assert bool(batch.at_risk[name][row]) is status.at_risk
+
+
+def test_K3_customer_absent_restarts_the_booking_contact_clock() -> None:
+    log = [
+        *window_events(at(26, 14, 10)),
+        ev("customer_absent", at(26, 14, 14)),
+    ]
+    status = evaluate(log, at=at(26, 15), standard=STD)[ClockName.BOOKING_CONTACT]
+    assert status.started == at(26, 14, 14)
+    assert status.state is ClockState.RUNNING
+    # Gold: 8 h of service time from 14:14 is 5 h 46 min on the 26th, then 2 h 14 min on the 27th.
+    assert status.deadline == pendulum.datetime(2026, 11, 27, 10, 14, tz=TZ)

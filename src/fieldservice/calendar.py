@@ -526,6 +526,9 @@ def _build(
     return event
 
 
+_ALARM_KINDS: Final = frozenset(kind for _, kind in _ALARMS)
+
+
 def _alarms(
     order: VisitOrder, visit: Visit, audience: IcsAudience
 ) -> list[tuple[str, icalendar.Alarm]]:
@@ -536,7 +539,7 @@ def _alarms(
     alarms = []
     # The plan is the one reader of the reminder rules (C1, C2); the calendar only
     # turns its reminders into alarms relative to the start of the entry.
-    for reminder in plan(order, standard=order.standard):
+    for reminder in plan(order, standard=order.standard, kinds=_ALARM_KINDS):
         text = texts.get((audience, reminder.kind))
         if text is None:
             continue

@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from fieldservice._version import __version__
 from fieldservice.errors import FieldServiceError
@@ -93,7 +93,8 @@ def _standard_check(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import demo
 
-    return demo.run(_load(args.standard), out)
+    ics = None if args.ics is None else Path(args.ics)
+    return demo.run(_load(args.standard), out, ics=ics)
 
 
 def _iso_datetime(text: str) -> dt.datetime:
@@ -152,6 +153,107 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _clock_names() -> list[Any]:
+    from fieldservice.sla import ClockName
+
+    return list(ClockName)
+
+
+def _read_orders(path: str, std: ServiceStandard) -> list[Any]:
+    from fieldservice.errors import InvalidInput
+    from fieldservice.workflow import WorkOrder
+
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        msg = f"cannot read {path}: {err.strerror}"
+        raise InvalidInput(msg) from None
+    orders = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            orders.append(WorkOrder.from_json(line, standard=std))
+        except FieldServiceError as err:
+            msg = f"{path}, line {number}: {err.message}"
+            raise type(err)(msg, violations=err.violations) from None
+    return orders
+
+
+def _sla(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    import pendulum
+
+    from fieldservice import sla
+
+    std = _load(args.standard)
+    at: dt.datetime = args.at
+    if at.tzinfo is None:  # a wall time in the standard's timezone
+        at = pendulum.instance(at, tz=std.timezone)
+    orders = _read_orders(args.orders, std)
+    batch = sla.evaluate_many(orders, at=at, standard=std)
+    clocks = [sla.ClockName(args.clock)] if args.clock else list(sla.ClockName)
+    rows: list[dict[str, Any]] = [
+        {
+            "clock": clock.value,
+            "rule": clock.rule,
+            "tier": row.tier.value,
+            "count": row.count,
+            "running": row.running,
+            "met": row.met,
+            "breached": row.breached,
+            "met_share": row.met_share,
+            "median_elapsed_s": None
+            if row.median_elapsed is None
+            else row.median_elapsed.total_seconds(),
+            "p95_elapsed_s": None if row.p95_elapsed is None else row.p95_elapsed.total_seconds(),
+        }
+        for clock in clocks
+        for row in sla.summarize(batch, clock)
+        if row.count
+    ]
+    only = clocks[0] if args.clock else None
+    breached = [{"order": oid, "clock": c.value} for oid, c in sla.breaches(batch, only)]
+    if args.json:
+        json.dump(
+            {"at": batch.at.isoformat(), "orders": len(batch), "tiers": rows, "breaches": breached},
+            out,
+            ensure_ascii=False,
+        )
+        out.write("\n")
+        return 0
+    out.write(f"SLA report at {batch.at:%Y-%m-%d %H:%M} ({std.timezone}), {len(batch)} orders\n")
+    out.write(
+        f"  {'clock':<17}{'rule':<5}{'tier':<9}{'clocks':>7}{'running':>8}{'met':>6}"
+        f"{'breached':>9}{'met %':>7}{'median':>10}{'p95':>10}\n"
+    )
+    for r in rows:
+        share = "-" if r["met_share"] is None else f"{r['met_share']:.0%}"
+        med = (
+            "-"
+            if r["median_elapsed_s"] is None
+            else format_duration(dt.timedelta(seconds=round(r["median_elapsed_s"])))
+        )
+        p95 = (
+            "-"
+            if r["p95_elapsed_s"] is None
+            else format_duration(dt.timedelta(seconds=round(r["p95_elapsed_s"])))
+        )
+        out.write(
+            f"  {r['clock']:<17}{r['rule']:<5}{r['tier']:<9}{r['count']:>7}{r['running']:>8}"
+            f"{r['met']:>6}{r['breached']:>9}{share:>7}{med:>10}{p95:>10}\n"
+        )
+    out.write(
+        f"  {len(breached)} breached clocks"
+        + (": " if breached else "")
+        + ", ".join(f"{b['order']} {b['clock']}" for b in breached[:20])
+        + (" ..." if len(breached) > 20 else "")
+        + "\n"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fieldservice",
@@ -170,8 +272,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.set_defaults(run=_standard_check)
 
-    demo = commands.add_parser("demo", help="walk through the standard on example orders")
+    demo = commands.add_parser("demo", help="simulate a team's day on the standard")
     demo.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    demo.add_argument("--ics", metavar="FILE", help="also write the day's visits as iCalendar")
     demo.set_defaults(run=_demo)
 
     slots = commands.add_parser("slots", help="list the next bookable half-day windows (B2, B5)")
@@ -185,6 +288,21 @@ def _parser() -> argparse.ArgumentParser:
     slots.add_argument("--count", type=int, default=4, help="how many windows (default 4)")
     slots.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     slots.set_defaults(run=_slots)
+
+    report = commands.add_parser(
+        "sla", help="an SLA report per tier for orders in a JSON-lines file (B3, R1, F2, F4)"
+    )
+    report.add_argument("orders", metavar="FILE", help="orders, one WorkOrder.to_json per line")
+    report.add_argument(
+        "--at",
+        required=True,
+        type=_iso_datetime,
+        help="the instant to judge at; without an offset, in the standard's timezone",
+    )
+    report.add_argument("--clock", choices=[c.value for c in _clock_names()], help="one clock only")
+    report.add_argument("--json", action="store_true", help="print JSON for machines")
+    report.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    report.set_defaults(run=_sla)
 
     ics = commands.add_parser("ics", help="export booked visits as iCalendar (iTIP REQUEST/CANCEL)")
     ics.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line")

@@ -289,6 +289,7 @@ def plan(
     standard: ServiceStandard,
     travel: dt.timedelta | None = None,
     order_id: str | None = None,
+    kinds: Iterable[ReminderKind] | None = None,
 ) -> ReminderPlan:
     """Plan the reminders an order still needs, from its events alone.
 
@@ -298,6 +299,9 @@ def plan(
         travel: The technician's travel time to the customer, for the departure
             reminder (T2); without it no departure reminder is planned.
         order_id: The order's ID, needed when ``order`` is a bare event list.
+        kinds: Plan only these kinds (all by default). Without a clock-based kind
+            (B3, R1, F2, at-risk) the SLA clocks are not evaluated at all, which
+            is what a calendar export that needs only C1 and C2 wants.
 
     Raises:
         InvalidInput: No order ID is known, ``travel`` is negative, or event data
@@ -360,15 +364,19 @@ def plan(
     if EventKind.CANCELLED in done or EventKind.CLOSED in done:
         return ReminderPlan(order_id=ident, reminders=())
 
-    report = evaluate(events, at=last, standard=standard)
+    wanted = frozenset(ReminderKind) if kinds is None else frozenset(kinds)
     appointment = _appointment(events, tz)
     version = appointment.version if appointment else 0
+    clock_kinds = wanted & _CLOCK_KINDS
+    report = evaluate(events, at=last, standard=standard) if clock_kinds else None
 
     for clock, kind in (
         (ClockName.BOOKING_CONTACT, ReminderKind.BOOKING_CONTACT),
         (ClockName.RESOURCE_NOTICE, ReminderKind.RESOURCE_NOTICE),
         (ClockName.REMOTE_FOLLOW_UP, ReminderKind.REMOTE_FOLLOW_UP),
     ):
+        if report is None or kind not in wanted:
+            continue
         status = report[clock]
         if status.state not in (ClockState.RUNNING, ClockState.PAUSED) or status.deadline is None:
             continue
@@ -379,7 +387,7 @@ def plan(
         else:
             add(kind, max(status.started, last), status.started, status.deadline, version)
 
-    for status in report:
+    for status in report if report is not None and ReminderKind.AT_RISK in wanted else ():
         if status.clock in _NO_ALERT or status.state is not ClockState.RUNNING:
             continue
         if status.at_risk_from is not None and status.deadline is not None:
@@ -426,11 +434,20 @@ def plan(
                 version,
             )
 
+    reminders = [r for r in reminders if r.kind in wanted]
     reminders.sort(key=lambda r: (r.due, r.kind.value))
     return ReminderPlan(order_id=ident, reminders=tuple(reminders))
 
 
 _NO_ALERT = frozenset({ClockName.ARRIVAL, ClockName.REMOTE_FOLLOW_UP})
+_CLOCK_KINDS = frozenset(
+    {
+        ReminderKind.BOOKING_CONTACT,
+        ReminderKind.RESOURCE_NOTICE,
+        ReminderKind.REMOTE_FOLLOW_UP,
+        ReminderKind.AT_RISK,
+    }
+)
 
 
 def _at(day: dt.date, moment: dt.time, tz: str) -> pendulum.DateTime:

@@ -8,8 +8,8 @@ workflow: give it the events and the instant to judge at.
 ======================  =====  ==============================  ============================  ==========
 clock                   rule   starts (restarts) on            stops on                      limit
 ======================  =====  ==============================  ============================  ==========
-``booking_contact``     B3     accepted, resources_built       contacted, booked,            per tier
-                                                               resource_notice_given
+``booking_contact``     B3     accepted, resources_built,      contacted, booked,            per tier
+                               customer_absent (K3)            resource_notice_given
 ``resource_notice``     R1     resources_missing               resource_notice_given         per tier
 ``remote_follow_up``    F2     remote_guidance_given           followed_up                   30 min
 ``repair``              F4     reported                        cleared                       per tier
@@ -148,6 +148,7 @@ _CUSTOMER_REASONS = frozenset({"customer_request", "waiting_for_customer"})
 _EFFECTS: dict[EventKind, tuple[tuple[int, int], ...]] = {
     EventKind.ACCEPTED: ((_START, 0),),
     EventKind.RESOURCES_BUILT: ((_START, 0),),
+    EventKind.CUSTOMER_ABSENT: ((_START, 0),),
     EventKind.CONTACTED: ((_STOP, 0),),
     EventKind.BOOKED: ((_STOP, 0), (_WINDOW, 4)),
     EventKind.RESCHEDULED: ((_WINDOW, 4),),

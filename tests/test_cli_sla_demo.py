@@ -1,0 +1,72 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from fieldservice import ServiceStandard, demo
+from fieldservice.cli import main
+
+STD = ServiceStandard.default()
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def day_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sla") / "day.jsonl"
+    path.write_text(
+        "".join(o.to_json(include_personal=True) + "\n" for o in demo.build_day(STD)),
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_sla_command_prints_a_table_per_clock_and_tier(day_file: Path) -> None:
+    code, text = run("sla", str(day_file), "--at", "2026-11-25T20:00")
+    assert code == 0
+    assert "SLA report at 2026-11-25 20:00 (Asia/Shanghai), 6 orders" in text
+    assert "1 breached clocks: WO-102 arrival" in text
+
+
+def test_sla_command_json_matches_evaluate_many(day_file: Path) -> None:
+    code, text = run("sla", str(day_file), "--at", "2026-11-25T20:00+08:00", "--json")
+    assert code == 0
+    data = json.loads(text)
+    assert data["orders"] == 6
+    assert data["breaches"] == [{"order": "WO-102", "clock": "arrival"}]
+    repair = {r["tier"]: r for r in data["tiers"] if r["clock"] == "repair"}
+    assert repair["diamond"]["met"] == 1
+    assert repair["ordinary"]["running"] == 1
+
+
+def test_sla_command_names_the_bad_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "x"}\n', encoding="utf-8")
+    assert run("sla", str(path), "--at", "2026-11-25T20:00")[0] == 1
+    assert "line 1" in capsys.readouterr().err
+
+
+def test_demo_prints_a_day_with_its_timeline_sla_and_reminders(tmp_path: Path) -> None:
+    ics = tmp_path / "day.ics"
+    code, text = run("demo", "--ics", str(ics))
+    assert code == 0
+    for needle in (
+        "Timeline of 2026-11-25",
+        "customer_absent (客户不在家, K3)",
+        "rescheduled (改约, B8)",
+        "delayed (迟到, T3)",
+        "cleared (销障, F2)",
+        "SLA clocks at 2026-11-25 20:00",
+        "Reminders still to come",
+        "Per tier",
+    ):
+        assert needle in text
+    assert "13800138000" not in text
+    assert "张三" not in text
+    assert ics.read_bytes().count(b"BEGIN:VEVENT") == 4
+    assert b"13800138000" not in ics.read_bytes()
