@@ -51,7 +51,7 @@ import icalendar
 
 from fieldservice import _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
-from fieldservice.events import Event, EventKind, check_time_order
+from fieldservice.events import Event, EventKind, check_time_order, data_instant
 from fieldservice.model import Customer, OrderKind, Product, Technician
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
@@ -233,19 +233,7 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 
 
 def _instant(event: Event, key: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    value = event.data.get(key)
-    if not isinstance(value, str):
-        msg = f"a {event.kind.value} event needs '{key}' as ISO 8601 text with an offset"
-        raise InvalidInput(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        msg = f"'{key}' of a {event.kind.value} event is not an ISO 8601 date-time"
-        raise InvalidInput(msg) from None
-    if parsed.tzinfo is None:
-        msg = f"'{key}' of a {event.kind.value} event has no offset; write it like 2026-11-26T12:00:00+08:00"
-        raise InvalidInput(msg)
-    return parsed.astimezone(zone)
+    return data_instant(event.data, key, event.kind.value).astimezone(zone)
 
 
 def _span(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:

@@ -48,7 +48,14 @@ from fieldservice import _validate
 from fieldservice.errors import InvalidEvent, InvalidInput
 from fieldservice.model import Secret
 
-__all__ = ["Event", "EventKind", "JsonValue", "check_time_order", "has_masked_secret"]
+__all__ = [
+    "Event",
+    "EventKind",
+    "JsonValue",
+    "check_time_order",
+    "data_instant",
+    "has_masked_secret",
+]
 
 JsonValue: TypeAlias = (
     str | int | float | bool | Secret | tuple["JsonValue", ...] | Mapping[str, "JsonValue"] | None
@@ -326,6 +333,43 @@ class Event:
             return cls(value["kind"], parsed, actor=value["actor"], data=data)
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
+
+
+def data_instant(data: Mapping[str, JsonValue], key: str, kind: str | None = None) -> dt.datetime:
+    """Read the ISO 8601 instant with an offset that event data holds under ``key``.
+
+    Every reader of event data (clocks, reminders, the workflow, calendars) reads
+    instants here, so a malformed one is refused the same way everywhere.
+
+    Args:
+        data: An event's data.
+        key: The key of the instant, e.g. ``"start"``.
+        kind: The event's kind, to name it in the message.
+
+    Raises:
+        InvalidEvent: The value is missing, not ISO 8601, or has no offset.
+
+    >>> data_instant({"start": "2026-11-26T14:00:00+08:00"}, "start").isoformat()
+    '2026-11-26T14:00:00+08:00'
+    >>> data_instant({"start": "2026-11-26T14:00"}, "start", "confirmed")
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidEvent: 'start' of a confirmed event has no offset; ...
+    """
+    event = "an event" if kind is None else f"a {kind} event"
+    value = data.get(key)
+    if not isinstance(value, str):
+        msg = f"{event} needs '{key}' as ISO 8601 text with an offset"
+        raise InvalidEvent(msg)
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        msg = f"'{key}' of {event} is not an ISO 8601 date-time"
+        raise InvalidEvent(msg) from None
+    if parsed.tzinfo is None:
+        msg = f"'{key}' of {event} has no offset; write it like 2026-11-26T12:00:00+08:00"
+        raise InvalidEvent(msg)
+    return parsed
 
 
 def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:

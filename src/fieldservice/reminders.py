@@ -38,7 +38,7 @@ import pendulum
 
 from fieldservice import _validate
 from fieldservice.errors import InvalidInput
-from fieldservice.events import Event, EventKind, check_time_order
+from fieldservice.events import Event, EventKind, check_time_order, data_instant
 from fieldservice.sla import ClockName, ClockState, HasEvents, _events_of, evaluate
 from fieldservice.standard import ServiceStandard, TimeRange
 
@@ -213,16 +213,8 @@ class _Appointment:
     version: int
 
 
-def _instant(value: object, tz: str) -> pendulum.DateTime:
-    if not isinstance(value, str):
-        msg = "an appointment instant in event data must be ISO 8601 text with an offset"
-        raise InvalidInput(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        msg = "an appointment instant in event data is not ISO 8601"
-        raise InvalidInput(msg) from None
-    return _validate.aware("appointment instant", parsed).in_timezone(tz)
+def _instant(event: Event, key: str, tz: str) -> pendulum.DateTime:
+    return pendulum.instance(data_instant(event.data, key, event.kind.value)).in_timezone(tz)
 
 
 def _key(order_id: str, kind: ReminderKind, version: int) -> str:
@@ -463,16 +455,14 @@ def _appointment(events: Sequence[Event], tz: str) -> _Appointment | None:
         if event.kind in (EventKind.BOOKED, EventKind.RESCHEDULED):
             version += 1
             current = _Appointment(
-                _instant(event.data.get("start"), tz),
-                _instant(event.data.get("end"), tz),
+                _instant(event, "start", tz),
+                _instant(event, "end", tz),
                 None,
                 version,
             )
         elif event.kind is EventKind.CONFIRMED and current is not None:
             version += 1
-            current = attrs.evolve(
-                current, arrival=_instant(event.data.get("start"), tz), version=version
-            )
+            current = attrs.evolve(current, arrival=_instant(event, "start", tz), version=version)
         elif event.kind is EventKind.CUSTOMER_ABSENT:
             current = None  # K3: the order goes back to booking
     return current

@@ -64,8 +64,7 @@ import attrs
 import pendulum
 
 from fieldservice import _validate
-from fieldservice.errors import InvalidInput
-from fieldservice.events import Event, EventKind, check_time_order
+from fieldservice.events import Event, EventKind, check_time_order, data_instant
 from fieldservice.model import Area, Tier
 from fieldservice.servicecal import ServiceCalendar
 from fieldservice.standard import LEGAL_REPAIR_CEILING, ClockBasis, ServiceStandard
@@ -196,19 +195,8 @@ class _Clock:
         self.window_end = 0.0
 
 
-def _epoch(value: object) -> float:
-    if not isinstance(value, str):
-        msg = "a window instant in event data must be ISO 8601 text with an offset"
-        raise InvalidInput(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        msg = "a window instant in event data is not ISO 8601"
-        raise InvalidInput(msg) from None
-    if parsed.tzinfo is None:
-        msg = "a window instant in event data has no offset"
-        raise InvalidInput(msg)
-    return parsed.timestamp()
+def _epoch(event: Event, key: str) -> float:
+    return data_instant(event.data, key, event.kind.value).timestamp()
 
 
 _TIERS: tuple[Tier, ...] = tuple(Tier)
@@ -272,8 +260,8 @@ def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
                 clock = clocks.get(index)
                 if clock is None:
                     clock = clocks[index] = _Clock(0.0, tier)
-                clock.start = _epoch(event.data.get("start"))
-                clock.window_end = _epoch(event.data.get("end"))
+                clock.start = _epoch(event, "start")
+                clock.window_end = _epoch(event, "end")
                 clock.stop = None
             elif action == _CANCEL:
                 for clock in clocks.values():

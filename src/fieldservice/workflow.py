@@ -69,7 +69,7 @@ from fieldservice.errors import (
     TransitionNotAllowed,
     Violation,
 )
-from fieldservice.events import Event, EventKind, JsonValue, has_masked_secret
+from fieldservice.events import Event, EventKind, JsonValue, data_instant, has_masked_secret
 from fieldservice.model import (
     Area,
     Customer,
@@ -426,15 +426,7 @@ def _text(data: Mapping[str, JsonValue], key: str) -> str:
 
 
 def _instant(data: Mapping[str, JsonValue], key: str) -> pendulum.DateTime:
-    try:
-        parsed = dt.datetime.fromisoformat(_text(data, key))
-    except ValueError:
-        msg = f"event data {key} is not an ISO 8601 instant"
-        raise InvalidEvent(msg) from None
-    if parsed.tzinfo is None:
-        msg = f"event data {key} has no offset"
-        raise InvalidEvent(msg)
-    return pendulum.instance(parsed)
+    return pendulum.instance(data_instant(data, key))
 
 
 def _thawed(value: JsonValue) -> Any:
