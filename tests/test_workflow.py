@@ -357,7 +357,7 @@ def test_M2_exactly_one_contact_among_the_assigned() -> None:
     assert order.contact == T7
 
 
-def test_T3_delay_is_called_ahead_and_T4_never_blames_too_many_customers() -> None:
+def test_T3_T4_delay_is_called_ahead_and_never_blames_too_many_customers() -> None:
     order = booked_install()
     order.confirm(14, at=at(25, 8, 30), by="T7")
     order.depart(at=at(25, 13, 20), by="T7")
@@ -409,6 +409,23 @@ def test_W2_a_change_after_signing_voids_the_signature() -> None:
     with pytest.raises(fs.TransitionNotAllowed) as info:
         order.complete(at=at(25, 15, 7), by="T7")
     assert info.value.violations[0].rule == "W2"
+
+
+def test_S8_leaving_the_site_needs_the_customer_told() -> None:
+    order = on_site(booked_install())
+    order.start_work(at=at(25, 14, 5), by="T7")
+    before = snapshot(order)
+    with pytest.raises(fs.InvalidInput) as info:
+        order.leave_temporarily(
+            "外线端口施工", at=at(25, 14, 30), by="T7", customer_told=False, minutes=20
+        )
+    assert [(v.rule, v.code) for v in info.value.violations] == [("S8", "customer_not_told")]
+    assert snapshot(order) == before
+    order.leave_temporarily(
+        "外线端口施工", at=at(25, 14, 30), by="T7", customer_told=True, minutes=20
+    )
+    assert order.events[-1].kind is EventKind.LEFT_TEMPORARILY
+    assert order.state is State.IN_PROGRESS
 
 
 def test_G2_owner_is_the_first_contact_and_changes_only_by_hand_over() -> None:

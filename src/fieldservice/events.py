@@ -104,6 +104,7 @@ class EventKind(enum.Enum):
     TIER_CHANGED = "tier_changed"
     HANDED_OVER = "handed_over"
     CHECKLIST_UPDATED = "checklist_updated"
+    LEFT_TEMPORARILY = "left_temporarily"
     WORKSHEET_UPDATED = "worksheet_updated"
 
     @property
@@ -152,6 +153,7 @@ _META: dict[EventKind, tuple[str, str]] = {
     EventKind.TIER_CHANGED: ("G3", "客户等级变更"),
     EventKind.HANDED_OVER: ("G2", "转交"),
     EventKind.CHECKLIST_UPDATED: ("S5", "检查项"),
+    EventKind.LEFT_TEMPORARILY: ("S8", "暂时离开"),
     EventKind.WORKSHEET_UPDATED: ("W1", "施工单"),
 }
 

@@ -185,6 +185,7 @@ def _visit_path(done: State) -> list[dict[str, Any]]:
         {"trigger": "start_work", "source": S.ON_SITE, "dest": S.IN_PROGRESS},
         {"trigger": "update_checklist", "source": list(_ON_SITE), "dest": "="},
         {"trigger": "fill_worksheet", "source": list(_ON_SITE), "dest": "="},
+        {"trigger": "leave_temporarily", "source": S.IN_PROGRESS, "dest": "="},
         {"trigger": "finish_work", "source": S.IN_PROGRESS, "dest": S.AWAITING_SIGNOFF},
         {"trigger": "sign", "source": S.AWAITING_SIGNOFF, "dest": "="},
         {"trigger": "complete", "source": S.AWAITING_SIGNOFF, "dest": done, "conditions": "signed"},
@@ -333,6 +334,7 @@ _EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
     EventKind.WORK_STARTED: "start_work",
     EventKind.CHECKLIST_UPDATED: "update_checklist",
     EventKind.WORKSHEET_UPDATED: "fill_worksheet",
+    EventKind.LEFT_TEMPORARILY: "leave_temporarily",
     EventKind.WORK_FINISHED: "finish_work",
     EventKind.SIGNED: "sign",
     EventKind.COMPLETED: "complete",
@@ -1243,6 +1245,28 @@ class WorkOrder:
             self._event(
                 EventKind.WORKSHEET_UPDATED, self._when(at), by, worksheet=worksheet.to_dict()
             )
+        )
+
+    def leave_temporarily(
+        self, reason: str, *, at: dt.datetime, by: str, customer_told: bool, minutes: int
+    ) -> Event:
+        """Record leaving the home for a while, e.g. for outdoor line or port work (S8).
+
+        Raises:
+            InvalidInput: The customer was not told, or ``minutes`` is not a
+                positive whole number. The technician stays reachable by phone.
+        """
+        self._may("leave_temporarily")
+        why = _validate.text("reason", reason, max_length=200)
+        if customer_told is not True:
+            text = "tell the customer before leaving and stay reachable (S8)"
+            msg = f"cannot leave the site: {text}"
+            raise InvalidInput(msg, violations=(Violation("S8", "customer_not_told", text),))
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+            msg = "minutes must be a positive whole number"
+            raise InvalidInput(msg)
+        return self._commit(
+            self._event(EventKind.LEFT_TEMPORARILY, self._when(at), by, reason=why, minutes=minutes)
         )
 
     def finish_work(self, *, at: dt.datetime, by: str) -> Event:
