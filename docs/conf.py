@@ -7,6 +7,9 @@ Build (from the repository root, as CI does; nitpicky, warnings are errors)::
 The build needs no network: intersphinx reads the inventories shipped in
 ``docs/_inv`` (see ``docs/_inv/make_inventories.py``), and ``docs/_ext/rules.py``
 writes the rule table to ``docs/_generated/`` (ignored by git) on every build.
+``docs/_ext/diagrams.py`` writes the workflow diagrams there too, as DOT, which
+``sphinx.ext.graphviz`` draws: it needs Graphviz's ``dot`` program and the
+``graphviz`` Python package.
 """
 
 from __future__ import annotations
@@ -49,7 +52,9 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.intersphinx",
     "sphinx.ext.viewcode",
+    "sphinx.ext.graphviz",
     "rules",  # docs/_ext/rules.py: the rule -> API -> tests table, written on every build
+    "diagrams",  # docs/_ext/diagrams.py: the workflow diagrams, drawn from the real Machines
 ]
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
@@ -102,6 +107,10 @@ intersphinx_mapping = {
     "icalendar": ("https://icalendar.readthedocs.io/en/latest", "_inv/icalendar.inv"),
     "transitions": ("https://github.com/pytransitions/transitions", "_inv/transitions.inv"),
 }
+
+# -- graphviz: the workflow diagrams (needs Graphviz's dot program) ----------------
+
+graphviz_output_format = "svg"
 
 # -- HTML ----------------------------------------------------------------------
 
