@@ -618,3 +618,22 @@ def test_random_commands_never_corrupt_an_order(names: list[str], kind: str) -> 
     back = fs.WorkOrder.from_events(id=order.id, customer=CUSTOMER, events=order.events)
     assert snapshot(back) == snapshot(order)
     assert snapshot(fs.WorkOrder.from_json(order.to_json(include_personal=True))) == snapshot(order)
+
+
+def test_G1_signer_name_and_contact_note_are_masked_in_events_and_default_json() -> None:
+    order = new_install()
+    order.check_resources(True, at=at(24, 10, 31), by="desk-1")
+    order.contact_customer(at=at(24, 11), by="desk-1", note="家里有狗, 请提前电话 13912345678")
+    order.book(("2026-11-25", "afternoon"), at=at(24, 11, 5), by="desk-1")
+    order.assign([T7, T8], contact=T7, at=at(24, 12), by="dispatch-1")
+    work_done(on_site(order))
+    order.sign(signer="张三丰", role="customer", at=at(25, 15, 5), by="T7")
+    for shown in (order.to_json(), repr(order.events), str(order.events[-1])):
+        assert "张三丰" not in shown
+        assert "13912345678" not in shown
+        assert "家里有狗" not in shown
+    back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+    assert back.signature == order.signature
+    assert back.signature is not None
+    assert back.signature.signer.reveal() == "张三丰"
+    assert back.events == order.events

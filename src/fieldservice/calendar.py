@@ -52,7 +52,7 @@ import icalendar
 from fieldservice import _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order, data_instant
-from fieldservice.model import Customer, OrderKind, Product, Technician
+from fieldservice.model import Customer, OrderKind, Product, Secret, Technician
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
 
@@ -282,6 +282,8 @@ def visit_of(order: VisitOrder) -> Visit | None:
     for event in events:
         if event.kind in _NOTED:
             given = event.data.get("note")
+            if isinstance(given, Secret):  # the workflow keeps notes masked (G1)
+                given = given.reveal()
             note = given if isinstance(given, str) and given.strip() else note
         effect = _EFFECTS.get(event.kind)
         if effect is None:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
@@ -522,7 +523,10 @@ def _fold(s: _OrderState, event: Event) -> _OrderState:
         changes["worksheet"] = WorkSheet.from_dict(_thawed(data.get("worksheet")))
         changes["signature"] = None
     elif kind is EventKind.SIGNED:
-        changes["signature"] = Signature.from_dict(_thawed(data.get("signature")))
+        signed = _thawed(data.get("signature"))
+        if isinstance(signed, dict) and isinstance(signed.get("signer"), Secret):
+            signed["signer"] = signed["signer"].reveal()
+        changes["signature"] = Signature.from_dict(signed)
     return attrs.evolve(s, **changes)
 
 
@@ -916,11 +920,11 @@ class WorkOrder:
     def contact_customer(self, *, at: dt.datetime, by: str, note: str | None = None) -> Event:
         """Record the first contact with the customer to book (B3: stops its clock)."""
         self._may("contact_customer")
-        data = (
-            {}
-            if note is None
-            else {"note": _validate.text("note", note, max_length=500, multiline=True)}
-        )
+        data = {}
+        if note is not None:
+            # What the customer says the visit needs may be personal: masked (G1).
+            text = _validate.text("note", note, max_length=500, multiline=True)
+            data["note"] = Secret(" ".join(text.split()))
         return self._commit(self._event(EventKind.CONTACTED, self._when(at), by, **data))
 
     def book(
@@ -1285,7 +1289,9 @@ class WorkOrder:
         signature = sign_off(
             self._s.checklist, self._s.worksheet, signer=signer, role=role, at=when
         )
-        return self._commit(self._event(EventKind.SIGNED, when, by, signature=signature.to_dict()))
+        signed = signature.to_dict()
+        signed["signer"] = Secret(signature.signer.reveal())  # a name: masked (G1)
+        return self._commit(self._event(EventKind.SIGNED, when, by, signature=signed))
 
     def complete(self, *, at: dt.datetime, by: str) -> Event:
         """Complete the order (竣工); a repair is cleared (销障, F4's clock stops).
@@ -1488,6 +1494,80 @@ class WorkOrder:
             msg = "the order is not valid JSON"
             raise InvalidInput(msg) from None
         return cls.from_dict(data, standard=standard)
+
+    # -- notebooks and data frames --
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per event, oldest first, ready for ``pandas.DataFrame``.
+
+        Each record holds the order ID, the instant (``at``, timezone-aware), the
+        event kind, its Chinese term, its rule ID and the actor: never the event's
+        data, which may hold personal data or secrets (G1).
+
+        >>> import pendulum, fieldservice as fs
+        >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> order = fs.WorkOrder.repair(id="WO-9", customer=cust, products={"broadband"},
+        ...                             reported_at=t, by="hotline-3")
+        >>> _ = order.triage(remote_possible=True, at=t.add(minutes=5), by="hotline-3")
+        >>> [(r["kind"], r["label_zh"], r["rule"], r["actor"]) for r in order.to_records()]
+        [('reported', '障碍申告', 'F4', 'hotline-3'), ('triaged', '预判', 'F1', 'hotline-3')]
+
+        .. versionadded:: 0.1.0
+        """
+        return [
+            {
+                "order_id": self.id,
+                "at": e.at,
+                "kind": e.kind.value,
+                "label_zh": e.kind.label_zh,
+                "rule": e.kind.rule,
+                "actor": e.actor,
+            }
+            for e in self.events
+        ]
+
+    def _repr_html_(self) -> str:
+        """Show the order in a notebook: its state, products, tier and timeline.
+
+        The timeline has one row per event (time in the standard's timezone, kind,
+        Chinese term, rule, actor). Nothing personal is shown (G1): no name, phone
+        or address, and no event data. Every text is HTML-escaped.
+
+        >>> import pendulum, fieldservice as fs
+        >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> order = fs.WorkOrder.repair(id="WO-9", customer=cust, products={"broadband"},
+        ...                             reported_at=t, by="hotline-3")
+        >>> page = order._repr_html_()
+        >>> "已申告" in page, "2026-11-24 10:00" in page, "张三" in page, "13800138000" in page
+        (True, True, False, False)
+
+        .. versionadded:: 0.1.0
+        """
+        esc = html.escape
+        tz = self.standard.timezone
+        products = ", ".join(
+            f"{esc(p.label_zh)} {esc(p.label_en)}"
+            for p in sorted(self.products, key=lambda p: p.value)
+        )
+        rows = "".join(
+            f"<tr><td>{esc(e.at.in_timezone(tz).format('YYYY-MM-DD HH:mm'))}</td>"
+            f"<td><code>{esc(e.kind.value)}</code></td><td>{esc(e.kind.label_zh)}</td>"
+            f"<td>{esc(e.kind.rule)}</td><td>{esc(e.actor)}</td></tr>"
+            for e in self.events
+        )
+        return (
+            '<div class="fieldservice-order">'
+            f"<p><strong>{esc(self.id)}</strong> {esc(self.kind.label_zh)} "
+            f"{esc(self.kind.label_en)} &middot; "
+            f"<strong>{esc(self.state.label_zh)}</strong> (<code>{esc(self.state.value)}</code>)"
+            f" &middot; {esc(self.tier.label_zh)} {esc(self.tier.label_en)} &middot; {products}"
+            f" &middot; owner {esc(self.owner)}</p>"
+            f"<table><caption>Timeline ({esc(tz)}), {len(self.events)} events</caption>"
+            "<thead><tr><th>time</th><th>kind</th><th>中文</th><th>rule</th><th>actor</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></div>"
+        )
 
 
 # --- routes (B7) ---------------------------------------------------------------------------
