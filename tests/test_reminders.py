@@ -278,3 +278,41 @@ def test_kinds_filter_plans_only_those_kinds_and_agrees_with_the_full_plan() -> 
         r for r in full if r.kind in {ReminderKind.CALL_AHEAD, ReminderKind.DEPARTURE}
     )
     assert only.reminders
+
+
+def test_G4_a_pause_moves_the_at_risk_alert_and_diff_resends_it() -> None:
+    log = [ev("reported", at(24, 10), tier="diamond")]
+    before = plan(log, standard=STD, order_id="WO-7")
+    paused = [
+        *log,
+        ev("clock_paused", at(24, 12), reason="customer_request"),
+        ev("clock_resumed", at(24, 18)),
+    ]
+    after = plan(paused, standard=STD, order_id="WO-7")
+    (old,) = before.of_kind(ReminderKind.AT_RISK)
+    (new,) = after.of_kind(ReminderKind.AT_RISK)
+    assert new.due == old.due.add(hours=6)
+    change = diff(before, after)
+    assert old.key in change.revoke
+    assert new.key in {r.key for r in change.send}
+
+
+def test_K3_the_rebooking_call_after_an_absent_customer_gets_a_new_key() -> None:
+    first = plan([ev("accepted", at(24, 10), tier="gold")], standard=STD, order_id="WO-8")
+    log = [
+        *afternoon_install(),
+        ev("arrived", at(26, 12, 30)),
+        ev("customer_absent", at(26, 12, 40)),
+    ]
+    again = plan(log, standard=STD, order_id="WO-8")
+    (call_1,) = first.of_kind(ReminderKind.BOOKING_CONTACT)
+    (call_2,) = again.of_kind(ReminderKind.BOOKING_CONTACT)
+    assert call_1.key != call_2.key
+
+
+def test_keys_do_not_churn_as_unrelated_events_come_in() -> None:
+    log = [ev("accepted", at(24, 10), tier="gold")]
+    later = [*log, ev("clock_paused", at(24, 11), reason="provider_delay")]
+    a = plan(log, standard=STD, order_id="WO-9").of_kind(ReminderKind.BOOKING_CONTACT)
+    b = plan(later, standard=STD, order_id="WO-9").of_kind(ReminderKind.BOOKING_CONTACT)
+    assert [r.key for r in a] == [r.key for r in b]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import html
 from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
@@ -114,8 +115,9 @@ class Reminder:
         latest: The last instant at which it still serves its purpose.
         audience: Who acts on it.
         rule: The rule ID it serves (for :attr:`ReminderKind.AT_RISK`, the clock's rule).
-        key: A stable idempotency key: same order, kind and appointment version,
-            same key.
+        key: A stable idempotency key: the same order, kind, appointment version
+            and intended instant give the same key, whatever else is recorded;
+            a reminder moved in time gets a new one.
         quiet_hours_conflict: True when the reminder reaches a customer and no
             instant of its window lies outside the quiet hours.
     """
@@ -171,6 +173,42 @@ class ReminderPlan:
             for r in self.reminders
         ]
 
+    def _repr_html_(self) -> str:
+        """Show the plan in a notebook: one row per reminder, in due order.
+
+        A reminder to a customer whose window has no time outside the quiet hours
+        (B6) is flagged. Every text is HTML-escaped.
+
+        >>> import pendulum
+        >>> from fieldservice.reminders import Audience, Reminder, ReminderKind, ReminderPlan
+        >>> t = pendulum.datetime(2026, 11, 26, 8, tz="Asia/Shanghai")
+        >>> r = Reminder(ReminderKind.CALL_AHEAD, t, t.add(minutes=30), Audience.CUSTOMER, "C2", "k1")
+        >>> page = ReminderPlan("WO-1", (r,))._repr_html_()
+        >>> "call_ahead" in page, "2026-11-26 08:00" in page
+        (True, True)
+
+        .. versionadded:: 0.1.0
+        """
+        esc = html.escape
+
+        def when(moment: pendulum.DateTime) -> str:
+            return esc(moment.format("YYYY-MM-DD HH:mm Z"))
+
+        rows = "".join(
+            f"<tr><td>{when(r.due)}</td><td>{when(r.latest)}</td>"
+            f"<td><code>{esc(r.kind.value)}</code></td><td>{esc(r.rule)}</td>"
+            f"<td>{esc(r.audience.value)}</td>"
+            f"<td>{'no time outside quiet hours (B6)' if r.quiet_hours_conflict else ''}</td></tr>"
+            for r in self.reminders
+        )
+        body = rows or '<tr><td colspan="6">no reminder still to come</td></tr>'
+        return (
+            '<table class="fieldservice-reminders">'
+            f"<caption>Reminders of {esc(self.order_id)}: {len(self.reminders)}</caption>"
+            "<thead><tr><th>due</th><th>latest</th><th>kind</th><th>rule</th><th>audience</th>"
+            f"<th>note</th></tr></thead><tbody>{body}</tbody></table>"
+        )
+
 
 @attrs.frozen
 class ReminderDiff:
@@ -217,8 +255,11 @@ def _instant(event: Event, key: str, tz: str) -> pendulum.DateTime:
     return pendulum.instance(data_instant(event.data, key, event.kind.value)).in_timezone(tz)
 
 
-def _key(order_id: str, kind: ReminderKind, version: int) -> str:
-    digest = hashlib.sha256(f"{order_id}\x1f{kind.value}\x1f{version}".encode()).hexdigest()
+def _key(order_id: str, kind: ReminderKind, version: int, due: pendulum.DateTime) -> str:
+    # The due instant is part of the key: a reminder moved by a pause or a restarted
+    # clock is a new reminder, so diff() revokes the old one and sends the new one.
+    text = f"{order_id}\x1f{kind.value}\x1f{version}\x1f{due.int_timestamp}"
+    digest = hashlib.sha256(text.encode()).hexdigest()
     return f"{order_id}:{kind.value}:v{version}:{digest[:12]}"
 
 
@@ -336,6 +377,10 @@ def plan(
     ) -> None:
         if latest < last:
             return  # too late to serve its purpose
+        # The key names the intended instant: the same reminder keeps its key while
+        # other events come in, and a moved one (a pause, a restart) gets a new key.
+        key = _key(ident, kind, version, due)
+        due = max(due, last)
         conflict = False
         if kind.audience is Audience.CUSTOMER:
             # A call ahead of the arrival must come before it, not at the door.
@@ -348,7 +393,7 @@ def plan(
                 latest,
                 kind.audience,
                 rule or kind.rule,
-                _key(ident, kind, version),
+                key,
                 conflict,
             )
         )
@@ -377,7 +422,7 @@ def plan(
             # The follow-up is due at the deadline itself (F2: 30 minutes after guidance).
             add(kind, status.deadline, status.started, status.deadline, version)
         else:
-            add(kind, max(status.started, last), status.started, status.deadline, version)
+            add(kind, status.started, status.started, status.deadline, version)
 
     for status in report if report is not None and ReminderKind.AT_RISK in wanted else ():
         if status.clock in _NO_ALERT or status.state is not ClockState.RUNNING:
@@ -385,7 +430,7 @@ def plan(
         if status.at_risk_from is not None and status.deadline is not None:
             add(
                 ReminderKind.AT_RISK,
-                max(status.at_risk_from, last),
+                status.at_risk_from,
                 last,
                 status.deadline,
                 version,
@@ -402,7 +447,7 @@ def plan(
             earliest = max(last, _at(day - dt.timedelta(days=1), dt.time(0), tz))
             add(
                 ReminderKind.DAY_OF_CONFIRMATION,
-                max(min(opens, deadline), last),
+                min(opens, deadline),
                 earliest,
                 deadline,
                 version,
@@ -410,7 +455,7 @@ def plan(
         call = arrival - standard.call_ahead
         add(
             ReminderKind.CALL_AHEAD,
-            max(call, last),
+            call,
             max(call - standard.call_ahead, last),
             arrival,
             version,
