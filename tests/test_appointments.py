@@ -436,3 +436,30 @@ def test_refine_stays_inside_the_half_day_or_says_why_not(
         with pytest.raises(fs.InvalidAppointment) as info:
             window.refine(moment, std)
         assert [v.code for v in info.value.violations] in (["quiet_hours"], ["outside_half_day"])
+
+
+def test_B5_lead_time_override_applies_to_every_check() -> None:
+    import datetime as _dt
+
+    import pendulum as _p
+
+    from fieldservice import (
+        AppointmentWindow,
+        ServiceStandard,
+        check_arrival,
+        check_window,
+        next_windows,
+    )
+    from fieldservice.appointments import ArrivalWindow
+
+    std = ServiceStandard.default()
+    booked = _p.datetime(2026, 11, 24, 9, 10, tz="Asia/Shanghai")
+    today = AppointmentWindow(_dt.date(2026, 11, 24), "afternoon")
+    assert not check_window(today, booked, std).ok
+    assert check_window(today, booked, std, lead_time=_dt.timedelta(0)).ok
+    assert next_windows(booked, std, count=1, lead_time=_dt.timedelta(0)) == (
+        AppointmentWindow(_dt.date(2026, 11, 24), "morning"),
+    )
+    arrival = ArrivalWindow(booked.add(hours=4), booked.add(hours=5))
+    assert check_arrival(arrival, booked, std, lead_time=_dt.timedelta(0)).ok
+    assert not check_arrival(arrival, booked, std).ok

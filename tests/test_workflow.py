@@ -637,3 +637,19 @@ def test_G1_signer_name_and_contact_note_are_masked_in_events_and_default_json()
     assert back.signature is not None
     assert back.signature.signer.reveal() == "张三丰"
     assert back.events == order.events
+
+
+def test_B5_lead_time_is_for_installs_and_a_repair_visit_may_come_the_same_day() -> None:
+    repair = fs.WorkOrder.repair(
+        id="WO-R9", customer=CUSTOMER, products={"broadband"}, reported_at=at(24, 9), by="hotline-3"
+    )
+    repair.triage(remote_possible=False, at=at(24, 9, 5), by="hotline-3")
+    repair.request_visit(at=at(24, 9, 6), by="hotline-3", reason="外线故障")
+    repair.book(("2026-11-24", "afternoon"), at=at(24, 9, 10), by="hotline-3")
+    repair.confirm(13, at=at(24, 9, 30), by="T7")
+    assert repair.arrival is not None
+    assert repair.arrival.start == at(24, 13)
+    install = new_install()
+    install.check_resources(True, at=at(24, 10, 31), by="desk-1")
+    with pytest.raises(fs.InvalidAppointment):
+        install.book(("2026-11-24", "afternoon"), at=at(24, 10, 35), by="desk-1")

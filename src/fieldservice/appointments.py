@@ -418,7 +418,11 @@ def _structure(window: AppointmentWindow, day: _Day, cal: ServiceCalendar) -> li
 
 
 def check_window(
-    window: AppointmentWindow, booked_at: dt.datetime, standard: ServiceStandard
+    window: AppointmentWindow,
+    booked_at: dt.datetime,
+    standard: ServiceStandard,
+    *,
+    lead_time: dt.timedelta | None = None,
 ) -> WindowCheck:
     """Check a half-day window against the booking rules; list every broken rule.
 
@@ -433,6 +437,9 @@ def check_window(
         window: The half-day to check.
         booked_at: When the booking is made (timezone-aware).
         standard: The standard whose hours, holidays and lead time apply.
+        lead_time: Overrides ``standard.lead_time``. B5's lead time is for
+            installs and moves (装移机); a repair visit is arranged as soon as
+            possible (F2, F3), so the workflow passes ``timedelta(0)`` for repairs.
 
     Returns:
         A :class:`WindowCheck`; when ok, ``earliest_arrival`` is the first
@@ -458,7 +465,8 @@ def check_window(
     booked = cal._epoch("booked_at", booked_at)
     day = cal._day(window.date.toordinal())
     spans = day.halves[0 if window.half is _MORNING else 1]
-    earliest = booked + standard.lead_time.total_seconds()
+    lead = _lead(standard, lead_time)
+    earliest = booked + lead.total_seconds()
     if spans and spans[-1][1] > booked:
         first: float | None = None
         room = 0.0
@@ -470,7 +478,7 @@ def check_window(
                 room += e - begin
         if first is not None and room >= standard.arrival_window.total_seconds():
             return WindowCheck(True, (), _datetime(first, cal.timezone))
-    return WindowCheck(False, tuple(_window_violations(window, day, booked, standard, cal)))
+    return WindowCheck(False, tuple(_window_violations(window, day, booked, standard, cal, lead)))
 
 
 def _window_violations(
@@ -479,10 +487,11 @@ def _window_violations(
     booked: float,
     standard: ServiceStandard,
     cal: ServiceCalendar,
+    lead: dt.timedelta,
 ) -> list[Violation]:
     tz = cal.timezone
     spans = day.halves[0 if window.half is _MORNING else 1]
-    earliest = booked + standard.lead_time.total_seconds()
+    earliest = booked + lead.total_seconds()
     found: list[Violation] = []
     # A half-day without open time is judged by its nominal span: 00:00-midday, midday-24:00.
     if spans:
@@ -506,7 +515,7 @@ def _window_violations(
                 "B5",
                 "before_lead_time",
                 f"{window} leaves less than {_duration(standard.arrival_window)} after "
-                f"{_fmt(earliest, tz)}, {_duration(standard.lead_time)} after the booking; "
+                f"{_fmt(earliest, tz)}, {_duration(lead)} after the booking; "
                 "choose a later window",
             )
         )
@@ -515,7 +524,11 @@ def _window_violations(
 
 
 def validate_window(
-    window: AppointmentWindow, booked_at: dt.datetime, standard: ServiceStandard
+    window: AppointmentWindow,
+    booked_at: dt.datetime,
+    standard: ServiceStandard,
+    *,
+    lead_time: dt.timedelta | None = None,
 ) -> WindowCheck:
     """Check a window like :func:`check_window`, and raise if any rule is broken.
 
@@ -534,7 +547,7 @@ def validate_window(
     ...
     fieldservice.errors.InvalidAppointment: ... ([B5/before_lead_time] ...)
     """
-    result = check_window(window, booked_at, standard)
+    result = check_window(window, booked_at, standard, lead_time=lead_time)
     if not result.ok:
         msg = f"the window {window} cannot be booked"
         raise InvalidAppointment(msg, violations=result.violations)
@@ -542,7 +555,11 @@ def validate_window(
 
 
 def check_arrival(
-    arrival: ArrivalWindow, booked_at: dt.datetime, standard: ServiceStandard
+    arrival: ArrivalWindow,
+    booked_at: dt.datetime,
+    standard: ServiceStandard,
+    *,
+    lead_time: dt.timedelta | None = None,
 ) -> WindowCheck:
     """Check an arrival window (C1) against the rules; list every broken rule.
 
@@ -557,6 +574,7 @@ def check_arrival(
         arrival: The arrival window agreed on the day.
         booked_at: When the appointment was booked (timezone-aware).
         standard: The standard whose rules apply.
+        lead_time: Overrides ``standard.lead_time`` (see :func:`check_window`).
 
     Returns:
         A :class:`WindowCheck`; when ok, ``earliest_arrival`` is the window's start.
@@ -579,7 +597,8 @@ def check_arrival(
     tz = cal.timezone
     booked = cal._epoch("booked_at", booked_at)
     start, end = _epoch("start", arrival.start), _epoch("end", arrival.end)
-    earliest = booked + standard.lead_time.total_seconds()
+    lead = _lead(standard, lead_time)
+    earliest = booked + lead.total_seconds()
     found: list[Violation] = []
     if end <= booked:
         found.append(
@@ -596,7 +615,7 @@ def check_arrival(
                 "B5",
                 "before_lead_time",
                 f"the arrival window starts at {_fmt(start, tz)}, before {_fmt(earliest, tz)}, "
-                f"{_duration(standard.lead_time)} after the booking; start it later",
+                f"{_duration(lead)} after the booking; start it later",
             )
         )
     quiet = _touches_quiet_hours(start, end, standard, cal)
@@ -666,7 +685,11 @@ def _touches_quiet_hours(
 
 
 def validate_arrival(
-    arrival: ArrivalWindow, booked_at: dt.datetime, standard: ServiceStandard
+    arrival: ArrivalWindow,
+    booked_at: dt.datetime,
+    standard: ServiceStandard,
+    *,
+    lead_time: dt.timedelta | None = None,
 ) -> WindowCheck:
     """Check an arrival window like :func:`check_arrival`, and raise if any rule is broken.
 
@@ -680,7 +703,7 @@ def validate_arrival(
     >>> validate_arrival(ArrivalWindow(at, at.add(hours=1)), booked, ServiceStandard.default()).ok
     True
     """
-    result = check_arrival(arrival, booked_at, standard)
+    result = check_arrival(arrival, booked_at, standard, lead_time=lead_time)
     if not result.ok:
         msg = f"the arrival window {arrival} cannot be agreed"
         raise InvalidAppointment(msg, violations=result.violations)
@@ -695,6 +718,8 @@ def next_windows(
     standard: ServiceStandard,
     count: int = 4,
     after: AppointmentWindow | dt.datetime | None = None,
+    *,
+    lead_time: dt.timedelta | None = None,
 ) -> tuple[AppointmentWindow, ...]:
     """Return the earliest windows that pass :func:`check_window`, for a booking screen.
 
@@ -708,6 +733,7 @@ def next_windows(
         count: How many windows to return, 1 to 1000.
         after: Show only later windows: those after this window (to page on),
             or those whose open time begins at or after this instant.
+        lead_time: Overrides ``standard.lead_time`` (see :func:`check_window`).
 
     Raises:
         InvalidInput: ``booked_at`` or ``after`` is naive, or ``count`` is out of range.
@@ -725,7 +751,7 @@ def next_windows(
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
     booked = cal._epoch("booked_at", booked_at)
-    earliest = booked + standard.lead_time.total_seconds()
+    earliest = booked + _lead(standard, lead_time).total_seconds()
     need = standard.arrival_window.total_seconds()
     ordinal = cal._date_of(earliest).toordinal()
     skip_until = -1  # windows numbered ordinal * 2 + half index, up to this one, are skipped
@@ -754,6 +780,16 @@ def next_windows(
                     return tuple(found)
         ordinal += 1
     return tuple(found)
+
+
+def _lead(standard: ServiceStandard, lead_time: dt.timedelta | None) -> dt.timedelta:
+    """The lead time that applies: the standard's (B5), or a caller's override."""
+    if lead_time is None:
+        return standard.lead_time
+    if not isinstance(lead_time, dt.timedelta) or lead_time < dt.timedelta(0):
+        msg = "lead_time must be a non-negative datetime.timedelta"
+        raise InvalidInput(msg)
+    return lead_time
 
 
 def _window(date: dt.date, half: HalfDay) -> AppointmentWindow:

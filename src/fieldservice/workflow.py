@@ -818,6 +818,12 @@ class WorkOrder:
         """The customer's signature, while it still matches what is there (W2)."""
         return self._s.signature
 
+    @property
+    def _lead_time(self) -> dt.timedelta | None:
+        # B5's lead time is for installs and moves (装移机); a repair visit is
+        # arranged as soon as possible (F2, F3).
+        return dt.timedelta(0) if self._s.kind is OrderKind.REPAIR else None
+
     def allowed_commands(self) -> list[str]:
         """The commands the order's state allows now (conditions aside)."""
         return _allowed(self._s)
@@ -952,7 +958,7 @@ class WorkOrder:
         by: str,
         **extra: object,
     ) -> Event:
-        check = validate_window(window, when, self.standard)
+        check = validate_window(window, when, self.standard, lead_time=self._lead_time)
         assert check.earliest_arrival is not None  # an accepted window has one
         return self._event(
             kind,
@@ -1009,7 +1015,7 @@ class WorkOrder:
         assert booked_at is not None
         when = self._when(at)
         arrival = window.refine(start, self.standard)
-        check = check_arrival(arrival, booked_at, self.standard)
+        check = check_arrival(arrival, booked_at, self.standard, lead_time=self._lead_time)
         violations = list(check.violations)
         if when >= arrival.start:
             violations.append(Violation("C1", "too_late", "confirm before the arrival hour begins"))
