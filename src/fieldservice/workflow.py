@@ -416,8 +416,20 @@ def _dest(s: _OrderState, event: Event) -> State:
     raise TransitionNotAllowed(msg, violations=violations)
 
 
+# Triggers whose commands have other names: a caller sees only callable methods.
+_METHODS_OF: Final[Mapping[str, tuple[str, ...]]] = {
+    "update_checklist": ("tick", "mark_not_applicable", "decline", "report_finding"),
+    "answer_feasibility": (),  # check_resources(immediate=True) records it
+    "clear": (),  # follow_up(solved=True) and complete() record it
+}
+
+
+def _triggers(s: _OrderState) -> set[str]:
+    return {t for (state, t) in _TABLES[s.kind] if state is s.state}
+
+
 def _allowed(s: _OrderState) -> list[str]:
-    return sorted({t for (state, t) in _TABLES[s.kind] if state is s.state})
+    return sorted(m for t in _triggers(s) for m in _METHODS_OF.get(t, (t,)))
 
 
 def _text(data: Mapping[str, JsonValue], key: str) -> str:
@@ -825,7 +837,7 @@ class WorkOrder:
         return dt.timedelta(0) if self._s.kind is OrderKind.REPAIR else None
 
     def allowed_commands(self) -> list[str]:
-        """The commands the order's state allows now (conditions aside)."""
+        """The command methods the order's state allows now (conditions aside)."""
         return _allowed(self._s)
 
     def __repr__(self) -> str:
@@ -848,7 +860,7 @@ class WorkOrder:
         return moment
 
     def _may(self, trigger: str) -> None:
-        if (self._s.state, trigger) not in _TABLES[self._s.kind]:
+        if trigger not in _triggers(self._s):
             allowed = ", ".join(self.allowed_commands()) or "nothing (the order is final)"
             msg = (
                 f"{trigger} is not allowed while order {self.id} is {self._s.state.value} "
