@@ -426,3 +426,19 @@ def test_K3_customer_absent_restarts_the_booking_contact_clock() -> None:
     assert status.state is ClockState.RUNNING
     # Gold: 8 h of service time from 14:14 is 5 h 46 min on the 26th, then 2 h 14 min on the 27th.
     assert status.deadline == pendulum.datetime(2026, 11, 27, 10, 14, tz=TZ)
+
+
+def test_F4_when_the_legal_ceiling_binds_the_clock_is_judged_against_it() -> None:
+    std = service_repair(gold="36h")
+    log = [ev("reported", at(24, 19, 30), tier="gold")]
+    near = evaluate(log, at=at(26, 19), standard=std)["repair"]
+    assert near.capped
+    assert near.deadline == at(26, 19, 30)
+    assert near.limit == 48 * H
+    assert near.remaining == dt.timedelta(minutes=30)
+    assert near.at_risk
+    assert near.at_risk_from == at(24, 19, 30).add(hours=36)
+    assert any("legal ceiling" in line for line in near.explain())
+    late = evaluate(log, at=at(26, 20), standard=std)["repair"]
+    assert late.state is ClockState.BREACHED
+    assert late.remaining < dt.timedelta(0)

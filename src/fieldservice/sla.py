@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import html
 import math
 import statistics
 from array import array
@@ -382,10 +383,23 @@ def _deadline_units(
     return deadline
 
 
+def _capped(clock: _Clock, index: int, area: int, at: float, lim: _Limits) -> bool:
+    """Whether the legal ceiling, in wall time, comes before a service-time repair deadline."""
+    if index != 3 or not lim.service[index]:
+        return False
+    to_s = lim.to_service
+    limit = lim.seconds[index][clock.tier][area]
+    service = lim.from_service(_deadline_units(to_s(clock.start), limit, clock.pauses, at, to_s))
+    return _deadline_units(clock.start, lim.ceiling[area], clock.pauses, at, _identity) < service
+
+
 def _at_risk_from(clock: _Clock, index: int, area: int, at: float, lim: _Limits) -> float | None:
     """The instant a tiered clock's elapsed time reaches the at-risk share of its limit."""
     if index in (2, 4):
         return None
+    if _capped(clock, index, area, at, lim):
+        share = lim.at_risk_share * lim.ceiling[area]
+        return _deadline_units(clock.start, share, clock.pauses, at, _identity)
     service = lim.service[index]
     to_s = lim.to_service if service else _identity
     share = lim.at_risk_share * lim.seconds[index][clock.tier][area]
@@ -414,14 +428,16 @@ def _judge(clock: _Clock, index: int, area: int, at: float, lim: _Limits) -> tup
     until = at if stop is None else stop
     if stop is None and clock.cancelled is not None:
         until = clock.cancelled
-    if lim.service[index]:
+    if lim.service[index] and _capped(clock, index, area, at, lim):
+        # F4 on service time is still bound by the law: where the ceiling comes first,
+        # the clock is judged in wall time against the ceiling (电信条例 Art. 33).
+        limit = lim.ceiling[area]
+        deadline = _deadline_units(start, limit, pauses, at, _identity)
+        elapsed = until - start - (_paused_time(pauses, until, _identity) if pauses else 0.0)
+    elif lim.service[index]:
         to_s = lim.to_service
         start_s = to_s(start)
         deadline = lim.from_service(_deadline_units(start_s, limit, pauses, at, to_s))
-        if index == 3:  # F4 on service time is still capped by the law, in wall time
-            deadline = min(
-                deadline, _deadline_units(start, lim.ceiling[area], pauses, at, _identity)
-            )
         elapsed = to_s(until) - start_s
         if pauses:
             elapsed -= _paused_time(pauses, until, to_s)
@@ -497,6 +513,9 @@ class ClockStatus:
     paused: tuple[Pause, ...]
     at_risk: bool
     at_risk_from: pendulum.DateTime | None = None
+    capped: bool = False
+    """True when the legal repair ceiling (wall time) binds before the service-time limit;
+    ``limit``, ``elapsed`` and ``remaining`` are then wall time against the ceiling."""
     _calendar_gaps: tuple[tuple[pendulum.DateTime, pendulum.DateTime], ...] = attrs.field(
         alias="calendar_gaps", default=(), repr=False
     )
@@ -543,6 +562,10 @@ class ClockStatus:
         for begin, end in self._calendar_gaps:
             events.append((begin, f"closed {show(begin)} to {show(end)} (not counted)"))
         lines += [text for _, text in sorted(events, key=lambda e: e[0])]
+        if self.capped:
+            lines.append(
+                f"capped by the legal ceiling of {self.limit} of wall time (电信条例 Art. 33, F4)"
+            )
         if self.deadline is not None:
             lines.append(f"deadline {show(self.deadline)}")
         if self.stopped is not None:
@@ -580,6 +603,64 @@ class SlaReport:
     def to_records(self) -> list[dict[str, object]]:
         """One plain dict per started clock, ready for ``pandas.DataFrame``."""
         return [_record(s) for s in self.clocks if s.state is not ClockState.NOT_STARTED]
+
+    def _repr_html_(self) -> str:
+        """Show the report in a notebook: a table of the started clocks, coloured by state.
+
+        Met is green, breached red, paused or at risk amber, cancelled grey and
+        running neutral; the state is also written out, so nothing rests on colour
+        alone. Times are shown in the timezone of ``at``; durations as h:mm, in
+        the clock's own time (a negative remaining time is past the deadline).
+
+        >>> import pendulum, fieldservice as fs
+        >>> from fieldservice.events import Event
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> log = [Event("reported", t, actor="desk", data={"tier": "gold"}),
+        ...        Event("cleared", t.add(hours=2), actor="T7")]
+        >>> page = evaluate(log, at=t.add(hours=3), standard=fs.ServiceStandard.default())._repr_html_()
+        >>> "<td>repair</td>" in page, "background:#d4edda" in page  # met: green
+        (True, True)
+
+        .. versionadded:: 0.1.0
+        """
+        esc = html.escape
+        tz = self.at.tzinfo
+
+        def when(moment: pendulum.DateTime | None) -> str:
+            return "" if moment is None else esc(moment.astimezone(tz).format("YYYY-MM-DD HH:mm"))
+
+        def span(value: dt.timedelta) -> str:
+            seconds = int(value.total_seconds())
+            hours, rest = divmod(abs(seconds), 3600)
+            return f"{'-' if seconds < 0 else ''}{hours}:{rest // 60:02d}"
+
+        colours = {
+            ClockState.MET: "#d4edda",
+            ClockState.BREACHED: "#f8d7da",
+            ClockState.PAUSED: "#fff3cd",
+            ClockState.CANCELLED: "#e2e3e5",
+        }
+        rows = []
+        for s in self.clocks:
+            if s.state is ClockState.NOT_STARTED:
+                continue
+            state = s.state.value.replace("_", " ") + (", at risk" if s.at_risk else "")
+            colour = "#fff3cd" if s.at_risk else colours.get(s.state)
+            style = f' style="background:{colour}"' if colour else ""
+            rows.append(
+                f"<tr{style}><td>{esc(s.clock.value)}</td><td>{esc(s.rule)}</td>"
+                f"<td>{esc(state)}</td><td>{esc(s.tier.value if s.tier else '')}</td>"
+                f"<td>{when(s.started)}</td><td>{when(s.deadline)}</td><td>{when(s.stopped)}</td>"
+                f"<td>{span(s.elapsed)}</td><td>{span(s.remaining)}</td></tr>"
+            )
+        body = "".join(rows) or '<tr><td colspan="9">no clock has started</td></tr>'
+        return (
+            '<table class="fieldservice-sla">'
+            f"<caption>SLA clocks at {when(self.at)} ({esc(self.at.timezone_name or '')})</caption>"
+            "<thead><tr><th>clock</th><th>rule</th><th>state</th><th>tier</th><th>started</th>"
+            "<th>deadline</th><th>stopped</th><th>elapsed</th><th>remaining</th></tr></thead>"
+            f"<tbody>{body}</tbody></table>"
+        )
 
 
 def _record(status: ClockStatus) -> dict[str, object]:
@@ -664,6 +745,7 @@ def evaluate(order: Orderish, *, at: dt.datetime, standard: ServiceStandard) -> 
             continue
         state, deadline, elapsed, limit, at_risk = _judge(clock, index, area, at_epoch, lim)
         risk_from = _at_risk_from(clock, index, area, at_epoch, lim)
+        capped = _capped(clock, index, area, at_epoch, lim)
         stopped = clock.stop if clock.stop is not None else clock.cancelled
         service = basis is ClockBasis.SERVICE
         statuses.append(
@@ -684,7 +766,10 @@ def evaluate(order: Orderish, *, at: dt.datetime, standard: ServiceStandard) -> 
                 ),
                 at_risk=at_risk,
                 at_risk_from=None if risk_from is None else _instant(risk_from, tz),
-                calendar_gaps=_gaps(clock.start, deadline, standard) if service else (),
+                capped=capped,
+                calendar_gaps=_gaps(clock.start, deadline, standard)
+                if service and not capped
+                else (),
             )
         )
     return SlaReport(at=when.in_timezone(tz), clocks=tuple(statuses))
