@@ -1,9 +1,9 @@
 """fieldservice: the home-visit service standard (装维上门服务规范) as a Python library.
 
-The public names live here; each is documented in its module. The submodules
-``sla``, ``reminders`` and ``calendar`` are also reached as attributes
-(``fieldservice.sla.evaluate``); ``calendar`` (and with it ``icalendar``) is
-imported only when first used.
+The public names live here; each is documented in its module. The foundation
+(errors, model, standard, events) loads with the package; every other module,
+and with it ``holidays``, ``phonenumbers`` metadata and ``icalendar``, loads on
+first use of one of its names (``fieldservice.WorkOrder``, ``fieldservice.sla``).
 
 >>> import fieldservice as fs
 >>> fs.ServiceStandard.default().lead_time
@@ -13,40 +13,10 @@ datetime.timedelta(days=1)
 """
 
 import importlib
-from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
-from fieldservice import appointments, checklist, events, reminders, servicecal, sla, workflow
+from fieldservice import events
 from fieldservice._version import __version__
-from fieldservice.appointments import (
-    AppointmentWindow,
-    ArrivalWindow,
-    HalfDay,
-    WindowCheck,
-    check_arrival,
-    check_window,
-    departure_time,
-    next_windows,
-    validate_arrival,
-    validate_window,
-)
-from fieldservice.checklist import (
-    Checklist,
-    ChecklistItem,
-    CustomerOpinion,
-    Finding,
-    ItemStatus,
-    KitItem,
-    Material,
-    ModemLabel,
-    Remedy,
-    Signature,
-    SignerRole,
-    TechnicalParameter,
-    WorkSheet,
-    check_sign_off,
-    kit_list,
-    sign_off,
-)
 from fieldservice.errors import (
     CalendarNotCovered,
     ChecklistIncomplete,
@@ -76,22 +46,6 @@ from fieldservice.model import (
     Technician,
     Tier,
 )
-from fieldservice.reminders import (
-    Reminder,
-    ReminderKind,
-    ReminderPlan,
-)
-from fieldservice.servicecal import (
-    CalendarPurpose,
-    ServiceCalendar,
-)
-from fieldservice.sla import (
-    ClockName,
-    ClockState,
-    ClockStatus,
-    SlaBatch,
-    SlaReport,
-)
 from fieldservice.standard import (
     LEGAL_REPAIR_CEILING,
     ClockBasis,
@@ -103,23 +57,119 @@ from fieldservice.standard import (
     TimeRange,
     UnconfirmedYears,
 )
-from fieldservice.workflow import (
-    State,
-    WorkOrder,
-    plan_route,
+
+if TYPE_CHECKING:
+    from fieldservice import appointments, calendar, checklist, reminders, servicecal, sla, workflow
+    from fieldservice.appointments import (
+        AppointmentWindow,
+        ArrivalWindow,
+        HalfDay,
+        WindowCheck,
+        check_arrival,
+        check_window,
+        departure_time,
+        next_windows,
+        validate_arrival,
+        validate_window,
+    )
+    from fieldservice.checklist import (
+        Checklist,
+        ChecklistItem,
+        CustomerOpinion,
+        Finding,
+        ItemStatus,
+        KitItem,
+        Material,
+        ModemLabel,
+        Remedy,
+        Signature,
+        SignerRole,
+        TechnicalParameter,
+        WorkSheet,
+        check_sign_off,
+        kit_list,
+        sign_off,
+    )
+    from fieldservice.reminders import (
+        Reminder,
+        ReminderKind,
+        ReminderPlan,
+    )
+    from fieldservice.servicecal import (
+        CalendarPurpose,
+        ServiceCalendar,
+    )
+    from fieldservice.sla import (
+        ClockName,
+        ClockState,
+        ClockStatus,
+        SlaBatch,
+        SlaReport,
+    )
+    from fieldservice.workflow import (
+        State,
+        WorkOrder,
+        plan_route,
+    )
+
+# Name -> the module that defines it, loaded on first use (attrs' _LAZY_SUBMODULES idea).
+_LAZY_NAMES: dict[str, str] = {
+    "AppointmentWindow": "appointments",
+    "ArrivalWindow": "appointments",
+    "HalfDay": "appointments",
+    "WindowCheck": "appointments",
+    "check_arrival": "appointments",
+    "check_window": "appointments",
+    "departure_time": "appointments",
+    "next_windows": "appointments",
+    "validate_arrival": "appointments",
+    "validate_window": "appointments",
+    "Checklist": "checklist",
+    "ChecklistItem": "checklist",
+    "CustomerOpinion": "checklist",
+    "Finding": "checklist",
+    "ItemStatus": "checklist",
+    "KitItem": "checklist",
+    "Material": "checklist",
+    "ModemLabel": "checklist",
+    "Remedy": "checklist",
+    "Signature": "checklist",
+    "SignerRole": "checklist",
+    "TechnicalParameter": "checklist",
+    "WorkSheet": "checklist",
+    "check_sign_off": "checklist",
+    "kit_list": "checklist",
+    "sign_off": "checklist",
+    "Reminder": "reminders",
+    "ReminderKind": "reminders",
+    "ReminderPlan": "reminders",
+    "CalendarPurpose": "servicecal",
+    "ServiceCalendar": "servicecal",
+    "ClockName": "sla",
+    "ClockState": "sla",
+    "ClockStatus": "sla",
+    "SlaBatch": "sla",
+    "SlaReport": "sla",
+    "State": "workflow",
+    "WorkOrder": "workflow",
+    "plan_route": "workflow",
+}
+_LAZY_SUBMODULES = frozenset(
+    {"appointments", "calendar", "checklist", "reminders", "servicecal", "sla", "workflow"}
 )
 
-_LAZY_SUBMODULES = frozenset({"calendar"})
 
-
-def __getattr__(name: str) -> ModuleType:
-    # icalendar is needed only for calendar export: load it on first use.
+def __getattr__(name: str) -> Any:
     if name in _LAZY_SUBMODULES:
-        module = importlib.import_module(f"fieldservice.{name}")
-        globals()[name] = module
-        return module
-    msg = f"module 'fieldservice' has no attribute {name!r}"
-    raise AttributeError(msg)
+        value: Any = importlib.import_module(f"fieldservice.{name}")
+    elif name in _LAZY_NAMES:
+        module = importlib.import_module(f"fieldservice.{_LAZY_NAMES[name]}")
+        value = getattr(module, name)
+    else:
+        msg = f"module 'fieldservice' has no attribute {name!r}"
+        raise AttributeError(msg)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
