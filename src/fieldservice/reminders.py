@@ -251,7 +251,7 @@ class _Appointment:
     version: int
 
 
-def _instant(event: Event, key: str, tz: str) -> pendulum.DateTime:
+def _instant(event: Event, key: str, tz: pendulum.Timezone) -> pendulum.DateTime:
     return pendulum.instance(data_instant(event.data, key, event.kind.value)).in_timezone(tz)
 
 
@@ -359,7 +359,8 @@ def plan(
         raise InvalidInput(msg)
     if not events:
         return ReminderPlan(order_id=ident, reminders=())
-    tz = standard.timezone
+    # A Timezone object, resolved once: pendulum looks a zone name up on every call.
+    tz = pendulum.timezone(standard.timezone)
     last = events[-1].at.in_timezone(tz)
     done = {e.kind for e in events}
     reminders: list[Reminder] = []
@@ -487,13 +488,13 @@ _CLOCK_KINDS = frozenset(
 )
 
 
-def _at(day: dt.date, moment: dt.time, tz: str) -> pendulum.DateTime:
+def _at(day: dt.date, moment: dt.time, tz: pendulum.Timezone) -> pendulum.DateTime:
     return pendulum.datetime(
         day.year, day.month, day.day, moment.hour, moment.minute, moment.second, tz=tz
     )
 
 
-def _appointment(events: Sequence[Event], tz: str) -> _Appointment | None:
+def _appointment(events: Sequence[Event], tz: pendulum.Timezone) -> _Appointment | None:
     current: _Appointment | None = None
     version = 0
     for event in events:
