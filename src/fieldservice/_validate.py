@@ -77,9 +77,25 @@ def aware(field: str, value: object) -> pendulum.DateTime:
             "e.g. pendulum.datetime(2026, 11, 24, 10, 30, tz='Asia/Shanghai')"
         )
         raise InvalidInput(msg)
+    check_range(field, value)
     if isinstance(value, pendulum.DateTime):
         return value
     return pendulum.instance(value)
+
+
+FIRST_YEAR = 1970
+LAST_YEAR = 2199
+
+
+def check_range(field: str, value: dt.datetime) -> None:
+    """Refuse instants the service calendar does not cover (and datetime cannot convert)."""
+    try:
+        year = value.astimezone(dt.UTC).year
+    except (OverflowError, ValueError):
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR - 1:
+        msg = f"{field} must lie in the years {FIRST_YEAR} to {LAST_YEAR - 1}"
+        raise InvalidInput(msg)
 
 
 def enum_member(enum_type: type[E], field: str, value: object) -> E:

@@ -805,8 +805,8 @@ def orders_from_jsonl(
     except OSError as err:
         msg = f"cannot read {path}: {err.strerror}"
         raise InvalidInput(msg) from None
-    except UnicodeDecodeError:
-        msg = f"cannot read {path}: it is not UTF-8 text"
+    except ValueError:  # not UTF-8, or a NUL or lone surrogate in the path
+        msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
         raise InvalidInput(msg) from None
     orders: list[VisitOrder] = []
     for number, line in enumerate(lines, start=1):

@@ -168,6 +168,9 @@ def _read_orders(path: str, std: ServiceStandard) -> list[Any]:
     except OSError as err:
         msg = f"cannot read {path}: {err.strerror}"
         raise InvalidInput(msg) from None
+    except ValueError:  # a NUL or lone surrogate in the path, or not UTF-8
+        msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
+        raise InvalidInput(msg) from None
     orders = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():

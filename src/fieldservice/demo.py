@@ -25,6 +25,7 @@ import pendulum
 
 from fieldservice import sla
 from fieldservice.checklist import CustomerOpinion, ModemLabel, WorkSheet
+from fieldservice.errors import InvalidInput
 from fieldservice.model import Address, Area, Customer, Technician, Tier
 from fieldservice.reminders import plan
 from fieldservice.standard import ServiceStandard
@@ -299,6 +300,11 @@ def run(std: ServiceStandard, out: TextIO, *, ics: Path | None = None) -> int:
         from fieldservice import calendar
 
         booked = [o for o in orders if o.window is not None]
-        ics.write_bytes(calendar.to_ical(booked, itip=False))
+        try:
+            ics.write_bytes(calendar.to_ical(booked, itip=False))
+        except (OSError, ValueError) as err:
+            reason = getattr(err, "strerror", None) or "not a writable file name"
+            msg = f"cannot write the calendar file: {reason}; give a writable file path"
+            raise InvalidInput(msg) from None
         out.write(f"\nWrote {len(booked)} visits to {ics}\n")
     return 0

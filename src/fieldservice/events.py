@@ -271,13 +271,16 @@ class Event:
     """
 
     kind: EventKind = attrs.field(converter=_to_kind)
-    at: pendulum.DateTime = attrs.field(converter=_to_at)
+    at: pendulum.DateTime = attrs.field(converter=_to_at, eq=False)
     actor: str = attrs.field(kw_only=True, converter=_to_actor)
     data: Mapping[str, JsonValue] = attrs.field(
         kw_only=True, factory=lambda: types.MappingProxyType({}), converter=_to_data
     )
-    epoch: float = attrs.field(init=False, eq=False, repr=False)
-    """``at`` as seconds since the Unix epoch, computed once: the clocks read it in bulk."""
+    epoch: float = attrs.field(init=False, repr=False)
+    """``at`` as seconds since the Unix epoch, computed once: the clocks read it in bulk.
+
+    Events compare by it, not by ``at``: a local time that occurs twice (the hour a
+    summer time ends) is not ``==`` to the same instant in another zone (PEP 495)."""
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "epoch", self.at.timestamp())
@@ -371,6 +374,10 @@ def data_instant(data: Mapping[str, JsonValue], key: str, kind: str | None = Non
     if parsed.tzinfo is None:
         msg = f"'{key}' of {event} has no offset; write it like 2026-11-26T12:00:00+08:00"
         raise InvalidEvent(msg)
+    try:
+        _validate.check_range(f"'{key}' of {event}", parsed)
+    except InvalidInput as err:
+        raise InvalidEvent(err.message) from None
     return parsed
 
 

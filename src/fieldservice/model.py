@@ -471,7 +471,7 @@ class Technician:
 # --- secrets (G1) ----------------------------------------------------------------
 
 _MASK = "******"
-_SECRET_MAX = 128
+_SECRET_MAX = 500
 _SECRET_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -505,7 +505,7 @@ class Secret:
     (printing the modem label, an export the caller asked to include it in).
 
     Args:
-        value: The secret text: 1-128 characters, no control characters, no
+        value: The secret text: 1-500 characters, no control characters, no
             surrounding spaces.
 
     Raises:

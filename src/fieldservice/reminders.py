@@ -232,6 +232,9 @@ def diff(old: ReminderPlan, new: ReminderPlan) -> ReminderDiff:
     >>> [x.key for x in d.send], d.revoke
     (['c'], ('a',))
     """
+    if not isinstance(old, ReminderPlan) or not isinstance(new, ReminderPlan):
+        msg = "diff compares two ReminderPlan objects made by plan()"
+        raise InvalidInput(msg)
     old_keys = old.keys
     new_keys = new.keys
     return ReminderDiff(
@@ -349,6 +352,9 @@ def plan(
     ...                                             order_id="WO-9").of_kind(ReminderKind.REMOTE_FOLLOW_UP)]
     ['11-24 19:59']
     """
+    if not isinstance(standard, ServiceStandard):
+        msg = f"standard must be a ServiceStandard (got {type(standard).__name__})"
+        raise InvalidInput(msg)
     events = check_time_order(_events_of(order))
     ident = order_id if order_id is not None else getattr(order, "id", None)
     if not isinstance(ident, str):
@@ -402,7 +408,15 @@ def plan(
     if EventKind.CANCELLED in done or EventKind.CLOSED in done:
         return ReminderPlan(order_id=ident, reminders=())
 
-    wanted = frozenset(ReminderKind) if kinds is None else frozenset(kinds)
+    try:
+        wanted = (
+            frozenset(ReminderKind)
+            if kinds is None
+            else frozenset(_validate.enum_member(ReminderKind, "kinds", k) for k in kinds)
+        )
+    except TypeError:
+        msg = "kinds must be a collection of ReminderKind values"
+        raise InvalidInput(msg) from None
     appointment = _appointment(events, tz)
     version = appointment.version if appointment else 0
     clock_kinds = wanted & _CLOCK_KINDS
@@ -555,6 +569,9 @@ def knock_protocol(arrived_at: dt.datetime, standard: ServiceStandard) -> tuple[
         arrived_at: When the technician reached the door (timezone-aware).
         standard: The knock cadence comes from :attr:`~fieldservice.standard.ServiceStandard.knock`.
     """
+    if not isinstance(standard, ServiceStandard):
+        msg = f"standard must be a ServiceStandard (got {type(standard).__name__})"
+        raise InvalidInput(msg)
     start = _validate.aware("arrived_at", arrived_at).in_timezone(standard.timezone)
     knock = standard.knock
     steps = [KnockStep("K1", start, "ring the bell if there is one", "有门铃先按门铃")]

@@ -65,6 +65,7 @@ import attrs
 import pendulum
 
 from fieldservice import _validate
+from fieldservice.errors import InvalidEvent, InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order, data_instant
 from fieldservice.model import Area, Tier
 from fieldservice.servicecal import ServiceCalendar
@@ -277,14 +278,15 @@ def _pause_or_resume(clocks: dict[int, _Clock], event: Event, when: float, pause
     if pause and event.data.get("reason") not in _CUSTOMER_REASONS:
         return  # only the customer pauses a clock; provider delays never do
     named = event.data.get("clocks")
+    if named is not None and (
+        not isinstance(named, tuple) or not all(isinstance(n, str) for n in named)
+    ):
+        msg = f"the clocks of a {event.kind.value} event must be a list of clock names"
+        raise InvalidEvent(msg)
     targets: Iterable[int] = (
         _PAUSABLE
         if named is None
-        else (
-            _INDEX[ClockName(n)]
-            for n in named  # type: ignore[union-attr]
-            if n in ClockName._value2member_map_
-        )
+        else (_INDEX[ClockName(n)] for n in named if n in ClockName._value2member_map_)
     )
     for index in targets:
         clock = clocks.get(index)
@@ -343,6 +345,17 @@ class _Limits:
     def basis(self, index: int) -> ClockBasis:
         """The basis of the clock at ``index``."""
         return ClockBasis.SERVICE if self.service[index] else ClockBasis.WALL
+
+
+def _standard(value: object) -> ServiceStandard:
+    if not isinstance(value, ServiceStandard):
+        msg = f"standard must be a ServiceStandard (got {type(value).__name__})"
+        raise InvalidInput(msg)
+    return value
+
+
+def _clock(value: object) -> ClockName:
+    return _validate.enum_member(ClockName, "clock", value)
 
 
 def _identity(value: float) -> float:
@@ -590,7 +603,7 @@ class SlaReport:
     clocks: tuple[ClockStatus, ...]
 
     def __getitem__(self, name: ClockName | str) -> ClockStatus:
-        return self.clocks[_INDEX[ClockName(name)]]
+        return self.clocks[_INDEX[_clock(name)]]
 
     def __iter__(self) -> Iterator[ClockStatus]:
         return iter(self.clocks)
@@ -733,7 +746,7 @@ def evaluate(order: Orderish, *, at: dt.datetime, standard: ServiceStandard) -> 
     """
     when = _validate.aware("at", at)
     at_epoch = when.timestamp()
-    lim = _Limits.compile(standard)
+    lim = _Limits.compile(_standard(standard))
     clocks, area = _scan(_events_of(order), at_epoch)
     tz = standard.timezone
     statuses = []
@@ -839,7 +852,7 @@ def evaluate_many(
     """
     when = _validate.aware("at", at)
     at_epoch = when.timestamp()
-    lim = _Limits.compile(standard)
+    lim = _Limits.compile(_standard(standard))
     rows = orders if isinstance(orders, list | tuple) else list(orders)
     n = len(rows)
     # Columns are made whole up front and filled by index: a clock not started keeps
@@ -891,7 +904,7 @@ def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str,
     >>> breaches(batch)
     [('0', <ClockName.REPAIR: 'repair'>)]
     """
-    wanted = _CLOCKS if clock is None else (clock,)
+    wanted = _CLOCKS if clock is None else (_clock(clock),)
     return [
         (batch.ids[row], name)
         for row in range(len(batch))
@@ -932,6 +945,7 @@ def summarize(batch: SlaBatch, clock: ClockName) -> tuple[TierSummary, ...]:
     >>> gold.tier, gold.met, gold.met_share, gold.median_elapsed
     (<Tier.GOLD: 'gold'>, 1, 1.0, datetime.timedelta(seconds=7200))
     """
+    clock = _clock(clock)
     by_tier: dict[int, list[int]] = {}
     tiers = batch.tier[clock]
     for row, state in enumerate(batch.state[clock]):

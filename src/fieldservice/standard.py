@@ -70,7 +70,11 @@ def parse_duration(text: str) -> dt.timedelta:
         msg = f"{text!r:.30} is not a duration like '24h', '30m', '1h30m' or '45s'"
         raise ValueError(msg)
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        msg = f"{text!r:.30} is too long a duration"
+        raise ValueError(msg) from None
 
 
 def format_duration(value: dt.timedelta) -> str:
@@ -409,6 +413,9 @@ def _duration_pair(value: object) -> tuple[dt.timedelta, dt.timedelta]:
     ):
         msg = "early_arrival must be a (shortest, longest) pair of timedelta"
         raise StandardError(msg)
+    if any(v % dt.timedelta(seconds=1) for v in value):
+        msg = "early_arrival must be whole numbers of seconds"
+        raise StandardError(msg)
     return (value[0], value[1])
 
 
@@ -669,6 +676,9 @@ class ServiceStandard:
             except OSError as err:
                 msg = f"cannot read the standard file {source}: {err.strerror}"
                 raise StandardError(msg) from None
+            except ValueError:  # a NUL or lone surrogate in the path, or not UTF-8
+                msg = "cannot read the standard file: give a readable UTF-8 TOML file"
+                raise StandardError(msg) from None
         elif isinstance(source, str):
             text = source
         else:
@@ -917,7 +927,9 @@ class _TomlReader:
                 self._fail(f"clocks.{name}.basis", table["basis"], "'wall' or 'service'")
         areas = {}
         for area in ("city", "countryside"):
-            given = table.get("all", {}) | table.get(area, {})
+            given = self._table(table, "all", f"clocks.{name}.all") | self._table(
+                table, area, f"clocks.{name}.{area}"
+            )
             self._known(given, f"clocks.{name}.{area}", {t.value for t in Tier})
             current = getattr(base, area)
             areas[area] = TierLimits(

@@ -524,6 +524,13 @@ def _fold(s: _OrderState, event: Event) -> _OrderState:
         changes.update(staff=staff, contact=_text(data, "contact"))
     elif kind is EventKind.HANDED_OVER:
         changes["owner"] = _text(data, "to")
+    elif kind in (EventKind.CLOCK_PAUSED, EventKind.CLOCK_RESUMED):
+        named = data.get("clocks")
+        if named is not None and (
+            not isinstance(named, tuple) or not all(isinstance(n, str) for n in named)
+        ):
+            msg = "the clocks a pause names must be a list of clock names"
+            raise InvalidEvent(msg)
     elif kind is EventKind.TIER_CHANGED:
         changes["tier"] = _validate.enum_member(Tier, "tier", data.get("tier"))
     elif kind is EventKind.TRIAGED:
@@ -738,17 +745,26 @@ class WorkOrder:
             TransitionNotAllowed: An event is not allowed where it stands.
             InvalidInput: A technician the events assign is not given.
         """
-        log = tuple(events)
+        try:
+            log = tuple(events)
+            staff_given = tuple(technicians)
+        except TypeError:
+            msg = "from_events needs sequences of events and technicians"
+            raise InvalidInput(msg) from None
+        if not all(isinstance(t, Technician) for t in staff_given):
+            msg = "technicians must be Technician objects"
+            raise InvalidInput(msg)
         if not log or not all(isinstance(e, Event) for e in log):
             msg = "from_events needs the order's events, starting with accepted or reported"
             raise InvalidEvent(msg)
         kind = _validate.enum_member(OrderKind, "order kind", log[0].data.get("order_kind"))
         std = ServiceStandard.default() if standard is None else standard
+        _is(std, ServiceStandard, "standard")
         state = _start(kind, log[0])
         for event in log[1:]:
             state = _fold(state, event)
         _is(customer, Customer, "customer")
-        staff = {t.id: t for t in technicians}
+        staff = {t.id: t for t in staff_given}
         missing = [t for t in state.staff if t not in staff]
         if missing:
             msg = f"the events assign technicians that were not given: {', '.join(missing)}"
@@ -993,7 +1009,10 @@ class WorkOrder:
     ) -> Event:
         """Assign the technicians of the visit, exactly one of them the customer's contact (M2)."""
         self._may("assign")
-        staff = tuple(technicians)
+        try:
+            staff = tuple(technicians)
+        except TypeError:
+            staff = ()
         if not staff or not all(isinstance(t, Technician) for t in staff):
             msg = "assign needs one or more Technician objects"
             raise InvalidInput(msg)
@@ -1207,6 +1226,11 @@ class WorkOrder:
         self._may("update_checklist")
         data: dict[str, object] = {"action": "tick", "item": item}
         if evidence is not None:
+            if not isinstance(evidence, Mapping):
+                msg = (
+                    "evidence must be a mapping of measurements, e.g. {'optical_power_dbm': -18.5}"
+                )
+                raise InvalidInput(msg)
             data["evidence"] = dict(evidence)
         if label is not None:
             _is(label, ModemLabel, "label")
