@@ -98,6 +98,16 @@ def check_range(field: str, value: dt.datetime) -> None:
         raise InvalidInput(msg)
 
 
+def consent(field: str, value: object) -> bool:
+    """Return a consent flag: only ``True`` or ``False``, so ``"false"`` never reveals (G1)."""
+    if value is True or value is False:
+        return value
+    msg = (
+        f"{field} must be True or False (got {_shown(value)}); personal data is shown only on True"
+    )
+    raise InvalidInput(msg)
+
+
 def enum_member(enum_type: type[E], field: str, value: object) -> E:
     """Return the member of ``enum_type`` named by ``value`` (a member or its value)."""
     if isinstance(value, enum_type):

@@ -136,7 +136,7 @@ def _to_date(value: object) -> dt.date:
         try:
             value = dt.date.fromisoformat(value)
         except ValueError:
-            msg = f"date {value!r:.20} is not an ISO date like '2026-11-25'"
+            msg = "date is not an ISO date like '2026-11-25'"
             raise InvalidInput(msg) from None
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         msg = f"date must be a datetime.date like date(2026, 11, 25) (got {type(value).__name__})"
@@ -342,7 +342,7 @@ def _time_of_day(value: object) -> dt.time:
         return value
     msg = (
         "start must be an hour 0-23 or a datetime.time without tzinfo or microseconds "
-        f"(got {value!r:.30})"
+        f"(got {type(value).__name__})"
     )
     raise InvalidInput(msg)
 
@@ -747,7 +747,7 @@ def next_windows(
     ['2026-11-24 下午 afternoon', '2026-11-25 上午 morning']
     """
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= _MAX_COUNT:
-        msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {count!r:.20})"
+        msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {type(count).__name__})"
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
     booked = cal._epoch("booked_at", booked_at)
@@ -839,7 +839,7 @@ def departure_time(
     when = arrival.start if isinstance(arrival, ArrivalWindow) else arrival
     at = _epoch("arrival", when)
     if not isinstance(travel, dt.timedelta) or not dt.timedelta(0) <= travel <= _MAX_TRAVEL:
-        msg = f"travel must be a timedelta of 0 or more (got {travel!r:.30})"
+        msg = "travel must be a timedelta from 0 to one day"
         raise InvalidInput(msg)
     shortest, longest = standard.early_arrival
     if margin is None:
@@ -847,7 +847,7 @@ def departure_time(
     elif not isinstance(margin, dt.timedelta) or not shortest <= margin <= longest:
         msg = (
             f"margin must lie within the early-arrival range {format_duration(shortest)}-"
-            f"{format_duration(longest)} of the standard (T2) (got {margin!r:.30})"
+            f"{format_duration(longest)} of the standard (T2)"
         )
         raise InvalidInput(msg)
     return _datetime(at - (travel + margin).total_seconds(), cal.timezone)

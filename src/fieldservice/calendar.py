@@ -193,7 +193,8 @@ class Visit:
     status: VisitStatus
     sequence: int
     stamp: dt.datetime
-    note: str | None = None
+    # What the customer said may be personal (G1): kept for the export, never shown.
+    note: str | None = attrs.field(default=None, repr=False)
 
     @property
     def cancelled(self) -> bool:
@@ -588,7 +589,7 @@ def event_for(
     if visit is None:
         msg = f"order {order.id} has no booked visit; book a half-day window first (B2)"
         raise InvalidInput(msg)
-    return _build(order, visit, chosen, include_personal)
+    return _build(order, visit, chosen, _validate.consent("include_personal", include_personal))
 
 
 @functools.lru_cache(maxsize=64)
@@ -702,7 +703,8 @@ def to_ical(
 
     .. versionadded:: 0.1.0
     """
-    built = _entries(orders, _to_audience(audience), include_personal)
+    consent = _validate.consent("include_personal", include_personal)
+    built = _entries(orders, _to_audience(audience), consent)
     if not itip:
         return _calendar(built, None)
     method = _METHODS.get(frozenset(visit.cancelled for _, visit in built))

@@ -299,11 +299,12 @@ class Event:
         >>> e.to_dict()["data"], e.to_dict(include_secrets=True)["data"]
         ({'password': {'$secret': None}}, {'password': {'$secret': 'pw-1'}})
         """
+        secrets = _validate.consent("include_secrets", include_secrets)
         return {
             "kind": self.kind.value,
             "at": self.at.isoformat(),
             "actor": self.actor,
-            "data": _thaw(self.data, include_secrets),
+            "data": _thaw(self.data, secrets),
         }
 
     @classmethod

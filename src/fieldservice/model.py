@@ -563,7 +563,7 @@ def customer_to_dict(customer: Customer, *, include_personal: bool = False) -> d
     >>> customer_to_dict(c)["phones"], customer_to_dict(c, include_personal=True)["phones"]
     (None, ['+8613800138000'])
     """
-    personal = include_personal
+    personal = _validate.consent("include_personal", include_personal)
     return {
         "id": customer.id,
         "name": customer.name.reveal() if personal else None,
@@ -618,6 +618,7 @@ def technician_to_dict(
     >>> technician_to_dict(Technician(id="T7", name="王五", certificate="ZW-1"))
     {'id': 'T7', 'name': None, 'certificate': 'ZW-1', 'phone': None}
     """
+    include_personal = _validate.consent("include_personal", include_personal)
     return {
         "id": technician.id,
         "name": technician.name.reveal() if include_personal else None,

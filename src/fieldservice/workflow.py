@@ -482,7 +482,7 @@ def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
         )
     if action == "decline":
         return checklist.decline(item, by=event.actor, at=event.at, reason=_text(data, "reason"))
-    msg = f"unknown checklist action in event data (got {action!r:.20})"
+    msg = "unknown checklist action in event data; use tick, not_applicable, decline or finding"
     raise InvalidEvent(msg)
 
 
@@ -1457,6 +1457,7 @@ class WorkOrder:
                 and secrets (the modem password) in clear. Without it the data is
                 safe to show but cannot be restored (G1).
         """
+        include_personal = _validate.consent("include_personal", include_personal)
         return {
             "id": self.id,
             "customer": customer_to_dict(self.customer, include_personal=include_personal),
