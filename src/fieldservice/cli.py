@@ -10,7 +10,9 @@ usage: fieldservice standard check [-h] FILE
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -348,3 +350,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except FieldServiceError as err:
         sys.stderr.write(f"fieldservice: error [{err.code}]: {err}\n")
         return 1
+    except BrokenPipeError:
+        # The reader went away (``fieldservice demo | head``): stop quietly, as Unix tools do.
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
