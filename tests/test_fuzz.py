@@ -2405,7 +2405,7 @@ def test_regression_reminder_arguments_of_the_wrong_type_are_refused(
     ],
     ids=["to_ical(None)", "to_ical([None])", "visit_of(str)", "event_for(None)", "feed(None)"],
 )
-def test_regression_calendar_arguments_of_the_wrong_type_are_refused(
+def test_bug_calendar_arguments_of_the_wrong_type_are_refused(
     call: Callable[[], object],
 ) -> None:
     refuses(call)
