@@ -411,6 +411,23 @@ def test_W2_a_change_after_signing_voids_the_signature() -> None:
     assert info.value.violations[0].rule == "W2"
 
 
+def test_W2_a_restored_signature_over_other_work_does_not_complete_the_order() -> None:
+    order = work_done(on_site(booked_install()))
+    order.sign(signer="张三", role="customer", at=at(25, 15, 5), by="T7")
+    data = json.loads(order.to_json(include_personal=True))
+    signed = data["events"][-1]["data"]["signature"]
+    signed["digest"] = "0" * 64  # a log whose signature is not over what it follows
+    back = fs.WorkOrder.from_json(json.dumps(data))
+    assert back.signature is not None
+    assert not back.signature.verify(back.checklist, back.worksheet)
+    with pytest.raises(fs.TransitionNotAllowed) as info:
+        back.complete(at=at(25, 15, 7), by="T7")
+    assert info.value.violations[0].rule == "W2"
+    # The one signed in this process holds without being digested again.
+    order.complete(at=at(25, 15, 7), by="T7")
+    assert order.state is State.COMPLETED
+
+
 def test_S8_leaving_the_site_needs_the_customer_told() -> None:
     order = on_site(booked_install())
     order.start_work(at=at(25, 14, 5), by="T7")

@@ -77,7 +77,11 @@ def aware(field: str, value: object) -> pendulum.DateTime:
             "e.g. pendulum.datetime(2026, 11, 24, 10, 30, tz='Asia/Shanghai')"
         )
         raise InvalidInput(msg)
-    check_range(field, value)
+    try:
+        epoch = value.timestamp()
+    except (OverflowError, ValueError):
+        epoch = -1.0  # out of any range: check_range says which
+    check_epoch(field, value, epoch)
     if isinstance(value, pendulum.DateTime):
         return value
     return pendulum.instance(value)
@@ -85,6 +89,16 @@ def aware(field: str, value: object) -> pendulum.DateTime:
 
 FIRST_YEAR = 1970
 LAST_YEAR = 2199
+
+
+_FIRST_EPOCH: float = dt.datetime(FIRST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
+_END_EPOCH: float = dt.datetime(LAST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
+
+
+def check_epoch(field: str, value: dt.datetime, epoch: float) -> None:
+    """:func:`check_range` for an instant whose epoch seconds the caller already has."""
+    if not _FIRST_EPOCH <= epoch < _END_EPOCH:
+        check_range(field, value)
 
 
 def check_range(field: str, value: dt.datetime) -> None:

@@ -39,7 +39,7 @@ import datetime as dt
 import enum
 import types
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import attrs
 import pendulum
@@ -69,6 +69,11 @@ class EventKind(enum.Enum):
     >>> EventKind.RESCHEDULED.rule, EventKind.RESCHEDULED.label_zh
     ('B8', '改约')
     """
+
+    # Members are singletons and compare by identity: hashing them by identity
+    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
+    # by these members run on every event.
+    __hash__ = object.__hash__
 
     ACCEPTED = "accepted"
     REPORTED = "reported"
@@ -158,13 +163,22 @@ _META: dict[EventKind, tuple[str, str]] = {
 }
 
 _MAX_DEPTH = 8
+_PLAIN: frozenset[type] = frozenset({str, bool, int})
 
 
 def _freeze(value: object, path: str, depth: int = 0) -> JsonValue:
     if depth > _MAX_DEPTH:
         msg = f"event data {path} is nested too deeply"
         raise InvalidInput(msg)
-    if value is None or isinstance(value, str | bool | int | Secret):
+    kind = type(value)
+    if value is None or kind in _PLAIN:
+        return cast("JsonValue", value)
+    # Exact types first: isinstance against the ABCs below costs more than the rest.
+    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, Mapping)):
+        return _freeze_mapping(value, path, depth)  # type: ignore[arg-type]
+    if kind is list or kind is tuple:
+        return _freeze_sequence(value, path, depth)  # type: ignore[arg-type]
+    if isinstance(value, str | bool | int | Secret):
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -172,26 +186,49 @@ def _freeze(value: object, path: str, depth: int = 0) -> JsonValue:
             raise InvalidInput(msg)
         return value
     if isinstance(value, list | tuple):
-        return tuple(_freeze(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
-    if isinstance(value, Mapping):
-        frozen: dict[str, JsonValue] = {}
-        for key, item in value.items():
-            if not isinstance(key, str):
-                msg = f"event data {path} has a key that is not text"
-                raise InvalidInput(msg)
-            frozen[key] = _freeze(item, f"{path}.{key}", depth + 1)
-        return types.MappingProxyType(frozen)
+        return _freeze_sequence(value, path, depth)
     msg = f"event data {path} must be JSON data (got {type(value).__name__})"
     raise InvalidInput(msg)
 
 
+# Most members are plain text or numbers: kept as they are, without spelling out
+# the path that only a refusal shows (and within the depth limit).
+
+
+def _freeze_sequence(value: list[object] | tuple[object, ...], path: str, depth: int) -> JsonValue:
+    shallow = depth < _MAX_DEPTH
+    return tuple(
+        cast("JsonValue", v)
+        if shallow and (v is None or type(v) in _PLAIN)
+        else _freeze(v, f"{path}[{i}]", depth + 1)
+        for i, v in enumerate(value)
+    )
+
+
+def _freeze_mapping(value: Mapping[object, object], path: str, depth: int) -> JsonValue:
+    shallow = depth < _MAX_DEPTH
+    frozen: dict[str, JsonValue] = {}
+    for key, item in value.items():
+        if not isinstance(key, str):
+            msg = f"event data {path} has a key that is not text"
+            raise InvalidInput(msg)
+        if shallow and (item is None or type(item) in _PLAIN):
+            frozen[key] = cast("JsonValue", item)
+        else:
+            frozen[key] = _freeze(item, f"{path}.{key}", depth + 1)
+    return types.MappingProxyType(frozen)
+
+
+_NO_DATA: Mapping[str, JsonValue] = types.MappingProxyType({})
+
+
 def _to_data(value: object) -> Mapping[str, JsonValue]:
+    if type(value) is dict and not value:
+        return _NO_DATA  # read-only, so every event without data can share it
     if not isinstance(value, Mapping):
         msg = f"event data must be a mapping (got {type(value).__name__})"
         raise InvalidInput(msg)
-    frozen = _freeze(value, "data")
-    assert isinstance(frozen, Mapping)  # a mapping freezes to a mapping
-    return frozen
+    return _freeze_mapping(value, "data", 0)  # type: ignore[return-value]
 
 
 def _to_kind(value: object) -> EventKind:
@@ -284,6 +321,30 @@ class Event:
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "epoch", self.at.timestamp())
+
+    @classmethod
+    def _checked(
+        cls,
+        kind: EventKind,
+        at: pendulum.DateTime,
+        epoch: float,
+        actor: str,
+        data: Mapping[str, object],
+    ) -> Event:
+        """An event whose kind and instant the caller has already checked.
+
+        The workflow's commands check ``at`` once (aware, in range, in time
+        order) and know their kind; running the converters again would double
+        a command's cost. The actor and the data are still checked here.
+        """
+        event = object.__new__(cls)
+        put = object.__setattr__
+        put(event, "kind", kind)
+        put(event, "at", at)
+        put(event, "actor", _to_actor(actor))
+        put(event, "data", _to_data(data))
+        put(event, "epoch", epoch)
+        return event
 
     def to_dict(self, *, include_secrets: bool = False) -> dict[str, Any]:
         """Return the event as JSON-ready data (``at`` as ISO 8601 with its offset).
@@ -400,7 +461,9 @@ def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:
     """
     ordered = tuple(events)
     for i in range(1, len(ordered)):
-        if ordered[i].at < ordered[i - 1].at:
+        # By instant: same-zone datetimes compare by wall time, so in the hour a
+        # summer time ends the later of two events could look earlier (PEP 495).
+        if ordered[i].epoch < ordered[i - 1].epoch:
             msg = (
                 f"event {i + 1} ({ordered[i].kind.value}) is earlier than event {i} "
                 f"({ordered[i - 1].kind.value}); record events in time order"

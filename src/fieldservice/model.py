@@ -49,6 +49,11 @@ __all__ = [
 class _Labelled(enum.Enum):
     """An enum whose members carry the seed's Chinese label and an English one."""
 
+    # Members are singletons and compare by identity: hashing them by identity
+    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
+    # by these members run on every event.
+    __hash__ = object.__hash__
+
     @property
     def label_zh(self) -> str:
         """The member's label in the seed's Chinese terms."""

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -102,6 +103,11 @@ class State(enum.Enum):
     >>> State.RESOURCES_MISSING.label_zh, State.CLEARED_REMOTELY.label_zh
     ('资源不具备', '远程销障')
     """
+
+    # Members are singletons and compare by identity: hashing them by identity
+    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
+    # by these members run on every event.
+    __hash__ = object.__hash__
 
     RECEIVED = "received"
     RESOURCES_MISSING = "resources_missing"
@@ -284,6 +290,11 @@ class _Route:
     dest: State
     conditions: tuple[str, ...]
     unless: tuple[str, ...]
+    guarded: bool = attrs.field(init=False)
+
+    @guarded.default
+    def _has_conditions(self) -> bool:
+        return bool(self.conditions or self.unless)
 
 
 _Table = Mapping[tuple[State, str], tuple[_Route, ...]]
@@ -357,15 +368,13 @@ _EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
 
 
 @attrs.frozen
-class _OrderState:
-    kind: OrderKind
-    state: State
+class _Facts:
+    """What an order's events have established, besides where it stands."""
+
     owner: str
     tier: Tier
     area: Area
     products: frozenset[Product]
-    checklist: Checklist
-    events: tuple[Event, ...] = ()
     window: AppointmentWindow | None = None
     booked_at: pendulum.DateTime | None = None
     arrival: ArrivalWindow | None = None
@@ -373,19 +382,51 @@ class _OrderState:
     contacted: bool = False
     staff: tuple[str, ...] = ()
     contact: str | None = None
-    worksheet: WorkSheet = attrs.field(factory=WorkSheet)
-    signature: Signature | None = None
     arrived_at: pendulum.DateTime | None = None
     remote_possible: bool = False
 
 
+_FACT_FIELDS: Final = tuple(f.name for f in attrs.fields(_Facts))
+
+
+@attrs.frozen
+class _Work:
+    """The work on site: the checklist, the work sheet and the customer's signature (S, L, W)."""
+
+    checklist: Checklist
+    worksheet: WorkSheet = attrs.field(factory=WorkSheet)
+    signature: Signature | None = None
+    signature_holds: bool = False
+    """Whether ``signature`` matches the checklist and work sheet (W2), judged once when signed."""
+
+
+@attrs.frozen
+class _OrderState:
+    """An order as its events make it: kind, state, the log, and the facts they established.
+
+    Most events change only the state and the log; the facts and the work are
+    shared with the state before until an event changes one of them.
+    """
+
+    kind: OrderKind
+    state: State
+    events: tuple[Event, ...]
+    facts: _Facts
+    work: _Work
+
+
+def _evolve(facts: _Facts, changes: Mapping[str, Any]) -> _Facts:
+    # attrs.evolve introspects the class on every call; a fold runs once per event.
+    return _Facts(*[changes[n] if n in changes else getattr(facts, n) for n in _FACT_FIELDS])
+
+
 def _signed(s: _OrderState, _: Event) -> bool:
-    return s.signature is not None and s.signature.verify(s.checklist, s.worksheet)
+    return s.work.signature is not None and s.work.signature_holds
 
 
 _CONDITIONS: Final[Mapping[str, Callable[[_OrderState, Event], bool]]] = {
     "resources_available": lambda s, e: e.kind is EventKind.RESOURCES_AVAILABLE,
-    "remote_possible": lambda s, e: s.remote_possible,
+    "remote_possible": lambda s, e: s.facts.remote_possible,
     "solved": lambda s, e: e.data.get("solved") is True,
     "signed": _signed,
 }
@@ -401,6 +442,8 @@ def _dest(s: _OrderState, event: Event) -> State:
             f"({s.state.label_zh}); allowed now: {allowed}"
         )
         raise TransitionNotAllowed(msg)
+    if len(routes) == 1 and not routes[0].guarded:
+        return routes[0].dest  # most routes: one, with no condition to evaluate
     for route in routes:
         if all(_CONDITIONS[c](s, event) for c in route.conditions) and not any(
             _CONDITIONS[c](s, event) for c in route.unless
@@ -424,8 +467,15 @@ _METHODS_OF: Final[Mapping[str, tuple[str, ...]]] = {
 }
 
 
-def _triggers(s: _OrderState) -> set[str]:
-    return {t for (state, t) in _TABLES[s.kind] if state is s.state}
+_TRIGGERS: Final[Mapping[tuple[OrderKind, State], frozenset[str]]] = {
+    (kind, state): frozenset(t for (source, t) in table if source is state)
+    for kind, table in _TABLES.items()
+    for state in State
+}
+
+
+def _triggers(s: _OrderState) -> frozenset[str]:
+    return _TRIGGERS[s.kind, s.state]
 
 
 def _allowed(s: _OrderState) -> list[str]:
@@ -486,30 +536,56 @@ def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
     raise InvalidEvent(msg)
 
 
-def _fold(s: _OrderState, event: Event) -> _OrderState:
-    """One event's effect on the order: the only place state changes."""
-    if s.events and event.at < s.events[-1].at:
+def _fold(s: _OrderState, event: Event, made: object = None) -> _OrderState:
+    """One event's effect on the order: the only place state changes.
+
+    ``made`` is the value a command already built and checked from the event's
+    data (the window, the arrival hour, the checklist, the work sheet, the
+    signature); restoring passes none and the fold reads the data itself.
+    ``from_events(order.events)`` equal to the order is the test that both agree.
+    """
+    _check_order(s, event)
+    return _apply(s, event, _dest(s, event), made)
+
+
+def _check_order(s: _OrderState, event: Event) -> None:
+    # By instant: same-zone datetimes compare by wall time (PEP 495).
+    if s.events and event.epoch < s.events[-1].epoch:
         msg = (
             f"{event.kind.value} at {event.at.isoformat()} is earlier than the last event "
             f"({s.events[-1].at.isoformat()}); record events in time order"
         )
         raise InvalidEvent(msg)
-    dest = _dest(s, event)
+
+
+def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _OrderState:
+    """What ``event`` changes besides the state, once the table has found ``dest``."""
     kind = event.kind
+    events = (*s.events, event)
+    if kind in _WORK_KINDS:
+        return _OrderState(s.kind, dest, events, s.facts, _worked(s.work, event, made))
     data = event.data
-    changes: dict[str, Any] = {"state": dest, "events": (*s.events, event)}
+    facts = s.facts
+    changes: dict[str, Any] = {}
     if kind in (EventKind.BOOKED, EventKind.RESCHEDULED):
-        changes["window"] = AppointmentWindow(_text(data, "date"), _text(data, "half"))
-        # The clocks and reminders read the promised instants: they must be instants.
-        if _instant(data, "end") <= _instant(data, "start"):
-            msg = "event data end must come after start"
-            raise InvalidEvent(msg)
+        if isinstance(made, AppointmentWindow):
+            changes["window"] = made
+        else:
+            changes["window"] = AppointmentWindow(_text(data, "date"), _text(data, "half"))
+            # The clocks and reminders read the promised instants: they must be instants.
+            if _instant(data, "end") <= _instant(data, "start"):
+                msg = "event data end must come after start"
+                raise InvalidEvent(msg)
         changes["booked_at"] = event.at
         changes["arrival"] = None
         if kind is EventKind.RESCHEDULED:
-            changes["reschedules"] = s.reschedules + 1
+            changes["reschedules"] = facts.reschedules + 1
     elif kind is EventKind.CONFIRMED:
-        changes["arrival"] = ArrivalWindow(_instant(data, "start"), _instant(data, "end"))
+        changes["arrival"] = (
+            made
+            if isinstance(made, ArrivalWindow)
+            else ArrivalWindow(_instant(data, "start"), _instant(data, "end"))
+        )
     elif kind is EventKind.CONTACTED:
         changes["contacted"] = True
     elif kind is EventKind.CUSTOMER_ABSENT:
@@ -535,18 +611,41 @@ def _fold(s: _OrderState, event: Event) -> _OrderState:
         changes["tier"] = _validate.enum_member(Tier, "tier", data.get("tier"))
     elif kind is EventKind.TRIAGED:
         changes["remote_possible"] = data.get("remote_possible") is True
-    elif kind is EventKind.CHECKLIST_UPDATED:
-        changes["checklist"] = _checklist_change(s.checklist, event)
-        changes["signature"] = None  # what was signed is no longer what is there
-    elif kind is EventKind.WORKSHEET_UPDATED:
-        changes["worksheet"] = WorkSheet.from_dict(_thawed(data.get("worksheet")))
-        changes["signature"] = None
-    elif kind is EventKind.SIGNED:
-        signed = _thawed(data.get("signature"))
-        if isinstance(signed, dict) and isinstance(signed.get("signer"), Secret):
-            signed["signer"] = signed["signer"].reveal()
-        changes["signature"] = Signature.from_dict(signed)
-    return attrs.evolve(s, **changes)
+    if changes:
+        facts = _evolve(facts, changes)
+    return _OrderState(s.kind, dest, events, facts, s.work)
+
+
+_WORK_KINDS: Final = frozenset(
+    {EventKind.CHECKLIST_UPDATED, EventKind.WORKSHEET_UPDATED, EventKind.SIGNED}
+)
+
+
+def _worked(work: _Work, event: Event, made: object) -> _Work:
+    """The work after a checklist, work sheet or signature event."""
+    kind = event.kind
+    if kind is EventKind.CHECKLIST_UPDATED:
+        checklist = (
+            made if isinstance(made, Checklist) else _checklist_change(work.checklist, event)
+        )
+        # What was signed is no longer what is there.
+        return _Work(checklist, work.worksheet)
+    if kind is EventKind.WORKSHEET_UPDATED:
+        sheet = (
+            made
+            if isinstance(made, WorkSheet)
+            else WorkSheet.from_dict(_thawed(event.data.get("worksheet")))
+        )
+        return _Work(work.checklist, sheet)
+    if isinstance(made, Signature):
+        # sign_off() has just made it over this very checklist and work sheet.
+        return _Work(work.checklist, work.worksheet, made, signature_holds=True)
+    signed = _thawed(event.data.get("signature"))
+    if isinstance(signed, dict) and isinstance(signed.get("signer"), Secret):
+        signed["signer"] = signed["signer"].reveal()
+    signature = Signature.from_dict(signed)
+    holds = signature.verify(work.checklist, work.worksheet)
+    return _Work(work.checklist, work.worksheet, signature, signature_holds=holds)
 
 
 def _start(kind: OrderKind, first: Event) -> _OrderState:
@@ -560,16 +659,15 @@ def _start(kind: OrderKind, first: Event) -> _OrderState:
         msg = "the first event must list the order's products"
         raise InvalidEvent(msg)
     products = frozenset(_validate.enum_member(Product, "product", p) for p in raw)
-    return _OrderState(
-        kind=kind,
-        state=S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED,
+    facts = _Facts(
         owner=first.actor,
         tier=_validate.enum_member(Tier, "tier", data.get("tier")),
         area=_validate.enum_member(Area, "area", data.get("area")),
         products=products,
-        checklist=Checklist.for_order(kind, products),
-        events=(first,),
     )
+    work = _Work(Checklist.for_order(kind, products))
+    first_state = S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED
+    return _OrderState(kind, first_state, (first,), facts, work)
 
 
 # --- the work order -----------------------------------------------------------------
@@ -604,6 +702,11 @@ def _window(value: AppointmentWindow | tuple[dt.date | str, HalfDay | str]) -> A
     raise InvalidInput(msg)
 
 
+@functools.cache
+def _zone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
+    return pendulum.timezone(name)
+
+
 _NOT_A_REASON: Final = ("too many customers", "客户太多", "用户太多", "单子太多")
 """T4: reasons a customer is never given for lateness."""
 
@@ -636,6 +739,11 @@ class WorkOrder:
     standard: ServiceStandard
     _s: _OrderState = attrs.field(alias="s", repr=False)
     _staff: dict[str, Technician] = attrs.field(alias="staff", factory=dict, repr=False)
+    # The last instant _when checked and its epoch seconds, so _event need not
+    # compute them again; compared by identity, so a stale one is never used.
+    _checked_at: tuple[dt.datetime, float] | None = attrs.field(
+        init=False, default=None, repr=False
+    )
 
     # -- constructors --
 
@@ -765,7 +873,7 @@ class WorkOrder:
             state = _fold(state, event)
         _is(customer, Customer, "customer")
         staff = {t.id: t for t in staff_given}
-        missing = [t for t in state.staff if t not in staff]
+        missing = [t for t in state.facts.staff if t not in staff]
         if missing:
             msg = f"the events assign technicians that were not given: {', '.join(missing)}"
             raise InvalidInput(msg)
@@ -791,60 +899,60 @@ class WorkOrder:
     @property
     def products(self) -> frozenset[Product]:
         """Every product of the order, all served by one visit (M1)."""
-        return self._s.products
+        return self._s.facts.products
 
     @property
     def owner(self) -> str:
         """Who owns the order (G2), its first contact until a hand-over."""
-        return self._s.owner
+        return self._s.facts.owner
 
     @property
     def tier(self) -> Tier:
         """The customer's tier as the order's events know it (G3)."""
-        return self._s.tier
+        return self._s.facts.tier
 
     @property
     def window(self) -> AppointmentWindow | None:
         """The booked half-day (B2), if any."""
-        return self._s.window
+        return self._s.facts.window
 
     @property
     def arrival(self) -> ArrivalWindow | None:
         """The arrival hour agreed on the day (C1), if any."""
-        return self._s.arrival
+        return self._s.facts.arrival
 
     @property
     def reschedules(self) -> int:
         """How many times the visit was rescheduled (B8, B9)."""
-        return self._s.reschedules
+        return self._s.facts.reschedules
 
     @property
     def technicians(self) -> tuple[Technician, ...]:
         """The assigned technicians, the customer's one contact first (M2)."""
-        ids = self._s.staff
-        contact = self._s.contact
+        ids = self._s.facts.staff
+        contact = self._s.facts.contact
         ordered = sorted(ids, key=lambda t: t != contact)
         return tuple(self._staff[t] for t in ordered)
 
     @property
     def contact(self) -> Technician | None:
         """The one technician who deals with the customer (M2)."""
-        return None if self._s.contact is None else self._staff[self._s.contact]
+        return None if self._s.facts.contact is None else self._staff[self._s.facts.contact]
 
     @property
     def checklist(self) -> Checklist:
         """The completion checklist as it stands."""
-        return self._s.checklist
+        return self._s.work.checklist
 
     @property
     def worksheet(self) -> WorkSheet:
         """The work sheet (施工单) as it stands."""
-        return self._s.worksheet
+        return self._s.work.worksheet
 
     @property
     def signature(self) -> Signature | None:
         """The customer's signature, while it still matches what is there (W2)."""
-        return self._s.signature
+        return self._s.work.signature
 
     @property
     def _lead_time(self) -> dt.timedelta | None:
@@ -865,14 +973,24 @@ class WorkOrder:
     # -- the machinery of a command --
 
     def _when(self, at: dt.datetime) -> pendulum.DateTime:
-        moment = _validate.aware("at", at).in_timezone(self.standard.timezone)
-        last = self._s.events[-1].at
-        if moment < last:
+        zone = _zone(self.standard.timezone)
+        if type(at) is pendulum.DateTime and at.tzinfo is zone:
+            # Already in the standard's zone: only the range is left to check.
+            moment = at
+            epoch = at.timestamp()
+            _validate.check_epoch("at", at, epoch)
+        else:
+            moment = _validate.aware("at", at).in_timezone(zone)
+            epoch = moment.timestamp()
+        last = self._s.events[-1]
+        # By instant: same-zone datetimes compare by wall time (PEP 495).
+        if epoch < last.epoch:
             msg = (
                 f"at {moment.isoformat()} is earlier than the order's last event "
-                f"({last.isoformat()}); commands must come in time order"
+                f"({last.at.isoformat()}); commands must come in time order"
             )
             raise InvalidEvent(msg)
+        self._checked_at = (moment, epoch)
         return moment
 
     def _may(self, trigger: str) -> None:
@@ -884,15 +1002,20 @@ class WorkOrder:
             )
             raise TransitionNotAllowed(msg)
 
-    def _commit(self, *events: Event) -> Event:
+    def _commit(self, *events: Event, made: object = None) -> Event:
+        """Fold ``events`` into the order; ``made`` is what the last one's data builds."""
         state = self._s
-        for event in events:
+        *before, last = events
+        for event in before:
             state = _fold(state, event)
-        self._s = state  # the one assignment: everything above either passed or raised
-        return events[-1]
+        self._s = _fold(state, last, made)  # the one assignment: the folds passed or raised
+        return last
 
     def _event(self, kind: EventKind, at: pendulum.DateTime, by: str, **data: object) -> Event:
-        return Event(kind, at, actor=by, data=data)
+        # ``at`` came through _when: aware, in range, in order.
+        checked = self._checked_at
+        epoch = checked[1] if checked is not None and checked[0] is at else at.timestamp()
+        return Event._checked(kind, at, epoch, by, data)
 
     # -- resources (B1, B4, R1-R3) --
 
@@ -976,7 +1099,7 @@ class WorkOrder:
         self._may("book")
         chosen = _window(window)
         when = self._when(at)
-        return self._commit(self._booked(EventKind.BOOKED, chosen, when, by))
+        return self._commit(self._booked(EventKind.BOOKED, chosen, when, by), made=chosen)
 
     def _booked(
         self,
@@ -1040,8 +1163,8 @@ class WorkOrder:
                 confirmation comes after the hour begins.
         """
         self._may("confirm")
-        window = self._s.window
-        booked_at = self._s.booked_at
+        window = self._s.facts.window
+        booked_at = self._s.facts.booked_at
         assert window is not None
         assert booked_at is not None
         when = self._when(at)
@@ -1060,7 +1183,8 @@ class WorkOrder:
                 by,
                 start=arrival.start.isoformat(),
                 end=arrival.end.isoformat(),
-            )
+            ),
+            made=arrival,
         )
 
     def reschedule(
@@ -1110,7 +1234,7 @@ class WorkOrder:
             reason=why,
             consent=consent,
         )
-        return self._commit(event)
+        return self._commit(event, made=chosen)
 
     # -- the visit (T1-T4, K1-K3, S1) --
 
@@ -1175,7 +1299,7 @@ class WorkOrder:
         """
         self._may("customer_absent")
         when = self._when(at)
-        arrived = self._s.arrived_at
+        arrived = self._s.facts.arrived_at
         assert arrived is not None  # at the door means arrived
         if when - arrived < self.standard.knock.call_after:
             text = f"knock and call for {self.standard.knock.call_after} before giving up (K1-K2)"
@@ -1225,13 +1349,14 @@ class WorkOrder:
         """Tick a checklist item (S1-S7, L1-L3, W1-W2), with evidence where it needs some."""
         self._may("update_checklist")
         data: dict[str, object] = {"action": "tick", "item": item}
+        proof: Any = None  # the checklist checks what it holds
         if evidence is not None:
             if not isinstance(evidence, Mapping):
                 msg = (
                     "evidence must be a mapping of measurements, e.g. {'optical_power_dbm': -18.5}"
                 )
                 raise InvalidInput(msg)
-            data["evidence"] = dict(evidence)
+            data["evidence"] = proof = dict(evidence)
         if label is not None:
             _is(label, ModemLabel, "label")
             data["label"] = {
@@ -1239,49 +1364,38 @@ class WorkOrder:
                 "user_name": label.user_name,
                 "password": label.password,
             }
-        return self._commit(self._event(EventKind.CHECKLIST_UPDATED, self._when(at), by, **data))
+        when = self._when(at)
+        event = self._event(EventKind.CHECKLIST_UPDATED, when, by, **data)
+        checklist = self._s.work.checklist
+        # The event has checked by and at: the checklist checks the item and its proof.
+        ticked = checklist._tick(checklist._index(item), event.actor, when, proof, label)
+        return self._commit(event, made=ticked)
 
     def mark_not_applicable(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
         """Mark a checklist item not applicable, with the reason."""
-        self._may("update_checklist")
-        return self._commit(
-            self._event(
-                EventKind.CHECKLIST_UPDATED,
-                self._when(at),
-                by,
-                action="not_applicable",
-                item=item,
-                reason=reason,
-            )
-        )
+        return self._resolve_item("not_applicable", item, at, by, reason)
 
     def decline(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
         """Record that the customer declined an item (S2 shoe covers, labels: L4)."""
+        return self._resolve_item("decline", item, at, by, reason)
+
+    def _resolve_item(self, action: str, item: str, at: dt.datetime, by: str, reason: str) -> Event:
         self._may("update_checklist")
-        return self._commit(
-            self._event(
-                EventKind.CHECKLIST_UPDATED,
-                self._when(at),
-                by,
-                action="decline",
-                item=item,
-                reason=reason,
-            )
+        event = self._event(
+            EventKind.CHECKLIST_UPDATED, self._when(at), by, action=action, item=item, reason=reason
         )
+        checklist = self._s.work.checklist
+        change = checklist.decline if action == "decline" else checklist.mark_not_applicable
+        return self._commit(event, made=change(item, by=event.actor, at=event.at, reason=reason))
 
     def report_finding(self, finding: Finding | str, *, at: dt.datetime, by: str) -> Event:
         """Report what the visit found that adds a label item (L2 label missing, L3)."""
         self._may("update_checklist")
         value = _validate.enum_member(Finding, "finding", finding)
-        return self._commit(
-            self._event(
-                EventKind.CHECKLIST_UPDATED,
-                self._when(at),
-                by,
-                action="finding",
-                finding=value.value,
-            )
+        event = self._event(
+            EventKind.CHECKLIST_UPDATED, self._when(at), by, action="finding", finding=value.value
         )
+        return self._commit(event, made=self._s.work.checklist.report_finding(value))
 
     def fill_worksheet(self, worksheet: WorkSheet, *, at: dt.datetime, by: str) -> Event:
         """Record the work sheet as it stands (W1, W3); a new one replaces the last."""
@@ -1290,7 +1404,8 @@ class WorkOrder:
         return self._commit(
             self._event(
                 EventKind.WORKSHEET_UPDATED, self._when(at), by, worksheet=worksheet.to_dict()
-            )
+            ),
+            made=worksheet,
         )
 
     def leave_temporarily(
@@ -1329,11 +1444,13 @@ class WorkOrder:
         self._may("sign")
         when = self._when(at)
         signature = sign_off(
-            self._s.checklist, self._s.worksheet, signer=signer, role=role, at=when
+            self._s.work.checklist, self._s.work.worksheet, signer=signer, role=role, at=when
         )
         signed = signature.to_dict()
         signed["signer"] = Secret(signature.signer.reveal())  # a name: masked (G1)
-        return self._commit(self._event(EventKind.SIGNED, when, by, signature=signed))
+        return self._commit(
+            self._event(EventKind.SIGNED, when, by, signature=signed), made=signature
+        )
 
     def complete(self, *, at: dt.datetime, by: str) -> Event:
         """Complete the order (竣工); a repair is cleared (销障, F4's clock stops).
@@ -1344,7 +1461,7 @@ class WorkOrder:
                 matches the checklist and work sheet (W2).
         """
         self._may("complete")
-        open_items = check_sign_off(self._s.checklist, self._s.worksheet)
+        open_items = check_sign_off(self._s.work.checklist, self._s.work.worksheet)
         if open_items:
             msg = f"order {self.id} cannot be completed: the checklist is not complete"
             raise ChecklistIncomplete(msg, violations=open_items)
@@ -1372,7 +1489,7 @@ class WorkOrder:
     def guide(self, *, at: dt.datetime, by: str) -> Event:
         """Guide the customer remotely by phone (F1); the follow-up clock starts (F2)."""
         self._may("guide")
-        if not self._s.remote_possible:
+        if not self._s.facts.remote_possible:
             text = "triage judged the fault not fit for remote handling; request a visit"
             msg = f"cannot guide remotely: {text}"
             raise TransitionNotAllowed(msg, violations=(Violation("F1", "not_remote", text),))
@@ -1406,8 +1523,8 @@ class WorkOrder:
         """Hand the order to a new owner (G2); only the owner hands it over."""
         self._may("hand_over")
         new_owner = _validate.identifier("to", to)
-        if by != self._s.owner:
-            text = f"only the owner ({self._s.owner}) hands the order over"
+        if by != self._s.facts.owner:
+            text = f"only the owner ({self._s.facts.owner}) hands the order over"
             msg = f"cannot hand over order {self.id}: {text}"
             raise TransitionNotAllowed(
                 msg,
@@ -1637,7 +1754,7 @@ def plan_route(
         window = order.window
         if window is None or window.date != day or order.state.is_final:
             continue
-        if tech_id is not None and tech_id not in order._s.staff:
+        if tech_id is not None and tech_id not in order._s.facts.staff:
             continue
         start = order.arrival.start if order.arrival else window.start(order.standard)
         chosen.append((start.timestamp(), -order.tier.priority, order.id, order))
