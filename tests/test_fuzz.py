@@ -103,21 +103,6 @@ def _sites(*entries: str) -> frozenset[tuple[str, str, str]]:
 
 
 KNOWN_BUGS: dict[str, KnownBug] = {
-    "appointment-instant-range": KnownBug(
-        "appointments reads instants without the 1970-2199 range check that _validate.aware "
-        "now makes: check_window(booked_at=9999-12-31T23:59Z) overflows formatting its "
-        "message (appointments._fmt), departure_time(0001-01-01T00:00Z, ...) raises "
-        "ValueError 'year 0 is out of range' (servicecal._datetime)",
-        _sites(
-            "OverflowError:appointments.py:_fmt",
-            "ValueError:appointments.py:_fmt",
-            "OverflowError:appointments.py:_touches_quiet_hours",
-            "OverflowError:appointments.py:departure_time",
-            "OverflowError:servicecal.py:_wall_epoch",
-            "OverflowError:servicecal.py:_datetime",
-            "ValueError:servicecal.py:_datetime",
-        ),
-    ),
     "fold-equality-values": KnownBug(
         "ChecklistItem.at and Signature.at compare with datetime ==, which is False across "
         "zones for a local time that occurs twice (PEP 495): a checklist or signature made in "
@@ -161,13 +146,6 @@ KNOWN_BUGS: dict[str, KnownBug] = {
             "UnicodeEncodeError:checklist.py:_sha256",
             "UnicodeEncodeError:calendar.py:_calendar",
         ),
-    ),
-    "dst-time-order": KnownBug(
-        "in the hour a summer time ends, instants in the standard's zone are ordered by wall "
-        "time (same-zone datetime comparison ignores fold, PEP 495): WorkOrder._when refuses a "
-        "command 33 minutes after the last event as earlier, accepts one 33 minutes before it, "
-        "and events.check_time_order (so reminders.plan, calendar) takes such a log as ordered",
-        _sites(),
     ),
     "calendar-args-unchecked": KnownBug(
         "calendar.to_ical/event_for/visit_of/feed do not check their orders and technician: "
@@ -2148,7 +2126,6 @@ _INSTANT_RANGE = [
     pytest.param(
         lambda: fs.check_window(fs.AppointmentWindow("2026-11-25", "morning"), _FAR, STD),
         id="check_window(2026-11-25 morning, booked_at=9999-12-31T23:59Z)",
-        marks=bug("appointment-instant-range", OverflowError),
     ),
     pytest.param(
         lambda: fs.check_arrival(
@@ -2178,12 +2155,12 @@ _INSTANT_RANGE = [
     pytest.param(
         lambda: fs.departure_time(dt.datetime(1, 1, 1, tzinfo=dt.UTC), dt.timedelta(0), STD),
         id="departure_time(0001-01-01T00:00Z, travel=0)",
-        marks=bug("appointment-instant-range", ValueError),
     ),
 ]
 
 
-# Found by this suite as bug "instant-range"; fixed in 96e9dde.
+# Found by this suite as bugs "instant-range" (fixed in 96e9dde) and
+# "appointment-instant-range" (the appointment checks and departure_time).
 @pytest.mark.parametrize("call", _INSTANT_RANGE)
 def test_regression_instants_at_the_ends_of_datetime_are_refused_with_a_coded_error(
     call: Callable[[], object],
@@ -2464,13 +2441,7 @@ LONDON = STD.replace(name="london", timezone="Europe/London", holiday_country="G
 @given(seed=st.integers(0, 10**6))
 @settings(max_examples=max(settings().max_examples, 1000))
 def test_lifecycles_of_a_branch_in_a_dst_zone_restore_in_full(seed: int) -> None:
-    try:
-        order = lifecycle(seed, standard=LONDON)
-    except fs.InvalidEvent as err:
-        # The generator's instants only ever grow: a refusal as "earlier" is the bug.
-        if found_known_bug("dst-time-order", "earlier than" in str(err)):
-            return
-        raise
+    order = lifecycle(seed, standard=LONDON)  # its instants only ever grow
     back = WorkOrder.from_json(order.to_json(include_personal=True), standard=LONDON)
     assert back.to_json(include_personal=True) == order.to_json(include_personal=True)
     assert [e.epoch for e in back.events] == [e.epoch for e in order.events]
@@ -2595,13 +2566,14 @@ def _london_order(at: dt.datetime) -> WorkOrder:
     )
 
 
-@bug("dst-time-order", fs.InvalidEvent, AssertionError)
 @pytest.mark.parametrize("case", ["later accepted", "earlier refused", "check_time_order"])
-def test_bug_time_order_holds_in_the_hour_a_summer_time_ends(case: str) -> None:
+def test_regression_time_order_holds_in_the_hour_a_summer_time_ends(case: str) -> None:
+    # In that hour, instants in the standard's zone used to be ordered by wall time.
     if case == "later accepted":
         order = _london_order(_LONDON_FIRST)
         order.pause_clocks("customer_request", at=_LONDON_LATER, by="desk-1")
-        assert order.events[-1].at == _LONDON_LATER
+        # By instant: == between zones is False for the second 01:16 (PEP 495).
+        assert order.events[-1].epoch == _LONDON_LATER.timestamp()
     elif case == "earlier refused":
         order = _london_order(_LONDON_LATER)
         refuses(order.pause_clocks, "customer_request", at=_LONDON_FIRST, by="desk-1")

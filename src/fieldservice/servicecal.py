@@ -112,7 +112,13 @@ def _epoch(field: str, value: object) -> float:
         and value.tzinfo is not None
         and _utcoffset(value) is not None
     ):
-        return _timestamp(value)
+        try:
+            epoch = _timestamp(value)
+        except (OverflowError, ValueError):
+            epoch = -1.0  # out of any range: check_epoch says which
+        # Every instant the library reads lies in the years it covers.
+        _validate.check_epoch(field, value, epoch)
+        return epoch
     return _timestamp(_validate.aware(field, value))
 
 
@@ -918,7 +924,9 @@ class ServiceCalendar:
                 day = table.days[k]
                 if day.end - day.start == _DAY:
                     wall = value.hour * 3600 + value.minute * 60 + value.second
-                    return ((day.start + wall) * 1_000_000 + value.microsecond) / 1_000_000
+                    epoch = ((day.start + wall) * 1_000_000 + value.microsecond) / 1_000_000
+                    _validate.check_epoch(field, value, epoch)
+                    return epoch
         return _epoch(field, value)
 
     def _date_of(self, epoch: float) -> dt.date:
