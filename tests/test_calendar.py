@@ -578,3 +578,20 @@ def test_ics_lines_are_folded_to_75_octets() -> None:
     data = to_ical([Order("WO-1", personal_log())], include_personal=True)
     assert max(len(line) for line in data.split(b"\r\n")) <= 75
     assert re.search(rb"[^\r]\n", data) is None
+
+
+@given(st.text())
+def test_B9_uid_is_the_uuid5_of_the_order_id(order_id: str) -> None:
+    """The UID is spelt out for speed; it must stay uuid5's, or clients duplicate entries."""
+    import uuid
+
+    from fieldservice import calendar
+
+    name = "fieldservice:order:" + order_id
+    try:
+        expected = f"{uuid.uuid5(calendar._NAMESPACE, name)}@fieldservice"
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8, no UID either way
+        with pytest.raises(UnicodeEncodeError):
+            calendar._uid(order_id)
+        return
+    assert calendar._uid(order_id) == expected

@@ -316,3 +316,177 @@ def test_keys_do_not_churn_as_unrelated_events_come_in() -> None:
     a = plan(log, standard=STD, order_id="WO-9").of_kind(ReminderKind.BOOKING_CONTACT)
     b = plan(later, standard=STD, order_id="WO-9").of_kind(ReminderKind.BOOKING_CONTACT)
     assert [r.key for r in a] == [r.key for r in b]
+
+
+# --- the calendar's plans (C1, C2) across zones with summer time -------------------------
+
+CALENDAR_KINDS = frozenset({ReminderKind.DAY_OF_CONFIRMATION, ReminderKind.CALL_AHEAD})
+DST_ZONES = ("Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Shanghai", "UTC")
+# The days summer time starts or ends in the zones above, and a plain day.
+DST_DAYS = (
+    dt.date(2026, 3, 8),
+    dt.date(2026, 3, 29),
+    dt.date(2026, 4, 5),
+    dt.date(2026, 10, 4),
+    dt.date(2026, 10, 25),
+    dt.date(2026, 11, 1),
+    dt.date(2026, 6, 15),
+)
+
+
+def exactly(moment: pendulum.DateTime) -> tuple[object, ...]:
+    """Everything that tells two instants apart, fold and zone object included."""
+    return type(moment), moment.isoformat(), moment.fold, moment.tzinfo
+
+
+def reminder_values(reminders: object) -> list[tuple[object, ...]]:
+    return [
+        (
+            r.kind,
+            r.rule,
+            r.audience,
+            r.key,
+            r.quiet_hours_conflict,
+            exactly(r.due),
+            exactly(r.latest),
+        )
+        for r in reminders  # type: ignore[attr-defined]
+    ]
+
+
+quarter_hours = st.integers(0, 24 * 4 - 1).map(lambda q: dt.time(q // 4, q % 4 * 15))
+
+
+@given(
+    zone=st.sampled_from(DST_ZONES),
+    day=st.sampled_from(DST_DAYS),
+    quiet=st.tuples(quarter_hours, quarter_hours).filter(lambda q: q[0] != q[1]),
+    confirm_by=quarter_hours,
+    start=st.integers(-6 * 3600, 30 * 3600),
+    length=st.integers(1, 8 * 3600),
+    booked_before=st.integers(0, 3 * 24 * 3600),
+    arrival=st.one_of(st.none(), st.integers(-3600, 8 * 3600)),
+)
+def test_the_calendar_plan_of_C1_and_C2_is_the_full_plan_of_those_kinds(
+    zone: str,
+    day: dt.date,
+    quiet: tuple[dt.time, dt.time],
+    confirm_by: dt.time,
+    start: int,
+    length: int,
+    booked_before: int,
+    arrival: int | None,
+) -> None:
+    """Whatever the zone, day, quiet hours and instants: the same reminders, to the fold.
+
+    The calendar asks for C1 and C2 only, which skips the SLA clocks; the
+    reminders must be those of the full plan all the same, as pendulum
+    DateTimes in the standard's zone.
+    """
+    try:
+        std = STD.replace(
+            timezone=zone,
+            quiet_hours=fs.TimeRange(*quiet),
+            confirm_by=confirm_by,
+            holiday_country="",
+        )
+    except fs.FieldServiceError:  # quiet hours over midday: not a standard
+        return
+    midnight = pendulum.datetime(day.year, day.month, day.day, tz=zone)
+    window_start = midnight.add(seconds=start)
+    window_end = window_start.add(seconds=length)
+    log = [
+        ev("accepted", window_start.subtract(seconds=booked_before), tier="gold"),
+        booked(window_start.subtract(seconds=booked_before), window_start, window_end),
+    ]
+    if arrival is not None:
+        hour = window_start.add(seconds=arrival)
+        log.append(
+            ev(
+                "confirmed",
+                log[-1].at.add(minutes=10),
+                start=hour.in_timezone("UTC").isoformat(),
+                end=hour.add(hours=1).isoformat(),
+            )
+        )
+    full = plan(log, standard=std, order_id="WO-Z")
+    only = plan(log, standard=std, order_id="WO-Z", kinds=CALENDAR_KINDS)
+    assert reminder_values(only) == reminder_values(r for r in full if r.kind in CALENDAR_KINDS)
+    for reminder in only:
+        assert isinstance(reminder.due, pendulum.DateTime)
+        assert reminder.due.tzinfo is pendulum.timezone(zone)
+        assert reminder.latest.tzinfo is pendulum.timezone(zone)
+
+
+LONDON = "Europe/London"
+
+
+@pytest.mark.parametrize(
+    ("quiet", "log", "expected"),
+    [
+        pytest.param(
+            # Quiet hours end at 01:30, a time the start of summer time skips: C1 is
+            # due at 02:30 BST, as pendulum makes that wall time.
+            (dt.time(20), dt.time(1, 30)),
+            [
+                booked(
+                    pendulum.datetime(2026, 3, 27, 10, tz=LONDON),
+                    pendulum.datetime(2026, 3, 29, 8, tz=LONDON),
+                    pendulum.datetime(2026, 3, 29, 12, tz=LONDON),
+                )
+            ],
+            [
+                ("C1", "2026-03-29T02:30:00+01:00", 0, "2026-03-29T08:00:00+01:00", "1b14a9c13761"),
+                ("C2", "2026-03-29T07:30:00+01:00", 0, "2026-03-29T08:00:00+01:00", "0dffab1443cf"),
+            ],
+            id="summer-time-starts",
+        ),
+        pytest.param(
+            # 01:30 occurs twice when summer time ends: C1 is due at the later one (GMT).
+            (dt.time(20), dt.time(1, 30)),
+            [
+                booked(
+                    pendulum.datetime(2026, 10, 23, 10, tz=LONDON),
+                    pendulum.datetime(2026, 10, 25, 8, tz=LONDON),
+                    pendulum.datetime(2026, 10, 25, 12, tz=LONDON),
+                )
+            ],
+            [
+                ("C1", "2026-10-25T01:30:00+00:00", 1, "2026-10-25T08:00:00+00:00", "b4d28b8a0a5e"),
+                ("C2", "2026-10-25T07:30:00+00:00", 0, "2026-10-25T08:00:00+00:00", "e8a146adc684"),
+            ],
+            id="summer-time-ends",
+        ),
+        pytest.param(
+            # Arrival at 01:40 GMT, the second 01:40 of the night: the call ahead moves
+            # out of the quiet hours (23:00-01:15) to the second 01:15.
+            (dt.time(23), dt.time(1, 15)),
+            [
+                ev(
+                    "booked",
+                    pendulum.datetime(2026, 10, 23, 10, tz=LONDON),
+                    start="2026-10-25T00:00:00+01:00",
+                    end="2026-10-25T04:00:00+00:00",
+                ),
+                ev(
+                    "confirmed",
+                    pendulum.datetime(2026, 10, 24, 10, tz=LONDON),
+                    start="2026-10-25T01:40:00+00:00",
+                    end="2026-10-25T02:40:00+00:00",
+                ),
+            ],
+            [("C2", "2026-10-25T01:15:00+00:00", 1, "2026-10-25T01:40:00+00:00", "5e195f868085")],
+            id="call-ahead-in-the-repeated-hour",
+        ),
+    ],
+)
+def test_B6_C1_C2_instants_where_summer_time_changes(
+    quiet: tuple[dt.time, dt.time], log: list[Event], expected: list[tuple[object, ...]]
+) -> None:
+    """Pinned: what the plan gave when it computed on pendulum objects throughout."""
+    std = STD.replace(timezone=LONDON, quiet_hours=fs.TimeRange(*quiet), holiday_country="")
+    got = [
+        (r.rule, r.due.isoformat(), r.due.fold, r.latest.isoformat(), r.key.rsplit(":", 1)[1])
+        for r in plan(log, standard=std, order_id="WO-1", kinds=CALENDAR_KINDS)
+    ]
+    assert got == expected

@@ -246,77 +246,146 @@ def diff(old: ReminderPlan, new: ReminderPlan) -> ReminderDiff:
 # --- planning ---------------------------------------------------------------------------
 
 
+# The rules below compute on plain ``datetime.datetime`` values in the standard's zone
+# and make pendulum objects only for the reminders they return: a pendulum operation
+# costs several microseconds in Python, and a calendar export plans every visit.
+# Each helper does what the pendulum call it replaces did, to the microsecond and
+# fold, so that plans are the same whichever way they are computed:
+#
+# - instants are compared as datetime compares them: all share the standard's zone
+#   object, so by wall time, as pendulum DateTimes in one zone compare;
+# - moving by a duration is exact time (via UTC), as pendulum's add(seconds=...) is;
+# - a wall time of a day is made by pendulum's own zone conversion (_at).
+
+_PENDULUM_ZONES = (pendulum.Timezone, pendulum.FixedTimezone)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_SECOND = dt.timedelta(seconds=1)
+
+
 @attrs.frozen
 class _Appointment:
-    start: pendulum.DateTime
-    end: pendulum.DateTime
-    arrival: pendulum.DateTime | None
+    start: dt.datetime
+    end: dt.datetime
+    arrival: dt.datetime | None
     version: int
 
 
-def _instant(event: Event, key: str, tz: pendulum.Timezone) -> pendulum.DateTime:
-    return pendulum.instance(data_instant(event.data, key, event.kind.value)).in_timezone(tz)
+def _plain(moment: dt.datetime) -> dt.datetime:
+    """A pendulum instant as a plain datetime with the same wall time, zone and fold."""
+    if type(moment) is dt.datetime:
+        return moment
+    return dt.datetime(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        moment.tzinfo,
+        fold=moment.fold,
+    )
 
 
-def _key(order_id: str, kind: ReminderKind, version: int, due: pendulum.DateTime) -> str:
+def _pendulum(moment: dt.datetime) -> pendulum.DateTime:
+    """The reminders carry pendulum DateTimes: the same wall time, zone and fold."""
+    return pendulum.DateTime(
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+        moment.tzinfo,
+        fold=moment.fold,
+    )
+
+
+def _in_zone(moment: pendulum.DateTime, tz: pendulum.Timezone) -> dt.datetime:
+    """``moment.in_timezone(tz)`` as a plain datetime."""
+    # in_timezone() takes a wall time in a zone that is not pendulum's own as the
+    # later of two repeated ones: kept, so that a plan does not depend on the path.
+    fold = moment.fold if isinstance(moment.tzinfo, _PENDULUM_ZONES) else 1
+    return _plain(moment).replace(fold=fold).astimezone(tz)
+
+
+def _instant(event: Event, key: str, tz: pendulum.Timezone) -> dt.datetime:
+    parsed = data_instant(event.data, key, event.kind.value)
+    offset = parsed.utcoffset()
+    if offset is not None and offset.microseconds:
+        # pendulum reads an offset to whole seconds (toward zero); so do the rules.
+        whole = dt.timedelta(seconds=int(offset.total_seconds()))
+        parsed = parsed.replace(tzinfo=dt.timezone(whole))
+    return parsed.astimezone(tz)
+
+
+def _shift(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
+    """``moment`` moved by ``delta`` of exact time (not wall time), in its own zone."""
+    return (moment.astimezone(dt.UTC) + delta).astimezone(moment.tzinfo)
+
+
+def _at(
+    day: dt.date, moment: dt.time, tz: pendulum.Timezone | pendulum.FixedTimezone
+) -> dt.datetime:
+    """A wall time of a day in ``tz``, as ``pendulum.datetime(..., tz=tz)`` makes it.
+
+    A wall time skipped by a change to summer time moves forward by the change;
+    one that occurs twice is the later (fold 1).
+    """
+    naive = dt.datetime(
+        day.year, day.month, day.day, moment.hour, moment.minute, moment.second, fold=1
+    )
+    return tz.convert(naive)
+
+
+def _seconds_between(start: dt.datetime, end: dt.datetime) -> float:
+    """Exact seconds from ``start`` to ``end`` (datetime subtracts wall times in one zone)."""
+    return (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()
+
+
+def _key(order_id: str, kind: ReminderKind, version: int, due: dt.datetime) -> str:
     # The due instant is part of the key: a reminder moved by a pause or a restarted
     # clock is a new reminder, so diff() revokes the old one and sends the new one.
-    text = f"{order_id}\x1f{kind.value}\x1f{version}\x1f{due.int_timestamp}"
+    since = due - _EPOCH  # whole seconds, rounded down, as pendulum's int_timestamp
+    value = kind.value
+    text = f"{order_id}\x1f{value}\x1f{version}\x1f{since.days * 86400 + since.seconds}"
     digest = hashlib.sha256(text.encode()).hexdigest()
-    return f"{order_id}:{kind.value}:v{version}:{digest[:12]}"
+    return f"{order_id}:{value}:v{version}:{digest[:12]}"
 
 
-def _in_quiet(moment: pendulum.DateTime, quiet: TimeRange) -> bool:
-    return quiet.contains(moment.time().replace(tzinfo=None))
+def _in_quiet(moment: dt.datetime, quiet: TimeRange) -> bool:
+    return quiet.contains(moment.time())
 
 
-def _quiet_span(
-    moment: pendulum.DateTime, quiet: TimeRange
-) -> tuple[pendulum.DateTime, pendulum.DateTime]:
+def _quiet_span(moment: dt.datetime, quiet: TimeRange) -> tuple[dt.datetime, dt.datetime]:
     """The quiet-hours stretch containing ``moment``, as [start, end) instants."""
     day = moment.date()
     start_day = day
-    if quiet.wraps_midnight and moment.time().replace(tzinfo=None) < quiet.end:
+    if quiet.wraps_midnight and moment.time() < quiet.end:
         start_day = day - dt.timedelta(days=1)
-    tz = moment.tz
-    start = pendulum.datetime(
-        start_day.year,
-        start_day.month,
-        start_day.day,
-        quiet.start.hour,
-        quiet.start.minute,
-        quiet.start.second,
-        tz=tz,
-    )
+    tz = moment.tzinfo
+    assert isinstance(tz, _PENDULUM_ZONES)  # every instant of a plan is in the standard's zone
     end_day = start_day + dt.timedelta(days=1) if quiet.wraps_midnight else start_day
-    end = pendulum.datetime(
-        end_day.year,
-        end_day.month,
-        end_day.day,
-        quiet.end.hour,
-        quiet.end.minute,
-        quiet.end.second,
-        tz=tz,
-    )
-    return start, end
+    return _at(start_day, quiet.start, tz), _at(end_day, quiet.end, tz)
 
 
 def _outside_quiet(
-    due: pendulum.DateTime, earliest: pendulum.DateTime, latest: pendulum.DateTime, quiet: TimeRange
-) -> tuple[pendulum.DateTime, bool]:
+    due: dt.datetime, earliest: dt.datetime, latest: dt.datetime, quiet: TimeRange
+) -> tuple[dt.datetime, bool]:
     """Move ``due`` to the nearest instant in [earliest, latest] outside quiet hours."""
     if not _in_quiet(due, quiet):
         return due, False
     span_start, span_end = _quiet_span(due, quiet)
     candidates = []
-    before = span_start.subtract(seconds=1)
+    before = _shift(span_start, -_SECOND)
     if earliest <= before and not _in_quiet(before, quiet):
         candidates.append(before)
     if span_end <= latest and not _in_quiet(span_end, quiet):
         candidates.append(span_end)
     if not candidates:
         return due, True
-    return min(candidates, key=lambda c: (abs((c - due).total_seconds()), c)), False
+    return min(candidates, key=lambda c: (abs(_seconds_between(due, c)), c)), False
 
 
 def plan(
@@ -369,21 +438,23 @@ def plan(
         return ReminderPlan(order_id=ident, reminders=())
     # A Timezone object, resolved once: pendulum looks a zone name up on every call.
     tz = pendulum.timezone(standard.timezone)
-    last = events[-1].at.in_timezone(tz)
+    last = _in_zone(events[-1].at, tz)
     done = {e.kind for e in events}
     reminders: list[Reminder] = []
     quiet = standard.quiet_hours
 
     def add(
         kind: ReminderKind,
-        due: pendulum.DateTime,
-        earliest: pendulum.DateTime,
-        latest: pendulum.DateTime,
+        due: dt.datetime,
+        earliest: dt.datetime,
+        latest: dt.datetime,
         version: int,
         rule: str | None = None,
         *,
         before_latest: bool = False,
     ) -> None:
+        # The SLA clocks give pendulum instants: computed on as plain ones, like the rest.
+        due, earliest, latest = _plain(due), _plain(earliest), _plain(latest)
         if latest < last:
             return  # too late to serve its purpose
         # The key names the intended instant: the same reminder keeps its key while
@@ -391,17 +462,18 @@ def plan(
         key = _key(ident, kind, version, due)
         due = max(due, last)
         conflict = False
-        if kind.audience is Audience.CUSTOMER:
+        kind_rule, audience = _KIND_META[kind]  # one look-up, not two enum properties
+        if audience is Audience.CUSTOMER:
             # A call ahead of the arrival must come before it, not at the door.
-            bound = latest.subtract(seconds=1) if before_latest else latest
+            bound = _shift(latest, -_SECOND) if before_latest else latest
             due, conflict = _outside_quiet(due, earliest, bound, quiet)
         reminders.append(
             Reminder(
                 kind,
-                due,
-                latest,
-                kind.audience,
-                rule or kind.rule,
+                _pendulum(due),
+                _pendulum(latest),
+                audience,
+                rule or kind_rule,
                 key,
                 conflict,
             )
@@ -422,7 +494,11 @@ def plan(
     appointment = _appointment(events, tz)
     version = appointment.version if appointment else 0
     clock_kinds = wanted & _CLOCK_KINDS
-    report = evaluate(events, at=last, standard=standard) if clock_kinds else None
+    report = (
+        evaluate(events, at=events[-1].at.in_timezone(tz), standard=standard)
+        if clock_kinds
+        else None
+    )
 
     for clock, kind in (
         (ClockName.BOOKING_CONTACT, ReminderKind.BOOKING_CONTACT),
@@ -469,22 +545,23 @@ def plan(
                 deadline,
                 version,
             )
-        call = arrival - standard.call_ahead
+        call = _shift(arrival, -standard.call_ahead)
         add(
             ReminderKind.CALL_AHEAD,
             call,
-            max(call - standard.call_ahead, last),
+            max(_shift(call, -standard.call_ahead), last),
             arrival,
             version,
             before_latest=True,
         )
         if travel is not None and EventKind.DEPARTED not in _since(events, appointment.version):
             shortest, longest = standard.early_arrival
+            leave = _shift(arrival, -travel)
             add(
                 ReminderKind.DEPARTURE,
-                arrival - travel - longest,
-                arrival - travel - longest,
-                arrival - travel - shortest,
+                _shift(leave, -longest),
+                _shift(leave, -longest),
+                _shift(leave, -shortest),
                 version,
             )
 
@@ -505,12 +582,6 @@ _CLOCK_KINDS = frozenset(
 )
 
 
-def _at(day: dt.date, moment: dt.time, tz: pendulum.Timezone) -> pendulum.DateTime:
-    return pendulum.datetime(
-        day.year, day.month, day.day, moment.hour, moment.minute, moment.second, tz=tz
-    )
-
-
 def _appointment(events: Sequence[Event], tz: pendulum.Timezone) -> _Appointment | None:
     current: _Appointment | None = None
     version = 0
@@ -525,7 +596,8 @@ def _appointment(events: Sequence[Event], tz: pendulum.Timezone) -> _Appointment
             )
         elif event.kind is EventKind.CONFIRMED and current is not None:
             version += 1
-            current = attrs.evolve(current, arrival=_instant(event, "start", tz), version=version)
+            arrival = _instant(event, "start", tz)
+            current = _Appointment(current.start, current.end, arrival, version)
         elif event.kind is EventKind.CUSTOMER_ABSENT:
             current = None  # K3: the order goes back to booking
     return current
