@@ -334,8 +334,8 @@ def test_wrong_arguments_raise_invalid_input() -> None:
         check_window((TUESDAY, "morning"), BOOKED_MON_1030, STD)  # type: ignore[arg-type]
     with pytest.raises(fs.InvalidInput):
         check_window(w(TUESDAY, "morning"), BOOKED_MON_1030, "default")  # type: ignore[arg-type]
-    with pytest.raises(fs.InvalidInput, match="1970-2199"):
-        next_windows(at(2199, 12, 31, 12), STD)  # the lead time runs past what a calendar covers
+    with pytest.raises(fs.InvalidInput, match="1970 to 2198"):
+        next_windows(at(2199, 12, 31, 12), STD)  # an instant the library does not read
     for count in (0, 1001, 2.5, True):
         with pytest.raises(fs.InvalidInput):
             next_windows(BOOKED_MON_1030, STD, count=count)  # type: ignore[arg-type]

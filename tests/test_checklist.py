@@ -430,7 +430,7 @@ def test_W2_random_text_never_breaks_the_digest_round_trip(
 
     c2 = Checklist.from_dict(through_json(c.to_dict(include_secret=True)))
     sheet2 = WorkSheet.from_dict(through_json(sheet.to_dict()))
-    sig2 = Signature.from_dict(through_json(sig.to_dict()))
+    sig2 = Signature.from_dict(through_json(sig.to_dict(include_personal=True)))
     assert (c2, sheet2, sig2) == (c, sheet, sig)
     assert c2.to_dict(include_secret=True) == c.to_dict(include_secret=True)
     assert sig2.verify(c2, sheet2)
@@ -731,7 +731,7 @@ def test_G1_the_signer_is_masked_and_rejected_ids_are_not_echoed() -> None:
     assert "张三丰" not in repr(sig)
     assert "三丰" not in str(sig)
     assert sig.signer.reveal() == "张三丰"
-    assert sig.to_dict()["signer"] == "张三丰"
+    assert sig.to_dict(include_personal=True)["signer"] == "张三丰"
     with pytest.raises(InvalidInput) as caught:
         Checklist.for_order(INSTALL, [IPTV]).tick("S1", by="张三丰", at=AT)
     assert "张三丰" not in str(caught.value)

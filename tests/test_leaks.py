@@ -346,13 +346,7 @@ def test_G1_format_specs_on_masked_values_show_no_personal_data() -> None:
             assert not leaks(shown), (value, spec)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: Signature.to_dict() writes the signer's name in clear, with no opt-in "
-    "(the work order masks it in its events since 770d017, but the public method still "
-    "writes it; G1 asks for to_dict() without include_personal to hold no name)",
-)
+# Was a bug: Signature.to_dict() wrote the signer's name with no opt-in.
 def test_G1_signature_to_dict_shows_no_name_without_opt_in() -> None:
     order = _visits()[0]
     assert order.signature is not None
@@ -442,12 +436,7 @@ def test_G1_include_personal_that_is_not_a_bool_does_not_reveal(flag: str) -> No
     assert not shown_anything, shown_anything
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: calendar.feed(include_personal=...) takes any truthy value as consent "
-    "(to_ical and event_for check it with _validate.consent since 667a1e7; feed does not)",
-)
+# Was a bug: calendar.feed(include_personal=...) took any truthy value as consent.
 @pytest.mark.parametrize("flag", ["false", "no", "0"])
 def test_G1_a_feed_with_include_personal_that_is_not_a_bool_does_not_reveal(flag: str) -> None:
     order = _visits()[0]

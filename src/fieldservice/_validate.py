@@ -21,6 +21,7 @@ E = TypeVar("E", bound=enum.Enum)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
 
 
@@ -51,6 +52,11 @@ def text(field: str, value: object, *, max_length: int = 200, multiline: bool = 
     pattern = _CONTROL if multiline else _CONTROL_OR_NEWLINE
     if pattern.search(stripped):
         msg = f"{field} contains control characters; remove them"
+        raise InvalidInput(msg)
+    if _SURROGATE.search(stripped):
+        # A lone surrogate passes str checks but cannot be written as UTF-8: JSON out,
+        # the signature's digest and calendar files would each fail on it later.
+        msg = f"{field} contains characters that are not valid Unicode text; remove them"
         raise InvalidInput(msg)
     return stripped
 
@@ -110,6 +116,17 @@ def check_range(field: str, value: dt.datetime) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR - 1:
         msg = f"{field} must lie in the years {FIRST_YEAR} to {LAST_YEAR - 1}"
         raise InvalidInput(msg)
+
+
+LONGEST_TRAVEL = dt.timedelta(days=1)
+
+
+def travel(value: object) -> dt.timedelta:
+    """Return a travel time: a ``timedelta`` from 0 to one day (T2)."""
+    if not isinstance(value, dt.timedelta) or not dt.timedelta(0) <= value <= LONGEST_TRAVEL:
+        msg = "travel must be a timedelta from 0 to one day"
+        raise InvalidInput(msg)
+    return value
 
 
 def consent(field: str, value: object) -> bool:

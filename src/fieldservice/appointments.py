@@ -782,9 +782,6 @@ def next_windows(
     return tuple(found)
 
 
-_MAX_TRAVEL: Final = dt.timedelta(days=1)
-
-
 def _lead(standard: ServiceStandard, lead_time: dt.timedelta | None) -> dt.timedelta:
     """The lead time that applies: the standard's (B5), or a caller's override."""
     if lead_time is None:
@@ -838,9 +835,7 @@ def departure_time(
     cal = _calendar(standard)
     when = arrival.start if isinstance(arrival, ArrivalWindow) else arrival
     at = _epoch("arrival", when)
-    if not isinstance(travel, dt.timedelta) or not dt.timedelta(0) <= travel <= _MAX_TRAVEL:
-        msg = "travel must be a timedelta from 0 to one day"
-        raise InvalidInput(msg)
+    travel = _validate.travel(travel)
     shortest, longest = standard.early_arrival
     if margin is None:
         margin = longest

@@ -247,6 +247,25 @@ def _span(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.dateti
     return start, end
 
 
+_VISIT_MEMBERS: Final = ("events", "standard")
+_ORDER_MEMBERS: Final = ("id", "kind", "products", "customer", "technicians", *_VISIT_MEMBERS)
+
+
+def _visit_order(value: object, members: tuple[str, ...] = _ORDER_MEMBERS) -> VisitOrder:
+    """``value`` if it has the members of :class:`VisitOrder` that are read of it.
+
+    Checked by name, as ``isinstance(value, VisitOrder)`` would, but only the
+    members needed, and at a fraction of a protocol check's cost per order.
+    """
+    if not all(hasattr(value, m) for m in members):
+        msg = (
+            f"an order must be a WorkOrder or have {', '.join(members)} "
+            f"(got {type(value).__name__})"
+        )
+        raise InvalidInput(msg)
+    return value  # type: ignore[return-value]
+
+
 def visit_of(order: VisitOrder) -> Visit | None:
     """Derive the calendar entry of an order from its events; ``None`` if never booked.
 
@@ -274,8 +293,13 @@ def visit_of(order: VisitOrder) -> Visit | None:
 
     .. versionadded:: 0.1.0
     """
+    _visit_order(order, _VISIT_MEMBERS)
     events = check_time_order(order.events)
-    zone = _zone(order.standard.timezone)
+    standard = order.standard
+    if not isinstance(standard, ServiceStandard):
+        msg = f"the order's standard must be a ServiceStandard (got {type(standard).__name__})"
+        raise InvalidInput(msg)
+    zone = _zone(standard.timezone)
     window: tuple[dt.datetime, dt.datetime] | None = None
     arrival: tuple[dt.datetime, dt.datetime] | None = None
     live = False
@@ -606,6 +630,7 @@ def event_for(
     .. versionadded:: 0.1.0
     """
     chosen = _to_audience(audience)
+    _visit_order(order)
     visit = visit_of(order)
     if visit is None:
         msg = f"order {order.id} has no booked visit; book a half-day window first (B2)"
@@ -666,7 +691,13 @@ def _entries(
 ) -> list[tuple[icalendar.Event, Visit]]:
     seen: set[str] = set()
     entries = []
-    for order in orders:
+    try:
+        given = iter(orders)
+    except TypeError:
+        msg = f"orders must be an iterable of work orders (got {type(orders).__name__})"
+        raise InvalidInput(msg) from None
+    for order in given:
+        _visit_order(order)
         if order.id in seen:
             # Two entries with one UID would be the same event twice (RFC 5545).
             msg = f"order {order.id} is given twice; pass each order once"
@@ -783,17 +814,21 @@ def feed(
 
     .. versionadded:: 0.1.0
     """
+    if not isinstance(technician, Technician):
+        msg = f"technician must be a Technician (got {type(technician).__name__})"
+        raise InvalidInput(msg)
     low = _validate.aware("start", start)
     high = _validate.aware("end", end)
     if high <= low:
         msg = "end must be after start"
         raise InvalidInput(msg)
+    consent = _validate.consent("include_personal", include_personal)
 
     def keep(order: VisitOrder, visit: Visit) -> bool:
         on_it = any(t.id == technician.id for t in order.technicians)
         return on_it and visit.start < high and visit.end > low
 
-    built = _entries(orders, IcsAudience.TECHNICIAN, include_personal, keep)
+    built = _entries(orders, IcsAudience.TECHNICIAN, consent, keep)
     built.sort(key=lambda pair: (pair[1].start, str(pair[0]["UID"])))
     return _calendar(built, None, name=f"fieldservice {technician.id}")
 

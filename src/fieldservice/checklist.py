@@ -183,14 +183,7 @@ _ENUM_LABELS: Final[Mapping[enum.Enum, tuple[str, str]]] = types.MappingProxyTyp
 
 
 def _text(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> str:
-    checked = _validate.text(field, value, max_length=max_length, multiline=multiline)
-    try:
-        # A lone surrogate passes str checks but cannot be hashed as UTF-8 at sign-off.
-        checked.encode("utf-8")
-    except UnicodeEncodeError:
-        msg = f"{field} contains characters that are not valid Unicode text; remove them"
-        raise InvalidInput(msg) from None
-    return checked
+    return _validate.text(field, value, max_length=max_length, multiline=multiline)
 
 
 def _flag(field: str, value: object) -> bool:
@@ -250,6 +243,16 @@ def _at(value: object) -> pendulum.DateTime:
 
 def _optional_at(value: object) -> pendulum.DateTime | None:
     return None if value is None else _at(value)
+
+
+def _instant(value: dt.datetime | None) -> float | None:
+    """What an ``at`` compares by: the instant, as epoch seconds.
+
+    ``==`` between datetimes of different zones is False for a local time that
+    occurs twice, in the hour a summer time ends (PEP 495): by that a value would
+    not equal its own copy read back from JSON.
+    """
+    return None if value is None else value.timestamp()
 
 
 def _reason(value: object) -> str:
@@ -830,7 +833,7 @@ class ChecklistItem:
     """One step of the checklist: what it is, whether it is required, and how it was resolved.
 
     Items come from :meth:`Checklist.for_order`; build one directly only to
-    restore it (:meth:`from_dict`). Compared by value; not hashable, as the
+    restore it (:meth:`from_dict`). Compared by value (``at`` by instant); not hashable, as the
     evidence is a mapping.
 
     Args:
@@ -865,7 +868,9 @@ class ChecklistItem:
     required: bool = attrs.field(kw_only=True, converter=_required)
     status: ItemStatus = attrs.field(kw_only=True, default=ItemStatus.OPEN, converter=_to_status)
     by: str | None = attrs.field(kw_only=True, default=None, converter=_optional_by)
-    at: pendulum.DateTime | None = attrs.field(kw_only=True, default=None, converter=_optional_at)
+    at: pendulum.DateTime | None = attrs.field(
+        kw_only=True, default=None, converter=_optional_at, eq=_instant
+    )
     evidence: Mapping[str, EvidenceValue] = attrs.field(
         kw_only=True, factory=dict, converter=_to_evidence, repr=_evidence_repr
     )
@@ -1859,7 +1864,7 @@ class Signature:
 
     signer: PersonalName = attrs.field(converter=_to_signer)
     role: SignerRole = attrs.field(converter=_to_role)
-    at: pendulum.DateTime = attrs.field(converter=_at)
+    at: pendulum.DateTime = attrs.field(converter=_at, eq=_instant)
     digest: str = attrs.field(kw_only=True, converter=_digest)
 
     def verify(self, checklist: Checklist, worksheet: WorkSheet) -> bool:
@@ -1883,16 +1888,22 @@ class Signature:
         text = _canonical_text(checklist, worksheet, self.signer, self.role, self.at)
         return hmac.compare_digest(_sha256(text), self.digest)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the signature as JSON-ready data; the signer's name is written in full.
+    def to_dict(self, *, include_personal: bool = False) -> dict[str, Any]:
+        """Return the signature as JSON-ready data.
+
+        Args:
+            include_personal: Write the signer's name; without it the name is
+                ``None`` (G1) and :meth:`from_dict` refuses the data.
 
         >>> import pendulum
-        >>> Signature("张三", "proxy", pendulum.datetime(2026, 11, 26, 15, tz="UTC"),
-        ...           digest="0" * 64).to_dict()["role"]
-        'proxy'
+        >>> sig = Signature("张三", "proxy", pendulum.datetime(2026, 11, 26, 15, tz="UTC"),
+        ...                 digest="0" * 64)
+        >>> sig.to_dict()["signer"], sig.to_dict(include_personal=True)["signer"]
+        (None, '张三')
         """
+        personal = _validate.consent("include_personal", include_personal)
         return {
-            "signer": self.signer.reveal(),
+            "signer": self.signer.reveal() if personal else None,
             "role": self.role.value,
             "at": _stamp(self.at, _CLEAR_FORM),
             "digest": self.digest,
@@ -1900,18 +1911,29 @@ class Signature:
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> Signature:
-        """Rebuild a signature from :meth:`to_dict` output, exactly.
+        """Rebuild a signature from ``to_dict(include_personal=True)`` output, exactly.
 
         Raises:
-            InvalidInput: A key is missing or unknown, or a value is wrong.
+            InvalidInput: A key is missing or unknown, a value is wrong, or the
+                data was written without the signer's name.
 
         >>> import pendulum
         >>> sig = Signature("张三", "customer", pendulum.datetime(2026, 11, 26, 15, tz="UTC"),
         ...                 digest="0" * 64)
-        >>> Signature.from_dict(sig.to_dict()) == sig
+        >>> Signature.from_dict(sig.to_dict(include_personal=True)) == sig
         True
+        >>> Signature.from_dict(sig.to_dict())
+        Traceback (most recent call last):
+        ...
+        fieldservice.errors.InvalidInput: the signature was written without the signer's name; ...
         """
         data = _object(value, "signature", ("signer", "role", "at", "digest"))
+        if data["signer"] is None:
+            msg = (
+                "the signature was written without the signer's name; write it with "
+                "to_dict(include_personal=True) to restore it"
+            )
+            raise InvalidInput(msg)
         return cls(
             data["signer"],
             data["role"],

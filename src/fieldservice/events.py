@@ -447,7 +447,7 @@ def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:
     """Return the events as a tuple if each is no earlier than the one before.
 
     Raises:
-        InvalidEvent: An event is earlier than the one before it.
+        InvalidEvent: An event is earlier than the one before it, or not an :class:`Event`.
 
     >>> import pendulum
     >>> t = pendulum.datetime(2026, 11, 24, 10, tz="UTC")
@@ -460,6 +460,9 @@ def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:
 
     """
     ordered = tuple(events)
+    if not all(isinstance(e, Event) for e in ordered):
+        msg = "events must be Event objects"
+        raise InvalidEvent(msg)
     for i in range(1, len(ordered)):
         # By instant: same-zone datetimes compare by wall time, so in the hour a
         # summer time ends the later of two events could look earlier (PEP 495).

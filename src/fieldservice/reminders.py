@@ -429,11 +429,8 @@ def plan(
     if not isinstance(ident, str):
         msg = "plan needs the order's ID: pass a work order or order_id='...'"
         raise InvalidInput(msg)
-    if travel is not None and (
-        not isinstance(travel, dt.timedelta) or not dt.timedelta(0) <= travel <= _MAX_TRAVEL
-    ):
-        msg = "travel must be a datetime.timedelta from 0 to one day"
-        raise InvalidInput(msg)
+    if travel is not None:
+        travel = _validate.travel(travel)
     if not events:
         return ReminderPlan(order_id=ident, reminders=())
     # A Timezone object, resolved once: pendulum looks a zone name up on every call.
@@ -570,7 +567,6 @@ def plan(
     return ReminderPlan(order_id=ident, reminders=tuple(reminders))
 
 
-_MAX_TRAVEL = dt.timedelta(days=1)
 _NO_ALERT = frozenset({ClockName.ARRIVAL, ClockName.REMOTE_FOLLOW_UP})
 _CLOCK_KINDS = frozenset(
     {

@@ -446,9 +446,11 @@ class ServiceCalendar:
 
     Build one with :meth:`for_visits` or :meth:`for_clocks` (cached per
     standard and purpose). It is immutable, hashable and compared by its
-    standard and purpose. Every instant it takes must be timezone-aware
+    standard and purpose. Every instant it takes must be timezone-aware and
+    lie in the years 1970 to 2198, as everywhere in the library
     (:class:`~fieldservice.errors.InvalidInput` otherwise); every instant it
-    returns is a pendulum DateTime in the standard's timezone.
+    returns is a pendulum DateTime in the standard's timezone, and service
+    time added to one may run on into 2199.
 
     Queries use a table of open intervals with cumulative open seconds, built
     a year at a time on first use and extended when a query falls outside it
@@ -858,7 +860,8 @@ class ServiceCalendar:
             _not_a_number("epoch", epoch)
         if table.blocked:
             table.guard(epoch, epoch)
-        return table.service(epoch)
+        # + 0.0: a table extended backwards sums to -0.0 at the origin; show it as 0.0.
+        return table.service(epoch) + 0.0
 
     def from_service_seconds(self, value: float) -> float:
         """Return the earliest UTC epoch instant at which ``value`` open seconds are reached.

@@ -275,7 +275,11 @@ def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
 
 
 def _pause_or_resume(clocks: dict[int, _Clock], event: Event, when: float, pause: bool) -> None:
-    if pause and event.data.get("reason") not in _CUSTOMER_REASONS:
+    reason = event.data.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        msg = f"the reason of a {event.kind.value} event must be text"
+        raise InvalidEvent(msg)
+    if pause and reason not in _CUSTOMER_REASONS:
         return  # only the customer pauses a clock; provider delays never do
     named = event.data.get("clocks")
     if named is not None and (

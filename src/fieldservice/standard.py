@@ -363,11 +363,20 @@ def _fraction(_: object, attribute: attrs.Attribute[Any], value: object) -> None
 def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     import zoneinfo
 
+    hint = "timezone must be an IANA zone name like 'Asia/Shanghai'"
+    # zoneinfo takes some values that are not names (a tuple of None and False), and
+    # a name longer than a file name raises OSError: only plain, short text is asked.
+    if not isinstance(value, str) or len(value) > _LONGEST_ZONE_NAME:
+        msg = f"{hint} (got {type(value).__name__}{' too long' if isinstance(value, str) else ''})"
+        raise StandardError(msg)
     try:
-        zoneinfo.ZoneInfo(value)  # type: ignore[arg-type]
-    except (zoneinfo.ZoneInfoNotFoundError, TypeError, ValueError):
-        msg = f"timezone must be an IANA zone name like 'Asia/Shanghai' (got {value!r:.40})"
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        msg = f"{hint} (got {value!r:.40})"
         raise StandardError(msg) from None
+
+
+_LONGEST_ZONE_NAME: Final = 64
 
 
 LEGAL_REPAIR_CEILING: Final[Mapping[Area, dt.timedelta]] = types.MappingProxyType(

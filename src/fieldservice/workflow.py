@@ -515,7 +515,12 @@ def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
     data = event.data
     action = _text(data, "action")
     if action == "finding":
-        return checklist.report_finding(Finding(_text(data, "finding")))
+        found = Finding._value2member_map_.get(_text(data, "finding"))
+        if not isinstance(found, Finding):
+            known = ", ".join(f.value for f in Finding)
+            msg = f"unknown finding in checklist event data; use one of {known}"
+            raise InvalidEvent(msg)
+        return checklist.report_finding(found)
     item = _text(data, "item")
     if action == "tick":
         evidence = data.get("evidence")
@@ -601,6 +606,11 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
     elif kind is EventKind.HANDED_OVER:
         changes["owner"] = _text(data, "to")
     elif kind in (EventKind.CLOCK_PAUSED, EventKind.CLOCK_RESUMED):
+        # The clocks read these: refused here, a log cannot break them later.
+        reason = data.get("reason")
+        if reason is not None and not isinstance(reason, str):
+            msg = "the reason of a pause must be text"
+            raise InvalidEvent(msg)
         named = data.get("clocks")
         if named is not None and (
             not isinstance(named, tuple) or not all(isinstance(n, str) for n in named)
@@ -1241,7 +1251,7 @@ class WorkOrder:
     def depart(self, *, at: dt.datetime, by: str, travel: dt.timedelta | None = None) -> Event:
         """Record the technician's departure (T2), with the expected travel time."""
         self._may("depart")
-        data = {} if travel is None else {"travel_s": int(travel.total_seconds())}
+        data = {} if travel is None else {"travel_s": int(_validate.travel(travel).total_seconds())}
         return self._commit(self._event(EventKind.DEPARTED, self._when(at), by, **data))
 
     def report_delay(
@@ -1446,7 +1456,7 @@ class WorkOrder:
         signature = sign_off(
             self._s.work.checklist, self._s.work.worksheet, signer=signer, role=role, at=when
         )
-        signed = signature.to_dict()
+        signed = signature.to_dict(include_personal=True)
         signed["signer"] = Secret(signature.signer.reveal())  # a name: masked (G1)
         return self._commit(
             self._event(EventKind.SIGNED, when, by, signature=signed), made=signature
