@@ -670,3 +670,43 @@ def test_B5_lead_time_is_for_installs_and_a_repair_visit_may_come_the_same_day()
     install.check_resources(True, at=at(24, 10, 31), by="desk-1")
     with pytest.raises(fs.InvalidAppointment):
         install.book(("2026-11-24", "afternoon"), at=at(24, 10, 35), by="desk-1")
+
+
+def _berlin(*args: int) -> pendulum.DateTime:
+    return pendulum.datetime(*args, tz="Europe/Berlin")
+
+
+def test_C1_an_arrival_hour_in_the_repeated_hour_restores_equal() -> None:
+    # A branch that visits at night, so that the arrival hour can fall in the hour
+    # a summer time ends: live and restored orders must hold the same arrival.
+    night = STD.replace(
+        timezone="Europe/Berlin",
+        quiet_hours=fs.TimeRange(dt.time(5), dt.time(1)),
+        midday=dt.time(3),
+    )
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=CUSTOMER, products={"fixed_line"},
+        accepted_at=_berlin(2026, 10, 20, 10), by="desk-1", standard=night,
+    )  # fmt: skip
+    order.check_resources(True, at=_berlin(2026, 10, 20, 10, 1), by="desk-1")
+    order.contact_customer(at=_berlin(2026, 10, 20, 10, 2), by="desk-1")
+    order.book(("2026-10-25", "morning"), at=_berlin(2026, 10, 20, 10, 3), by="desk-1")
+    order.confirm(2, at=_berlin(2026, 10, 24, 12), by="desk-1")
+    back = fs.WorkOrder.from_json(order.to_json(include_personal=True), standard=night)
+    assert back.arrival == order.arrival
+    assert order.arrival is not None
+    assert back.arrival is not None
+    assert order.arrival.start.utcoffset() == back.arrival.start.utcoffset()
+
+
+def test_W2_signing_after_a_tick_in_the_repeated_hour_is_not_too_early() -> None:
+    ticked = pendulum.datetime(2026, 10, 25, 0, 50, tz="UTC").in_timezone("Europe/London")
+    signed = pendulum.datetime(2026, 10, 25, 1, 10, tz="UTC").in_timezone("Europe/London")
+    assert signed < ticked  # by wall time, 01:10 GMT comes before 01:50 BST
+    checklist = fs.Checklist.for_order("repair", ["fixed_line"])
+    for item in checklist.missing():
+        proof = {"dial_tone": True} if item.id == "S5" else None
+        checklist = checklist.tick(item.id, by="T7", at=ticked, evidence=proof)
+    sheet = fs.WorkSheet(technicians=["T7"], opinion=fs.CustomerOpinion(True))
+    signature = fs.sign_off(checklist, sheet, signer="张三", role="customer", at=signed)
+    assert signature.verify(checklist, sheet)

@@ -1090,6 +1090,8 @@ class Checklist:
         version = _template_version(template_version)
         kind = _to_kind(kind)
         chosen = _to_products(products)
+        if cls is not Checklist:
+            return cls._open(version, kind, chosen)  # the shared ones are of the class itself
         return _open_checklist(version, kind, chosen)
 
     @classmethod
@@ -1991,7 +1993,9 @@ def sign_off(
         named = ", ".join(dict.fromkeys(v.rule for v in blocking))
         msg = f"sign-off is blocked: {named}"
         raise ChecklistIncomplete(msg, violations=blocking)
-    later = [i for i in checklist.items if i.at is not None and i.at > when]
+    # By instant: in the hour a summer time ends, wall times in one zone mislead (PEP 495).
+    signed_at = when.timestamp()
+    later = [i for i in checklist.items if i.at is not None and i.at.timestamp() > signed_at]
     if later:
         msg = f"sign-off at is before {later[0].id} was resolved; sign after the work is done"
         raise InvalidInput(

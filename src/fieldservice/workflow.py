@@ -586,11 +586,7 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
         if kind is EventKind.RESCHEDULED:
             changes["reschedules"] = facts.reschedules + 1
     elif kind is EventKind.CONFIRMED:
-        changes["arrival"] = (
-            made
-            if isinstance(made, ArrivalWindow)
-            else ArrivalWindow(_instant(data, "start"), _instant(data, "end"))
-        )
+        changes["arrival"] = ArrivalWindow(_instant(data, "start"), _instant(data, "end"))
     elif kind is EventKind.CONTACTED:
         changes["contacted"] = True
     elif kind is EventKind.CUSTOMER_ABSENT:
@@ -704,8 +700,11 @@ def _is(value: object, kind: type, name: str) -> None:
 
 
 def _window(value: AppointmentWindow | tuple[dt.date | str, HalfDay | str]) -> AppointmentWindow:
-    if isinstance(value, AppointmentWindow):
+    if type(value) is AppointmentWindow:
         return value
+    if isinstance(value, AppointmentWindow):
+        # The order keeps what restoring its events would build: the class itself.
+        return AppointmentWindow(value.date, value.half)
     if isinstance(value, tuple) and len(value) == 2:
         return AppointmentWindow(*value)
     msg = "window must be an AppointmentWindow or a (date, half) pair"
@@ -754,6 +753,12 @@ class WorkOrder:
     _checked_at: tuple[dt.datetime, float] | None = attrs.field(
         init=False, default=None, repr=False
     )
+    # The standard's zone, looked up once: every command converts into it.
+    _tz: pendulum.Timezone | pendulum.FixedTimezone = attrs.field(init=False, repr=False)
+
+    @_tz.default
+    def _standard_zone(self) -> pendulum.Timezone | pendulum.FixedTimezone:
+        return _zone(self.standard.timezone)
 
     # -- constructors --
 
@@ -983,7 +988,7 @@ class WorkOrder:
     # -- the machinery of a command --
 
     def _when(self, at: dt.datetime) -> pendulum.DateTime:
-        zone = _zone(self.standard.timezone)
+        zone = self._tz
         if type(at) is pendulum.DateTime and at.tzinfo is zone:
             # Already in the standard's zone: only the range is left to check.
             moment = at
@@ -1004,7 +1009,8 @@ class WorkOrder:
         return moment
 
     def _may(self, trigger: str) -> None:
-        if trigger not in _triggers(self._s):
+        s = self._s
+        if trigger not in _TRIGGERS[s.kind, s.state]:
             allowed = ", ".join(self.allowed_commands()) or "nothing (the order is final)"
             msg = (
                 f"{trigger} is not allowed while order {self.id} is {self._s.state.value} "
@@ -1193,9 +1199,8 @@ class WorkOrder:
                 by,
                 start=arrival.start.isoformat(),
                 end=arrival.end.isoformat(),
-            ),
-            made=arrival,
-        )
+            )
+        )  # no made=: the fold reads the hour from the event, with its offsets, on both paths
 
     def reschedule(
         self,
@@ -1361,7 +1366,7 @@ class WorkOrder:
         data: dict[str, object] = {"action": "tick", "item": item}
         proof: Any = None  # the checklist checks what it holds
         if evidence is not None:
-            if not isinstance(evidence, Mapping):
+            if type(evidence) is not dict and not isinstance(evidence, Mapping):
                 msg = (
                     "evidence must be a mapping of measurements, e.g. {'optical_power_dbm': -18.5}"
                 )
@@ -1369,6 +1374,8 @@ class WorkOrder:
             data["evidence"] = proof = dict(evidence)
         if label is not None:
             _is(label, ModemLabel, "label")
+            if type(label) is not ModemLabel:  # as restoring the event would build it
+                label = ModemLabel(label.account, label.user_name, label.password)
             data["label"] = {
                 "account": label.account,
                 "user_name": label.user_name,
@@ -1411,6 +1418,8 @@ class WorkOrder:
         """Record the work sheet as it stands (W1, W3); a new one replaces the last."""
         self._may("fill_worksheet")
         _is(worksheet, WorkSheet, "worksheet")
+        if type(worksheet) is not WorkSheet:  # as restoring the event would build it
+            worksheet = WorkSheet.from_dict(worksheet.to_dict())
         return self._commit(
             self._event(
                 EventKind.WORKSHEET_UPDATED, self._when(at), by, worksheet=worksheet.to_dict()
