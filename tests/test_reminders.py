@@ -490,3 +490,38 @@ def test_B6_C1_C2_instants_where_summer_time_changes(
         for r in plan(log, standard=std, order_id="WO-1", kinds=CALENDAR_KINDS)
     ]
     assert got == expected
+
+
+def test_C2_a_call_ahead_still_due_in_the_repeated_hour_is_planned() -> None:
+    # Berlin, 25 October 2026: 02:00-03:00 runs twice. The visit is at 02:10 CET (the
+    # second 02:10, 01:10 UTC); the last event came at 02:50 CEST (00:50 UTC), twenty
+    # minutes before it. By wall time 02:50 is after 02:10, and the call was dropped.
+    berlin = STD.replace(timezone="Europe/Berlin")
+    booked_at = pendulum.datetime(2026, 10, 20, 10, tz="Europe/Berlin")
+    log = [
+        Event("accepted", booked_at, actor="desk-1", data={"tier": "gold"}),
+        Event(
+            "booked",
+            booked_at.add(minutes=5),
+            actor="desk-1",
+            data={
+                "date": "2026-10-25",
+                "half": "morning",
+                "start": "2026-10-25T00:00:00+02:00",
+                "end": "2026-10-25T12:00:00+01:00",
+            },
+        ),
+        Event(
+            "confirmed",
+            booked_at.add(days=4),
+            actor="T7",
+            data={"start": "2026-10-25T02:10:00+01:00", "end": "2026-10-25T03:10:00+01:00"},
+        ),
+        Event("contacted", pendulum.datetime(2026, 10, 25, 0, 50, tz="UTC"), actor="T7"),
+    ]
+    calls = plan(log, standard=berlin, order_id="WO-1", kinds=[ReminderKind.CALL_AHEAD]).reminders
+    assert len(calls) == 1
+    assert (
+        calls[0].latest.timestamp() == pendulum.datetime(2026, 10, 25, 1, 10, tz="UTC").timestamp()
+    )
+    assert calls[0].due.timestamp() >= log[-1].epoch

@@ -252,8 +252,8 @@ def diff(old: ReminderPlan, new: ReminderPlan) -> ReminderDiff:
 # Each helper does what the pendulum call it replaces did, to the microsecond and
 # fold, so that plans are the same whichever way they are computed:
 #
-# - instants are compared as datetime compares them: all share the standard's zone
-#   object, so by wall time, as pendulum DateTimes in one zone compare;
+# - instants are compared by instant (epoch seconds), never by wall time: all share
+#   the standard's zone object, and datetime compares those by wall time (PEP 495);
 # - moving by a duration is exact time (via UTC), as pendulum's add(seconds=...) is;
 # - a wall time of a day is made by pendulum's own zone conversion (_at).
 
@@ -339,6 +339,19 @@ def _at(
     return tz.convert(naive)
 
 
+def _instant_of(moment: dt.datetime) -> float:
+    return moment.timestamp()
+
+
+def _at_or_before(a: dt.datetime, b: dt.datetime) -> bool:
+    """``a <= b`` by instant, not by wall time.
+
+    In one zone datetime compares wall times, and in the hour a summer time ends
+    the later of two instants can show the earlier wall time (PEP 495).
+    """
+    return a.timestamp() <= b.timestamp()
+
+
 def _seconds_between(start: dt.datetime, end: dt.datetime) -> float:
     """Exact seconds from ``start`` to ``end`` (datetime subtracts wall times in one zone)."""
     return (end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds()
@@ -379,13 +392,13 @@ def _outside_quiet(
     span_start, span_end = _quiet_span(due, quiet)
     candidates = []
     before = _shift(span_start, -_SECOND)
-    if earliest <= before and not _in_quiet(before, quiet):
+    if _at_or_before(earliest, before) and not _in_quiet(before, quiet):
         candidates.append(before)
-    if span_end <= latest and not _in_quiet(span_end, quiet):
+    if _at_or_before(span_end, latest) and not _in_quiet(span_end, quiet):
         candidates.append(span_end)
     if not candidates:
         return due, True
-    return min(candidates, key=lambda c: (abs(_seconds_between(due, c)), c)), False
+    return min(candidates, key=lambda c: (abs(_seconds_between(due, c)), _instant_of(c))), False
 
 
 def plan(
@@ -452,12 +465,12 @@ def plan(
     ) -> None:
         # The SLA clocks give pendulum instants: computed on as plain ones, like the rest.
         due, earliest, latest = _plain(due), _plain(earliest), _plain(latest)
-        if latest < last:
+        if not _at_or_before(last, latest):
             return  # too late to serve its purpose
         # The key names the intended instant: the same reminder keeps its key while
         # other events come in, and a moved one (a pause, a restart) gets a new key.
         key = _key(ident, kind, version, due)
-        due = max(due, last)
+        due = max(due, last, key=_instant_of)
         conflict = False
         kind_rule, audience = _KIND_META[kind]  # one look-up, not two enum properties
         if audience is Audience.CUSTOMER:
@@ -532,12 +545,12 @@ def plan(
         if appointment.arrival is None:
             day = appointment.start.date()
             by = _at(day, standard.confirm_by, tz)
-            deadline = min(by, appointment.start)
+            deadline = min(by, appointment.start, key=_instant_of)
             opens = _at(day, quiet.end, tz)
-            earliest = max(last, _at(day - dt.timedelta(days=1), dt.time(0), tz))
+            earliest = max(last, _at(day - dt.timedelta(days=1), dt.time(0), tz), key=_instant_of)
             add(
                 ReminderKind.DAY_OF_CONFIRMATION,
-                min(opens, deadline),
+                min(opens, deadline, key=_instant_of),
                 earliest,
                 deadline,
                 version,
@@ -546,7 +559,7 @@ def plan(
         add(
             ReminderKind.CALL_AHEAD,
             call,
-            max(_shift(call, -standard.call_ahead), last),
+            max(_shift(call, -standard.call_ahead), last, key=_instant_of),
             arrival,
             version,
             before_latest=True,
