@@ -392,6 +392,14 @@ def test_calendars_compare_by_standard_and_purpose_and_are_cached() -> None:
         ServiceCalendar(STD, "lunch")
 
 
+def test_the_calendar_cache_stays_one_calendar_per_standard_when_it_is_emptied() -> None:
+    ServiceCalendar.for_visits(STD)  # cached by value and by the object's identity
+    for n in range(130):  # more standards than the cache holds: it is emptied once
+        ServiceCalendar.for_visits(STD.replace(name=f"branch-{n}"))
+    same = fs.ServiceStandard.from_toml(STD.to_toml())
+    assert ServiceCalendar.for_visits(same) is ServiceCalendar.for_visits(STD)
+
+
 def test_a_calendar_is_immutable() -> None:
     cal = ServiceCalendar.for_visits(STD)
     with pytest.raises(AttributeError):

@@ -1106,7 +1106,11 @@ def _cached(standard: ServiceStandard, purpose: CalendarPurpose) -> ServiceCalen
         calendar = _BY_VALUE.get((standard, purpose))
         if calendar is None:
             if len(_BY_VALUE) >= _CACHE_SIZE:
+                # All three at once: an identity entry kept past the clear would hand out
+                # an older, equal calendar than the one now cached for the same standard.
                 _BY_VALUE.clear()
+                _VISITS_BY_ID.clear()
+                _CLOCKS_BY_ID.clear()
             calendar = _BY_VALUE[standard, purpose] = ServiceCalendar(standard, purpose)
         by_id[key] = (weakref.ref(standard, _forget(by_id, key)), calendar)
     return calendar
