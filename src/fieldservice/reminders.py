@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import html
 from collections.abc import Iterable, Iterator, Sequence
@@ -74,6 +75,9 @@ class ReminderKind(enum.Enum):
     >>> ReminderKind.CALL_AHEAD.rule, ReminderKind.CALL_AHEAD.audience
     ('C2', <Audience.CUSTOMER: 'customer'>)
     """
+
+    # Singletons compared by identity: hashed by identity, at C speed (see EventKind).
+    __hash__ = object.__hash__
 
     BOOKING_CONTACT = "booking_contact"
     RESOURCE_NOTICE = "resource_notice"
@@ -447,7 +451,7 @@ def plan(
     if not events:
         return ReminderPlan(order_id=ident, reminders=())
     # A Timezone object, resolved once: pendulum looks a zone name up on every call.
-    tz = pendulum.timezone(standard.timezone)
+    tz = _zone(standard.timezone)
     last = _in_zone(events[-1].at, tz)
     done = {e.kind for e in events}
     reminders: list[Reminder] = []
@@ -493,11 +497,12 @@ def plan(
         return ReminderPlan(order_id=ident, reminders=())
 
     try:
-        wanted = (
-            frozenset(ReminderKind)
-            if kinds is None
-            else frozenset(_validate.enum_member(ReminderKind, "kinds", k) for k in kinds)
-        )
+        if kinds is None:
+            wanted = _ALL_KINDS
+        elif type(kinds) is frozenset and kinds <= _ALL_KINDS:
+            wanted = kinds  # already kinds: the calendar asks this way for every visit
+        else:
+            wanted = frozenset(_validate.enum_member(ReminderKind, "kinds", k) for k in kinds)
     except TypeError:
         msg = "kinds must be a collection of ReminderKind values"
         raise InvalidInput(msg) from None
@@ -589,6 +594,16 @@ _CLOCK_KINDS = frozenset(
         ReminderKind.AT_RISK,
     }
 )
+
+
+_ALL_KINDS: frozenset[ReminderKind] = frozenset(ReminderKind)
+
+
+@functools.cache
+def _zone(name: str) -> pendulum.Timezone:
+    zone = pendulum.timezone(name)
+    assert isinstance(zone, pendulum.Timezone)  # a standard names its zone (ServiceStandard)
+    return zone
 
 
 def _appointment(events: Sequence[Event], tz: pendulum.Timezone) -> _Appointment | None:
