@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
+import attrs
 import pendulum
 
 from fieldservice.errors import InvalidInput
@@ -83,14 +85,18 @@ def aware(field: str, value: object) -> pendulum.DateTime:
             "e.g. pendulum.datetime(2026, 11, 24, 10, 30, tz='Asia/Shanghai')"
         )
         raise InvalidInput(msg)
-    try:
-        epoch = value.timestamp()
-    except (OverflowError, ValueError):
-        epoch = -1.0  # out of any range: check_range says which
-    check_epoch(field, value, epoch)
+    epoch_of(field, value)
     if isinstance(value, pendulum.DateTime):
         return value
     return pendulum.instance(value)
+
+
+@functools.cache
+def zone(name: str) -> pendulum.Timezone:
+    """The pendulum zone of a standard's zone name, looked up once (pendulum does it per call)."""
+    found = pendulum.timezone(name)
+    assert isinstance(found, pendulum.Timezone)  # a zone name, never a fixed offset
+    return found
 
 
 FIRST_YEAR = 1970
@@ -99,6 +105,16 @@ LAST_YEAR = 2199
 
 _FIRST_EPOCH: float = dt.datetime(FIRST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
 _END_EPOCH: float = dt.datetime(LAST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
+
+
+def epoch_of(field: str, value: dt.datetime) -> float:
+    """Return an aware datetime as epoch seconds, if it lies in the years the library reads."""
+    try:
+        epoch = value.timestamp()
+    except (OverflowError, ValueError):
+        epoch = -1.0  # out of any range: check_range says which
+    check_epoch(field, value, epoch)
+    return epoch
 
 
 def check_epoch(field: str, value: dt.datetime, epoch: float) -> None:
@@ -127,6 +143,28 @@ def travel(value: object) -> dt.timedelta:
         msg = "travel must be a timedelta from 0 to one day"
         raise InvalidInput(msg)
     return value
+
+
+_A = TypeVar("_A", bound=attrs.AttrsInstance)
+_FIELD_NAMES: dict[type[attrs.AttrsInstance], tuple[str, ...]] = {}
+
+
+def checked_copy(value: _A, changes: Mapping[str, object]) -> _A:
+    """A copy of a frozen attrs value with ``changes`` that the caller has already checked.
+
+    No converter or validator runs: the caller vouches for the new values, and
+    the rest were checked when ``value`` was made. ``attrs.evolve`` introspects
+    the class and runs them all on every call; the workflow's fold and the
+    checklist's ticks run once per event.
+    """
+    cls = type(value)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in attrs.fields(cls))
+    new = object.__new__(cls)
+    for name in names:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(value, name))
+    return new
 
 
 def consent(field: str, value: object) -> bool:

@@ -856,23 +856,11 @@ def orders_from_jsonl(
     .. versionadded:: 0.1.0
     """
     # Imported here: only this reader needs the workflow.
-    from fieldservice.workflow import WorkOrder
+    from fieldservice.workflow import _read_jsonl
 
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        msg = f"cannot read {path}: {err.strerror}"
-        raise InvalidInput(msg) from None
-    except ValueError:  # not UTF-8, or a NUL or lone surrogate in the path
-        msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
-        raise InvalidInput(msg) from None
-    orders: list[VisitOrder] = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            orders.append(WorkOrder.from_json(line, standard=standard))
-        except FieldServiceError as err:
-            msg = f"{path}, line {number}: {err.message}"
-            raise InvalidInput(msg, violations=err.violations) from None
-    return orders
+        return list(_read_jsonl(path, standard))
+    except InvalidInput:
+        raise
+    except FieldServiceError as err:  # one kind of error for every bad line here
+        raise InvalidInput(err.message, violations=err.violations) from None

@@ -47,7 +47,7 @@ import json
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final, TypeAlias, TypeVar
+from typing import Any, Final, TypeAlias
 
 import attrs
 import pendulum
@@ -729,25 +729,6 @@ _SPECS: Final[Mapping[tuple[str, OrderKind], Mapping[str, _ItemSpec]]] = {
 }
 """Each template's steps by item ID: a tick looks its step up once per call."""
 
-_T = TypeVar("_T", bound=attrs.AttrsInstance)
-_FIELD_NAMES: dict[type[attrs.AttrsInstance], tuple[str, ...]] = {}
-
-
-def _checked_copy(value: _T, changes: Mapping[str, object]) -> _T:
-    """A copy of a frozen value with ``changes`` that the caller has already checked.
-
-    ``attrs.evolve`` runs every converter and the whole-checklist template check
-    again; a tick checks exactly what it changes, and a visit ticks a dozen times.
-    """
-    cls = type(value)
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in attrs.fields(cls))
-    new = object.__new__(cls)
-    for name in names:
-        object.__setattr__(new, name, changes[name] if name in changes else getattr(value, name))
-    return new
-
 
 # What each kind of proof demands of a tick; each returns the broken rules.
 
@@ -1193,7 +1174,7 @@ class Checklist:
         if problems:
             msg = f"{item.id} cannot be ticked; give what its rule asks for"
             raise InvalidInput(msg, violations=problems)
-        done = _checked_copy(
+        done = _validate.checked_copy(
             item,
             {"status": ItemStatus.DONE, "by": who, "at": when, "evidence": proof, "label": stuck},
         )
@@ -1232,7 +1213,7 @@ class Checklist:
             raise InvalidInput(
                 msg, violations=(Violation(item.rule, "not_waivable", f"{item.id} always applies"),)
             )
-        waived = _checked_copy(
+        waived = _validate.checked_copy(
             item, {"status": ItemStatus.NOT_APPLICABLE, "by": who, "at": when, "reason": why}
         )
         return self._with(index, waived)
@@ -1277,7 +1258,7 @@ class Checklist:
                     Violation(item.rule, "not_declinable", f"{item.id} cannot be declined"),
                 ),
             )
-        declined = _checked_copy(
+        declined = _validate.checked_copy(
             item, {"status": ItemStatus.DECLINED, "by": who, "at": when, "reason": why}
         )
         return self._with(index, declined)
@@ -1315,7 +1296,7 @@ class Checklist:
                     Violation(item.rule, "contradicts_not_applicable", f"{item.id} was waived"),
                 ),
             )
-        return self._with(index, _checked_copy(item, {"required": True}))
+        return self._with(index, _validate.checked_copy(item, {"required": True}))
 
     def to_dict(self, *, include_secret: bool = False) -> dict[str, Any]:
         """Return the checklist as JSON-ready data.
@@ -1393,7 +1374,7 @@ class Checklist:
     def _with(self, index: int, item: ChecklistItem) -> Checklist:
         # The callers checked ``item`` against its step: the rest still matches the template.
         items = (*self.items[:index], item, *self.items[index + 1 :])
-        return _checked_copy(self, {"items": items})
+        return _validate.checked_copy(self, {"items": items})
 
 
 @functools.cache

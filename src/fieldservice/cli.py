@@ -162,27 +162,9 @@ def _clock_names() -> list[Any]:
 
 
 def _read_orders(path: str, std: ServiceStandard) -> list[Any]:
-    from fieldservice.errors import InvalidInput
-    from fieldservice.workflow import WorkOrder
+    from fieldservice.workflow import _read_jsonl
 
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        msg = f"cannot read {path}: {err.strerror}"
-        raise InvalidInput(msg) from None
-    except ValueError:  # a NUL or lone surrogate in the path, or not UTF-8
-        msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
-        raise InvalidInput(msg) from None
-    orders = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            orders.append(WorkOrder.from_json(line, standard=std))
-        except FieldServiceError as err:
-            msg = f"{path}, line {number}: {err.message}"
-            raise type(err)(msg, violations=err.violations) from None
-    return orders
+    return _read_jsonl(path, std)
 
 
 def _sla(args: argparse.Namespace, out: TextIO) -> int:

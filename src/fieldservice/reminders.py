@@ -30,10 +30,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import hashlib
 import html
 from collections.abc import Iterable, Iterator, Sequence
+from typing import TypeVar
 
 import attrs
 import pendulum
@@ -278,22 +278,23 @@ def _plain(moment: dt.datetime) -> dt.datetime:
     """A pendulum instant as a plain datetime with the same wall time, zone and fold."""
     if type(moment) is dt.datetime:
         return moment
-    return dt.datetime(
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-        moment.microsecond,
-        moment.tzinfo,
-        fold=moment.fold,
-    )
+    return _rebuilt(dt.datetime, moment)
 
 
 def _pendulum(moment: dt.datetime) -> pendulum.DateTime:
     """The reminders carry pendulum DateTimes: the same wall time, zone and fold."""
-    return pendulum.DateTime(
+    return _rebuilt(pendulum.DateTime, moment)
+
+
+_D = TypeVar("_D", bound=dt.datetime)
+
+
+def _rebuilt(cls: type[_D], moment: dt.datetime) -> _D:
+    """``moment`` as a ``cls``: the same wall time, zone and fold.
+
+    A constructor call is what converting between datetime and pendulum costs least.
+    """
+    return cls(
         moment.year,
         moment.month,
         moment.day,
@@ -451,7 +452,7 @@ def plan(
     if not events:
         return ReminderPlan(order_id=ident, reminders=())
     # A Timezone object, resolved once: pendulum looks a zone name up on every call.
-    tz = _zone(standard.timezone)
+    tz = _validate.zone(standard.timezone)
     last = _in_zone(events[-1].at, tz)
     done = {e.kind for e in events}
     reminders: list[Reminder] = []
@@ -597,13 +598,6 @@ _CLOCK_KINDS = frozenset(
 
 
 _ALL_KINDS: frozenset[ReminderKind] = frozenset(ReminderKind)
-
-
-@functools.cache
-def _zone(name: str) -> pendulum.Timezone:
-    zone = pendulum.timezone(name)
-    assert isinstance(zone, pendulum.Timezone)  # a standard names its zone (ServiceStandard)
-    return zone
 
 
 def _appointment(events: Sequence[Event], tz: pendulum.Timezone) -> _Appointment | None:

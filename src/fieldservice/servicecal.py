@@ -112,13 +112,8 @@ def _epoch(field: str, value: object) -> float:
         and value.tzinfo is not None
         and _utcoffset(value) is not None
     ):
-        try:
-            epoch = _timestamp(value)
-        except (OverflowError, ValueError):
-            epoch = -1.0  # out of any range: check_epoch says which
         # Every instant the library reads lies in the years it covers.
-        _validate.check_epoch(field, value, epoch)
-        return epoch
+        return _validate.epoch_of(field, value)
     return _timestamp(_validate.aware(field, value))
 
 

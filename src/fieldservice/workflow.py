@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Final
 
 import attrs
@@ -65,6 +65,7 @@ from fieldservice.checklist import (
 )
 from fieldservice.errors import (
     ChecklistIncomplete,
+    FieldServiceError,
     InvalidAppointment,
     InvalidEvent,
     InvalidInput,
@@ -386,9 +387,6 @@ class _Facts:
     remote_possible: bool = False
 
 
-_FACT_FIELDS: Final = tuple(f.name for f in attrs.fields(_Facts))
-
-
 @attrs.frozen
 class _Work:
     """The work on site: the checklist, the work sheet and the customer's signature (S, L, W)."""
@@ -413,11 +411,6 @@ class _OrderState:
     events: tuple[Event, ...]
     facts: _Facts
     work: _Work
-
-
-def _evolve(facts: _Facts, changes: Mapping[str, Any]) -> _Facts:
-    # attrs.evolve introspects the class on every call; a fold runs once per event.
-    return _Facts(*[changes[n] if n in changes else getattr(facts, n) for n in _FACT_FIELDS])
 
 
 def _signed(s: _OrderState, _: Event) -> bool:
@@ -618,7 +611,7 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
     elif kind is EventKind.TRIAGED:
         changes["remote_possible"] = data.get("remote_possible") is True
     if changes:
-        facts = _evolve(facts, changes)
+        facts = _validate.checked_copy(facts, changes)
     return _OrderState(s.kind, dest, events, facts, s.work)
 
 
@@ -711,11 +704,6 @@ def _window(value: AppointmentWindow | tuple[dt.date | str, HalfDay | str]) -> A
     raise InvalidInput(msg)
 
 
-@functools.cache
-def _zone(name: str) -> pendulum.Timezone | pendulum.FixedTimezone:
-    return pendulum.timezone(name)
-
-
 _NOT_A_REASON: Final = ("too many customers", "客户太多", "用户太多", "单子太多")
 """T4: reasons a customer is never given for lateness."""
 
@@ -754,11 +742,11 @@ class WorkOrder:
         init=False, default=None, repr=False
     )
     # The standard's zone, looked up once: every command converts into it.
-    _tz: pendulum.Timezone | pendulum.FixedTimezone = attrs.field(init=False, repr=False)
+    _tz: pendulum.Timezone = attrs.field(init=False, repr=False)
 
     @_tz.default
-    def _standard_zone(self) -> pendulum.Timezone | pendulum.FixedTimezone:
-        return _zone(self.standard.timezone)
+    def _standard_zone(self) -> pendulum.Timezone:
+        return _validate.zone(self.standard.timezone)
 
     # -- constructors --
 
@@ -992,8 +980,7 @@ class WorkOrder:
         if type(at) is pendulum.DateTime and at.tzinfo is zone:
             # Already in the standard's zone: only the range is left to check.
             moment = at
-            epoch = at.timestamp()
-            _validate.check_epoch("at", at, epoch)
+            epoch = _validate.epoch_of("at", at)
         else:
             moment = _validate.aware("at", at).in_timezone(zone)
             epoch = moment.timestamp()
@@ -1750,6 +1737,28 @@ class WorkOrder:
 
 
 # --- routes (B7) ---------------------------------------------------------------------------
+
+
+def _read_jsonl(path: str | Path, standard: ServiceStandard | None) -> list[WorkOrder]:
+    """Read one order per line of a JSON-lines file; the error of a bad line names it."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        msg = f"cannot read {path}: {err.strerror}"
+        raise InvalidInput(msg) from None
+    except ValueError:  # not UTF-8, or a NUL or lone surrogate in the path
+        msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
+        raise InvalidInput(msg) from None
+    orders = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            orders.append(WorkOrder.from_json(line, standard=standard))
+        except FieldServiceError as err:
+            msg = f"{path}, line {number}: {err.message}"
+            raise type(err)(msg, violations=err.violations) from None
+    return orders
 
 
 def plan_route(
