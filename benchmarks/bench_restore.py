@@ -82,9 +82,7 @@ def _open_texts(n: int) -> list[str]:
     order.confirm(14, at=t.add(hours=22), by="T7")
     base = order.to_json(include_personal=True)
     # Distinct ids and customers: nothing shared between orders but what the library shares.
-    return [
-        base.replace('"WO-0"', f'"WO-{i}"').replace('"C-1"', f'"C-{i}"') for i in range(n)
-    ]
+    return [base.replace('"WO-0"', f'"WO-{i}"').replace('"C-1"', f'"C-{i}"') for i in range(n)]
 
 
 def _long_text(events: int) -> str:

@@ -126,5 +126,5 @@ def test_a_bare_log_still_needs_its_standard() -> None:
 def test_an_unknown_schema_version_is_refused_with_what_to_do(version: object) -> None:
     data = json.loads(LINES[0])
     data["schema_version"] = version
-    with pytest.raises(InvalidInput, match="schema version|upgrade"):
+    with pytest.raises(InvalidInput, match=r"schema version|upgrade"):
         fs.WorkOrder.from_dict(data)

@@ -350,7 +350,10 @@ class Event:
             at_ = _to_at(parsed)
             # The one construction path of a read event: the checks above and below are
             # the converters' own, without building the event twice.
-            return cls.of_command(kind, at_, at_.timestamp(), value["actor"], value.get("data"))
+            data = value.get("data")
+            return cls.of_command(
+                kind, at_, at_.timestamp(), value["actor"], {} if data is None else data
+            )
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
 

@@ -246,7 +246,7 @@ def _half_day() -> type[HalfDay]:
         from fieldservice.appointments import HalfDay
 
         found = _LOADED["HalfDay"] = HalfDay
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _finding() -> type[Finding]:
@@ -255,7 +255,7 @@ def _finding() -> type[Finding]:
         from fieldservice.checklist import Finding
 
         found = _LOADED["Finding"] = Finding
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _date_parse(value: object, where: str) -> dt.date:
@@ -320,10 +320,16 @@ def _secret_dump(value: Secret, secrets: bool) -> object:
 
 
 _SECRET_SCHEMA: Final = {
-    "type": "object",
-    "properties": {SECRET_KEY: {"type": ["string", "null"], "maxLength": 500}},
-    "required": [SECRET_KEY],
-    "additionalProperties": False,
+    # Writers always write the object; plain text is read too (and made a secret).
+    "anyOf": [
+        {
+            "type": "object",
+            "properties": {SECRET_KEY: {"type": ["string", "null"], "maxLength": 500}},
+            "required": [SECRET_KEY],
+            "additionalProperties": False,
+        },
+        {"type": "string", "maxLength": 500},
+    ],
     "description": "personal or secret text; null where the export masked it (G1)",
 }
 _SECRET: Final = _Spec(_secret_parse, _secret_dump, _same, _SECRET_SCHEMA)

@@ -26,15 +26,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import attrs
 
 from fieldservice.events import Event, EventKind
+from fieldservice.model import Secret  # at run time: the docs resolve the field's type
 from fieldservice.payloads import Booked, Confirmed, Contacted, Rescheduled
-
-if TYPE_CHECKING:
-    from fieldservice.model import Secret
 
 __all__ = ["NOTHING_BOOKED", "Appointment", "appointment_of", "changes_appointment"]
 
@@ -103,14 +101,14 @@ class Appointment:
 
     @property
     def promised_start(self) -> dt.datetime | None:
-        """The start of what is promised now: the confirmed hour, else the booked window."""
+        """The start of what is promised now (the confirmed hour, else the booked window)."""
         if self.confirmation is not None:
             return self.confirmation.start
         return self.window_start
 
     @property
     def promised_end(self) -> dt.datetime | None:
-        """The end of what is promised now: the confirmed hour, else the booked window."""
+        """The end of what is promised now (the confirmed hour, else the booked window)."""
         if self.confirmation is not None:
             return self.confirmation.end
         return self.window_end
