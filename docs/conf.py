@@ -85,7 +85,7 @@ autodoc_default_options = {
     "show-inheritance": True,
     # label_zh and label_en come from a private base; members of Enum and of the
     # builtin exceptions (name, value, args, with_traceback) stay out.
-    "inherited-members": "Enum, BaseException",
+    "inherited-members": "Enum, BaseException, Mapping",
 }
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

@@ -339,6 +339,26 @@ KINDS = [
 ]
 
 
+# The least data the event schema asks of kinds the clocks do not read.
+MINIMAL_DATA: dict[str, dict[str, object]] = {
+    "technicians_assigned": {"technicians": ["T7"], "contact": "T7"},
+    "handed_over": {"to": "desk-2"},
+    "checklist_updated": {"action": "finding", "finding": "label_missing"},
+    "worksheet_updated": {
+        "worksheet": {"technicians": ["T7"], "materials": [], "parameters": [], "opinion": None}
+    },
+    "signed": {
+        "signature": {
+            "signer": {"$secret": "张三"},
+            "role": "customer",
+            "at": "2026-11-24T10:00:00+08:00",
+            "digest": "0" * 64,
+        }
+    },
+    "tier_changed": {"tier": "gold"},
+}
+
+
 @st.composite
 def logs(draw: st.DrawFn) -> tuple[list[Event], pendulum.DateTime]:
     start = at(24, 0).add(minutes=draw(st.integers(0, 3 * 24 * 60)))
@@ -350,7 +370,7 @@ def logs(draw: st.DrawFn) -> tuple[list[Event], pendulum.DateTime]:
     for _ in range(draw(st.integers(0, 12))):
         when = when.add(minutes=draw(st.integers(0, 12 * 60)))
         kind = draw(st.sampled_from([*KINDS, "clock_paused", "clock_paused", "clock_resumed"]))
-        data: dict[str, object] = {}
+        data: dict[str, object] = dict(MINIMAL_DATA.get(kind, {}))
         if kind == "clock_paused":
             data["reason"] = draw(
                 st.sampled_from(["customer_request", "waiting_for_customer", "provider_delay"])

@@ -52,10 +52,12 @@ import icalendar
 
 from fieldservice import _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
-from fieldservice.events import Event, EventKind, check_time_order, data_instant
-from fieldservice.model import Customer, OrderKind, Product, Secret, Technician
+from fieldservice.events import Event, check_time_order
+from fieldservice.model import Customer, OrderKind, Product, Technician
+from fieldservice.payloads import is_withheld
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
+from fieldservice.visits import appointment_of
 
 __all__ = [
     "IcsAudience",
@@ -206,45 +208,17 @@ class Visit:
 # --- from events to a visit -------------------------------------------------------
 
 
-class _Effect(enum.Enum):
-    WINDOW = "window"
-    ARRIVAL = "arrival"
-    ABSENT = "absent"
-    CANCEL = "cancel"
-
-
-# How each kind of event changes the calendar entry; other kinds leave it alone.
-_EFFECTS: Final = {
-    EventKind.BOOKED: _Effect.WINDOW,  # B2: a half-day window
-    EventKind.RESCHEDULED: _Effect.WINDOW,  # B8, B9: a new window, a new revision
-    EventKind.CONFIRMED: _Effect.ARRIVAL,  # C1: the arrival hour within the window
-    EventKind.CUSTOMER_ABSENT: _Effect.ABSENT,  # K3: back to booking, entry cancelled
-    EventKind.CANCELLED: _Effect.CANCEL,
-}
-
-# Events whose data may carry the customer's ``note`` on what the visit needs (C3).
-_NOTED: Final = frozenset(
-    {EventKind.CONTACTED, EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED}
-)
-
-
 @functools.cache
 def _zone(name: str) -> zoneinfo.ZoneInfo:
     # The standard's zone as a stdlib ZoneInfo, whose key icalendar writes as the TZID.
     return zoneinfo.ZoneInfo(name)
 
 
-def _instant(event: Event, key: str, zone: zoneinfo.ZoneInfo) -> dt.datetime:
-    return data_instant(event.data, key, event.kind.value).astimezone(zone)
-
-
-def _span(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    start = _instant(event, "start", zone)
-    end = _instant(event, "end", zone)
-    if end <= start:
-        msg = f"the {event.kind.value} event's 'end' is not after its 'start'"
-        raise InvalidInput(msg)
-    return start, end
+def _span(
+    start: dt.datetime, end: dt.datetime, zone: zoneinfo.ZoneInfo
+) -> tuple[dt.datetime, dt.datetime]:
+    # The event schema checked end > start by instant when the event was made.
+    return start.astimezone(zone), end.astimezone(zone)
 
 
 _VISIT_MEMBERS: Final = ("events", "standard")
@@ -300,38 +274,19 @@ def visit_of(order: VisitOrder) -> Visit | None:
         msg = f"the order's standard must be a ServiceStandard (got {type(standard).__name__})"
         raise InvalidInput(msg)
     zone = _zone(standard.timezone)
-    window: tuple[dt.datetime, dt.datetime] | None = None
-    arrival: tuple[dt.datetime, dt.datetime] | None = None
-    live = False
-    sequence = 0
-    note: str | None = None
-    for event in events:
-        if event.kind in _NOTED:
-            given = event.data.get("note")
-            if isinstance(given, Secret):  # the workflow keeps notes masked (G1)
-                given = given.reveal()
-            note = given if isinstance(given, str) and given.strip() else note
-        effect = _EFFECTS.get(event.kind)
-        if effect is None:
-            continue
-        if effect is _Effect.WINDOW:
-            if window is not None:
-                sequence += 1  # a reschedule, or a new booking after the customer was away
-            window, arrival, live = _span(event, zone), None, True
-        elif effect is _Effect.ARRIVAL:
-            if live:
-                arrival = _span(event, zone)
-        elif live:  # the customer was away (K3), or the order is cancelled
-            sequence += 1
-            live = False
-        if effect is _Effect.CANCEL:
-            break
-    if window is None:
+    current = appointment_of(events)
+    booking = current.booking
+    if booking is None:
         return None
-    if not live:
+    window = _span(booking.start, booking.end, zone)
+    confirmed = current.confirmation
+    arrival = None if confirmed is None else _span(confirmed.start, confirmed.end, zone)
+    if not current.live:
         status = VisitStatus.CANCELLED
     else:
         status = VisitStatus.TENTATIVE if arrival is None else VisitStatus.CONFIRMED
+    sequence = current.sequence
+    note = None if current.note is None or is_withheld(current.note) else current.note.reveal()
     start, end = arrival or window
     stamp = dt.datetime.fromtimestamp(int(events[-1].at.timestamp()), dt.UTC)
     return Visit(start, end, window, status, sequence, stamp, note)

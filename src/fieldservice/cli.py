@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -89,6 +90,14 @@ def _standard_show(args: argparse.Namespace, out: TextIO) -> int:
 def _standard_check(args: argparse.Namespace, out: TextIO) -> int:
     std = _load(args.file)
     out.write(f"{args.file}: valid standard {std.name!r}\n")
+    return 0
+
+
+def _schema(args: argparse.Namespace, out: TextIO) -> int:
+    from fieldservice import schema
+
+    made = schema.event_schema() if args.what == "events" else schema.order_schema()
+    out.write(json.dumps(made, ensure_ascii=False, indent=2) + "\n")
     return 0
 
 
@@ -258,6 +267,16 @@ def _parser() -> argparse.ArgumentParser:
     check = standard_commands.add_parser("check", help="validate a branch's TOML standard")
     check.add_argument("file", metavar="FILE")
     check.set_defaults(run=_standard_check)
+
+    schema = commands.add_parser(
+        "schema", help="print the JSON Schema (draft 2020-12) of the event log or an order"
+    )
+    schema.add_argument(
+        "what",
+        choices=["events", "order"],
+        help="events: one event of the log; order: a whole WorkOrder.to_json",
+    )
+    schema.set_defaults(run=_schema)
 
     demo = commands.add_parser("demo", help="simulate a team's day on the standard")
     demo.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")

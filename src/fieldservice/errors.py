@@ -37,6 +37,7 @@ __all__ = [
     "InvalidInput",
     "InvalidPhoneNumber",
     "StandardError",
+    "StandardMismatch",
     "TransitionNotAllowed",
     "Violation",
 ]
@@ -158,6 +159,21 @@ class InvalidEvent(InvalidInput):
     """
 
     code: ClassVar[str] = "invalid_event"
+
+
+class StandardMismatch(InvalidInput):
+    """An order is read or evaluated under a standard other than the one it was written under.
+
+    The message names both. Pass the order's own standard (``standard=``) to
+    restore it, or leave ``standard=`` out where the order carries it.
+
+    >>> StandardMismatch("order WO-1 was written under 'branch-7'").code
+    'standard_mismatch'
+
+    .. versionadded:: 0.2.0
+    """
+
+    code: ClassVar[str] = "standard_mismatch"
 
 
 class TransitionNotAllowed(FieldServiceError, RuntimeError):

@@ -3,7 +3,7 @@
 An order *is* its event log. The workflow writes events; the SLA clocks, the
 reminder plan and the calendar export read them, and nothing else, so each of
 those is a pure function of the log. This module is the small, stable protocol
-they share: an :class:`Event` is a kind, an instant, an actor and plain data.
+they share: an :class:`Event` is a kind, an instant, an actor and typed details.
 
 >>> import pendulum
 >>> from fieldservice.events import Event, EventKind
@@ -14,53 +14,37 @@ they share: an :class:`Event` is a kind, an instant, an actor and plain data.
 >>> Event.from_dict(e.to_dict()) == e
 True
 
-The data each kind carries (what the readers rely on; writers may add more):
-
-===========================  ==========================================================
-kind                         data
-===========================  ==========================================================
-``accepted``, ``reported``   ``order_kind``, ``tier``, ``area``, ``products`` (list)
-``booked``, ``rescheduled``  ``date``, ``half``, ``start``, ``end`` (ISO 8601 instants
-                             of the half-day window as promised); ``rescheduled`` adds
-                             ``requested_by`` (``customer``/``provider``), ``reason``,
-                             ``consent`` (bool)
-``confirmed``                ``start``, ``end``: the arrival window (C1)
-``clock_paused``             ``reason``: ``customer_request`` or ``waiting_for_customer``;
-                             optional ``clocks``: names of the clocks it pauses
-``clock_resumed``            optional ``clocks``
-``tier_changed``             ``tier``
-``followed_up``              ``solved`` (bool)
-===========================  ==========================================================
+Each kind's data is a typed payload (:mod:`fieldservice.payloads`): the log's
+schema. A key the kind does not define is refused; the whole schema is printed
+as JSON Schema by ``fieldservice schema events``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import types
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeAlias, cast
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeAlias
 
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _validate, payloads
 from fieldservice.errors import InvalidEvent, InvalidInput
-from fieldservice.model import Secret
 
 __all__ = [
     "Event",
     "EventKind",
+    "HasEvents",
     "JsonValue",
     "check_time_order",
     "data_instant",
+    "events_of",
     "has_masked_secret",
 ]
 
-JsonValue: TypeAlias = (
-    str | int | float | bool | Secret | tuple["JsonValue", ...] | Mapping[str, "JsonValue"] | None
-)
-"""Event data holds JSON values only, lists frozen as tuples and objects as read-only mappings."""
+JsonValue: TypeAlias = Any
+"""A value of an event's data as its JSON form shows it (see :mod:`fieldservice.payloads`)."""
 
 
 class EventKind(enum.Enum):
@@ -162,74 +146,6 @@ _META: dict[EventKind, tuple[str, str]] = {
     EventKind.WORKSHEET_UPDATED: ("W1", "施工单"),
 }
 
-_MAX_DEPTH = 8
-_PLAIN: frozenset[type] = frozenset({str, bool, int})
-
-
-def _freeze(value: object, path: str, depth: int = 0) -> JsonValue:
-    if depth > _MAX_DEPTH:
-        msg = f"event data {path} is nested too deeply"
-        raise InvalidInput(msg)
-    kind = type(value)
-    if value is None or kind in _PLAIN:
-        return cast("JsonValue", value)
-    # Exact types first: isinstance against the ABCs below costs more than the rest.
-    if kind is dict or (kind is not list and kind is not tuple and isinstance(value, Mapping)):
-        return _freeze_mapping(value, path, depth)  # type: ignore[arg-type]
-    if kind is list or kind is tuple:
-        return _freeze_sequence(value, path, depth)  # type: ignore[arg-type]
-    if isinstance(value, str | bool | int | Secret):
-        return value
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            msg = f"event data {path} must be a finite number"
-            raise InvalidInput(msg)
-        return value
-    if isinstance(value, list | tuple):
-        return _freeze_sequence(value, path, depth)
-    msg = f"event data {path} must be JSON data (got {type(value).__name__})"
-    raise InvalidInput(msg)
-
-
-# Most members are plain text or numbers: kept as they are, without spelling out
-# the path that only a refusal shows (and within the depth limit).
-
-
-def _freeze_sequence(value: list[object] | tuple[object, ...], path: str, depth: int) -> JsonValue:
-    shallow = depth < _MAX_DEPTH
-    return tuple(
-        cast("JsonValue", v)
-        if shallow and (v is None or type(v) in _PLAIN)
-        else _freeze(v, f"{path}[{i}]", depth + 1)
-        for i, v in enumerate(value)
-    )
-
-
-def _freeze_mapping(value: Mapping[object, object], path: str, depth: int) -> JsonValue:
-    shallow = depth < _MAX_DEPTH
-    frozen: dict[str, JsonValue] = {}
-    for key, item in value.items():
-        if not isinstance(key, str):
-            msg = f"event data {path} has a key that is not text"
-            raise InvalidInput(msg)
-        if shallow and (item is None or type(item) in _PLAIN):
-            frozen[key] = cast("JsonValue", item)
-        else:
-            frozen[key] = _freeze(item, f"{path}.{key}", depth + 1)
-    return types.MappingProxyType(frozen)
-
-
-_NO_DATA: Mapping[str, JsonValue] = types.MappingProxyType({})
-
-
-def _to_data(value: object) -> Mapping[str, JsonValue]:
-    if type(value) is dict and not value:
-        return _NO_DATA  # read-only, so every event without data can share it
-    if not isinstance(value, Mapping):
-        msg = f"event data must be a mapping (got {type(value).__name__})"
-        raise InvalidInput(msg)
-    return _freeze_mapping(value, "data", 0)  # type: ignore[return-value]
-
 
 def _to_kind(value: object) -> EventKind:
     return _validate.enum_member(EventKind, "event kind", value)
@@ -243,75 +159,87 @@ def _to_actor(value: object) -> str:
     return _validate.identifier("event actor", value)
 
 
-_SECRET_KEY = "$secret"
+_SECRET_KEY = payloads.SECRET_KEY
 
 
-def _thaw(value: JsonValue, secrets: bool) -> Any:
-    if isinstance(value, tuple):
-        return [_thaw(v, secrets) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _thaw(v, secrets) for k, v in value.items()}
-    if isinstance(value, Secret):
-        return {_SECRET_KEY: value.reveal() if secrets else None}
-    return value
+def _payload(kind: EventKind, data: object) -> payloads.Payload:
+    """The typed payload of ``kind`` from a payload, a mapping of its fields, or nothing."""
+    cls = payloads.payload_class(kind._value_)
+    if type(data) is cls:
+        return data
+    if data is None or (type(data) is dict and not data):
+        if cls is payloads.NoData:
+            return payloads.NO_DATA
+        data = {}
+    if isinstance(data, payloads.Payload):
+        msg = f"a {kind.value} event carries {cls.__name__} data (got {type(data).__name__})"
+        raise InvalidInput(msg)
+    if not isinstance(data, Mapping):
+        msg = f"event data must be a mapping (got {type(data).__name__})"
+        raise InvalidInput(msg)
+    return cls.from_json_data(data, kind.value)
 
 
-def _unseal(value: Any) -> Any:
-    """Turn ``{"$secret": "..."}`` back into a :class:`Secret`; a masked one stays data."""
-    if isinstance(value, list):
-        return [_unseal(v) for v in value]
-    if isinstance(value, dict):
-        if value.keys() == {_SECRET_KEY} and isinstance(value[_SECRET_KEY], str):
-            return Secret(value[_SECRET_KEY])
-        return {k: _unseal(v) for k, v in value.items()}
-    return value
+def _payload_of_event(data: object, event: attrs.AttrsInstance) -> payloads.Payload:
+    return _payload(event.kind, data)  # type: ignore[attr-defined]  # kind is converted first
 
 
 def has_masked_secret(value: object) -> bool:
-    """Whether event data holds a secret that was masked when it was written out.
+    """Whether event data (as JSON) holds a secret that was masked when it was written out.
 
     Such data came from an export made without secrets: it cannot restore them.
 
     >>> has_masked_secret({"label": {"$secret": None}}), has_masked_secret({"a": 1})
     (True, False)
     """
-    if isinstance(value, tuple | list):
-        return any(has_masked_secret(v) for v in value)
-    if isinstance(value, Mapping):
-        if value.keys() == {_SECRET_KEY} and value[_SECRET_KEY] is None:
-            return True
-        return any(has_masked_secret(v) for v in value.values())
+    stack = [value]
+    seen = 0
+    while stack and seen < 10_000:  # iterative: JSON of any depth is looked at safely
+        seen += 1
+        item = stack.pop()
+        if isinstance(item, tuple | list):
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            if item.keys() == {_SECRET_KEY} and item[_SECRET_KEY] is None:
+                return True
+            stack.extend(item.values())
     return False
 
 
 @attrs.frozen(eq=True, hash=False)
 class Event:
-    """One thing that happened to an order: a kind, when, who did it, and plain data.
+    """One thing that happened to an order: a kind, when, who did it, and typed details.
 
-    Events are immutable and compared by value (``at`` by instant). ``data``
-    holds JSON values only, frozen: lists become tuples, objects read-only.
+    Events are immutable and compared by value (``at`` by instant). ``data`` is
+    the kind's payload (:mod:`fieldservice.payloads`): typed fields, checked once
+    here, and a read-only mapping of their JSON form.
 
     Args:
         kind: What happened: an :class:`EventKind` or its value.
         at: When, timezone-aware.
         actor: The ID of who recorded it (a technician, a dispatcher, ``"system"``).
-        data: Details of the event, e.g. the booked window.
+        data: The details: the kind's payload, or a mapping of its fields.
 
     Raises:
-        InvalidInput: ``at`` is naive, ``kind`` unknown, or ``data`` not JSON data.
+        InvalidInput: ``at`` is naive, ``kind`` unknown, or ``data`` does not fit
+            the kind (an unknown key, a missing or malformed value).
 
     >>> import pendulum
-    >>> Event("booked", pendulum.datetime(2026, 11, 24, 11, tz="UTC"), actor="T7",
-    ...       data={"date": "2026-11-26", "half": "afternoon"}).kind
-    <EventKind.BOOKED: 'booked'>
+    >>> e = Event("booked", pendulum.datetime(2026, 11, 24, 11, tz="UTC"), actor="T7",
+    ...           data={"date": "2026-11-26", "half": "afternoon",
+    ...                 "start": "2026-11-26T12:00:00+08:00", "end": "2026-11-26T18:00:00+08:00"})
+    >>> e.kind, e.data.half
+    (<EventKind.BOOKED: 'booked'>, <HalfDay.AFTERNOON: 'afternoon'>)
 
     """
 
     kind: EventKind = attrs.field(converter=_to_kind)
     at: pendulum.DateTime = attrs.field(converter=_to_at, eq=False)
     actor: str = attrs.field(kw_only=True, converter=_to_actor)
-    data: Mapping[str, JsonValue] = attrs.field(
-        kw_only=True, factory=lambda: types.MappingProxyType({}), converter=_to_data
+    data: payloads.Payload = attrs.field(
+        kw_only=True,
+        default=None,
+        converter=attrs.Converter(_payload_of_event, takes_self=True),  # type: ignore[misc]
     )
     epoch: float = attrs.field(init=False, repr=False)
     """``at`` as seconds since the Unix epoch, computed once: the clocks read it in bulk.
@@ -323,49 +251,65 @@ class Event:
         object.__setattr__(self, "epoch", self.at.timestamp())
 
     @classmethod
-    def _checked(
+    def of_command(
         cls,
         kind: EventKind,
         at: pendulum.DateTime,
         epoch: float,
         actor: str,
-        data: Mapping[str, object],
+        data: payloads.Payload | Mapping[str, object],
     ) -> Event:
         """An event whose kind and instant the caller has already checked.
 
-        The workflow's commands check ``at`` once (aware, in range, in time
-        order) and know their kind; running the converters again would double
-        a command's cost. The actor and the data are still checked here.
+        For the workflow's commands: they check ``at`` once (aware, in range, in
+        time order) and know their kind; running the converters again would
+        double a command's cost. The actor and the data are still checked here.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 11, 24, 11, tz="UTC")
+        >>> Event.of_command(EventKind.ARRIVED, t, t.timestamp(), "T7", {}).kind
+        <EventKind.ARRIVED: 'arrived'>
         """
         event = object.__new__(cls)
         put = object.__setattr__
         put(event, "kind", kind)
         put(event, "at", at)
         put(event, "actor", _to_actor(actor))
-        put(event, "data", _to_data(data))
+        put(event, "data", _payload(kind, data))
         put(event, "epoch", epoch)
         return event
+
+    def __getstate__(self) -> dict[str, object]:
+        # Plain state for pickle and deepcopy: slots, and no read-only mappings.
+        return {"kind": self.kind, "at": self.at, "actor": self.actor, "data": self.data}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        put = object.__setattr__
+        put(self, "kind", state["kind"])
+        put(self, "at", state["at"])
+        put(self, "actor", state["actor"])
+        put(self, "data", state["data"])
+        put(self, "epoch", state["at"].timestamp())
 
     def to_dict(self, *, include_secrets: bool = False) -> dict[str, Any]:
         """Return the event as JSON-ready data (``at`` as ISO 8601 with its offset).
 
-        A :class:`~fieldservice.model.Secret` in the data is written as
-        ``{"$secret": null}`` unless ``include_secrets`` is true (G1); only an
-        export with secrets restores them.
+        A personal or secret value in the data is written as ``{"$secret": null}``
+        unless ``include_secrets`` is true (G1); only an export with secrets
+        restores them.
 
         >>> import pendulum
-        >>> from fieldservice.model import Secret
-        >>> e = Event("checklist_updated", pendulum.datetime(2026, 11, 26, 15, tz="UTC"),
-        ...           actor="T7", data={"password": Secret("pw-1")})
+        >>> e = Event("contacted", pendulum.datetime(2026, 11, 24, 15, tz="UTC"),
+        ...           actor="T7", data={"note": "带梯子"})
         >>> e.to_dict()["data"], e.to_dict(include_secrets=True)["data"]
-        ({'password': {'$secret': None}}, {'password': {'$secret': 'pw-1'}})
+        ({'note': {'$secret': None}}, {'note': {'$secret': '带梯子'}})
         """
         secrets = _validate.consent("include_secrets", include_secrets)
         return {
             "kind": self.kind.value,
             "at": self.at.isoformat(),
             "actor": self.actor,
-            "data": _thaw(self.data, secrets),
+            "data": self.data.to_json_data(include_personal=secrets),
         }
 
     @classmethod
@@ -373,13 +317,17 @@ class Event:
         """Rebuild an event from :meth:`to_dict` output.
 
         Raises:
-            InvalidEvent: A key is missing or a value is of the wrong form.
+            InvalidEvent: A key is missing or unknown, or a value is of the wrong form.
 
         """
         if not isinstance(value, Mapping):
             msg = f"an event must be a JSON object (got {type(value).__name__})"
             raise InvalidEvent(msg)
-        missing = {"kind", "at", "actor"} - value.keys()
+        keys = value.keys()
+        if not keys <= _EVENT_KEYS:
+            msg = "an event holds kind, at, actor and data only"
+            raise InvalidEvent(msg)
+        missing = {"kind", "at", "actor"} - keys
         if missing:
             msg = f"an event needs {', '.join(sorted(missing))}"
             raise InvalidEvent(msg)
@@ -395,14 +343,26 @@ class Event:
         if parsed.tzinfo is None:
             msg = "event at has no offset; write it like 2026-11-24T10:30:00+08:00"
             raise InvalidEvent(msg)
+        kind = _KIND_OF.get(value["kind"]) if isinstance(value["kind"], str) else None
         try:
-            data = _unseal(value.get("data", {}))
-            return cls(value["kind"], parsed, actor=value["actor"], data=data)
+            if kind is None:
+                kind = _to_kind(value["kind"])  # raises with the kinds there are
+            at_ = _to_at(parsed)
+            # The one construction path of a read event: the checks above and below are
+            # the converters' own, without building the event twice.
+            data = value.get("data")
+            return cls.of_command(
+                kind, at_, at_.timestamp(), value["actor"], {} if data is None else data
+            )
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
 
 
-def data_instant(data: Mapping[str, JsonValue], key: str, kind: str | None = None) -> dt.datetime:
+_EVENT_KEYS: frozenset[str] = frozenset({"kind", "at", "actor", "data"})
+_KIND_OF: dict[str, EventKind] = {k.value: k for k in EventKind}
+
+
+def data_instant(data: Mapping[str, Any], key: str, kind: str | None = None) -> dt.datetime:
     """Read the ISO 8601 instant with an offset that event data holds under ``key``.
 
     Every reader of event data (clocks, reminders, the workflow, calendars) reads
@@ -441,6 +401,26 @@ def data_instant(data: Mapping[str, JsonValue], key: str, kind: str | None = Non
     except InvalidInput as err:
         raise InvalidEvent(err.message) from None
     return parsed
+
+
+class HasEvents(Protocol):
+    """Anything with an event log, such as a :class:`~fieldservice.workflow.WorkOrder`."""
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """The events, oldest first."""
+        ...
+
+
+def events_of(order: HasEvents | Iterable[Event]) -> Sequence[Event]:
+    """The events of an order (anything with ``events``), or the events given.
+
+    >>> events_of([]), events_of(())
+    ([], ())
+    """
+    # A plain attribute look-up: isinstance() on a Protocol costs microseconds per order.
+    events: Iterable[Event] = getattr(order, "events", None) or order  # type: ignore[assignment]
+    return events if isinstance(events, tuple | list) else tuple(events)
 
 
 def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:

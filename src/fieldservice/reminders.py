@@ -40,9 +40,10 @@ import pendulum
 
 from fieldservice import _validate
 from fieldservice.errors import InvalidInput
-from fieldservice.events import Event, EventKind, check_time_order, data_instant
-from fieldservice.sla import ClockName, ClockState, HasEvents, _events_of, evaluate
-from fieldservice.standard import ServiceStandard, TimeRange
+from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
+from fieldservice.sla import ClockName, ClockState, evaluate
+from fieldservice.standard import ServiceStandard, TimeRange, standard_of
+from fieldservice.visits import appointment_of
 
 __all__ = [
     "Audience",
@@ -315,8 +316,8 @@ def _in_zone(moment: pendulum.DateTime, tz: pendulum.Timezone) -> dt.datetime:
     return _plain(moment).replace(fold=fold).astimezone(tz)
 
 
-def _instant(event: Event, key: str, tz: pendulum.Timezone) -> dt.datetime:
-    parsed = data_instant(event.data, key, event.kind.value)
+def _in(parsed: dt.datetime, tz: pendulum.Timezone) -> dt.datetime:
+    """A promised instant of the appointment, in the standard's zone."""
     offset = parsed.utcoffset()
     if offset is not None and offset.microseconds:
         # pendulum reads an offset to whole seconds (toward zero); so do the rules.
@@ -409,7 +410,7 @@ def _outside_quiet(
 def plan(
     order: HasEvents | Iterable[Event],
     *,
-    standard: ServiceStandard,
+    standard: ServiceStandard | None = None,
     travel: dt.timedelta | None = None,
     order_id: str | None = None,
     kinds: Iterable[ReminderKind] | None = None,
@@ -418,7 +419,8 @@ def plan(
 
     Args:
         order: A work order (anything with ``.events`` and ``.id``) or its events.
-        standard: The standard whose numbers apply.
+        standard: The standard whose numbers apply: the order's own when left
+            out (a bare event log needs it); one that differs is refused.
         travel: The technician's travel time to the customer, for the departure
             reminder (T2); without it no departure reminder is planned.
         order_id: The order's ID, needed when ``order`` is a bare event list.
@@ -439,10 +441,8 @@ def plan(
     ...                                             order_id="WO-9").of_kind(ReminderKind.REMOTE_FOLLOW_UP)]
     ['11-24 19:59']
     """
-    if not isinstance(standard, ServiceStandard):
-        msg = f"standard must be a ServiceStandard (got {type(standard).__name__})"
-        raise InvalidInput(msg)
-    events = check_time_order(_events_of(order))
+    standard = standard_of(order, standard)
+    events = check_time_order(events_of(order))
     ident = order_id if order_id is not None else getattr(order, "id", None)
     if not isinstance(ident, str):
         msg = "plan needs the order's ID: pass a work order or order_id='...'"
@@ -601,24 +601,17 @@ _ALL_KINDS: frozenset[ReminderKind] = frozenset(ReminderKind)
 
 
 def _appointment(events: Sequence[Event], tz: pendulum.Timezone) -> _Appointment | None:
-    current: _Appointment | None = None
-    version = 0
-    for event in events:
-        if event.kind in (EventKind.BOOKED, EventKind.RESCHEDULED):
-            version += 1
-            current = _Appointment(
-                _instant(event, "start", tz),
-                _instant(event, "end", tz),
-                None,
-                version,
-            )
-        elif event.kind is EventKind.CONFIRMED and current is not None:
-            version += 1
-            arrival = _instant(event, "start", tz)
-            current = _Appointment(current.start, current.end, arrival, version)
-        elif event.kind is EventKind.CUSTOMER_ABSENT:
-            current = None  # K3: the order goes back to booking
-    return current
+    current = appointment_of(events)
+    booking = current.booking
+    if booking is None or not current.live:
+        return None  # never booked, or back to booking after K3
+    confirmed = current.confirmation
+    return _Appointment(
+        _in(booking.start, tz),
+        _in(booking.end, tz),
+        None if confirmed is None else _in(confirmed.start, tz),
+        current.revision,
+    )
 
 
 def _since(events: Sequence[Event], version: int) -> set[EventKind]:

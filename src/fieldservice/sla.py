@@ -59,17 +59,18 @@ import math
 import statistics
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol, TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 import pendulum
 
 from fieldservice import _validate
-from fieldservice.errors import InvalidEvent, InvalidInput
-from fieldservice.events import Event, EventKind, check_time_order, data_instant
+from fieldservice.errors import InvalidInput
+from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.model import Area, Tier
 from fieldservice.servicecal import ServiceCalendar
-from fieldservice.standard import LEGAL_REPAIR_CEILING, ClockBasis, ServiceStandard
+from fieldservice.standard import LEGAL_REPAIR_CEILING, ClockBasis, ServiceStandard, standard_of
+from fieldservice.visits import NOTHING_BOOKED, changes_appointment
 
 __all__ = [
     "ClockName",
@@ -168,15 +169,6 @@ _EFFECTS: dict[EventKind, tuple[tuple[int, int], ...]] = {
 """Event kind -> (action, clock index); -1 means every clock the action applies to."""
 
 
-class HasEvents(Protocol):
-    """Anything with an event log, such as a work order."""
-
-    @property
-    def events(self) -> Sequence[Event]:
-        """The order's events in time order."""
-        ...
-
-
 Orderish: TypeAlias = HasEvents | Iterable[Event]
 
 
@@ -197,16 +189,14 @@ class _Clock:
         self.window_end = 0.0
 
 
-def _epoch(event: Event, key: str) -> float:
-    return data_instant(event.data, key, event.kind.value).timestamp()
-
-
 _TIERS: tuple[Tier, ...] = tuple(Tier)
 _AREAS: tuple[Area, ...] = tuple(Area)
 # Plain-string keys: hashing an Enum member runs Python code, a str's hash is cached.
 _TIER_OF = {t.value: i for i, t in enumerate(_TIERS)}
 _AREA_OF = {a.value: i for i, a in enumerate(_AREAS)}
 _ORDINARY = _TIER_OF["ordinary"]
+_TIER_AT = {t: i for i, t in enumerate(_TIERS)}
+_AREA_AT = {a: i for i, a in enumerate(_AREAS)}
 _EFFECTS_OF = {kind.value: effects for kind, effects in _EFFECTS.items()}
 
 
@@ -218,19 +208,13 @@ def _index(table: Mapping[str, int], enum_type: type[Tier] | type[Area], value: 
     return found
 
 
-def _events_of(order: Orderish) -> Sequence[Event]:
-    """The events of a work order, or the events given."""
-    # A plain attribute look-up: isinstance() on a Protocol costs microseconds per order.
-    events: Iterable[Event] = getattr(order, "events", None) or order  # type: ignore[assignment]
-    return events if isinstance(events, tuple | list) else tuple(events)
-
-
 def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
     """One pass over a log up to ``at``: the started clocks by index, and the area index."""
     clocks: dict[int, _Clock] = {}
     tier = _ORDINARY
     area = 0
     last = -math.inf
+    visit = NOTHING_BOOKED
     for event in events:
         when = event.epoch
         if when < last:
@@ -240,12 +224,14 @@ def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
             break
         value = event.kind._value_
         if value == "accepted" or value == "reported":
-            data = event.data
-            tier = _index(_TIER_OF, Tier, data.get("tier", "ordinary"))
-            area = _index(_AREA_OF, Area, data.get("area", "city"))
+            opened: Any = event.data  # an Opened payload: tier and area, typed
+            tier = _ORDINARY if opened.tier is None else _TIER_AT[opened.tier]
+            area = 0 if opened.area is None else _AREA_AT[opened.area]
         elif value == "tier_changed":
-            tier = _index(_TIER_OF, Tier, event.data.get("tier"))
+            tier = _TIER_AT[event.data.tier]  # type: ignore[attr-defined]
             continue
+        if changes_appointment(event.kind):
+            visit = visit.after(event)
         effects = _EFFECTS_OF.get(value)
         if effects is None:
             continue
@@ -262,8 +248,11 @@ def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
                 clock = clocks.get(index)
                 if clock is None:
                     clock = clocks[index] = _Clock(0.0, tier)
-                clock.start = _epoch(event, "start")
-                clock.window_end = _epoch(event, "end")
+                promised_start, promised_end = visit.promised_start, visit.promised_end
+                if promised_start is None or promised_end is None:
+                    continue  # a confirmation with nothing booked promises nothing
+                clock.start = promised_start.timestamp()
+                clock.window_end = promised_end.timestamp()
                 clock.stop = None
             elif action == _CANCEL:
                 for clock in clocks.values():
@@ -275,18 +264,10 @@ def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
 
 
 def _pause_or_resume(clocks: dict[int, _Clock], event: Event, when: float, pause: bool) -> None:
-    reason = event.data.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        msg = f"the reason of a {event.kind.value} event must be text"
-        raise InvalidEvent(msg)
-    if pause and reason not in _CUSTOMER_REASONS:
+    data: Any = event.data  # ClockPaused or ClockResumed: typed when the event was made
+    if pause and data.reason not in _CUSTOMER_REASONS:
         return  # only the customer pauses a clock; provider delays never do
-    named = event.data.get("clocks")
-    if named is not None and (
-        not isinstance(named, tuple) or not all(isinstance(n, str) for n in named)
-    ):
-        msg = f"the clocks of a {event.kind.value} event must be a list of clock names"
-        raise InvalidEvent(msg)
+    named = data.clocks
     targets: Iterable[int] = (
         _PAUSABLE
         if named is None
@@ -728,17 +709,21 @@ def _not_started(name: ClockName, basis: ClockBasis) -> ClockStatus:
     )
 
 
-def evaluate(order: Orderish, *, at: dt.datetime, standard: ServiceStandard) -> SlaReport:
+def evaluate(
+    order: Orderish, *, at: dt.datetime, standard: ServiceStandard | None = None
+) -> SlaReport:
     """Judge every clock of one order at ``at``.
 
     Args:
         order: A work order (anything with ``.events``) or its events in time order.
         at: The instant to judge at; events after it are ignored.
-        standard: The standard whose limits and calendar apply.
+        standard: The standard whose limits and calendar apply: the order's own
+            when left out (a bare event log needs it).
 
     Raises:
         InvalidInput: ``at`` is naive, or an event's data is malformed.
         InvalidEvent: The events are not in time order.
+        StandardMismatch: ``standard`` differs from the order's own.
 
     >>> import pendulum, fieldservice as fs
     >>> from fieldservice.events import Event
@@ -748,10 +733,11 @@ def evaluate(order: Orderish, *, at: dt.datetime, standard: ServiceStandard) -> 
     >>> evaluate(log, at=t.add(days=2), standard=fs.ServiceStandard.default())["repair"].state
     <ClockState.MET: 'met'>
     """
+    standard = standard_of(order, standard)
     when = _validate.aware("at", at)
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
-    clocks, area = _scan(_events_of(order), at_epoch)
+    clocks, area = _scan(events_of(order), at_epoch)
     tz = standard.timezone
     statuses = []
     for index, name in enumerate(_CLOCKS):
@@ -838,7 +824,7 @@ class SlaBatch:
 
 
 def evaluate_many(
-    orders: Iterable[Orderish], *, at: dt.datetime, standard: ServiceStandard
+    orders: Iterable[Orderish], *, at: dt.datetime, standard: ServiceStandard | None = None
 ) -> SlaBatch:
     """Judge the clocks of many orders at once, in columns, with the numbers of :func:`evaluate`.
 
@@ -848,16 +834,23 @@ def evaluate_many(
     Args:
         orders: Work orders or event logs, any iterable (read once).
         at: The instant to judge at.
-        standard: The standard whose limits and calendar apply.
+        standard: The standard whose limits and calendar apply: when left out,
+            the orders' own (they must share one; bare event logs need it).
 
     Raises:
         InvalidInput: ``at`` is naive, or an event's data is malformed.
         InvalidEvent: An order's events are not in time order.
+        StandardMismatch: An order is under another standard.
     """
+    rows = orders if isinstance(orders, list | tuple) else list(orders)
+    if standard is None:
+        if not rows:
+            msg = "pass standard=: there is no order to take it from"
+            raise InvalidInput(msg)
+        standard = standard_of(rows[0], None)
     when = _validate.aware("at", at)
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
-    rows = orders if isinstance(orders, list | tuple) else list(orders)
     n = len(rows)
     # Columns are made whole up front and filled by index: a clock not started keeps
     # the defaults, so the loop touches only the clocks an order has started.
@@ -871,9 +864,11 @@ def evaluate_many(
     ids = [None] * n
     judge = _judge
     scan = _scan
-    events_of = _events_of
     for row, order in enumerate(rows):
         ids[row] = getattr(order, "id", None)
+        own = getattr(order, "standard", standard)
+        if own is not standard:
+            standard_of(order, standard)  # raises unless it is an equal standard
         clocks, area = scan(events_of(order), at_epoch)
         for index, clock in clocks.items():
             s, d, e, li, r = judge(clock, index, area, at_epoch, lim)

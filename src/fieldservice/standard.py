@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 import re
 import tomllib
 import types
@@ -31,7 +32,7 @@ from typing import Any, Final, NoReturn, TypeVar
 
 import attrs
 
-from fieldservice.errors import StandardError
+from fieldservice.errors import InvalidInput, StandardError, StandardMismatch
 from fieldservice.model import Area, Tier
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "UnconfirmedYears",
     "format_duration",
     "parse_duration",
+    "standard_of",
 ]
 
 T = TypeVar("T")
@@ -708,8 +710,68 @@ class ServiceStandard:
         """
         return _write_toml(self)
 
+    @property
+    def digest(self) -> str:
+        """A SHA-256 digest of the standard's content (its TOML), to tell two standards apart.
 
+        An order's JSON records its standard's name and digest, so that it is
+        never restored or judged under another one by mistake.
+
+        >>> d = ServiceStandard.default().digest
+        >>> len(d), d == ServiceStandard.default().replace(name="default").digest
+        (64, True)
+        """
+        found = _DIGESTS.get(self)
+        if found is None:
+            found = hashlib.sha256(self.to_toml().encode("utf-8")).hexdigest()
+            if len(_DIGESTS) > 256:  # a few standards per process; never an unbounded cache
+                _DIGESTS.clear()
+            _DIGESTS[self] = found
+        return found
+
+
+_DIGESTS: dict[ServiceStandard, str] = {}
 _DEFAULT: Final[ServiceStandard] = ServiceStandard()
+
+
+def standard_of(order: object, given: ServiceStandard | None) -> ServiceStandard:
+    """The standard to judge ``order`` by: its own, unless ``given`` (which must not differ).
+
+    Args:
+        order: A work order (anything with ``standard``), or a bare event log.
+        given: The standard the caller passed, or ``None`` to take the order's.
+
+    Raises:
+        StandardMismatch: ``given`` differs from the order's own standard.
+        InvalidInput: Neither is known (a bare log needs ``standard=``).
+
+    >>> std = ServiceStandard.default()
+    >>> standard_of([], std) is std
+    True
+    >>> standard_of([], None)
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: pass standard=: a bare event log does not carry its standard
+    """
+    own = getattr(order, "standard", None)
+    if given is None:
+        if isinstance(own, ServiceStandard):
+            return own
+        msg = "pass standard=: a bare event log does not carry its standard"
+        raise InvalidInput(msg)
+    if not isinstance(given, ServiceStandard):
+        msg = f"standard must be a ServiceStandard (got {type(given).__name__})"
+        raise InvalidInput(msg)
+    if isinstance(own, ServiceStandard) and own is not given and own != given:
+        ident = getattr(order, "id", "?")
+        msg = (
+            f"order {ident!s:.64} is under the standard {own.name!r} "
+            f"({own.digest[:12]}), not {given.name!r} ({given.digest[:12]}); "
+            "leave standard= out to use the order's own"
+        )
+        raise StandardMismatch(msg)
+    return given
+
 
 # --- TOML reading ----------------------------------------------------------------
 

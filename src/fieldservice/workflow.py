@@ -69,10 +69,11 @@ from fieldservice.errors import (
     InvalidAppointment,
     InvalidEvent,
     InvalidInput,
+    StandardMismatch,
     TransitionNotAllowed,
     Violation,
 )
-from fieldservice.events import Event, EventKind, JsonValue, data_instant, has_masked_secret
+from fieldservice.events import Event, EventKind
 from fieldservice.model import (
     Area,
     Customer,
@@ -87,7 +88,9 @@ from fieldservice.model import (
     technician_from_dict,
     technician_to_dict,
 )
+from fieldservice.payloads import ChecklistUpdated, Opened
 from fieldservice.standard import ServiceStandard
+from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
 
 __all__ = [
     "INSTALL_MACHINE",
@@ -376,10 +379,10 @@ class _Facts:
     tier: Tier
     area: Area
     products: frozenset[Product]
+    visit: Appointment = NOTHING_BOOKED
+    # The visit's window and hour as the workflow's value classes, made once per change.
     window: AppointmentWindow | None = None
-    booked_at: pendulum.DateTime | None = None
     arrival: ArrivalWindow | None = None
-    reschedules: int = 0
     contacted: bool = False
     staff: tuple[str, ...] = ()
     contact: str | None = None
@@ -400,15 +403,18 @@ class _Work:
 
 @attrs.frozen
 class _OrderState:
-    """An order as its events make it: kind, state, the log, and the facts they established.
+    """An order as its events make it: kind, state, its last event, and the facts they established.
 
-    Most events change only the state and the log; the facts and the work are
-    shared with the state before until an event changes one of them.
+    The log itself is kept by the order, appended once per event: a state holds only
+    the last event (for time order) and the count, so folding a log is linear in it.
+    Most events change only the state; the facts and the work are shared with the
+    state before until an event changes one of them.
     """
 
     kind: OrderKind
     state: State
-    events: tuple[Event, ...]
+    last: Event
+    count: int
     facts: _Facts
     work: _Work
 
@@ -420,7 +426,7 @@ def _signed(s: _OrderState, _: Event) -> bool:
 _CONDITIONS: Final[Mapping[str, Callable[[_OrderState, Event], bool]]] = {
     "resources_available": lambda s, e: e.kind is EventKind.RESOURCES_AVAILABLE,
     "remote_possible": lambda s, e: s.facts.remote_possible,
-    "solved": lambda s, e: e.data.get("solved") is True,
+    "solved": lambda s, e: getattr(e.data, "solved", None) is True,
     "signed": _signed,
 }
 
@@ -475,72 +481,36 @@ def _allowed(s: _OrderState) -> list[str]:
     return sorted(m for t in _triggers(s) for m in _METHODS_OF.get(t, (t,)))
 
 
-def _text(data: Mapping[str, JsonValue], key: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str):
-        msg = f"event data {key} must be text"
-        raise InvalidEvent(msg)
-    return value
-
-
-def _instant(data: Mapping[str, JsonValue], key: str) -> pendulum.DateTime:
-    return pendulum.instance(data_instant(data, key))
-
-
-def _thawed(value: JsonValue) -> Any:
-    if isinstance(value, tuple):
-        return [_thawed(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _thawed(v) for k, v in value.items()}
-    return value
-
-
-def _label(value: JsonValue) -> ModemLabel | None:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not isinstance(value.get("password"), Secret):
-        msg = "the modem label in this event has no password: it was exported without secrets"
-        raise InvalidEvent(msg)
-    return ModemLabel(_text(value, "account"), _text(value, "user_name"), value["password"])  # type: ignore[arg-type]
-
-
 def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
     data = event.data
-    action = _text(data, "action")
+    assert isinstance(data, ChecklistUpdated)  # the event schema types it by kind
+    action = data.action
     if action == "finding":
-        found = Finding._value2member_map_.get(_text(data, "finding"))
-        if not isinstance(found, Finding):
-            known = ", ".join(f.value for f in Finding)
-            msg = f"unknown finding in checklist event data; use one of {known}"
-            raise InvalidEvent(msg)
-        return checklist.report_finding(found)
-    item = _text(data, "item")
+        assert data.finding is not None
+        return checklist.report_finding(data.finding)
+    item = data.item
+    assert item is not None
     if action == "tick":
-        evidence = data.get("evidence")
         return checklist.tick(
             item,
             by=event.actor,
             at=event.at,
-            evidence=None if evidence is None else _thawed(evidence),
-            label=_label(data.get("label")),
+            evidence=None if data.evidence is None else dict(data.evidence),  # type: ignore[arg-type]
+            label=data.label,
         )
+    assert data.reason is not None
     if action == "not_applicable":
-        return checklist.mark_not_applicable(
-            item, by=event.actor, at=event.at, reason=_text(data, "reason")
-        )
-    if action == "decline":
-        return checklist.decline(item, by=event.actor, at=event.at, reason=_text(data, "reason"))
-    msg = "unknown checklist action in event data; use tick, not_applicable, decline or finding"
-    raise InvalidEvent(msg)
+        return checklist.mark_not_applicable(item, by=event.actor, at=event.at, reason=data.reason)
+    return checklist.decline(item, by=event.actor, at=event.at, reason=data.reason)
 
 
 def _fold(s: _OrderState, event: Event, made: object = None) -> _OrderState:
     """One event's effect on the order: the only place state changes.
 
     ``made`` is the value a command already built and checked from the event's
-    data (the window, the arrival hour, the checklist, the work sheet, the
-    signature); restoring passes none and the fold reads the data itself.
-    ``from_events(order.events)`` equal to the order is the test that both agree.
+    data (the checklist, the work sheet, the signature); restoring passes none
+    and the fold reads the event's typed data itself. ``from_events(order.events)``
+    equal to the order is the test that both agree.
     """
     _check_order(s, event)
     return _apply(s, event, _dest(s, event), made)
@@ -548,10 +518,10 @@ def _fold(s: _OrderState, event: Event, made: object = None) -> _OrderState:
 
 def _check_order(s: _OrderState, event: Event) -> None:
     # By instant: same-zone datetimes compare by wall time (PEP 495).
-    if s.events and event.epoch < s.events[-1].epoch:
+    if event.epoch < s.last.epoch:
         msg = (
             f"{event.kind.value} at {event.at.isoformat()} is earlier than the last event "
-            f"({s.events[-1].at.isoformat()}); record events in time order"
+            f"({s.last.at.isoformat()}); record events in time order"
         )
         raise InvalidEvent(msg)
 
@@ -559,61 +529,65 @@ def _check_order(s: _OrderState, event: Event) -> None:
 def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _OrderState:
     """What ``event`` changes besides the state, once the table has found ``dest``."""
     kind = event.kind
-    events = (*s.events, event)
+    count = s.count + 1
     if kind in _WORK_KINDS:
-        return _OrderState(s.kind, dest, events, s.facts, _worked(s.work, event, made))
-    data = event.data
+        return _OrderState(s.kind, dest, event, count, s.facts, _worked(s.work, event, made))
+    data: Any = event.data  # the kind's payload, typed when the event was made
+    needs = _ORDER_NEEDS.get(kind)
+    if needs is not None and any(getattr(data, name) is None for name in needs):
+        # Optional in the schema for a bare log; an order's commands always write them.
+        msg = f"a {kind.value} event of an order must hold {', '.join(needs)}"
+        raise InvalidEvent(msg)
     facts = s.facts
     changes: dict[str, Any] = {}
-    if kind in (EventKind.BOOKED, EventKind.RESCHEDULED):
-        if isinstance(made, AppointmentWindow):
-            changes["window"] = made
-        else:
-            changes["window"] = AppointmentWindow(_text(data, "date"), _text(data, "half"))
-            # The clocks and reminders read the promised instants: they must be instants.
-            if _instant(data, "end") <= _instant(data, "start"):
-                msg = "event data end must come after start"
-                raise InvalidEvent(msg)
-        changes["booked_at"] = event.at
-        changes["arrival"] = None
-        if kind is EventKind.RESCHEDULED:
-            changes["reschedules"] = facts.reschedules + 1
-    elif kind is EventKind.CONFIRMED:
-        changes["arrival"] = ArrivalWindow(_instant(data, "start"), _instant(data, "end"))
-    elif kind is EventKind.CONTACTED:
-        changes["contacted"] = True
-    elif kind is EventKind.CUSTOMER_ABSENT:
-        changes.update(window=None, arrival=None, arrived_at=None)
+    if changes_appointment(kind):
+        visit = facts.visit.after(event)
+        if visit is not facts.visit:
+            changes["visit"] = visit
+        if kind is EventKind.BOOKED or kind is EventKind.RESCHEDULED:
+            changes["window"] = (
+                made
+                if isinstance(made, AppointmentWindow)
+                else AppointmentWindow(data.date, data.half)
+            )
+            changes["arrival"] = None
+        elif kind is EventKind.CONFIRMED:
+            changes["arrival"] = ArrivalWindow(
+                pendulum.instance(data.start), pendulum.instance(data.end)
+            )
+        elif kind is EventKind.CONTACTED:
+            changes["contacted"] = True
+        elif kind is EventKind.CUSTOMER_ABSENT:
+            changes.update(window=None, arrival=None, arrived_at=None)
     elif kind is EventKind.ARRIVED:
         changes["arrived_at"] = event.at
     elif kind is EventKind.TECHNICIANS_ASSIGNED:
-        staff = data.get("technicians")
-        if not isinstance(staff, tuple) or not all(isinstance(t, str) for t in staff):
-            msg = "event data technicians must be a list of technician IDs"
-            raise InvalidEvent(msg)
-        changes.update(staff=staff, contact=_text(data, "contact"))
+        changes.update(staff=data.technicians, contact=data.contact)
     elif kind is EventKind.HANDED_OVER:
-        changes["owner"] = _text(data, "to")
-    elif kind in (EventKind.CLOCK_PAUSED, EventKind.CLOCK_RESUMED):
-        # The clocks read these: refused here, a log cannot break them later.
-        reason = data.get("reason")
-        if reason is not None and not isinstance(reason, str):
-            msg = "the reason of a pause must be text"
-            raise InvalidEvent(msg)
-        named = data.get("clocks")
-        if named is not None and (
-            not isinstance(named, tuple) or not all(isinstance(n, str) for n in named)
-        ):
-            msg = "the clocks a pause names must be a list of clock names"
-            raise InvalidEvent(msg)
+        changes["owner"] = data.to
     elif kind is EventKind.TIER_CHANGED:
-        changes["tier"] = _validate.enum_member(Tier, "tier", data.get("tier"))
+        changes["tier"] = data.tier
     elif kind is EventKind.TRIAGED:
-        changes["remote_possible"] = data.get("remote_possible") is True
+        changes["remote_possible"] = data.remote_possible
     if changes:
         facts = _validate.checked_copy(facts, changes)
-    return _OrderState(s.kind, dest, events, facts, s.work)
+    return _OrderState(s.kind, dest, event, count, facts, s.work)
 
+
+_ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
+    EventKind.BOOKED: ("date", "half"),
+    EventKind.RESCHEDULED: ("date", "half", "requested_by", "reason", "consent"),
+    EventKind.CANCELLED: ("reason",),
+    EventKind.VISIT_NEEDED: ("reason",),
+    EventKind.CUSTOMER_ABSENT: ("note_left", "neighbours_asked"),
+    EventKind.RESOURCE_GAP_RECORDED: ("gap",),
+    EventKind.DELAYED: ("reason", "minutes", "customer_told"),
+    EventKind.LEFT_TEMPORARILY: ("reason", "minutes"),
+    EventKind.FEASIBILITY_ANSWERED: ("available",),
+    EventKind.TRIAGED: ("remote_possible",),
+    EventKind.FOLLOWED_UP: ("solved",),
+}
+"""Payload fields the schema leaves optional for bare logs, and an order's log must hold."""
 
 _WORK_KINDS: Final = frozenset(
     {EventKind.CHECKLIST_UPDATED, EventKind.WORKSHEET_UPDATED, EventKind.SIGNED}
@@ -623,6 +597,7 @@ _WORK_KINDS: Final = frozenset(
 def _worked(work: _Work, event: Event, made: object) -> _Work:
     """The work after a checklist, work sheet or signature event."""
     kind = event.kind
+    data: Any = event.data
     if kind is EventKind.CHECKLIST_UPDATED:
         checklist = (
             made if isinstance(made, Checklist) else _checklist_change(work.checklist, event)
@@ -630,19 +605,11 @@ def _worked(work: _Work, event: Event, made: object) -> _Work:
         # What was signed is no longer what is there.
         return _Work(checklist, work.worksheet)
     if kind is EventKind.WORKSHEET_UPDATED:
-        sheet = (
-            made
-            if isinstance(made, WorkSheet)
-            else WorkSheet.from_dict(_thawed(event.data.get("worksheet")))
-        )
-        return _Work(work.checklist, sheet)
-    if isinstance(made, Signature):
+        return _Work(work.checklist, data.worksheet)
+    signature: Signature = data.signature
+    if made is signature:
         # sign_off() has just made it over this very checklist and work sheet.
-        return _Work(work.checklist, work.worksheet, made, signature_holds=True)
-    signed = _thawed(event.data.get("signature"))
-    if isinstance(signed, dict) and isinstance(signed.get("signer"), Secret):
-        signed["signer"] = signed["signer"].reveal()
-    signature = Signature.from_dict(signed)
+        return _Work(work.checklist, work.worksheet, signature, signature_holds=True)
     holds = signature.verify(work.checklist, work.worksheet)
     return _Work(work.checklist, work.worksheet, signature, signature_holds=holds)
 
@@ -653,23 +620,77 @@ def _start(kind: OrderKind, first: Event) -> _OrderState:
     if first.kind is not expected:
         msg = f"a {kind.value} order's log must start with {expected.value}"
         raise InvalidEvent(msg)
-    raw = data.get("products")
-    if not isinstance(raw, tuple) or not raw:
+    assert isinstance(data, Opened)
+    if not data.products:
         msg = "the first event must list the order's products"
         raise InvalidEvent(msg)
-    products = frozenset(_validate.enum_member(Product, "product", p) for p in raw)
-    facts = _Facts(
-        owner=first.actor,
-        tier=_validate.enum_member(Tier, "tier", data.get("tier")),
-        area=_validate.enum_member(Area, "area", data.get("area")),
-        products=products,
-    )
+    if data.tier is None or data.area is None:
+        msg = "the first event of an order must name the customer's tier and area"
+        raise InvalidEvent(msg)
+    products = frozenset(data.products)
+    facts = _Facts(owner=first.actor, tier=data.tier, area=data.area, products=products)
     work = _Work(Checklist.for_order(kind, products))
     first_state = S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED
-    return _OrderState(kind, first_state, (first,), facts, work)
+    return _OrderState(kind, first_state, first, 1, facts, work)
 
 
 # --- the work order -----------------------------------------------------------------
+
+SCHEMA_VERSION: Final = 1
+"""The version of the order JSON this release writes (``schema_version``).
+
+0 is the JSON of releases before the event schema (no ``schema_version`` and no
+``standard``); it is still read, with the same results.
+"""
+_MAY_HOLD_SECRETS: Final = frozenset(
+    {
+        EventKind.CONTACTED,
+        EventKind.BOOKED,
+        EventKind.RESCHEDULED,
+        EventKind.CONFIRMED,
+        EventKind.CHECKLIST_UPDATED,
+        EventKind.SIGNED,
+    }
+)
+_ORDER_KEYS_V0: Final = frozenset({"id", "customer", "technicians", "events"})
+_ORDER_KEYS: Final = _ORDER_KEYS_V0 | {"schema_version", "standard"}
+
+
+def _shown_id(value: object) -> str:
+    # Only a value that passes the ID check is shown: raw input may be personal (G1).
+    try:
+        return _validate.identifier("order id", value)
+    except InvalidInput:
+        return "(an order with an invalid id)"
+
+
+def _recorded_standard(
+    data: Mapping[str, Any], given: ServiceStandard | None
+) -> ServiceStandard | None:
+    """The standard to restore under: ``given`` on purpose, else the one the JSON records."""
+    record = data.get("standard")
+    if record is None:
+        return given  # schema 0: the standard was not recorded
+    if (
+        not isinstance(record, Mapping)
+        or record.keys() != {"name", "digest"}
+        or not isinstance(record["name"], str)
+        or not isinstance(record["digest"], str)
+    ):
+        msg = "an order's standard is recorded as {name, digest}"
+        raise InvalidInput(msg)
+    if given is not None:
+        return given  # the caller names the standard on purpose
+    default = ServiceStandard.default()
+    if record["digest"] == default.digest:
+        return default
+    name = _validate.text("the recorded standard's name", record["name"], max_length=200)
+    msg = (
+        f"order {_shown_id(data['id'])} was written under the standard {name!r} "
+        f"({record['digest'][:12]}), not {default.name!r} ({default.digest[:12]}); "
+        "pass standard= with that standard to restore it"
+    )
+    raise StandardMismatch(msg)
 
 
 def _products(value: Iterable[Product | str]) -> frozenset[Product]:
@@ -735,7 +756,11 @@ class WorkOrder:
     customer: Customer
     standard: ServiceStandard
     _s: _OrderState = attrs.field(alias="s", repr=False)
+    # The log, appended once per event (a state keeps only the last one), and the
+    # tuple ``events`` hands out, made again only after the log grew.
+    _log: list[Event] = attrs.field(alias="log", repr=False)
     _staff: dict[str, Technician] = attrs.field(alias="staff", factory=dict, repr=False)
+    _events: tuple[Event, ...] | None = attrs.field(init=False, default=None, repr=False)
     # The last instant _when checked and its epoch seconds, so _event need not
     # compute them again; compared by identity, so a stale one is never used.
     _checked_at: tuple[dt.datetime, float] | None = attrs.field(
@@ -828,7 +853,7 @@ class WorkOrder:
                 "products": sorted(p.value for p in chosen),
             },
         )
-        return cls(order_id, customer, std, s=_start(kind, first))
+        return cls(order_id, customer, std, s=_start(kind, first), log=[first])
 
     @classmethod
     def from_events(
@@ -868,7 +893,9 @@ class WorkOrder:
         if not log or not all(isinstance(e, Event) for e in log):
             msg = "from_events needs the order's events, starting with accepted or reported"
             raise InvalidEvent(msg)
-        kind = _validate.enum_member(OrderKind, "order kind", log[0].data.get("order_kind"))
+        kind = _validate.enum_member(
+            OrderKind, "order kind", getattr(log[0].data, "order_kind", None)
+        )
         std = ServiceStandard.default() if standard is None else standard
         _is(std, ServiceStandard, "standard")
         state = _start(kind, log[0])
@@ -880,14 +907,18 @@ class WorkOrder:
         if missing:
             msg = f"the events assign technicians that were not given: {', '.join(missing)}"
             raise InvalidInput(msg)
-        return cls(_validate.identifier("order id", id), customer, std, s=state, staff=staff)
+        order_id = _validate.identifier("order id", id)
+        return cls(order_id, customer, std, s=state, staff=staff, log=list(log))
 
     # -- what an order is now (all derived from the events) --
 
     @property
     def events(self) -> tuple[Event, ...]:
         """The order's events, oldest first."""
-        return self._s.events
+        events = self._events
+        if events is None or len(events) != len(self._log):
+            events = self._events = tuple(self._log)
+        return events
 
     @property
     def kind(self) -> OrderKind:
@@ -927,7 +958,7 @@ class WorkOrder:
     @property
     def reschedules(self) -> int:
         """How many times the visit was rescheduled (B8, B9)."""
-        return self._s.facts.reschedules
+        return self._s.facts.visit.reschedules
 
     @property
     def technicians(self) -> tuple[Technician, ...]:
@@ -984,7 +1015,7 @@ class WorkOrder:
         else:
             moment = _validate.aware("at", at).in_timezone(zone)
             epoch = moment.timestamp()
-        last = self._s.events[-1]
+        last = self._s.last
         # By instant: same-zone datetimes compare by wall time (PEP 495).
         if epoch < last.epoch:
             msg = (
@@ -1011,14 +1042,15 @@ class WorkOrder:
         *before, last = events
         for event in before:
             state = _fold(state, event)
-        self._s = _fold(state, last, made)  # the one assignment: the folds passed or raised
+        self._s = _fold(state, last, made)  # the one change of state: the folds passed or raised
+        self._log.extend(events)
         return last
 
     def _event(self, kind: EventKind, at: pendulum.DateTime, by: str, **data: object) -> Event:
         # ``at`` came through _when: aware, in range, in order.
         checked = self._checked_at
         epoch = checked[1] if checked is not None and checked[0] is at else at.timestamp()
-        return Event._checked(kind, at, epoch, by, data)
+        return Event.of_command(kind, at, epoch, by, data)
 
     # -- resources (B1, B4, R1-R3) --
 
@@ -1167,7 +1199,7 @@ class WorkOrder:
         """
         self._may("confirm")
         window = self._s.facts.window
-        booked_at = self._s.facts.booked_at
+        booked_at = self._s.facts.visit.booked_at
         assert window is not None
         assert booked_at is not None
         when = self._when(at)
@@ -1363,11 +1395,7 @@ class WorkOrder:
             _is(label, ModemLabel, "label")
             if type(label) is not ModemLabel:  # as restoring the event would build it
                 label = ModemLabel(label.account, label.user_name, label.password)
-            data["label"] = {
-                "account": label.account,
-                "user_name": label.user_name,
-                "password": label.password,
-            }
+            data["label"] = label
         when = self._when(at)
         event = self._event(EventKind.CHECKLIST_UPDATED, when, by, **data)
         checklist = self._s.work.checklist
@@ -1405,13 +1433,9 @@ class WorkOrder:
         """Record the work sheet as it stands (W1, W3); a new one replaces the last."""
         self._may("fill_worksheet")
         _is(worksheet, WorkSheet, "worksheet")
-        if type(worksheet) is not WorkSheet:  # as restoring the event would build it
-            worksheet = WorkSheet.from_dict(worksheet.to_dict())
+        # The payload keeps a subclass as the class itself, as restoring would build it.
         return self._commit(
-            self._event(
-                EventKind.WORKSHEET_UPDATED, self._when(at), by, worksheet=worksheet.to_dict()
-            ),
-            made=worksheet,
+            self._event(EventKind.WORKSHEET_UPDATED, self._when(at), by, worksheet=worksheet)
         )
 
     def leave_temporarily(
@@ -1452,10 +1476,9 @@ class WorkOrder:
         signature = sign_off(
             self._s.work.checklist, self._s.work.worksheet, signer=signer, role=role, at=when
         )
-        signed = signature.to_dict(include_personal=True)
-        signed["signer"] = Secret(signature.signer.reveal())  # a name: masked (G1)
+        # The payload keeps the signer's name personal in every export (G1).
         return self._commit(
-            self._event(EventKind.SIGNED, when, by, signature=signed), made=signature
+            self._event(EventKind.SIGNED, when, by, signature=signature), made=signature
         )
 
     def complete(self, *, at: dt.datetime, by: str) -> Event:
@@ -1582,7 +1605,9 @@ class WorkOrder:
         """
         include_personal = _validate.consent("include_personal", include_personal)
         return {
+            "schema_version": SCHEMA_VERSION,
             "id": self.id,
+            "standard": {"name": self.standard.name, "digest": self.standard.digest},
             "customer": customer_to_dict(self.customer, include_personal=include_personal),
             "technicians": [
                 technician_to_dict(self._staff[t], include_personal=include_personal)
@@ -1614,18 +1639,30 @@ class WorkOrder:
         if not isinstance(data, Mapping):
             msg = f"an order must be a JSON object (got {type(data).__name__})"
             raise InvalidInput(msg)
-        missing = {"id", "customer", "technicians", "events"} - data.keys()
+        version = data.get("schema_version", 0)
+        if version not in (0, SCHEMA_VERSION) or type(version) is not int:
+            msg = (
+                f"the order is written in schema version {version!s:.16}; this release reads "
+                f"versions 0 to {SCHEMA_VERSION}: upgrade fieldservice to read it"
+            )
+            raise InvalidInput(msg)
+        allowed = _ORDER_KEYS if version else _ORDER_KEYS_V0
+        missing = allowed - {"standard"} - data.keys()
         if missing:
             msg = f"an order needs {', '.join(sorted(missing))}"
+            raise InvalidInput(msg)
+        if not data.keys() <= allowed:
+            msg = f"an order holds {', '.join(sorted(allowed))} only"
             raise InvalidInput(msg)
         raw_events = data["events"]
         if not isinstance(raw_events, list) or not isinstance(data["technicians"], list):
             msg = "an order's events and technicians must be lists"
             raise InvalidInput(msg)
+        std = _recorded_standard(data, standard)
         events = [Event.from_dict(e) for e in raw_events]
-        if any(has_masked_secret(e.data) for e in events):
+        if any(e.data.withheld for e in events if e.kind in _MAY_HOLD_SECRETS):
             msg = (
-                f"order {data['id']!s:.64} was exported without secrets; export it with "
+                f"order {_shown_id(data['id'])} was exported without secrets; export it with "
                 "include_personal=True to store and restore it"
             )
             raise InvalidInput(msg)
@@ -1633,7 +1670,7 @@ class WorkOrder:
             id=data["id"],
             customer=customer_from_dict(data["customer"]),
             events=events,
-            standard=standard,
+            standard=std,
             technicians=[technician_from_dict(t) for t in data["technicians"]],
         )
 

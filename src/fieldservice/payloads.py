@@ -1,0 +1,1189 @@
+"""The event log's schema: one typed payload per kind of event.
+
+An :class:`~fieldservice.events.Event` carries its details as one of the frozen
+classes below, chosen by its kind. Every field is typed and checked once, where
+the event enters the library (a command, or a reader of JSON); the workflow, the
+SLA clocks, the reminder plan and the calendar read the typed fields and never
+parse text again. A key that the kind does not define is refused, not carried.
+
+The same classes write and read the log's JSON form, and give it as JSON Schema
+(draft 2020-12, :func:`fieldservice.schema.event_schema`) for systems that write
+or read the log without Python.
+
+>>> import pendulum
+>>> from fieldservice.events import Event
+>>> t = pendulum.datetime(2026, 11, 24, 11, tz="Asia/Shanghai")
+>>> e = Event("booked", t, actor="desk-1", data={
+...     "date": "2026-11-26", "half": "afternoon",
+...     "start": "2026-11-26T12:00:00+08:00", "end": "2026-11-26T18:00:00+08:00"})
+>>> e.data
+Booked(start=datetime.datetime(2026, 11, 26, 12, 0, ...), ..., half=<HalfDay.AFTERNOON: 'afternoon'>, note=None)
+>>> e.data.half.value, e.data["start"]          # typed fields, and the JSON form
+('afternoon', '2026-11-26T12:00:00+08:00')
+>>> Event("booked", t, actor="desk-1", data={"date": "2026-11-26", "colour": "red"})
+Traceback (most recent call last):
+...
+fieldservice.errors.InvalidInput: a booked event has no 'colour'; its data holds start, end, date, half, note
+
+A field that only the workflow needs (a cancellation's reason, a delay's minutes, ...)
+is optional in the schema, so a bare log for the clocks may leave it out; restoring an
+order refuses a log without it.
+
+Payloads are read-only mappings of their JSON form too (``e.data["half"]``,
+``e.data.get("reason")``), so code written against plain event data keeps working.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
+
+import attrs
+
+from fieldservice import _validate
+from fieldservice._frozen import FrozenMap
+from fieldservice.errors import InvalidInput
+from fieldservice.model import Area, OrderKind, Party, PersonalName, Product, Secret, Tier
+
+if TYPE_CHECKING:
+    from fieldservice.appointments import HalfDay
+    from fieldservice.checklist import Finding, ModemLabel, Signature, WorkSheet
+
+__all__ = [
+    "Booked",
+    "ChecklistUpdated",
+    "ClockPaused",
+    "ClockResumed",
+    "Confirmed",
+    "Contacted",
+    "CustomerAbsent",
+    "Delayed",
+    "Departed",
+    "FeasibilityAnswered",
+    "FollowedUp",
+    "HandedOver",
+    "LeftTemporarily",
+    "NoData",
+    "Opened",
+    "Payload",
+    "Reason",
+    "Rescheduled",
+    "ResourceGapRecorded",
+    "Signed",
+    "TechniciansAssigned",
+    "TierChanged",
+    "Triaged",
+    "Withheld",
+    "WithheldName",
+    "WorksheetUpdated",
+]
+
+SECRET_KEY: Final = "$secret"
+"""How JSON writes a personal or secret value: ``{"$secret": "..."}``, or ``null`` when masked."""
+
+_E = TypeVar("_E", bound=enum.Enum)
+
+
+# --- personal values an export withheld ---------------------------------------------------
+
+
+class Withheld(Secret):
+    """A personal or secret value that an export masked: it was there, and cannot be read.
+
+    Reading a masked export (``include_personal=False``) back gives events whose
+    personal fields are ``Withheld``: enough for the clocks, the reminders and
+    reports, never for restoring an order (which refuses such an export).
+
+    >>> w = Withheld()
+    >>> w, str(w), w == Withheld()
+    (Withheld(), '******', True)
+    >>> w.reveal()
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: this value was exported without personal data; ...
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:  # no value: there is none to keep
+        pass
+
+    def reveal(self) -> str:
+        """Refuse: the value was not exported."""
+        msg = (
+            "this value was exported without personal data; read it from an export "
+            "written with include_personal=True"
+        )
+        raise InvalidInput(msg)
+
+    def __repr__(self) -> str:
+        return "Withheld()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Withheld)
+
+    def __hash__(self) -> int:
+        return hash(Withheld)
+
+
+class WithheldName(PersonalName):
+    """A person's name that an export masked (the signer of a signature): never readable.
+
+    >>> WithheldName(), WithheldName() == WithheldName()
+    (PersonalName('***'), True)
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:  # no value: there is none to keep
+        pass
+
+    reveal = Withheld.reveal
+
+    def __str__(self) -> str:
+        return "***"
+
+    def __repr__(self) -> str:
+        return "PersonalName('***')"
+
+    def __format__(self, spec: str) -> str:
+        return format("***", spec)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WithheldName)
+
+    def __hash__(self) -> int:
+        return hash(WithheldName)
+
+
+def is_withheld(value: object) -> bool:
+    """Whether ``value`` is a personal value that an export masked.
+
+    >>> is_withheld(Withheld()), is_withheld(Secret("x"))
+    (True, False)
+    """
+    return isinstance(value, Withheld | WithheldName)
+
+
+# --- how one field is read, written and described ---------------------------------------
+
+
+@attrs.frozen
+class _Spec:
+    """How one field of a payload is read from JSON or a command, written, and described."""
+
+    parse: Callable[[object, str], object]
+    dump: Callable[[Any, bool], object]
+    view: Callable[[Any], object]
+    schema: Mapping[str, object]
+
+
+def _same(value: object, _: bool = False) -> object:
+    return value
+
+
+def _text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
+    def parse(value: object, where: str) -> str:
+        return _validate.text(where, value, max_length=max_length, multiline=multiline)
+
+    return _Spec(parse, _same, _same, {"type": "string", "minLength": 1, "maxLength": max_length})
+
+
+def _id_spec() -> _Spec:
+    def parse(value: object, where: str) -> str:
+        return _validate.identifier(where, value)
+
+    return _Spec(parse, _same, _same, {"type": "string", "pattern": _ID_PATTERN})
+
+
+_ID_PATTERN: Final = "^[A-Za-z0-9][A-Za-z0-9._:\\-]{0,63}$"
+
+
+def _bool_parse(value: object, where: str) -> bool:
+    if value is True or value is False:
+        return value
+    msg = f"{where} must be true or false"
+    raise InvalidInput(msg)
+
+
+_BOOL: Final = _Spec(_bool_parse, _same, _same, {"type": "boolean"})
+
+
+def _count_spec(lowest: int, highest: int) -> _Spec:
+    def parse(value: object, where: str) -> int:
+        if type(value) is not int or not lowest <= value <= highest:
+            msg = f"{where} must be a whole number from {lowest} to {highest}"
+            raise InvalidInput(msg)
+        return value
+
+    return _Spec(parse, _same, _same, {"type": "integer", "minimum": lowest, "maximum": highest})
+
+
+def _enum_spec(load: Callable[[], type[_E]], values: tuple[str, ...]) -> _Spec:
+    # ``load`` imports the enum on first use: appointments and the checklist are not
+    # part of the foundation that ``import fieldservice`` loads.
+    def parse(value: object, where: str) -> _E:
+        return _validate.enum_member(load(), where, value)
+
+    def dump(value: enum.Enum, _: bool = False) -> object:
+        return value.value
+
+    return _Spec(parse, dump, dump, {"enum": list(values)})
+
+
+def _of(enum_type: type[_E]) -> Callable[[], type[_E]]:
+    return lambda: enum_type
+
+
+_LOADED: dict[str, Any] = {}
+
+
+def _half_day() -> type[HalfDay]:
+    found = _LOADED.get("HalfDay")
+    if found is None:
+        from fieldservice.appointments import HalfDay
+
+        found = _LOADED["HalfDay"] = HalfDay
+    return found
+
+
+def _finding() -> type[Finding]:
+    found = _LOADED.get("Finding")
+    if found is None:
+        from fieldservice.checklist import Finding
+
+        found = _LOADED["Finding"] = Finding
+    return found
+
+
+def _date_parse(value: object, where: str) -> dt.date:
+    if type(value) is dt.date:
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    msg = f"{where} must be a date like 2026-11-26"
+    raise InvalidInput(msg)
+
+
+def _iso(value: dt.date, _: bool = False) -> str:
+    return value.isoformat()
+
+
+_DATE: Final = _Spec(_date_parse, _iso, _iso, {"type": "string", "format": "date"})
+
+
+def _instant_parse(value: object, where: str) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            msg = f"{where} is not an ISO 8601 date-time; write it like 2026-11-26T14:00:00+08:00"
+            raise InvalidInput(msg) from None
+        if parsed.tzinfo is None:
+            msg = f"{where} has no offset; write it like 2026-11-26T14:00:00+08:00"
+            raise InvalidInput(msg)
+        _validate.epoch_of(where, parsed)
+        return parsed
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            msg = f"{where} is a naive datetime; pass a timezone-aware one"
+            raise InvalidInput(msg)
+        _validate.epoch_of(where, value)
+        return value
+    msg = f"{where} must be an ISO 8601 date-time with an offset"
+    raise InvalidInput(msg)
+
+
+_INSTANT: Final = _Spec(_instant_parse, _iso, _iso, {"type": "string", "format": "date-time"})
+
+
+def _secret_parse(value: object, where: str) -> Secret:
+    """A personal value: a :class:`Secret`, its JSON form, or plain text (made a secret)."""
+    if isinstance(value, Secret):
+        return value
+    if isinstance(value, Mapping) and value.keys() == {SECRET_KEY}:
+        value = value[SECRET_KEY]
+        if value is None:
+            return Withheld()  # a masked export: the clocks and reports read it all the same
+    # Whatever its form, a personal field stays personal (G1): plain text becomes a Secret.
+    text = _validate.text(where, value, max_length=500, multiline=True)
+    return Secret(text)
+
+
+def _secret_dump(value: Secret, secrets: bool) -> object:
+    return {SECRET_KEY: value.reveal() if secrets and not is_withheld(value) else None}
+
+
+_SECRET_SCHEMA: Final = {
+    # Writers always write the object; plain text is read too (and made a secret).
+    "anyOf": [
+        {
+            "type": "object",
+            "properties": {SECRET_KEY: {"type": ["string", "null"], "maxLength": 500}},
+            "required": [SECRET_KEY],
+            "additionalProperties": False,
+        },
+        {"type": "string", "maxLength": 500},
+    ],
+    "description": "personal or secret text; null where the export masked it (G1)",
+}
+_SECRET: Final = _Spec(_secret_parse, _secret_dump, _same, _SECRET_SCHEMA)
+
+
+def _ids_parse(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not value or len(value) > 20:
+        msg = f"{where} must be a list of 1 to 20 technician IDs"
+        raise InvalidInput(msg)
+    return tuple(_validate.identifier(where, v) for v in value)
+
+
+def _listed(value: tuple[object, ...], _: bool = False) -> object:
+    return list(value)
+
+
+_IDS: Final = _Spec(
+    _ids_parse,
+    _listed,
+    _same,
+    {
+        "type": "array",
+        "items": {"type": "string", "pattern": _ID_PATTERN},
+        "minItems": 1,
+        "maxItems": 20,
+    },
+)
+
+
+def _products_parse(value: object, where: str) -> tuple[Product, ...]:
+    if not isinstance(value, list | tuple | frozenset | set) or len(value) > len(Product):
+        msg = f"{where} must be a list of products"
+        raise InvalidInput(msg)
+    chosen = {_validate.enum_member(Product, where, v) for v in value}
+    return tuple(sorted(chosen, key=lambda p: p.value))
+
+
+def _values(value: tuple[enum.Enum, ...], _: bool = False) -> object:
+    return [p.value for p in value]
+
+
+def _value_tuple(value: tuple[enum.Enum, ...]) -> object:
+    return tuple(p.value for p in value)
+
+
+_PRODUCTS: Final = _Spec(
+    _products_parse,
+    _values,
+    _value_tuple,
+    {"type": "array", "items": {"enum": [p.value for p in Product]}, "uniqueItems": True},
+)
+
+
+def _clock_names_parse(value: object, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or len(value) > 20:
+        msg = f"{where} must be a list of clock names"
+        raise InvalidInput(msg)
+    return tuple(_validate.text(where, v, max_length=40) for v in value)
+
+
+_CLOCKS: Final = _Spec(
+    _clock_names_parse,
+    _listed,
+    _same,
+    {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 20},
+)
+
+_EVIDENCE_SCALAR = (str, int, float, bool)
+
+
+def _evidence_parse(value: object, where: str) -> Mapping[str, object]:
+    if not isinstance(value, Mapping) or len(value) > 20:
+        msg = f"{where} must be a mapping of up to 20 measurements, e.g. {{'optical_power_dbm': -18.5}}"
+        raise InvalidInput(msg)
+    frozen: dict[str, object] = {}
+    for key, item in value.items():
+        if not isinstance(key, str) or not isinstance(item, _EVIDENCE_SCALAR):
+            msg = f"{where} maps names to numbers, text or true/false"
+            raise InvalidInput(msg)
+        if isinstance(item, float) and (item != item or item in (float("inf"), float("-inf"))):
+            msg = f"{where} must hold finite numbers"
+            raise InvalidInput(msg)
+        if isinstance(item, str):
+            item = _validate.text(where, item, max_length=200)
+        frozen[_validate.text(where, key, max_length=64)] = item
+    return FrozenMap(frozen)
+
+
+def _plain_dict(value: Mapping[str, object], _: bool = False) -> object:
+    return dict(value)
+
+
+_EVIDENCE: Final = _Spec(
+    _evidence_parse,
+    _plain_dict,
+    _same,
+    {
+        "type": "object",
+        "maxProperties": 20,
+        "additionalProperties": {"type": ["string", "number", "boolean"]},
+    },
+)
+
+
+def _label_parse(value: object, where: str) -> ModemLabel:
+    from fieldservice.checklist import ModemLabel
+
+    if isinstance(value, ModemLabel):
+        if type(value) is not ModemLabel:  # kept as restoring the event would build it
+            return ModemLabel(value.account, value.user_name, value.password)
+        return value
+    if not isinstance(value, Mapping) or value.keys() != {"account", "user_name", "password"}:
+        msg = f"{where} must hold account, user_name and password"
+        raise InvalidInput(msg)
+    password = _secret_parse(value["password"], f"{where} password")
+    return ModemLabel(value["account"], value["user_name"], password)
+
+
+def _label_dump(value: ModemLabel, secrets: bool) -> object:
+    return {
+        "account": value.account,
+        "user_name": value.user_name,
+        "password": _secret_dump(value.password, secrets),
+    }
+
+
+def _label_view(value: ModemLabel) -> object:
+    return FrozenMap(
+        {"account": value.account, "user_name": value.user_name, "password": value.password}
+    )
+
+
+_LABEL: Final = _Spec(
+    _label_parse,
+    _label_dump,
+    _label_view,
+    {
+        "type": "object",
+        "properties": {
+            "account": {"type": "string", "minLength": 1},
+            "user_name": {"type": "string", "minLength": 1},
+            "password": _SECRET_SCHEMA,
+        },
+        "required": ["account", "user_name", "password"],
+        "additionalProperties": False,
+    },
+)
+
+
+def _worksheet_parse(value: object, where: str) -> WorkSheet:
+    from fieldservice.checklist import WorkSheet
+
+    if isinstance(value, WorkSheet):
+        if type(value) is not WorkSheet:  # kept as restoring the event would build it
+            return WorkSheet.from_dict(value.to_dict())
+        return value
+    if not isinstance(value, Mapping):
+        msg = f"{where} must be a work sheet"
+        raise InvalidInput(msg)
+    return WorkSheet.from_dict(value)
+
+
+def _worksheet_dump(value: WorkSheet, _: bool = False) -> object:
+    return value.to_dict()
+
+
+def _frozen(value: object) -> object:
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return FrozenMap({k: _frozen(v) for k, v in value.items()})
+    return value
+
+
+def _worksheet_view(value: WorkSheet) -> object:
+    return _frozen(value.to_dict())
+
+
+_WORKSHEET_SCHEMA: Final = {
+    "type": "object",
+    "description": "the work sheet (施工单, W1): technicians, materials, parameters, opinion",
+    "properties": {
+        "technicians": {"type": "array", "items": {"type": "string"}},
+        "materials": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "quantity": {"type": "string"},
+                    "unit": {"type": "string"},
+                },
+                "required": ["name", "quantity", "unit"],
+                "additionalProperties": False,
+            },
+        },
+        "parameters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "value": {"type": "string"},
+                    "unit": {"type": "string"},
+                },
+                "required": ["name", "value", "unit"],
+                "additionalProperties": False,
+            },
+        },
+        "opinion": {
+            "type": ["object", "null"],
+            "properties": {
+                "satisfied": {"type": "boolean"},
+                "remedy": {"type": ["string", "null"]},
+                "action": {"type": ["string", "null"]},
+            },
+            "required": ["satisfied", "remedy", "action"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["technicians", "materials", "parameters", "opinion"],
+    "additionalProperties": False,
+}
+_WORKSHEET: Final = _Spec(_worksheet_parse, _worksheet_dump, _worksheet_view, _WORKSHEET_SCHEMA)
+
+
+def _signature_parse(value: object, where: str) -> Signature:
+    from fieldservice.checklist import Signature
+
+    if isinstance(value, Signature):
+        return value
+    if not isinstance(value, Mapping) or value.keys() != {"signer", "role", "at", "digest"}:
+        msg = f"{where} must hold signer, role, at and digest"
+        raise InvalidInput(msg)
+    signer = _secret_parse(value["signer"], f"{where} signer")
+    if is_withheld(signer):
+        at = _instant_parse(value["at"], f"{where} at")
+        return Signature(WithheldName(), value["role"], at, digest=value["digest"])
+    return Signature.from_dict({**value, "signer": signer.reveal()})
+
+
+def _signature_dump(value: Signature, secrets: bool) -> object:
+    data = value.to_dict()
+    signer = value.signer
+    data["signer"] = {SECRET_KEY: signer.reveal() if secrets and not is_withheld(signer) else None}
+    return data
+
+
+def _signature_view(value: Signature) -> object:
+    data = value.to_dict()
+    signer = value.signer
+    data["signer"] = Withheld() if is_withheld(signer) else Secret(signer.reveal())
+    return FrozenMap(data)
+
+
+_SIGNATURE: Final = _Spec(
+    _signature_parse,
+    _signature_dump,
+    _signature_view,
+    {
+        "type": "object",
+        "properties": {
+            "signer": _SECRET_SCHEMA,
+            "role": {"enum": ["customer", "proxy"]},
+            "at": {"type": "string", "format": "date-time"},
+            "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        },
+        "required": ["signer", "role", "at", "digest"],
+        "additionalProperties": False,
+    },
+)
+
+
+_ORDER_KIND: Final = _enum_spec(_of(OrderKind), tuple(k.value for k in OrderKind))
+_TIER: Final = _enum_spec(_of(Tier), tuple(t.value for t in Tier))
+_AREA: Final = _enum_spec(_of(Area), tuple(a.value for a in Area))
+_PARTY: Final = _enum_spec(_of(Party), tuple(p.value for p in Party))
+
+
+def _field(spec: _Spec, name: str, *, optional: bool = False) -> Any:
+    """An attrs field whose converter checks the value with ``spec``: at every boundary."""
+    metadata = {"spec": spec}
+    parse = spec.parse
+
+    if optional:
+
+        def convert_optional(value: object) -> object:
+            return None if value is None else parse(value, name)
+
+        return attrs.field(
+            default=None, converter=convert_optional, metadata=metadata, kw_only=True
+        )
+
+    def convert(value: object) -> object:
+        return parse(value, name)
+
+    return attrs.field(converter=convert, metadata=metadata)
+
+
+# --- the payloads -------------------------------------------------------------------------
+
+
+@attrs.frozen(slots=True)
+class Payload(Mapping[str, Any]):
+    """The details of one event, typed; also a read-only mapping of its JSON form.
+
+    Subclasses name their fields; an optional field left out is ``None`` and is
+    not written. :meth:`to_json_data` writes the JSON form and
+    :meth:`from_json_data` reads it, refusing unknown keys.
+
+    >>> Reason(reason="duplicate order")["reason"], Reason(reason="duplicate order").reason
+    ('duplicate order', 'duplicate order')
+    """
+
+    KEYS: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def _specs(cls) -> tuple[tuple[str, _Spec, bool], ...]:
+        found = _SPECS.get(cls)
+        if found is None:
+            found = _SPECS[cls] = tuple(
+                (f.name, f.metadata["spec"], f.default is None) for f in attrs.fields(cls)
+            )
+        return found
+
+    @classmethod
+    def from_json_data(cls, data: Mapping[str, object], kind: str) -> Payload:
+        """Read a payload from its JSON form (or a command's values), checking every field.
+
+        Args:
+            data: The event's data.
+            kind: The event's kind, to name it in messages.
+
+        Raises:
+            InvalidInput: A key is unknown or missing, or a value is of the wrong form.
+
+        >>> Reason.from_json_data({"reason": "客户出差"}, "cancelled")
+        Reason(reason='客户出差')
+        """
+        specs = cls._specs()
+        if not isinstance(data, Mapping):
+            msg = f"the data of a {kind} event must be a mapping (got {type(data).__name__})"
+            raise InvalidInput(msg)
+        if len(data) > len(specs) or not data.keys() <= _KEYSETS[cls]:
+            unknown = sorted(str(k) for k in data if k not in _KEYSETS[cls])
+            shown = ", ".join(repr(k[:32]) for k in unknown[:3])
+            holds = ", ".join(name for name, _, _ in specs) or "nothing"
+            msg = f"a {kind} event has no {shown}; its data holds {holds}"
+            raise InvalidInput(msg)
+        for name, _, optional in specs:
+            if not optional and data.get(name) is None:
+                msg = f"a {kind} event needs '{name}'"
+                raise InvalidInput(msg)
+        try:
+            return cls(**{k: v for k, v in data.items() if v is not None})
+        except InvalidInput as err:
+            msg = f"{err.message} (in the data of a {kind} event)"
+            raise type(err)(msg) from None
+
+    def to_json_data(self, *, include_personal: bool = False) -> dict[str, object]:
+        """The JSON form: personal and secret values masked unless ``include_personal``.
+
+        >>> Reason(reason="duplicate order").to_json_data()
+        {'reason': 'duplicate order'}
+        """
+        out: dict[str, object] = {}
+        for name, spec, _ in self._specs():
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = spec.dump(value, include_personal)
+        return out
+
+    @property
+    def withheld(self) -> bool:
+        """Whether a personal value of this payload was masked by the export it was read from.
+
+        >>> Contacted(note={"$secret": None}).withheld, Contacted(note="带梯子").withheld
+        (True, False)
+        """
+        for name, _, _ in self._specs():
+            value = getattr(self, name)
+            if is_withheld(value):
+                return True
+            if name == "signature" and is_withheld(value.signer):
+                return True
+            if name == "label" and value is not None and is_withheld(value.password):
+                return True
+        return False
+
+    # -- the read-only mapping of the JSON form (secrets stay Secret objects) --
+
+    def __getitem__(self, key: str) -> Any:
+        for name, spec, _ in self._specs():
+            if name == key:
+                value = getattr(self, name)
+                if value is not None:
+                    return spec.view(value)
+                break
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name, _, _ in self._specs() if getattr(self, name) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __contains__(self, key: object) -> bool:
+        return (
+            isinstance(key, str) and key in _KEYSETS[type(self)] and getattr(self, key) is not None
+        )
+
+    # Mapping's __eq__ would compare JSON forms; attrs compares typed fields (instants
+    # by instant), and its hash follows.
+
+
+_SPECS: dict[type[Payload], tuple[tuple[str, _Spec, bool], ...]] = {}
+_KEYSETS: dict[type[Payload], frozenset[str]] = {}
+
+
+@attrs.frozen(slots=True)
+class NoData(Payload):
+    """The payload of a kind that carries no details (``arrived``, ``closed``, ...).
+
+    >>> len(NoData()), dict(NoData())
+    (0, {})
+    """
+
+
+@attrs.frozen(slots=True)
+class Opened(Payload):
+    """``accepted`` (B3) / ``reported`` (F4): the order's kind, tier, area and products.
+
+    Every field is optional for a bare log (the SLA clocks read ``tier``, as
+    ``ordinary`` when absent, and ``area``, as ``city``); the workflow writes all four.
+
+    >>> Opened(tier=Tier.GOLD).to_json_data()
+    {'tier': 'gold'}
+    """
+
+    order_kind: OrderKind | None = _field(_ORDER_KIND, "order_kind", optional=True)
+    tier: Tier | None = _field(_TIER, "tier", optional=True)
+    area: Area | None = _field(_AREA, "area", optional=True)
+    products: tuple[Product, ...] | None = _field(_PRODUCTS, "products", optional=True)
+
+
+@attrs.frozen(slots=True)
+class FeasibilityAnswered(Payload):
+    """``feasibility_answered`` (B4): whether resources were there when asked at the counter.
+
+    >>> FeasibilityAnswered(available=True)["available"]
+    True
+    """
+
+    available: bool | None = _field(_BOOL, "available", optional=True)
+
+
+@attrs.frozen(slots=True)
+class ResourceGapRecorded(Payload):
+    """``resource_gap_recorded`` (R2): what the network lacks.
+
+    >>> ResourceGapRecorded(gap="无空闲端口").gap
+    '无空闲端口'
+    """
+
+    gap: str | None = _field(_text_spec(500, multiline=True), "gap", optional=True)
+
+
+@attrs.frozen(slots=True)
+class Contacted(Payload):
+    """``contacted`` (B3): the first contact; ``note``, what the visit needs, is personal (G1).
+
+    >>> Contacted(note=Secret("带梯子")).to_json_data()
+    {'note': {'$secret': None}}
+    """
+
+    note: Secret | None = _field(_SECRET, "note", optional=True)
+
+
+_HALVES: Final = ("morning", "afternoon")
+
+
+@attrs.frozen(slots=True)
+class Booked(Payload):
+    """``booked`` (B2): the instants the booking promises, and its half-day window.
+
+    ``start`` is the earliest arrival the booking allows (B5) and ``end`` the end
+    of the half-day: the arrival clock, the reminders and the calendar read these.
+    ``date`` and ``half`` name the window; the workflow writes them and needs them
+    to restore an order, a bare log for the clocks may leave them out. ``note`` is
+    what the customer said the visit needs (C3): personal (G1).
+
+    Raises:
+        InvalidInput: ``end`` is not after ``start``, or only one of ``date`` and
+            ``half`` is given.
+
+    >>> import datetime as dt
+    >>> b = Booked("2026-11-26T12:00:00+08:00", "2026-11-26T18:00:00+08:00",
+    ...            date=dt.date(2026, 11, 26), half="afternoon")
+    >>> b.end - b.start, b.half
+    (datetime.timedelta(seconds=21600), <HalfDay.AFTERNOON: 'afternoon'>)
+    """
+
+    start: dt.datetime = _field(_INSTANT, "start")
+    end: dt.datetime = _field(_INSTANT, "end")
+    date: dt.date | None = _field(_DATE, "date", optional=True)
+    half: HalfDay | None = _field(_enum_spec(_half_day, _HALVES), "half", optional=True)
+    note: Secret | None = _field(_SECRET, "note", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end.timestamp() <= self.start.timestamp():
+            msg = f"the end of a {_kind_of(self)} window must come after its start"
+            raise InvalidInput(msg)
+        if (self.date is None) is not (self.half is None):
+            msg = f"a {_kind_of(self)} window names both its date and its half-day, or neither"
+            raise InvalidInput(msg)
+
+
+def _kind_of(payload: Payload) -> str:
+    return "rescheduled" if isinstance(payload, Rescheduled) else "booked"
+
+
+@attrs.frozen(slots=True)
+class Rescheduled(Booked):
+    """``rescheduled`` (B8, B9): a new window, who asked, why, and the customer's consent.
+
+    The workflow writes all three; a bare log for the clocks may leave them out.
+
+    >>> r = Rescheduled("2026-11-27T08:00:00+08:00", "2026-11-27T12:00:00+08:00",
+    ...                 date="2026-11-27", half="morning",
+    ...                 requested_by="customer", reason="客户出差", consent=True)
+    >>> r.requested_by
+    <Party.CUSTOMER: 'customer'>
+    """
+
+    requested_by: Party | None = _field(_PARTY, "requested_by", optional=True)
+    reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
+    consent: bool | None = _field(_BOOL, "consent", optional=True)
+
+
+@attrs.frozen(slots=True)
+class Confirmed(Payload):
+    """``confirmed`` (C1): the arrival hour agreed on the day; ``note`` as for :class:`Booked`.
+
+    >>> Confirmed("2026-11-26T14:00:00+08:00", "2026-11-26T15:00:00+08:00").start.hour
+    14
+    """
+
+    start: dt.datetime = _field(_INSTANT, "start")
+    end: dt.datetime = _field(_INSTANT, "end")
+    note: Secret | None = _field(_SECRET, "note", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end.timestamp() <= self.start.timestamp():
+            msg = "the end of a confirmed hour must come after its start"
+            raise InvalidInput(msg)
+
+
+@attrs.frozen(slots=True)
+class TechniciansAssigned(Payload):
+    """``technicians_assigned`` (M2): who goes, and the one contact among them.
+
+    Raises:
+        InvalidInput: The contact is not one of the technicians.
+
+    >>> TechniciansAssigned(("T7", "T8"), "T7").contact
+    'T7'
+    """
+
+    technicians: tuple[str, ...] = _field(_IDS, "technicians")
+    contact: str = _field(_id_spec(), "contact")
+
+    def __attrs_post_init__(self) -> None:
+        # A restored log must hold what the command enforces: one contact, among the staff.
+        if self.contact not in self.technicians:
+            msg = "the contact of a technicians_assigned event must be one of its technicians (M2)"
+            raise InvalidInput(msg)
+        if len(set(self.technicians)) != len(self.technicians):
+            msg = "the technicians of a technicians_assigned event must not repeat"
+            raise InvalidInput(msg)
+
+
+@attrs.frozen(slots=True)
+class Departed(Payload):
+    """``departed`` (T2): the expected travel time in seconds, if known.
+
+    >>> Departed(travel_s=1800).travel_s
+    1800
+    """
+
+    travel_s: int | None = _field(_count_spec(0, 86_400), "travel_s", optional=True)
+
+
+@attrs.frozen(slots=True)
+class Delayed(Payload):
+    """``delayed`` (T3): the reason given, the minutes late, and that the customer was told.
+
+    >>> Delayed(reason="road works", minutes=20, customer_told=True).minutes
+    20
+    """
+
+    reason: str | None = _field(_text_spec(200), "reason", optional=True)
+    minutes: int | None = _field(_count_spec(1, 24 * 60), "minutes", optional=True)
+    customer_told: bool | None = _field(_BOOL, "customer_told", optional=True)
+
+
+@attrs.frozen(slots=True)
+class CustomerAbsent(Payload):
+    """``customer_absent`` (K3): a message note left, and whether neighbours were asked.
+
+    >>> CustomerAbsent(note_left=True, neighbours_asked=False).note_left
+    True
+    """
+
+    note_left: bool | None = _field(_BOOL, "note_left", optional=True)
+    neighbours_asked: bool | None = _field(_BOOL, "neighbours_asked", optional=True)
+
+
+_ACTIONS: Final = ("tick", "not_applicable", "decline", "finding")
+
+
+def _action_parse(value: object, where: str) -> str:
+    if value not in _ACTIONS:
+        msg = f"{where} must be one of {', '.join(_ACTIONS)}"
+        raise InvalidInput(msg)
+    return str(value)
+
+
+_FINDINGS: Final = ("label_missing", "lightning_protection")
+
+
+@attrs.frozen(slots=True)
+class ChecklistUpdated(Payload):
+    """``checklist_updated`` (S, L, W items): a tick, an item not applicable or declined, a finding.
+
+    ``tick`` names an ``item`` with optional ``evidence`` and ``label``;
+    ``not_applicable`` and ``decline`` name an ``item`` and a ``reason``;
+    ``finding`` names a ``finding``.
+
+    Raises:
+        InvalidInput: The fields do not fit the action.
+
+    >>> ChecklistUpdated("tick", item="S5", evidence={"optical_power_dbm": -18.5})["evidence"]
+    FrozenMap({'optical_power_dbm': -18.5})
+    """
+
+    action: str = _field(_Spec(_action_parse, _same, _same, {"enum": list(_ACTIONS)}), "action")
+    item: str | None = _field(_text_spec(16), "item", optional=True)
+    evidence: Mapping[str, object] | None = _field(_EVIDENCE, "evidence", optional=True)
+    label: ModemLabel | None = _field(_LABEL, "label", optional=True)
+    reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
+    finding: Finding | None = _field(_enum_spec(_finding, _FINDINGS), "finding", optional=True)
+
+    def __attrs_post_init__(self) -> None:
+        action = self.action
+        fits = {
+            "tick": self.item is not None and self.reason is None and self.finding is None,
+            "not_applicable": self.item is not None and self.reason is not None,
+            "decline": self.item is not None and self.reason is not None,
+            "finding": self.finding is not None and self.item is None,
+        }[action]
+        extra = action != "tick" and (self.evidence is not None or self.label is not None)
+        if not fits or extra:
+            msg = (
+                "a checklist_updated event holds: tick with item (evidence, label); "
+                "not_applicable or decline with item and reason; finding with finding"
+            )
+            raise InvalidInput(msg)
+
+
+@attrs.frozen(slots=True)
+class WorksheetUpdated(Payload):
+    """``worksheet_updated`` (W1): the work sheet as it stands now.
+
+    >>> from fieldservice.checklist import WorkSheet
+    >>> WorksheetUpdated(WorkSheet(technicians=("T7",))).worksheet.technicians
+    ('T7',)
+    """
+
+    worksheet: WorkSheet = _field(_WORKSHEET, "worksheet")
+
+
+@attrs.frozen(slots=True)
+class Signed(Payload):
+    """``signed`` (W2): the customer's signature over the checklist and work sheet.
+
+    The signer's name is personal: masked in the JSON form unless asked for (G1).
+    """
+
+    signature: Signature = _field(_SIGNATURE, "signature")
+
+
+@attrs.frozen(slots=True)
+class LeftTemporarily(Payload):
+    """``left_temporarily`` (S8): why the technician left the home, and for how long.
+
+    >>> LeftTemporarily(reason="外线端口施工", minutes=30).minutes
+    30
+    """
+
+    reason: str | None = _field(_text_spec(200), "reason", optional=True)
+    minutes: int | None = _field(_count_spec(1, 24 * 60), "minutes", optional=True)
+
+
+@attrs.frozen(slots=True)
+class Triaged(Payload):
+    """``triaged`` (F1): whether the fault can be cleared remotely.
+
+    >>> Triaged(remote_possible=True).remote_possible
+    True
+    """
+
+    remote_possible: bool | None = _field(_BOOL, "remote_possible", optional=True)
+
+
+@attrs.frozen(slots=True)
+class FollowedUp(Payload):
+    """``followed_up`` (F2): whether remote guidance solved the fault.
+
+    >>> FollowedUp(solved=False).solved
+    False
+    """
+
+    solved: bool | None = _field(_BOOL, "solved", optional=True)
+
+
+@attrs.frozen(slots=True)
+class Reason(Payload):
+    """``visit_needed`` (F3) and ``cancelled`` (G2): the reason, as text.
+
+    >>> Reason(reason="用户不愿远程操作").reason
+    '用户不愿远程操作'
+    """
+
+    reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
+
+
+@attrs.frozen(slots=True)
+class HandedOver(Payload):
+    """``handed_over`` (G2): the new owner's ID.
+
+    >>> HandedOver("desk-3").to
+    'desk-3'
+    """
+
+    to: str = _field(_id_spec(), "to")
+
+
+@attrs.frozen(slots=True)
+class ClockPaused(Payload):
+    """``clock_paused`` (G4): why, and optionally which clocks (all pausable ones if none).
+
+    Only a customer's reason (``customer_request``, ``waiting_for_customer``)
+    pauses a clock; the SLA module decides, the log records what was said.
+
+    >>> ClockPaused(reason="customer_request").clocks is None
+    True
+    """
+
+    reason: str | None = _field(_text_spec(64), "reason", optional=True)
+    clocks: tuple[str, ...] | None = _field(_CLOCKS, "clocks", optional=True)
+
+
+@attrs.frozen(slots=True)
+class ClockResumed(Payload):
+    """``clock_resumed`` (G4): optionally which clocks resume.
+
+    >>> ClockResumed().clocks is None
+    True
+    """
+
+    reason: str | None = _field(_text_spec(64), "reason", optional=True)
+    clocks: tuple[str, ...] | None = _field(_CLOCKS, "clocks", optional=True)
+
+
+@attrs.frozen(slots=True)
+class TierChanged(Payload):
+    """``tier_changed`` (G3): the customer's new tier.
+
+    >>> TierChanged("diamond").tier
+    <Tier.DIAMOND: 'diamond'>
+    """
+
+    tier: Tier = _field(_TIER, "tier")
+
+
+for _cls in (
+    NoData,
+    Opened,
+    FeasibilityAnswered,
+    ResourceGapRecorded,
+    Contacted,
+    Booked,
+    Rescheduled,
+    Confirmed,
+    TechniciansAssigned,
+    Departed,
+    Delayed,
+    CustomerAbsent,
+    ChecklistUpdated,
+    WorksheetUpdated,
+    Signed,
+    LeftTemporarily,
+    Triaged,
+    FollowedUp,
+    Reason,
+    HandedOver,
+    ClockPaused,
+    ClockResumed,
+    TierChanged,
+):
+    _KEYSETS[_cls] = frozenset(f.name for f in attrs.fields(_cls))
+    _cls.KEYS = tuple(f.name for f in attrs.fields(_cls))
+del _cls
+
+
+PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
+    {
+        "accepted": Opened,
+        "reported": Opened,
+        "feasibility_answered": FeasibilityAnswered,
+        "resource_gap_recorded": ResourceGapRecorded,
+        "contacted": Contacted,
+        "booked": Booked,
+        "rescheduled": Rescheduled,
+        "confirmed": Confirmed,
+        "technicians_assigned": TechniciansAssigned,
+        "departed": Departed,
+        "delayed": Delayed,
+        "customer_absent": CustomerAbsent,
+        "checklist_updated": ChecklistUpdated,
+        "worksheet_updated": WorksheetUpdated,
+        "signed": Signed,
+        "left_temporarily": LeftTemporarily,
+        "triaged": Triaged,
+        "followed_up": FollowedUp,
+        "visit_needed": Reason,
+        "cancelled": Reason,
+        "handed_over": HandedOver,
+        "clock_paused": ClockPaused,
+        "clock_resumed": ClockResumed,
+        "tier_changed": TierChanged,
+    }
+)
+"""The payload class of each event kind (by the kind's value); every other kind is :class:`NoData`."""
+
+
+def payload_class(kind: str) -> type[Payload]:
+    """The payload class of an event kind's value.
+
+    >>> payload_class("confirmed").__name__, payload_class("arrived").__name__
+    ('Confirmed', 'NoData')
+    """
+    return PAYLOAD_OF.get(kind, NoData)
+
+
+NO_DATA: Final = NoData()
+"""The one payload of every event without details: shared, as it is immutable."""

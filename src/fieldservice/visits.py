@@ -1,0 +1,185 @@
+"""The current appointment of an order, folded once from its events.
+
+Booking (B2), rescheduling (B8, B9), the day-of confirmation (C1), the customer
+not at home (K3) and cancelling (G2) change what the customer was promised.
+:class:`Appointment` is that promise as the events make it: the booked window,
+the confirmed arrival hour, when it was booked, and how often it changed. The
+workflow, the SLA clocks, the reminder plan and the calendar's UID and SEQUENCE
+all read it from here; none works it out again.
+
+>>> import pendulum
+>>> from fieldservice.events import Event
+>>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+>>> log = [
+...     Event("booked", t, actor="desk", data={
+...         "start": "2026-11-26T12:00:00+08:00", "end": "2026-11-26T18:00:00+08:00",
+...         "date": "2026-11-26", "half": "afternoon"}),
+...     Event("confirmed", t.add(days=1), actor="T7", data={
+...         "start": "2026-11-26T14:00:00+08:00", "end": "2026-11-26T15:00:00+08:00"}),
+... ]
+>>> a = appointment_of(log)
+>>> a.live, a.promised_start.hour, a.revision, a.sequence
+(True, 14, 2, 0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Final
+
+import attrs
+
+from fieldservice.events import Event, EventKind
+from fieldservice.model import Secret  # at run time: the docs resolve the field's type
+from fieldservice.payloads import Booked, Confirmed, Contacted, Rescheduled
+
+__all__ = ["NOTHING_BOOKED", "Appointment", "appointment_of", "changes_appointment"]
+
+_BOOKED = EventKind.BOOKED
+_RESCHEDULED = EventKind.RESCHEDULED
+_CONFIRMED = EventKind.CONFIRMED
+_ABSENT = EventKind.CUSTOMER_ABSENT
+_CANCELLED = EventKind.CANCELLED
+_CONTACTED = EventKind.CONTACTED
+
+_KINDS: Final = frozenset({_BOOKED, _RESCHEDULED, _CONFIRMED, _ABSENT, _CANCELLED, _CONTACTED})
+
+
+def changes_appointment(kind: EventKind) -> bool:
+    """Whether an event of ``kind`` can change the current appointment.
+
+    >>> changes_appointment(EventKind.CONFIRMED), changes_appointment(EventKind.ARRIVED)
+    (True, False)
+    """
+    return kind in _KINDS
+
+
+@attrs.frozen(slots=True)
+class Appointment:
+    """What the customer was promised, as the order's events make it now.
+
+    Attributes:
+        booking: The payload of the booking or reschedule in force, if any
+            (kept after K3 or a cancellation, with ``live`` false).
+        booked_at: When that booking or reschedule was recorded.
+        confirmation: The arrival hour agreed on the day (C1) for that booking (kept,
+            like the booking, once it is no longer live).
+        live: Whether a booking is in force: false before any, after the
+            customer was not at home (K3, back to booking) and once cancelled.
+        cancelled: Whether the order was cancelled (nothing after that counts).
+        reschedules: How many times the visit was rescheduled (B8, B9).
+        revision: Bookings, reschedules and confirmations so far: the reminder
+            plan keys what it sends on it.
+        sequence: The calendar entry's revision (RFC 5545 SEQUENCE): raised by a
+            new window after the first and by each cancellation of a live one.
+        note: What the customer last said the visit needs (C3), personal (G1).
+
+    >>> NOTHING_BOOKED.live, NOTHING_BOOKED.window_start
+    (False, None)
+    """
+
+    booking: Booked | None = None
+    booked_at: dt.datetime | None = None
+    confirmation: Confirmed | None = None
+    live: bool = False
+    cancelled: bool = False
+    reschedules: int = 0
+    revision: int = 0
+    sequence: int = 0
+    note: Secret | None = None
+
+    @property
+    def window_start(self) -> dt.datetime | None:
+        """The earliest arrival the booking promises (B5), in the offset it was written with."""
+        return None if self.booking is None else self.booking.start
+
+    @property
+    def window_end(self) -> dt.datetime | None:
+        """The end of the booked half-day."""
+        return None if self.booking is None else self.booking.end
+
+    @property
+    def promised_start(self) -> dt.datetime | None:
+        """The start of what is promised now (the confirmed hour, else the booked window)."""
+        if self.confirmation is not None:
+            return self.confirmation.start
+        return self.window_start
+
+    @property
+    def promised_end(self) -> dt.datetime | None:
+        """The end of what is promised now (the confirmed hour, else the booked window)."""
+        if self.confirmation is not None:
+            return self.confirmation.end
+        return self.window_end
+
+    def after(self, event: Event) -> Appointment:
+        """The appointment once ``event`` is recorded (itself if the event changes nothing).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> NOTHING_BOOKED.after(Event("arrived", t, actor="T7")) is NOTHING_BOOKED
+        True
+        """
+        kind = event.kind
+        if kind not in _KINDS or self.cancelled:
+            return self
+        data = event.data
+        if kind is _BOOKED or kind is _RESCHEDULED:
+            assert isinstance(data, Booked)
+            return Appointment(
+                data,
+                event.at,
+                None,
+                live=True,
+                reschedules=self.reschedules + (kind is _RESCHEDULED),
+                revision=self.revision + 1,
+                # A new window after the first one, live or not, is a new revision of the entry.
+                sequence=self.sequence + (self.booking is not None),
+                note=data.note if data.note is not None else self.note,
+            )
+        if kind is _CONFIRMED:
+            assert isinstance(data, Confirmed)
+            if not self.live:
+                return self  # nothing booked to confirm: the hour has nothing to refine
+            return attrs.evolve(
+                self,
+                confirmation=data,
+                revision=self.revision + 1,
+                note=data.note if data.note is not None else self.note,
+            )
+        if kind is _CONTACTED:
+            assert isinstance(data, Contacted)
+            return self if data.note is None else attrs.evolve(self, note=data.note)
+        # K3 (back to booking) or a cancellation: the entry, if live, is withdrawn; what
+        # it promised stays on record (the calendar cancels exactly that).
+        withdrawn = self.sequence + self.live
+        return attrs.evolve(
+            self, live=False, cancelled=kind is _CANCELLED or self.cancelled, sequence=withdrawn
+        )
+
+    @property
+    def is_rescheduled(self) -> bool:
+        """Whether the booking in force came from a reschedule (B8, B9).
+
+        >>> NOTHING_BOOKED.is_rescheduled
+        False
+        """
+        return isinstance(self.booking, Rescheduled)
+
+
+NOTHING_BOOKED: Final = Appointment()
+"""The appointment of an order before anything is booked."""
+
+
+def appointment_of(events: Iterable[Event]) -> Appointment:
+    """Fold ``events`` (in time order) into the current appointment.
+
+    >>> appointment_of([]) is NOTHING_BOOKED
+    True
+    """
+    current = NOTHING_BOOKED
+    for event in events:
+        if event.kind in _KINDS:
+            current = current.after(event)
+    return current

@@ -1,0 +1,130 @@
+"""Nothing lost across schema versions: JSON written before the event schema still restores.
+
+``tests/data/orders-v0.jsonl`` holds 400 orders as the release before the event schema
+wrote them (schema 0: no ``schema_version``, no recorded standard), and
+``expected-v0.json`` that release's own answers for each: state, allowed commands,
+masked JSON, SLA reports and reminder plans (see ``tests/data/make_corpus_v0.py``).
+This release must give the same answers, and write them back as schema 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pathlib
+from typing import Any
+
+import pytest
+from test_roundtrip import BRANCH, DEFAULT, TRAVEL
+
+import fieldservice as fs
+from fieldservice import reminders, sla
+from fieldservice.errors import InvalidInput, StandardMismatch
+from fieldservice.workflow import SCHEMA_VERSION
+
+DATA = pathlib.Path(__file__).parent / "data"
+LINES = (DATA / "orders-v0.jsonl").read_text(encoding="utf-8").splitlines()
+EXPECTED = json.loads((DATA / "expected-v0.json").read_text(encoding="utf-8"))
+STANDARDS = {s.name: s for s in (DEFAULT, BRANCH)}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def _answers(order: fs.WorkOrder) -> dict[str, Any]:
+    std = order.standard
+    last = order.events[-1].at
+    masked = json.loads(order.to_json())
+    return {
+        "id": order.id,
+        "standard": std.name,
+        "state": order.state.value,
+        "allowed": order.allowed_commands(),
+        # Schema 1 adds the version and the standard; everything else is as it was.
+        "masked_json": {k: v for k, v in masked.items() if k not in ("schema_version", "standard")},
+        "sla_at_last": _plain(sla.evaluate(order, at=last).to_records()),
+        "sla_30h_later": _plain(sla.evaluate(order, at=last + dt.timedelta(hours=30)).to_records()),
+        "plan": _plain(reminders.plan(order).to_records()),
+        "plan_travel": _plain(reminders.plan(order, travel=TRAVEL).to_records()),
+    }
+
+
+def test_the_corpus_covers_every_state_and_both_standards() -> None:
+    assert len(LINES) == len(EXPECTED) == 400
+    assert {e["standard"] for e in EXPECTED} == set(STANDARDS)
+    assert len({e["state"] for e in EXPECTED}) >= 14
+
+
+@pytest.mark.parametrize("index", range(400))
+def test_schema_0_orders_restore_with_the_same_answers(index: int) -> None:
+    want = EXPECTED[index]
+    order = fs.WorkOrder.from_json(LINES[index], standard=STANDARDS[want["standard"]])
+    assert _answers(order) == want
+
+
+def test_schema_0_orders_are_written_back_as_schema_1_and_read_again_equal() -> None:
+    for line, want in zip(LINES[:100], EXPECTED[:100], strict=True):
+        order = fs.WorkOrder.from_json(line, standard=STANDARDS[want["standard"]])
+        text = order.to_json(include_personal=True)
+        data = json.loads(text)
+        assert data["schema_version"] == SCHEMA_VERSION == 1
+        assert data["standard"] == {"name": want["standard"], "digest": order.standard.digest}
+        back = fs.WorkOrder.from_json(text, standard=order.standard)
+        assert back.events == order.events
+        assert back.to_json(include_personal=True) == text
+
+
+def test_an_order_of_a_branch_standard_is_not_restored_under_the_default() -> None:
+    branch_line = next(
+        line for line, want in zip(LINES, EXPECTED, strict=True) if want["standard"] != "default"
+    )
+    order = fs.WorkOrder.from_json(branch_line, standard=BRANCH)
+    text = order.to_json(include_personal=True)
+    with pytest.raises(StandardMismatch, match="branch-late") as info:
+        fs.WorkOrder.from_json(text)
+    assert info.value.code == "standard_mismatch"
+    assert "default" in info.value.message
+    # On purpose, with the branch's standard: restored, and judged by it.
+    back = fs.WorkOrder.from_json(text, standard=BRANCH)
+    assert back.standard is BRANCH
+    assert sla.evaluate(back, at=back.events[-1].at) == sla.evaluate(
+        order, at=order.events[-1].at, standard=BRANCH
+    )
+
+
+def test_an_order_is_judged_by_its_own_standard_and_another_is_refused() -> None:
+    order = fs.WorkOrder.from_json(LINES[0], standard=BRANCH)
+    at = order.events[-1].at
+    assert sla.evaluate(order, at=at) == sla.evaluate(order, at=at, standard=BRANCH)
+    with pytest.raises(StandardMismatch):
+        sla.evaluate(order, at=at, standard=DEFAULT)
+    with pytest.raises(StandardMismatch):
+        sla.evaluate_many([order], at=at, standard=DEFAULT)
+    with pytest.raises(StandardMismatch):
+        reminders.plan(order, standard=DEFAULT)
+    assert reminders.plan(order) == reminders.plan(order, standard=BRANCH)
+
+
+def test_a_bare_log_still_needs_its_standard() -> None:
+    order = fs.WorkOrder.from_json(LINES[0])
+    with pytest.raises(InvalidInput, match="pass standard="):
+        sla.evaluate(list(order.events), at=order.events[-1].at)
+
+
+@pytest.mark.parametrize("version", [2, -1, "1", 1.0, None])
+def test_an_unknown_schema_version_is_refused_with_what_to_do(version: object) -> None:
+    data = json.loads(LINES[0])
+    data["schema_version"] = version
+    with pytest.raises(InvalidInput, match=r"schema version|upgrade"):
+        fs.WorkOrder.from_dict(data)
