@@ -59,7 +59,19 @@ from fieldservice.standard import (
 )
 
 if TYPE_CHECKING:
-    from fieldservice import appointments, calendar, checklist, reminders, servicecal, sla, workflow
+    from fieldservice import (
+        appointments,
+        calendar,
+        checklist,
+        kit,
+        modemlabel,
+        reminders,
+        servicecal,
+        signoff,
+        sla,
+        workflow,
+        worksheet,
+    )
     from fieldservice.appointments import (
         AppointmentWindow,
         ArrivalWindow,
@@ -75,21 +87,11 @@ if TYPE_CHECKING:
     from fieldservice.checklist import (
         Checklist,
         ChecklistItem,
-        CustomerOpinion,
         Finding,
         ItemStatus,
-        KitItem,
-        Material,
-        ModemLabel,
-        Remedy,
-        Signature,
-        SignerRole,
-        TechnicalParameter,
-        WorkSheet,
-        check_sign_off,
-        kit_list,
-        sign_off,
     )
+    from fieldservice.kit import KitItem, kit_list
+    from fieldservice.modemlabel import ModemLabel
     from fieldservice.reminders import (
         Reminder,
         ReminderKind,
@@ -99,6 +101,7 @@ if TYPE_CHECKING:
         CalendarPurpose,
         ServiceCalendar,
     )
+    from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
     from fieldservice.sla import (
         ClockName,
         ClockState,
@@ -110,6 +113,13 @@ if TYPE_CHECKING:
         State,
         WorkOrder,
         plan_route,
+    )
+    from fieldservice.worksheet import (
+        CustomerOpinion,
+        Material,
+        Remedy,
+        TechnicalParameter,
+        WorkSheet,
     )
 
 # Name -> the module that defines it, loaded on first use (attrs' _LAZY_SUBMODULES idea).
@@ -126,20 +136,20 @@ _LAZY_NAMES: dict[str, str] = {
     "validate_window": "appointments",
     "Checklist": "checklist",
     "ChecklistItem": "checklist",
-    "CustomerOpinion": "checklist",
+    "CustomerOpinion": "worksheet",
     "Finding": "checklist",
     "ItemStatus": "checklist",
-    "KitItem": "checklist",
-    "Material": "checklist",
-    "ModemLabel": "checklist",
-    "Remedy": "checklist",
-    "Signature": "checklist",
-    "SignerRole": "checklist",
-    "TechnicalParameter": "checklist",
-    "WorkSheet": "checklist",
-    "check_sign_off": "checklist",
-    "kit_list": "checklist",
-    "sign_off": "checklist",
+    "KitItem": "kit",
+    "Material": "worksheet",
+    "ModemLabel": "modemlabel",
+    "Remedy": "worksheet",
+    "Signature": "signoff",
+    "SignerRole": "signoff",
+    "TechnicalParameter": "worksheet",
+    "WorkSheet": "worksheet",
+    "check_sign_off": "signoff",
+    "kit_list": "kit",
+    "sign_off": "signoff",
     "Reminder": "reminders",
     "ReminderKind": "reminders",
     "ReminderPlan": "reminders",
@@ -155,7 +165,19 @@ _LAZY_NAMES: dict[str, str] = {
     "plan_route": "workflow",
 }
 _LAZY_SUBMODULES = frozenset(
-    {"appointments", "calendar", "checklist", "reminders", "servicecal", "sla", "workflow"}
+    {
+        "appointments",
+        "calendar",
+        "checklist",
+        "kit",
+        "modemlabel",
+        "reminders",
+        "servicecal",
+        "signoff",
+        "sla",
+        "workflow",
+        "worksheet",
+    }
 )
 
 
@@ -247,14 +269,18 @@ __all__ = [
     "checklist",
     "departure_time",
     "events",
+    "kit",
     "kit_list",
+    "modemlabel",
     "next_windows",
     "plan_route",
     "reminders",
     "servicecal",
     "sign_off",
+    "signoff",
     "sla",
     "validate_arrival",
     "validate_window",
     "workflow",
+    "worksheet",
 ]

@@ -36,7 +36,6 @@ kind                         data
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import types
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeAlias, cast
@@ -44,7 +43,7 @@ from typing import Any, TypeAlias, cast
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _labels, _validate
 from fieldservice.errors import InvalidEvent, InvalidInput
 from fieldservice.model import Secret
 
@@ -63,17 +62,12 @@ JsonValue: TypeAlias = (
 """Event data holds JSON values only, lists frozen as tuples and objects as read-only mappings."""
 
 
-class EventKind(enum.Enum):
+class EventKind(_labels.IdentityEnum):
     """The kinds of event, named in the past tense; ``rule`` is the rule each records.
 
     >>> EventKind.RESCHEDULED.rule, EventKind.RESCHEDULED.label_zh
     ('B8', '改约')
     """
-
-    # Members are singletons and compare by identity: hashing them by identity
-    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
-    # by these members run on every event.
-    __hash__ = object.__hash__
 
     ACCEPTED = "accepted"
     REPORTED = "reported"

@@ -38,7 +38,7 @@ from typing import TypeVar
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _labels, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order, data_instant
 from fieldservice.sla import ClockName, ClockState, HasEvents, _events_of, evaluate
@@ -69,15 +69,12 @@ class Audience(enum.Enum):
     DISPATCHER = "dispatcher"
 
 
-class ReminderKind(enum.Enum):
+class ReminderKind(_labels.IdentityEnum):
     """The kinds of reminder, each with its rule ID and audience.
 
     >>> ReminderKind.CALL_AHEAD.rule, ReminderKind.CALL_AHEAD.audience
     ('C2', <Audience.CUSTOMER: 'customer'>)
     """
-
-    # Singletons compared by identity: hashed by identity, at C speed (see EventKind).
-    __hash__ = object.__hash__
 
     BOOKING_CONTACT = "booking_contact"
     RESOURCE_NOTICE = "resource_notice"

@@ -34,7 +34,6 @@ fieldservice.errors.InvalidAppointment: cannot refine 2026-11-25 下午 afternoo
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -45,7 +44,7 @@ import attrs
 import pendulum
 from transitions import Machine
 
-from fieldservice import _validate
+from fieldservice import _labels, _validate
 from fieldservice.appointments import (
     AppointmentWindow,
     ArrivalWindow,
@@ -53,16 +52,7 @@ from fieldservice.appointments import (
     check_arrival,
     validate_window,
 )
-from fieldservice.checklist import (
-    Checklist,
-    Finding,
-    ModemLabel,
-    Signature,
-    SignerRole,
-    WorkSheet,
-    check_sign_off,
-    sign_off,
-)
+from fieldservice.checklist import Checklist, Finding
 from fieldservice.errors import (
     ChecklistIncomplete,
     FieldServiceError,
@@ -87,7 +77,10 @@ from fieldservice.model import (
     technician_from_dict,
     technician_to_dict,
 )
+from fieldservice.modemlabel import ModemLabel
+from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
 from fieldservice.standard import ServiceStandard
+from fieldservice.worksheet import WorkSheet
 
 __all__ = [
     "INSTALL_MACHINE",
@@ -98,17 +91,12 @@ __all__ = [
 ]
 
 
-class State(enum.Enum):
+class State(_labels.IdentityEnum):
     """Where a work order stands, with the seed's Chinese term.
 
     >>> State.RESOURCES_MISSING.label_zh, State.CLEARED_REMOTELY.label_zh
     ('资源不具备', '远程销障')
     """
-
-    # Members are singletons and compare by identity: hashing them by identity
-    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
-    # by these members run on every event.
-    __hash__ = object.__hash__
 
     RECEIVED = "received"
     RESOURCES_MISSING = "resources_missing"
@@ -1372,7 +1360,7 @@ class WorkOrder:
         event = self._event(EventKind.CHECKLIST_UPDATED, when, by, **data)
         checklist = self._s.work.checklist
         # The event has checked by and at: the checklist checks the item and its proof.
-        ticked = checklist._tick(checklist._index(item), event.actor, when, proof, label)
+        ticked = checklist.tick_checked(checklist.index_of(item), event.actor, when, proof, label)
         return self._commit(event, made=ticked)
 
     def mark_not_applicable(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
