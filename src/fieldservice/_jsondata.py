@@ -22,7 +22,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.model import OrderKind, Product, Secret
 
@@ -51,7 +51,7 @@ def optional_by(value: object) -> str | None:
 
 
 def at(value: object) -> pendulum.DateTime:
-    return _validate.aware("at", value)
+    return _time.aware("at", value)
 
 
 def optional_at(value: object) -> pendulum.DateTime | None:
@@ -190,7 +190,7 @@ def parse_at(value: object, where: str) -> pendulum.DateTime | None:
     except ValueError:
         msg = f"{where} is not an ISO 8601 date-time; write it like 2026-11-26T15:00:00+08:00"
         raise InvalidInput(msg) from None
-    return _validate.aware(where, parsed)
+    return _time.aware(where, parsed)
 
 
 def rule(value: object) -> str:

@@ -50,7 +50,7 @@ from typing import Final, Protocol, runtime_checkable
 import attrs
 import icalendar
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order, data_instant
 from fieldservice.model import Customer, OrderKind, Product, Secret, Technician
@@ -817,8 +817,8 @@ def feed(
     if not isinstance(technician, Technician):
         msg = f"technician must be a Technician (got {type(technician).__name__})"
         raise InvalidInput(msg)
-    low = _validate.aware("start", start)
-    high = _validate.aware("end", end)
+    low = _time.aware("start", start)
+    high = _time.aware("end", end)
     if high <= low:
         msg = "end must be after start"
         raise InvalidInput(msg)

@@ -64,7 +64,7 @@ from typing import Any, Protocol, TypeAlias
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice.errors import InvalidEvent, InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order, data_instant
 from fieldservice.model import Area, Tier
@@ -748,7 +748,7 @@ def evaluate(order: Orderish, *, at: dt.datetime, standard: ServiceStandard) -> 
     >>> evaluate(log, at=t.add(days=2), standard=fs.ServiceStandard.default())["repair"].state
     <ClockState.MET: 'met'>
     """
-    when = _validate.aware("at", at)
+    when = _time.aware("at", at)
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
     clocks, area = _scan(_events_of(order), at_epoch)
@@ -854,7 +854,7 @@ def evaluate_many(
         InvalidInput: ``at`` is naive, or an event's data is malformed.
         InvalidEvent: An order's events are not in time order.
     """
-    when = _validate.aware("at", at)
+    when = _time.aware("at", at)
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
     rows = orders if isinstance(orders, list | tuple) else list(orders)

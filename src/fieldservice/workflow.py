@@ -44,7 +44,7 @@ import attrs
 import pendulum
 from transitions import Machine
 
-from fieldservice import _labels, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.appointments import (
     AppointmentWindow,
     ArrivalWindow,
@@ -734,7 +734,7 @@ class WorkOrder:
 
     @_tz.default
     def _standard_zone(self) -> pendulum.Timezone:
-        return _validate.zone(self.standard.timezone)
+        return _time.zone(self.standard.timezone)
 
     # -- constructors --
 
@@ -807,7 +807,7 @@ class WorkOrder:
         chosen = _products(products)
         first = Event(
             EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED,
-            _validate.aware("at", at).in_timezone(std.timezone),
+            _time.aware("at", at).in_timezone(std.timezone),
             actor=by,
             data={
                 "order_kind": kind.value,
@@ -968,9 +968,9 @@ class WorkOrder:
         if type(at) is pendulum.DateTime and at.tzinfo is zone:
             # Already in the standard's zone: only the range is left to check.
             moment = at
-            epoch = _validate.epoch_of("at", at)
+            epoch = _time.epoch_of("at", at)
         else:
-            moment = _validate.aware("at", at).in_timezone(zone)
+            moment = _time.aware("at", at).in_timezone(zone)
             epoch = moment.timestamp()
         last = self._s.events[-1]
         # By instant: same-zone datetimes compare by wall time (PEP 495).
