@@ -65,10 +65,14 @@ if TYPE_CHECKING:
         checklist,
         kit,
         modemlabel,
+        orders_io,
         reminders,
+        routes,
         servicecal,
         signoff,
         sla,
+        states,
+        views,
         workflow,
         worksheet,
     )
@@ -97,6 +101,7 @@ if TYPE_CHECKING:
         ReminderKind,
         ReminderPlan,
     )
+    from fieldservice.routes import plan_route
     from fieldservice.servicecal import (
         CalendarPurpose,
         ServiceCalendar,
@@ -109,11 +114,8 @@ if TYPE_CHECKING:
         SlaBatch,
         SlaReport,
     )
-    from fieldservice.workflow import (
-        State,
-        WorkOrder,
-        plan_route,
-    )
+    from fieldservice.states import State
+    from fieldservice.workflow import WorkOrder
     from fieldservice.worksheet import (
         CustomerOpinion,
         Material,
@@ -160,9 +162,9 @@ _LAZY_NAMES: dict[str, str] = {
     "ClockStatus": "sla",
     "SlaBatch": "sla",
     "SlaReport": "sla",
-    "State": "workflow",
+    "State": "states",
     "WorkOrder": "workflow",
-    "plan_route": "workflow",
+    "plan_route": "routes",
 }
 _LAZY_SUBMODULES = frozenset(
     {
@@ -171,10 +173,14 @@ _LAZY_SUBMODULES = frozenset(
         "checklist",
         "kit",
         "modemlabel",
+        "orders_io",
         "reminders",
+        "routes",
         "servicecal",
         "signoff",
         "sla",
+        "states",
+        "views",
         "workflow",
         "worksheet",
     }
@@ -273,14 +279,18 @@ __all__ = [
     "kit_list",
     "modemlabel",
     "next_windows",
+    "orders_io",
     "plan_route",
     "reminders",
+    "routes",
     "servicecal",
     "sign_off",
     "signoff",
     "sla",
+    "states",
     "validate_arrival",
     "validate_window",
+    "views",
     "workflow",
     "worksheet",
 ]

@@ -856,10 +856,10 @@ def orders_from_jsonl(
     .. versionadded:: 0.1.0
     """
     # Imported here: only this reader needs the workflow.
-    from fieldservice.workflow import _read_jsonl
+    from fieldservice.orders_io import read_orders
 
     try:
-        return list(_read_jsonl(path, standard))
+        return list(read_orders(path, standard))
     except InvalidInput:
         raise
     except FieldServiceError as err:  # one kind of error for every bad line here
