@@ -291,7 +291,7 @@ class AppointmentWindow:
         moment = _time_of_day(start)
         cal = _calendar(standard)
         tz = cal.timezone
-        day = cal._day(self.date.toordinal())
+        day = cal.day_record(self.date.toordinal())
         spans = day.halves[0 if self.half is _MORNING else 1]
         violations = _structure(self, day, cal)
         at = _time.wall_epoch(tz, self.date, _time.seconds_of(moment))
@@ -321,7 +321,7 @@ class AppointmentWindow:
         return ArrivalWindow(_time.datetime_of(at, tz), _time.datetime_of(end, tz))
 
     def _spans(self, cal: ServiceCalendar) -> tuple[tuple[int, int], ...]:
-        day = cal._day(self.date.toordinal())
+        day = cal.day_record(self.date.toordinal())
         spans = day.halves[0 if self.half is _MORNING else 1]
         if not spans:
             msg = f"{self} is not a bookable half-day"
@@ -459,8 +459,8 @@ def check_window(
         msg = f"window must be an AppointmentWindow (got {type(window).__name__})"
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
-    booked = cal._epoch("booked_at", booked_at)
-    day = cal._day(window.date.toordinal())
+    booked = cal.epoch_seconds("booked_at", booked_at)
+    day = cal.day_record(window.date.toordinal())
     spans = day.halves[0 if window.half is _MORNING else 1]
     lead = _lead(standard, lead_time)
     earliest = booked + lead.total_seconds()
@@ -592,7 +592,7 @@ def check_arrival(
         raise InvalidInput(msg)
     cal = _calendar(standard)
     tz = cal.timezone
-    booked = cal._epoch("booked_at", booked_at)
+    booked = cal.epoch_seconds("booked_at", booked_at)
     start, end = _time.to_epoch("start", arrival.start), _time.to_epoch("end", arrival.end)
     lead = _lead(standard, lead_time)
     earliest = booked + lead.total_seconds()
@@ -625,13 +625,13 @@ def check_arrival(
                 f"quiet hours {standard.quiet_hours}; keep it in the service hours",
             )
         )
-    day = cal._day(cal._date_of(start).toordinal())
+    day = cal.day_record(cal.date_of(start).toordinal())
     if not day.halves[0] and not day.halves[1]:
         found.append(
             Violation(
                 "B6",
                 "closed_day",
-                f"{cal._date_of(start).isoformat()} is closed for visits; choose another date",
+                f"{cal.date_of(start).isoformat()} is closed for visits; choose another date",
             )
         )
     else:
@@ -669,8 +669,8 @@ def _touches_quiet_hours(
     tz = cal.timezone
     quiet = standard.quiet_hours
     q_start, q_end = _time.seconds_of(quiet.start), _time.seconds_of(quiet.end)
-    first = cal._date_of(start) - dt.timedelta(days=1)
-    last = cal._date_of(end)
+    first = cal.date_of(start) - dt.timedelta(days=1)
+    last = cal.date_of(end)
     day = first
     while day <= last:
         lo = _time.wall_epoch(tz, day, q_start)
@@ -747,22 +747,22 @@ def next_windows(
         msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {type(count).__name__})"
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
-    booked = cal._epoch("booked_at", booked_at)
+    booked = cal.epoch_seconds("booked_at", booked_at)
     earliest = booked + _lead(standard, lead_time).total_seconds()
     need = standard.arrival_window.total_seconds()
-    ordinal = cal._date_of(earliest).toordinal()
+    ordinal = cal.date_of(earliest).toordinal()
     skip_until = -1  # windows numbered ordinal * 2 + half index, up to this one, are skipped
     not_before = -float("inf")
     if isinstance(after, AppointmentWindow):
         skip_until = after.date.toordinal() * 2 + after.half.index
         ordinal = max(ordinal, after.date.toordinal())
     elif after is not None:
-        not_before = cal._epoch("after", after)
-        ordinal = max(ordinal, cal._date_of(not_before).toordinal())
+        not_before = cal.epoch_seconds("after", after)
+        ordinal = max(ordinal, cal.date_of(not_before).toordinal())
     found: list[AppointmentWindow] = []
     horizon = ordinal + _HORIZON_DAYS
     while ordinal <= horizon:
-        day = cal._day(ordinal)
+        day = cal.day_record(ordinal)
         for index in (0, 1):
             spans = day.halves[index]
             if not spans or ordinal * 2 + index <= skip_until or spans[0][0] < not_before:

@@ -41,7 +41,7 @@ import pendulum
 from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order, data_instant
-from fieldservice.sla import ClockName, ClockState, HasEvents, _events_of, evaluate
+from fieldservice.sla import ClockName, ClockState, HasEvents, evaluate, events_of
 from fieldservice.standard import ServiceStandard, TimeRange
 
 __all__ = [
@@ -439,7 +439,7 @@ def plan(
     if not isinstance(standard, ServiceStandard):
         msg = f"standard must be a ServiceStandard (got {type(standard).__name__})"
         raise InvalidInput(msg)
-    events = check_time_order(_events_of(order))
+    events = check_time_order(events_of(order))
     ident = order_id if order_id is not None else getattr(order, "id", None)
     if not isinstance(ident, str):
         msg = "plan needs the order's ID: pass a work order or order_id='...'"

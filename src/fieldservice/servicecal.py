@@ -576,7 +576,7 @@ class ServiceCalendar:
         >>> cal.is_open(pendulum.datetime(2026, 11, 24, 20, 0, tz="Asia/Shanghai"))
         False
         """
-        t = self._epoch("at", at)
+        t = self.epoch_seconds("at", at)
         table = self._cover(t)
         if table.blocked:
             table.guard(t, t)
@@ -600,7 +600,7 @@ class ServiceCalendar:
         >>> cal.next_open(pendulum.datetime(2026, 11, 24, 21, 15, tz="Asia/Shanghai"))
         DateTime(2026, 11, 25, 8, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
         """
-        t = self._epoch("at", at)
+        t = self.epoch_seconds("at", at)
         table = self._cover(t)
         i = _bisect_right(table.starts, t) - 1
         if i >= 0 and t < table.ends[i]:
@@ -639,7 +639,7 @@ class ServiceCalendar:
         >>> cal.add_service_time(start, pendulum.duration(hours=9, minutes=30))
         DateTime(2026, 11, 24, 20, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
         """
-        t = self._epoch("start", start)
+        t = self.epoch_seconds("start", start)
         if not isinstance(duration, dt.timedelta):
             msg = f"duration must be a datetime.timedelta (got {type(duration).__name__})"
             raise InvalidInput(msg)
@@ -681,7 +681,7 @@ class ServiceCalendar:
         >>> cal.service_time_between(a, a.add(days=1))
         datetime.timedelta(seconds=43200)
         """
-        ta, tb = self._epoch("a", a), self._epoch("b", b)
+        ta, tb = self.epoch_seconds("a", a), self.epoch_seconds("b", b)
         low, high = (ta, tb) if ta <= tb else (tb, ta)
         value = self.to_service_seconds(high) - self.to_service_seconds(low)
         table = self._cover(high)
@@ -742,7 +742,7 @@ class ServiceCalendar:
     def _spans(
         self, start: dt.datetime, end: dt.datetime, *, closed: bool
     ) -> list[tuple[float, float]]:
-        a, b = self._epoch("start", start), self._epoch("end", end)
+        a, b = self.epoch_seconds("start", start), self.epoch_seconds("end", end)
         if b <= a:
             return []
         self._cover(a)
@@ -834,8 +834,13 @@ class ServiceCalendar:
 
     # --- internals shared with appointments ------------------------------------
 
-    def _day(self, ordinal: int) -> _time.Day:
-        """Return the local date with proleptic ordinal ``ordinal`` (see ``date.toordinal``)."""
+    def day_record(self, ordinal: int) -> _time.Day:
+        """Return the local date with proleptic ordinal ``ordinal`` (see ``date.toordinal``).
+
+        For the appointment checks, which read a day's open spans.
+
+        :meta private:
+        """
         table = self._table
         if table is not None:
             k = ordinal - table.first_ordinal
@@ -851,12 +856,14 @@ class ServiceCalendar:
             _not_covered(day.blocked)
         return day
 
-    def _epoch(self, field: str, value: object) -> float:
+    def epoch_seconds(self, field: str, value: object) -> float:
         """Return an aware datetime as epoch seconds, like ``_time.to_epoch`` but faster.
 
         A datetime in this calendar's own timezone object, on a date the table
         holds and of exactly 24 hours, is read from the table: converting
         through the timezone is slow for datetime subclasses such as pendulum's.
+
+        :meta private:
         """
         table = self._table
         if table is not None and isinstance(value, dt.datetime) and value.tzinfo is self._tz:
@@ -870,8 +877,11 @@ class ServiceCalendar:
                     return epoch
         return _time.to_epoch(field, value)
 
-    def _date_of(self, epoch: float) -> dt.date:
-        """Return the local date of an instant."""
+    def date_of(self, epoch: float) -> dt.date:
+        """Return the local date of an instant.
+
+        :meta private:
+        """
         try:
             return _fromtimestamp(epoch, self._tz).date()
         except (OverflowError, OSError, ValueError):

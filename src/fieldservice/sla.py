@@ -218,8 +218,8 @@ def _index(table: Mapping[str, int], enum_type: type[Tier] | type[Area], value: 
     return found
 
 
-def _events_of(order: Orderish) -> Sequence[Event]:
-    """The events of a work order, or the events given."""
+def events_of(order: Orderish) -> Sequence[Event]:
+    """The events of a work order, or the events given (for the reminder plan too)."""
     # A plain attribute look-up: isinstance() on a Protocol costs microseconds per order.
     events: Iterable[Event] = getattr(order, "events", None) or order  # type: ignore[assignment]
     return events if isinstance(events, tuple | list) else tuple(events)
@@ -751,7 +751,7 @@ def evaluate(order: Orderish, *, at: dt.datetime, standard: ServiceStandard) -> 
     when = _time.aware("at", at)
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
-    clocks, area = _scan(_events_of(order), at_epoch)
+    clocks, area = _scan(events_of(order), at_epoch)
     tz = standard.timezone
     statuses = []
     for index, name in enumerate(_CLOCKS):
@@ -871,10 +871,10 @@ def evaluate_many(
     ids = [None] * n
     judge = _judge
     scan = _scan
-    events_of = _events_of
+    read_events = events_of
     for row, order in enumerate(rows):
         ids[row] = getattr(order, "id", None)
-        clocks, area = scan(events_of(order), at_epoch)
+        clocks, area = scan(read_events(order), at_epoch)
         for index, clock in clocks.items():
             s, d, e, li, r = judge(clock, index, area, at_epoch, lim)
             col_s, col_d, col_e, col_l, col_r, col_t = columns[index]
