@@ -63,10 +63,10 @@ import statemachine
 from transitions import EventData, Machine
 
 import fieldservice as fs
+from fieldservice.states import _INSTALL_TRANSITIONS
 from fieldservice.workflow import (
     _CONDITIONS,
     _EVENT_TRIGGER,
-    _INSTALL_TRANSITIONS,
     INSTALL_MACHINE,
     REPAIR_MACHINE,
     State,

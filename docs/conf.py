@@ -124,11 +124,17 @@ html_css_files = ["fieldservice.css"]
 # -- hooks ---------------------------------------------------------------------
 
 
+def _is_private(base: Any) -> bool:
+    """A base is private by its name (``_Shape``) or its module's (``_labels.Labelled``)."""
+    names = [getattr(base, "__name__", ""), *getattr(base, "__module__", "").split(".")]
+    return any(name.startswith("_") for name in names)
+
+
 def _public_bases(bases: list[Any]) -> list[Any]:
-    """Replace private bases (``_Labelled``) by the public bases they stand on."""
+    """Replace private bases (``_labels.Labelled``) by the public bases they stand on."""
     out: list[Any] = []
     for base in bases:
-        if getattr(base, "__name__", "").startswith("_"):
+        if _is_private(base):
             out.extend(b for b in _public_bases(list(base.__bases__)) if b not in out)
         elif base not in out:
             out.append(base)
@@ -136,7 +142,7 @@ def _public_bases(bases: list[Any]) -> list[Any]:
 
 
 def _process_bases(app: Sphinx, name: str, obj: Any, options: Any, bases: list[Any]) -> None:
-    """Show public bases only: ``Tier`` is an ``Enum``, not a private ``_Labelled``."""
+    """Show public bases only: ``Tier`` is an ``Enum``, not a private ``_labels.Labelled``."""
     bases[:] = _public_bases(bases)
 
 

@@ -33,13 +33,13 @@ from fieldservice.checklist import (
     SignerRole,
     TechnicalParameter,
     WorkSheet,
-    _canonical_text,
     check_sign_off,
     kit_list,
     sign_off,
 )
 from fieldservice.errors import ChecklistIncomplete, FieldServiceError, InvalidInput
 from fieldservice.model import OrderKind, PersonalName, Product
+from fieldservice.signoff import _canonical_text
 
 AT = pendulum.datetime(2026, 11, 26, 15, tz="Asia/Shanghai")
 SIGNED_AT = AT.add(minutes=10)

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import fieldservice as fs
 from fieldservice.events import EventKind
 from fieldservice.sla import ClockName, ClockState, evaluate
-from fieldservice.workflow import INSTALL_MACHINE, REPAIR_MACHINE, State, _compile
+from fieldservice.states import compile_table as _compile
+from fieldservice.workflow import INSTALL_MACHINE, REPAIR_MACHINE, State
 
 TZ = "Asia/Shanghai"
 STD = fs.ServiceStandard.default()

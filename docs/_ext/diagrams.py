@@ -1,7 +1,7 @@
 """Sphinx extension: draw the two work-order workflows from the real state machines.
 
-At ``builder-inited`` it reads :data:`fieldservice.workflow.INSTALL_MACHINE` and
-:data:`fieldservice.workflow.REPAIR_MACHINE`, rebuilds each as a ``transitions``
+At ``builder-inited`` it reads :data:`fieldservice.states.INSTALL_MACHINE` and
+:data:`fieldservice.states.REPAIR_MACHINE`, rebuilds each as a ``transitions``
 :class:`~transitions.extensions.diagrams.GraphMachine` (``graph_engine="graphviz"``)
 with the same states, triggers and conditions, and writes its Graphviz DOT source
 to ``docs/_generated/install.dot`` and ``docs/_generated/repair.dot`` (ignored by
@@ -49,7 +49,7 @@ DOCS = Path(__file__).resolve().parent.parent
 ROOT = DOCS.parent
 OUTPUT = DOCS / "_generated"
 
-# file stem -> (machine name in fieldservice.workflow, title)
+# file stem -> (machine name in fieldservice.states, title)
 DIAGRAMS = {
     "install": ("INSTALL_MACHINE", "install and move (装机、移机)"),
     "repair": ("REPAIR_MACHINE", "repair (修障)"),
@@ -113,7 +113,7 @@ def dot_source(machine: Any, title: str) -> str:
     """The DOT source of one workflow, drawn by ``transitions``' own diagram support."""
     from transitions.extensions.diagrams import GraphMachine
 
-    from fieldservice.workflow import State
+    from fieldservice.states import State
 
     edges = edges_of(machine)
     common = common_triggers(edges)
@@ -182,12 +182,12 @@ def _draw_common(graph: Any, common: Sequence[str], edges: Sequence[Mapping[str,
 
 def generate(output: Path = OUTPUT) -> list[Path]:
     """Write every diagram whose DOT text changed; return the files written."""
-    from fieldservice import workflow
+    from fieldservice import states
 
     written = []
     output.mkdir(parents=True, exist_ok=True)
     for stem, (machine_name, title) in DIAGRAMS.items():
-        text = dot_source(getattr(workflow, machine_name), title)
+        text = dot_source(getattr(states, machine_name), title)
         path = output / f"{stem}.dot"
         if path.is_file() and path.read_text(encoding="utf-8") == text:
             continue

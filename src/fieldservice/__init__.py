@@ -59,7 +59,23 @@ from fieldservice.standard import (
 )
 
 if TYPE_CHECKING:
-    from fieldservice import appointments, calendar, checklist, reminders, servicecal, sla, workflow
+    from fieldservice import (
+        appointments,
+        calendar,
+        checklist,
+        kit,
+        modemlabel,
+        orders_io,
+        reminders,
+        routes,
+        servicecal,
+        signoff,
+        sla,
+        states,
+        views,
+        workflow,
+        worksheet,
+    )
     from fieldservice.appointments import (
         AppointmentWindow,
         ArrivalWindow,
@@ -75,30 +91,22 @@ if TYPE_CHECKING:
     from fieldservice.checklist import (
         Checklist,
         ChecklistItem,
-        CustomerOpinion,
         Finding,
         ItemStatus,
-        KitItem,
-        Material,
-        ModemLabel,
-        Remedy,
-        Signature,
-        SignerRole,
-        TechnicalParameter,
-        WorkSheet,
-        check_sign_off,
-        kit_list,
-        sign_off,
     )
+    from fieldservice.kit import KitItem, kit_list
+    from fieldservice.modemlabel import ModemLabel
     from fieldservice.reminders import (
         Reminder,
         ReminderKind,
         ReminderPlan,
     )
+    from fieldservice.routes import plan_route
     from fieldservice.servicecal import (
         CalendarPurpose,
         ServiceCalendar,
     )
+    from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
     from fieldservice.sla import (
         ClockName,
         ClockState,
@@ -106,10 +114,14 @@ if TYPE_CHECKING:
         SlaBatch,
         SlaReport,
     )
-    from fieldservice.workflow import (
-        State,
-        WorkOrder,
-        plan_route,
+    from fieldservice.states import State
+    from fieldservice.workflow import WorkOrder
+    from fieldservice.worksheet import (
+        CustomerOpinion,
+        Material,
+        Remedy,
+        TechnicalParameter,
+        WorkSheet,
     )
 
 # Name -> the module that defines it, loaded on first use (attrs' _LAZY_SUBMODULES idea).
@@ -126,20 +138,20 @@ _LAZY_NAMES: dict[str, str] = {
     "validate_window": "appointments",
     "Checklist": "checklist",
     "ChecklistItem": "checklist",
-    "CustomerOpinion": "checklist",
+    "CustomerOpinion": "worksheet",
     "Finding": "checklist",
     "ItemStatus": "checklist",
-    "KitItem": "checklist",
-    "Material": "checklist",
-    "ModemLabel": "checklist",
-    "Remedy": "checklist",
-    "Signature": "checklist",
-    "SignerRole": "checklist",
-    "TechnicalParameter": "checklist",
-    "WorkSheet": "checklist",
-    "check_sign_off": "checklist",
-    "kit_list": "checklist",
-    "sign_off": "checklist",
+    "KitItem": "kit",
+    "Material": "worksheet",
+    "ModemLabel": "modemlabel",
+    "Remedy": "worksheet",
+    "Signature": "signoff",
+    "SignerRole": "signoff",
+    "TechnicalParameter": "worksheet",
+    "WorkSheet": "worksheet",
+    "check_sign_off": "signoff",
+    "kit_list": "kit",
+    "sign_off": "signoff",
     "Reminder": "reminders",
     "ReminderKind": "reminders",
     "ReminderPlan": "reminders",
@@ -150,12 +162,28 @@ _LAZY_NAMES: dict[str, str] = {
     "ClockStatus": "sla",
     "SlaBatch": "sla",
     "SlaReport": "sla",
-    "State": "workflow",
+    "State": "states",
     "WorkOrder": "workflow",
-    "plan_route": "workflow",
+    "plan_route": "routes",
 }
 _LAZY_SUBMODULES = frozenset(
-    {"appointments", "calendar", "checklist", "reminders", "servicecal", "sla", "workflow"}
+    {
+        "appointments",
+        "calendar",
+        "checklist",
+        "kit",
+        "modemlabel",
+        "orders_io",
+        "reminders",
+        "routes",
+        "servicecal",
+        "signoff",
+        "sla",
+        "states",
+        "views",
+        "workflow",
+        "worksheet",
+    }
 )
 
 
@@ -247,14 +275,22 @@ __all__ = [
     "checklist",
     "departure_time",
     "events",
+    "kit",
     "kit_list",
+    "modemlabel",
     "next_windows",
+    "orders_io",
     "plan_route",
     "reminders",
+    "routes",
     "servicecal",
     "sign_off",
+    "signoff",
     "sla",
+    "states",
     "validate_arrival",
     "validate_window",
+    "views",
     "workflow",
+    "worksheet",
 ]

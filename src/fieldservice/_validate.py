@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import functools
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import attrs
-import pendulum
 
+from fieldservice._time import aware, check_range
 from fieldservice.errors import InvalidInput
 
 E = TypeVar("E", bound=enum.Enum)
+
+# events.py reads these two here until the event reducer's rewrite (issue 14) moves it
+# to fieldservice._time, their home.
+__all__ = ["aware", "check_range"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -72,93 +75,6 @@ def identifier(field: str, value: object) -> str:
         )
         raise InvalidInput(msg)
     return value
-
-
-def aware(field: str, value: object) -> pendulum.DateTime:
-    """Return ``value`` as a timezone-aware pendulum DateTime; naive is an error."""
-    if not isinstance(value, dt.datetime):
-        msg = f"{field} must be a timezone-aware datetime (got {_shown(value)})"
-        raise InvalidInput(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
-        msg = (
-            f"{field} is a naive datetime; pass a timezone-aware one, "
-            "e.g. pendulum.datetime(2026, 11, 24, 10, 30, tz='Asia/Shanghai')"
-        )
-        raise InvalidInput(msg)
-    epoch_of(field, value)
-    if isinstance(value, pendulum.DateTime):
-        return value
-    tz = value.tzinfo
-    if type(value) is dt.datetime and type(tz) is dt.timezone:
-        # A fixed offset, as every ISO 8601 text gives: the DateTime pendulum.instance()
-        # would make, built directly (a seventh of its cost, once per event read).
-        fixed = _fixed_zone(tz.utcoffset(None))
-        if fixed is not None:
-            return pendulum.DateTime(
-                value.year,
-                value.month,
-                value.day,
-                value.hour,
-                value.minute,
-                value.second,
-                value.microsecond,
-                tzinfo=fixed,
-                fold=value.fold,
-            )
-    return pendulum.instance(value)
-
-
-@functools.lru_cache(maxsize=256)
-def _fixed_zone(offset: dt.timedelta) -> pendulum.FixedTimezone | pendulum.Timezone | None:
-    seconds = offset.total_seconds()
-    if seconds != int(seconds):
-        return None  # pendulum rounds such offsets: leave it to pendulum.instance()
-    if not seconds:
-        return pendulum.UTC
-    return pendulum.FixedTimezone(int(seconds))
-
-
-@functools.cache
-def zone(name: str) -> pendulum.Timezone:
-    """The pendulum zone of a standard's zone name, looked up once (pendulum does it per call)."""
-    found = pendulum.timezone(name)
-    assert isinstance(found, pendulum.Timezone)  # a zone name, never a fixed offset
-    return found
-
-
-FIRST_YEAR = 1970
-LAST_YEAR = 2199
-
-
-_FIRST_EPOCH: float = dt.datetime(FIRST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
-_END_EPOCH: float = dt.datetime(LAST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
-
-
-def epoch_of(field: str, value: dt.datetime) -> float:
-    """Return an aware datetime as epoch seconds, if it lies in the years the library reads."""
-    try:
-        epoch = value.timestamp()
-    except (OverflowError, ValueError):
-        epoch = -1.0  # out of any range: check_range says which
-    check_epoch(field, value, epoch)
-    return epoch
-
-
-def check_epoch(field: str, value: dt.datetime, epoch: float) -> None:
-    """:func:`check_range` for an instant whose epoch seconds the caller already has."""
-    if not _FIRST_EPOCH <= epoch < _END_EPOCH:
-        check_range(field, value)
-
-
-def check_range(field: str, value: dt.datetime) -> None:
-    """Refuse instants the service calendar does not cover (and datetime cannot convert)."""
-    try:
-        year = value.astimezone(dt.UTC).year
-    except (OverflowError, ValueError):
-        year = 0
-    if not FIRST_YEAR <= year <= LAST_YEAR - 1:
-        msg = f"{field} must lie in the years {FIRST_YEAR} to {LAST_YEAR - 1}"
-        raise InvalidInput(msg)
 
 
 LONGEST_TRAVEL = dt.timedelta(days=1)

@@ -42,16 +42,9 @@ from typing import Final
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice.errors import InvalidAppointment, InvalidInput, Violation
-from fieldservice.servicecal import (
-    ServiceCalendar,
-    _datetime,
-    _Day,
-    _epoch,
-    _seconds,
-    _wall_epoch,
-)
+from fieldservice.servicecal import ServiceCalendar
 from fieldservice.standard import ServiceStandard, format_duration
 
 __all__ = [
@@ -147,11 +140,11 @@ def _to_date(value: object) -> dt.date:
 
 
 def _aware_start(value: object) -> pendulum.DateTime:
-    return _validate.aware("start", value)
+    return _time.aware("start", value)
 
 
 def _aware_end(value: object) -> pendulum.DateTime:
-    return _validate.aware("end", value)
+    return _time.aware("end", value)
 
 
 def _calendar(standard: object) -> ServiceCalendar:
@@ -189,14 +182,16 @@ class ArrivalWindow:
     end: pendulum.DateTime = attrs.field(converter=_aware_end)
 
     def __attrs_post_init__(self) -> None:
-        if _epoch("end", self.end) <= _epoch("start", self.start):
+        if _time.to_epoch("end", self.end) <= _time.to_epoch("start", self.start):
             msg = "an arrival window must end after it starts"
             raise InvalidInput(msg)
 
     @property
     def duration(self) -> dt.timedelta:
         """How long the window is."""
-        return dt.timedelta(seconds=_epoch("end", self.end) - _epoch("start", self.start))
+        return dt.timedelta(
+            seconds=_time.to_epoch("end", self.end) - _time.to_epoch("start", self.start)
+        )
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M}"
@@ -244,7 +239,9 @@ class AppointmentWindow:
         """
         cal = _calendar(standard)
         spans = self._spans(cal)
-        return _datetime(spans[0][0], cal.timezone), _datetime(spans[-1][1], cal.timezone)
+        return _time.datetime_of(spans[0][0], cal.timezone), _time.datetime_of(
+            spans[-1][1], cal.timezone
+        )
 
     def start(self, standard: ServiceStandard) -> pendulum.DateTime:
         """Return when the half-day's open time begins; see :meth:`bounds`.
@@ -294,10 +291,10 @@ class AppointmentWindow:
         moment = _time_of_day(start)
         cal = _calendar(standard)
         tz = cal.timezone
-        day = cal._day(self.date.toordinal())
+        day = cal.day_record(self.date.toordinal())
         spans = day.halves[0 if self.half is _MORNING else 1]
         violations = _structure(self, day, cal)
-        at = _wall_epoch(tz, self.date, _seconds(moment))
+        at = _time.wall_epoch(tz, self.date, _time.seconds_of(moment))
         if spans and not any(s <= at < e for s, e in spans):
             if standard.quiet_hours.contains(moment):
                 violations.append(
@@ -321,10 +318,10 @@ class AppointmentWindow:
             msg = f"cannot refine {self} to {moment:%H:%M}"
             raise InvalidAppointment(msg, violations=violations)
         end = min(at + standard.arrival_window.total_seconds(), spans[-1][1])
-        return ArrivalWindow(_datetime(at, tz), _datetime(end, tz))
+        return ArrivalWindow(_time.datetime_of(at, tz), _time.datetime_of(end, tz))
 
     def _spans(self, cal: ServiceCalendar) -> tuple[tuple[int, int], ...]:
-        day = cal._day(self.date.toordinal())
+        day = cal.day_record(self.date.toordinal())
         spans = day.halves[0 if self.half is _MORNING else 1]
         if not spans:
             msg = f"{self} is not a bookable half-day"
@@ -392,10 +389,10 @@ def _fmt(epoch: float, tz: dt.tzinfo) -> str:
 
 
 def _describe(window: AppointmentWindow, spans: tuple[tuple[int, int], ...], tz: dt.tzinfo) -> str:
-    return f"{window} ({_datetime(spans[0][0], tz):%H:%M}-{_datetime(spans[-1][1], tz):%H:%M})"
+    return f"{window} ({_time.datetime_of(spans[0][0], tz):%H:%M}-{_time.datetime_of(spans[-1][1], tz):%H:%M})"
 
 
-def _structure(window: AppointmentWindow, day: _Day, cal: ServiceCalendar) -> list[Violation]:
+def _structure(window: AppointmentWindow, day: _time.Day, cal: ServiceCalendar) -> list[Violation]:
     """The violations that a half-day without open time breaks: closed day or no such half."""
     if day.halves[0 if window.half is _MORNING else 1]:
         return []
@@ -462,8 +459,8 @@ def check_window(
         msg = f"window must be an AppointmentWindow (got {type(window).__name__})"
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
-    booked = cal._epoch("booked_at", booked_at)
-    day = cal._day(window.date.toordinal())
+    booked = cal.epoch_seconds("booked_at", booked_at)
+    day = cal.day_record(window.date.toordinal())
     spans = day.halves[0 if window.half is _MORNING else 1]
     lead = _lead(standard, lead_time)
     earliest = booked + lead.total_seconds()
@@ -477,13 +474,13 @@ def check_window(
                     first = begin
                 room += e - begin
         if first is not None and room >= standard.arrival_window.total_seconds():
-            return WindowCheck(True, (), _datetime(first, cal.timezone))
+            return WindowCheck(True, (), _time.datetime_of(first, cal.timezone))
     return WindowCheck(False, tuple(_window_violations(window, day, booked, standard, cal, lead)))
 
 
 def _window_violations(
     window: AppointmentWindow,
-    day: _Day,
+    day: _time.Day,
     booked: float,
     standard: ServiceStandard,
     cal: ServiceCalendar,
@@ -595,8 +592,8 @@ def check_arrival(
         raise InvalidInput(msg)
     cal = _calendar(standard)
     tz = cal.timezone
-    booked = cal._epoch("booked_at", booked_at)
-    start, end = _epoch("start", arrival.start), _epoch("end", arrival.end)
+    booked = cal.epoch_seconds("booked_at", booked_at)
+    start, end = _time.to_epoch("start", arrival.start), _time.to_epoch("end", arrival.end)
     lead = _lead(standard, lead_time)
     earliest = booked + lead.total_seconds()
     found: list[Violation] = []
@@ -624,17 +621,17 @@ def check_arrival(
             Violation(
                 "B6",
                 "quiet_hours",
-                f"the arrival window {_fmt(start, tz)}-{_datetime(end, tz):%H:%M} enters the "
+                f"the arrival window {_fmt(start, tz)}-{_time.datetime_of(end, tz):%H:%M} enters the "
                 f"quiet hours {standard.quiet_hours}; keep it in the service hours",
             )
         )
-    day = cal._day(cal._date_of(start).toordinal())
+    day = cal.day_record(cal.date_of(start).toordinal())
     if not day.halves[0] and not day.halves[1]:
         found.append(
             Violation(
                 "B6",
                 "closed_day",
-                f"{cal._date_of(start).isoformat()} is closed for visits; choose another date",
+                f"{cal.date_of(start).isoformat()} is closed for visits; choose another date",
             )
         )
     else:
@@ -647,7 +644,7 @@ def check_arrival(
                 Violation(
                     "C1",
                     "outside_half_day",
-                    f"the arrival window {_fmt(start, tz)}-{_datetime(end, tz):%H:%M} is not "
+                    f"the arrival window {_fmt(start, tz)}-{_time.datetime_of(end, tz):%H:%M} is not "
                     "inside one half-day's service hours; refine within the booked half-day",
                 )
             )
@@ -662,7 +659,7 @@ def check_arrival(
         )
     if found:
         return WindowCheck(False, tuple(found))
-    return WindowCheck(True, (), _datetime(start, tz))
+    return WindowCheck(True, (), _time.datetime_of(start, tz))
 
 
 def _touches_quiet_hours(
@@ -671,13 +668,13 @@ def _touches_quiet_hours(
     """Whether [start, end) meets any quiet period of the dates around it."""
     tz = cal.timezone
     quiet = standard.quiet_hours
-    q_start, q_end = _seconds(quiet.start), _seconds(quiet.end)
-    first = cal._date_of(start) - dt.timedelta(days=1)
-    last = cal._date_of(end)
+    q_start, q_end = _time.seconds_of(quiet.start), _time.seconds_of(quiet.end)
+    first = cal.date_of(start) - dt.timedelta(days=1)
+    last = cal.date_of(end)
     day = first
     while day <= last:
-        lo = _wall_epoch(tz, day, q_start)
-        hi = _wall_epoch(tz, day, q_end + (86400 if quiet.wraps_midnight else 0))
+        lo = _time.wall_epoch(tz, day, q_start)
+        hi = _time.wall_epoch(tz, day, q_end + (86400 if quiet.wraps_midnight else 0))
         if start < hi and end > lo:
             return True
         day += dt.timedelta(days=1)
@@ -750,22 +747,22 @@ def next_windows(
         msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {type(count).__name__})"
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
-    booked = cal._epoch("booked_at", booked_at)
+    booked = cal.epoch_seconds("booked_at", booked_at)
     earliest = booked + _lead(standard, lead_time).total_seconds()
     need = standard.arrival_window.total_seconds()
-    ordinal = cal._date_of(earliest).toordinal()
+    ordinal = cal.date_of(earliest).toordinal()
     skip_until = -1  # windows numbered ordinal * 2 + half index, up to this one, are skipped
     not_before = -float("inf")
     if isinstance(after, AppointmentWindow):
         skip_until = after.date.toordinal() * 2 + after.half.index
         ordinal = max(ordinal, after.date.toordinal())
     elif after is not None:
-        not_before = cal._epoch("after", after)
-        ordinal = max(ordinal, cal._date_of(not_before).toordinal())
+        not_before = cal.epoch_seconds("after", after)
+        ordinal = max(ordinal, cal.date_of(not_before).toordinal())
     found: list[AppointmentWindow] = []
     horizon = ordinal + _HORIZON_DAYS
     while ordinal <= horizon:
-        day = cal._day(ordinal)
+        day = cal.day_record(ordinal)
         for index in (0, 1):
             spans = day.halves[index]
             if not spans or ordinal * 2 + index <= skip_until or spans[0][0] < not_before:
@@ -834,7 +831,7 @@ def departure_time(
     """
     cal = _calendar(standard)
     when = arrival.start if isinstance(arrival, ArrivalWindow) else arrival
-    at = _epoch("arrival", when)
+    at = _time.to_epoch("arrival", when)
     travel = _validate.travel(travel)
     shortest, longest = standard.early_arrival
     if margin is None:
@@ -845,4 +842,4 @@ def departure_time(
             f"{format_duration(longest)} of the standard (T2)"
         )
         raise InvalidInput(msg)
-    return _datetime(at - (travel + margin).total_seconds(), cal.timezone)
+    return _time.datetime_of(at - (travel + margin).total_seconds(), cal.timezone)

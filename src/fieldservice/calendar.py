@@ -50,7 +50,7 @@ from typing import Final, Protocol, runtime_checkable
 import attrs
 import icalendar
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.events import Event, check_time_order
 from fieldservice.model import Customer, OrderKind, Product, Technician
@@ -772,8 +772,8 @@ def feed(
     if not isinstance(technician, Technician):
         msg = f"technician must be a Technician (got {type(technician).__name__})"
         raise InvalidInput(msg)
-    low = _validate.aware("start", start)
-    high = _validate.aware("end", end)
+    low = _time.aware("start", start)
+    high = _time.aware("end", end)
     if high <= low:
         msg = "end must be after start"
         raise InvalidInput(msg)
@@ -811,10 +811,10 @@ def orders_from_jsonl(
     .. versionadded:: 0.1.0
     """
     # Imported here: only this reader needs the workflow.
-    from fieldservice.workflow import _read_jsonl
+    from fieldservice.orders_io import read_orders
 
     try:
-        return list(_read_jsonl(path, standard))
+        return list(read_orders(path, standard))
     except InvalidInput:
         raise
     except FieldServiceError as err:  # one kind of error for every bad line here

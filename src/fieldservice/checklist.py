@@ -1,24 +1,27 @@
-"""The completion checklist, the work sheet (施工单), the modem label and the signature.
+"""The completion checklist: its items, their templates, and how they are ticked.
 
 A home visit ends when the customer signs (W2). Before that, every required
 step of the guidance card's on-site part is ticked on a :class:`Checklist`:
 introduce yourself (S1), shoe covers (S2), explain the service boundary (S3),
 consent for wiring (S4), the end-to-end test (S5), demo and manual (S6),
 restore and clean (S7), the labels (L1-L3), the work sheet (W1) and the
-customer's opinion (W2). The :class:`WorkSheet` records materials, technical
-parameters, technicians and the opinion; :func:`sign_off` refuses while
-anything blocks and otherwise returns a :class:`Signature` whose digest
-:meth:`Signature.verify` checks later. :func:`kit_list` says what to carry
+customer's opinion (W2). The :class:`~fieldservice.worksheet.WorkSheet` records materials, technical
+parameters, technicians and the opinion; :func:`~fieldservice.signoff.sign_off` refuses while
+anything blocks and otherwise returns a :class:`~fieldservice.signoff.Signature` whose digest
+:meth:`~fieldservice.signoff.Signature.verify` checks later. :func:`~fieldservice.kit.kit_list` says what to carry
 before leaving (T1, O2).
 
 Everything here is an immutable value: each command returns a new object and
 a refused command raises a coded :class:`~fieldservice.errors.FieldServiceError`.
-The modem label's password is a :class:`Secret`, masked everywhere unless asked
+The modem label's password is a :class:`~fieldservice.model.Secret`, masked everywhere unless asked
 for (G1).
 
 >>> import pendulum
 >>> from fieldservice import OrderKind, Product
->>> from fieldservice.checklist import Checklist, ModemLabel, WorkSheet, CustomerOpinion, sign_off
+>>> from fieldservice.checklist import Checklist
+>>> from fieldservice.modemlabel import ModemLabel
+>>> from fieldservice.worksheet import CustomerOpinion, WorkSheet
+>>> from fieldservice.signoff import sign_off
 >>> at = pendulum.datetime(2026, 11, 26, 15, tz="Asia/Shanghai")
 >>> c = Checklist.for_order(OrderKind.INSTALL, [Product.BROADBAND])
 >>> [i.id for i in c.items]
@@ -38,12 +41,9 @@ for (G1).
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import enum
 import functools
-import hashlib
-import hmac
-import json
+import importlib
 import re
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -52,60 +52,28 @@ from typing import Any, Final, TypeAlias
 import attrs
 import pendulum
 
-from fieldservice import _validate
-from fieldservice.errors import ChecklistIncomplete, InvalidInput, Violation
-from fieldservice.model import OrderKind, PersonalName, Product, Secret
+from fieldservice import _jsondata, _labels, _validate
+from fieldservice.errors import InvalidInput, Violation
+from fieldservice.model import OrderKind, Product, Secret
+from fieldservice.modemlabel import ModemLabel
 
 __all__ = [
     "DEFAULT_TEMPLATE",
     "TEMPLATE_VERSIONS",
     "Checklist",
     "ChecklistItem",
-    "CustomerOpinion",
     "EvidenceValue",
     "Finding",
     "ItemStatus",
-    "KitItem",
-    "Material",
-    "ModemLabel",
-    "Remedy",
     "Secret",
-    "Signature",
-    "SignerRole",
-    "TechnicalParameter",
-    "WorkSheet",
-    "check_sign_off",
-    "kit_list",
-    "sign_off",
 ]
+
 
 EvidenceValue: TypeAlias = str | int | float | bool
 """The type of one value of a tick's evidence, such as a measurement, a reading or a yes/no."""
 
 
-# --- enums with the seed's labels -----------------------------------------------
-
-
-class _Labelled(enum.Enum):
-    """An enum whose members carry a Chinese label from the seed and an English one."""
-
-    # Members are singletons and compare by identity: hashing them by identity
-    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
-    # by these members run on every event.
-    __hash__ = object.__hash__
-
-    @property
-    def label_zh(self) -> str:
-        """The member's label in the seed's Chinese terms."""
-        return _ENUM_LABELS[self][0]
-
-    @property
-    def label_en(self) -> str:
-        """The member's label in English."""
-        return _ENUM_LABELS[self][1]
-
-
-class ItemStatus(_Labelled):
+class ItemStatus(_labels.Labelled):
     """Where a checklist item stands.
 
     ``OPEN`` items that are required block sign-off; the three others resolve
@@ -124,7 +92,7 @@ class ItemStatus(_Labelled):
     DECLINED = "declined"
 
 
-class Finding(_Labelled):
+class Finding(_labels.Labelled):
     """Something the technician finds on site that makes an optional item required.
 
     >>> Finding.LABEL_MISSING.label_zh
@@ -137,33 +105,7 @@ class Finding(_Labelled):
     LIGHTNING_PROTECTION = "lightning_protection"
 
 
-class SignerRole(_Labelled):
-    """Who signs the work sheet (W2): the customer, or someone at home for them (C3).
-
-    >>> SignerRole("proxy").label_zh
-    '代签人'
-
-    .. versionadded:: 0.1.0
-    """
-
-    CUSTOMER = "customer"
-    PROXY = "proxy"
-
-
-class Remedy(_Labelled):
-    """What was done about a dissatisfied customer (W3): resolved, or explained.
-
-    >>> Remedy.EXPLAINED.label_zh
-    '给予合理解释'
-
-    .. versionadded:: 0.1.0
-    """
-
-    RESOLVED = "resolved"
-    EXPLAINED = "explained"
-
-
-_ENUM_LABELS: Final[Mapping[enum.Enum, tuple[str, str]]] = types.MappingProxyType(
+_labels.add_labels(
     {
         ItemStatus.OPEN: ("待办", "open"),
         ItemStatus.DONE: ("已完成", "done"),
@@ -171,113 +113,33 @@ _ENUM_LABELS: Final[Mapping[enum.Enum, tuple[str, str]]] = types.MappingProxyTyp
         ItemStatus.DECLINED: ("客户拒绝", "declined by the customer"),
         Finding.LABEL_MISSING: ("维修时发现无标签", "no modem label found on a repair"),
         Finding.LIGHTNING_PROTECTION: ("终端设备须防雷", "terminal needs lightning protection"),
-        SignerRole.CUSTOMER: ("客户本人", "the customer"),
-        SignerRole.PROXY: ("代签人", "someone signing for the customer"),
-        Remedy.RESOLVED: ("及时处理解决", "resolved on the spot"),
-        Remedy.EXPLAINED: ("给予合理解释", "explained to the customer"),
     }
 )
-
-
-# --- converters at the boundary ------------------------------------------------
-
-
-def _text(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> str:
-    return _validate.text(field, value, max_length=max_length, multiline=multiline)
-
-
-def _flag(field: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        msg = f"{field} must be True or False (got {type(value).__name__})"
-        raise InvalidInput(msg)
-    return value
 
 
 def _item_id(value: object) -> str:
     return _validate.identifier("checklist item id", value)
 
 
-def _rule(value: object) -> str:
-    return _validate.identifier("rule", value)
-
-
 def _label_zh(value: object) -> str:
-    return _text("label_zh", value)
+    return _jsondata.text("label_zh", value)
 
 
 def _label_en(value: object) -> str:
-    return _text("label_en", value)
+    return _jsondata.text("label_en", value)
 
 
 def _required(value: object) -> bool:
-    return _flag("required", value)
+    return _jsondata.flag("required", value)
 
 
 def _to_status(value: object) -> ItemStatus:
     return _validate.enum_member(ItemStatus, "item status", value)
 
 
-def _to_role(value: object) -> SignerRole:
-    return _validate.enum_member(SignerRole, "signer role", value)
-
-
-def _to_remedy(value: object) -> Remedy | None:
-    return None if value is None else _validate.enum_member(Remedy, "remedy", value)
-
-
-def _to_kind(value: object) -> OrderKind:
-    return _validate.enum_member(OrderKind, "order kind", value)
-
-
-def _by(value: object) -> str:
-    return _validate.identifier("by", value)
-
-
-def _optional_by(value: object) -> str | None:
-    return None if value is None else _by(value)
-
-
-def _at(value: object) -> pendulum.DateTime:
-    return _validate.aware("at", value)
-
-
-def _optional_at(value: object) -> pendulum.DateTime | None:
-    return None if value is None else _at(value)
-
-
-def _instant(value: dt.datetime | None) -> float | None:
-    """What an ``at`` compares by: the instant, as epoch seconds.
-
-    ``==`` between datetimes of different zones is False for a local time that
-    occurs twice, in the hour a summer time ends (PEP 495): by that a value would
-    not equal its own copy read back from JSON.
-    """
-    return None if value is None else value.timestamp()
-
-
-def _reason(value: object) -> str:
-    return _text("reason", value)
-
-
-def _optional_reason(value: object) -> str | None:
-    return None if value is None else _reason(value)
-
-
-def _to_products(value: object) -> tuple[Product, ...]:
-    if isinstance(value, str | Product):
-        value = (value,)
-    if not isinstance(value, Iterable):
-        msg = f"products must be a sequence of products (got {type(value).__name__})"
-        raise InvalidInput(msg)
-    products = {_validate.enum_member(Product, "product", p) for p in value}
-    if not products:
-        msg = "an order has at least one product; pass e.g. [Product.BROADBAND]"
-        raise InvalidInput(msg)
-    # Sorted so that repr and to_dict() are the same in every process.
-    return tuple(sorted(products, key=lambda p: p.value))
-
-
 _MAX_EVIDENCE = 20
+
+
 _JSON_SAFE_INT = 2**53
 
 
@@ -295,7 +157,7 @@ def _evidence_value(key: str, value: object) -> EvidenceValue:
             raise InvalidInput(msg)
         return value
     if isinstance(value, str):
-        return _text(f"evidence {key}", value)
+        return _jsondata.text(f"evidence {key}", value)
     msg = f"evidence {key} must be text, a number or True/False (got {type(value).__name__})"
     raise InvalidInput(msg)
 
@@ -324,208 +186,11 @@ def _evidence_repr(value: Mapping[str, EvidenceValue]) -> str:
     return repr(dict(value))
 
 
-# --- the secret ------------------------------------------------------------------
-
-
-def _to_secret(value: Secret | str) -> Secret:
-    return value if isinstance(value, Secret) else Secret(value)
-
-
-# --- how values are written out ----------------------------------------------------
-
-
-class _Secrets(enum.Enum):
-    MASKED = "masked"
-    CLEAR = "clear"
-    EXCLUDED = "excluded"
-
-
-@attrs.frozen
-class _Form:
-    """How to write a value: what to do with secrets, and whether times go to UTC."""
-
-    secrets: _Secrets
-    utc: bool
-
-
-_MASKED_FORM: Final = _Form(_Secrets.MASKED, utc=False)
-_CLEAR_FORM: Final = _Form(_Secrets.CLEAR, utc=False)
-_CANONICAL_FORM: Final = _Form(_Secrets.EXCLUDED, utc=True)
-
-
-def _form(include_secret: object) -> _Form:
-    return _CLEAR_FORM if _flag("include_secret", include_secret) else _MASKED_FORM
-
-
-def _password_masked(_: Secret) -> dict[str, Any]:
-    return {"password": None}
-
-
-def _password_clear(secret: Secret) -> dict[str, Any]:
-    return {"password": secret.reveal()}
-
-
-def _password_excluded(_: Secret) -> dict[str, Any]:
-    # The customer signs the work, not the password; a digest over a short initial
-    # password would let anyone holding the signature test guesses of it (G1).
-    return {"password": "(not signed)"}
-
-
-_PASSWORD_WRITERS: Final[Mapping[_Secrets, Callable[[Secret], dict[str, Any]]]] = (
-    types.MappingProxyType(
-        {
-            _Secrets.MASKED: _password_masked,
-            _Secrets.CLEAR: _password_clear,
-            _Secrets.EXCLUDED: _password_excluded,
-        }
-    )
-)
-
-
-def _stamp(at: pendulum.DateTime | None, form: _Form) -> str | None:
-    if at is None:
-        return None
-    # The digest must not change when the same instant is written in another zone.
-    # (datetime's own astimezone: the same text as pendulum's in_timezone, a tenth the work.)
-    return dt.datetime.astimezone(at, dt.UTC).isoformat() if form.utc else at.isoformat()
-
-
-# --- reading JSON data back ----------------------------------------------------------
-
-
-def _object(value: object, where: str, keys: Iterable[str]) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        msg = f"{where} must be a JSON object (got {type(value).__name__}); pass to_dict() output"
-        raise InvalidInput(msg)
-    expected = set(keys)
-    missing = expected - value.keys()
-    if missing:
-        msg = f"{where} needs {', '.join(sorted(missing))}; pass to_dict() output"
-        raise InvalidInput(msg)
-    unknown = value.keys() - expected
-    if unknown:
-        # Unknown keys would be dropped silently and break an exact round trip.
-        names = ", ".join(sorted(str(k)[:30] for k in unknown))
-        msg = f"{where} has keys this version does not know: {names}"
-        raise InvalidInput(msg)
-    return value
-
-
-def _array(value: object, where: str) -> list[Any] | tuple[Any, ...]:
-    if not isinstance(value, list | tuple):
-        msg = f"{where} must be a JSON array (got {type(value).__name__})"
-        raise InvalidInput(msg)
-    return value
-
-
-def _parse_at(value: object, where: str) -> pendulum.DateTime | None:
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        msg = f"{where} must be ISO 8601 text with an offset, like 2026-11-26T15:00:00+08:00"
-        raise InvalidInput(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
-        msg = f"{where} is not an ISO 8601 date-time; write it like 2026-11-26T15:00:00+08:00"
-        raise InvalidInput(msg) from None
-    return _validate.aware(where, parsed)
-
-
-# --- the modem label (L1) -------------------------------------------------------------
-
-
-def _account(value: object) -> str:
-    return _text("broadband account", value, max_length=64)
-
-
-def _user_name(value: object) -> str:
-    return _text("user name", value, max_length=64)
-
-
-@attrs.frozen
-class ModemLabel:
-    """The label stuck on a new broadband modem (L1): account, user name, initial password.
-
-    The password is a :class:`Secret`: masked in ``repr``, ``str``, errors and
-    :meth:`to_dict` unless ``include_secret=True`` is asked for (G1).
-
-    Args:
-        account: The broadband account number (宽带编号).
-        user_name: The user name for going online (上网用户名).
-        password: The initial password (初始密码): text or a :class:`Secret`.
-
-    Raises:
-        InvalidInput: A field is empty, too long or not text.
-
-    >>> label = ModemLabel("AD0001", "ad0001@bb", "k3y-9Q")
-    >>> label
-    ModemLabel(account='AD0001', user_name='ad0001@bb', password=Secret('******'))
-    >>> label.to_dict()
-    {'account': 'AD0001', 'user_name': 'ad0001@bb', 'password': None}
-    >>> ModemLabel.from_dict(label.to_dict(include_secret=True)) == label
-    True
-
-    .. versionadded:: 0.1.0
-    """
-
-    account: str = attrs.field(converter=_account)
-    user_name: str = attrs.field(converter=_user_name)
-    password: Secret = attrs.field(converter=_to_secret)
-
-    def to_dict(self, *, include_secret: bool = False) -> dict[str, Any]:
-        """Return the label as JSON-ready data; the password is ``None`` unless asked for.
-
-        Args:
-            include_secret: Write the password in clear. Only for storage that
-                must restore the label, never for display or logs.
-
-        >>> ModemLabel("AD0001", "u1", "pw-1").to_dict(include_secret=True)["password"]
-        'pw-1'
-        """
-        return self._data(_form(include_secret))
-
-    def _data(self, form: _Form) -> dict[str, Any]:
-        return {
-            "account": self.account,
-            "user_name": self.user_name,
-            **_PASSWORD_WRITERS[form.secrets](self.password),
-        }
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> ModemLabel:
-        """Rebuild a label from ``to_dict(include_secret=True)`` output.
-
-        A masked export (``password`` is ``None``) cannot be restored: the
-        password is not in it, and a label without one would not be a label.
-
-        Raises:
-            InvalidInput: A key is missing, a value is wrong, or the password
-                was masked.
-
-        >>> ModemLabel.from_dict(ModemLabel("AD0001", "u1", "pw-1").to_dict())
-        Traceback (most recent call last):
-        ...
-        fieldservice.errors.InvalidInput: the modem label's password was masked ...
-        """
-        data = _object(value, "modem label", ("account", "user_name", "password"))
-        if data["password"] is None:
-            msg = (
-                "the modem label's password was masked in this export; "
-                "restore from to_dict(include_secret=True) output"
-            )
-            raise InvalidInput(msg)
-        return cls(data["account"], data["user_name"], data["password"])
-
-
 def _optional_label(value: object) -> ModemLabel | None:
     if value is None or isinstance(value, ModemLabel):
         return value
     msg = f"label must be a ModemLabel (got {type(value).__name__})"
     raise InvalidInput(msg)
-
-
-# --- the checklist's rules, as data -----------------------------------------------------
 
 
 class _Proof(enum.Enum):
@@ -571,6 +236,8 @@ _S1 = _ItemSpec(
     "state the reason and main content of the visit",
     waivable=False,
 )
+
+
 _S2 = _ItemSpec(
     "S2",
     "S2",
@@ -579,6 +246,8 @@ _S2 = _ItemSpec(
     # Guidance card step 7, 2.1: the customer who insists on slippers is followed.
     declinable_under="S2",
 )
+
+
 _S3 = _ItemSpec(
     "S3",
     "S3",
@@ -586,12 +255,16 @@ _S3 = _ItemSpec(
     "Explain the boundary of the operator's service before work",
     waivable=False,
 )
+
+
 _S4 = _ItemSpec(
     "S4",
     "S4",
     "布线走线、终端摆放、搬动客户物品征得客户同意",
     "Customer's consent for wiring, terminal placement and moving their things",
 )
+
+
 _S5 = _ItemSpec(
     "S5",
     "S5",
@@ -600,18 +273,24 @@ _S5 = _ItemSpec(
     proof=_Proof.MEASUREMENT,
     waivable=False,
 )
+
+
 _S6 = _ItemSpec(
     "S6",
     "S6",
     "现场使用演示,讲解基本知识及简单维修保养常识,赠送使用手册",
     "Demonstrate use, explain basics and simple care, hand over the user manual",
 )
+
+
 _S7 = _ItemSpec(
     "S7",
     "S7",
     "挪动的客户物品复位,清理现场,废弃杂物放入垃圾袋",
     "Put moved things back, clean up, take the waste away",
 )
+
+
 _W1 = _ItemSpec(
     "W1",
     "W1",
@@ -619,6 +298,8 @@ _W1 = _ItemSpec(
     "Fill in the work sheet on the spot (materials, technical parameters, technicians)",
     waivable=False,
 )
+
+
 _W2 = _ItemSpec(
     "W2",
     "W2",
@@ -626,6 +307,8 @@ _W2 = _ItemSpec(
     "Ask the customer's opinion",
     waivable=False,
 )
+
+
 _L1 = _ItemSpec(
     "L1",
     "L1",
@@ -634,6 +317,8 @@ _L1 = _ItemSpec(
     proof=_Proof.MODEM_LABEL,
     declinable_under="L4",
 )
+
+
 _L2 = _ItemSpec(
     "L2",
     "L2",
@@ -643,6 +328,8 @@ _L2 = _ItemSpec(
     declinable_under="L4",
     raised_by=Finding.LABEL_MISSING,
 )
+
+
 _L3 = _ItemSpec(
     "L3",
     "L3",
@@ -652,7 +339,9 @@ _L3 = _ItemSpec(
     raised_by=Finding.LIGHTNING_PROTECTION,
 )
 
+
 _BROADBAND: Final = frozenset({Product.BROADBAND})
+
 
 # Installs and moves (装移机) follow the card's steps 7-10 in order.
 _INSTALL_OR_MOVE_2026_1: Final = (
@@ -668,6 +357,8 @@ _INSTALL_OR_MOVE_2026_1: Final = (
     _Entry(_W1, required=True),
     _Entry(_W2, required=True),
 )
+
+
 # Repairs (修障) skip consent for new wiring and the demo; the label is added
 # only when found missing (L2), and only broadband has a modem label.
 _REPAIR_2026_1: Final = (
@@ -682,6 +373,7 @@ _REPAIR_2026_1: Final = (
     _Entry(_W2, required=True),
 )
 
+
 _TEMPLATES: Final[Mapping[str, Mapping[OrderKind, tuple[_Entry, ...]]]] = types.MappingProxyType(
     {
         "2026.1": types.MappingProxyType(
@@ -694,8 +386,10 @@ _TEMPLATES: Final[Mapping[str, Mapping[OrderKind, tuple[_Entry, ...]]]] = types.
     }
 )
 
+
 DEFAULT_TEMPLATE: Final = "2026.1"
 """The template version :meth:`Checklist.for_order` uses unless told otherwise."""
+
 
 TEMPLATE_VERSIONS: Final = tuple(_TEMPLATES)
 """Every checklist template version this release knows, oldest first.
@@ -728,9 +422,6 @@ _SPECS: Final[Mapping[tuple[str, OrderKind], Mapping[str, _ItemSpec]]] = {
     for kind, entries in template.items()
 }
 """Each template's steps by item ID: a tick looks its step up once per call."""
-
-
-# What each kind of proof demands of a tick; each returns the broken rules.
 
 
 def _proof_none(
@@ -806,9 +497,6 @@ _SHAPES: Final[Mapping[ItemStatus, _Shape]] = types.MappingProxyType(
 )
 
 
-# --- the checklist ----------------------------------------------------------------------
-
-
 @attrs.frozen(hash=False)
 class ChecklistItem:
     """One step of the checklist: what it is, whether it is required, and how it was resolved.
@@ -843,19 +531,21 @@ class ChecklistItem:
     """
 
     id: str = attrs.field(converter=_item_id)
-    rule: str = attrs.field(kw_only=True, converter=_rule)
+    rule: str = attrs.field(kw_only=True, converter=_jsondata.rule)
     label_zh: str = attrs.field(kw_only=True, converter=_label_zh)
     label_en: str = attrs.field(kw_only=True, converter=_label_en)
     required: bool = attrs.field(kw_only=True, converter=_required)
     status: ItemStatus = attrs.field(kw_only=True, default=ItemStatus.OPEN, converter=_to_status)
-    by: str | None = attrs.field(kw_only=True, default=None, converter=_optional_by)
+    by: str | None = attrs.field(kw_only=True, default=None, converter=_jsondata.optional_by)
     at: pendulum.DateTime | None = attrs.field(
-        kw_only=True, default=None, converter=_optional_at, eq=_instant
+        kw_only=True, default=None, converter=_jsondata.optional_at, eq=_jsondata.instant
     )
     evidence: Mapping[str, EvidenceValue] = attrs.field(
         kw_only=True, factory=dict, converter=_to_evidence, repr=_evidence_repr
     )
-    reason: str | None = attrs.field(kw_only=True, default=None, converter=_optional_reason)
+    reason: str | None = attrs.field(
+        kw_only=True, default=None, converter=_jsondata.optional_reason
+    )
     label: ModemLabel | None = attrs.field(kw_only=True, default=None, converter=_optional_label)
 
     def __attrs_post_init__(self) -> None:
@@ -893,9 +583,9 @@ class ChecklistItem:
         ...               required=True).to_dict()["status"]
         'open'
         """
-        return self._data(_form(include_secret))
+        return self._data(_jsondata.form_of(include_secret))
 
-    def _data(self, form: _Form) -> dict[str, Any]:
+    def _data(self, form: _jsondata.Form) -> dict[str, Any]:
         return {
             "id": self.id,
             "rule": self.rule,
@@ -904,10 +594,10 @@ class ChecklistItem:
             "required": self.required,
             "status": self.status.value,
             "by": self.by,
-            "at": _stamp(self.at, form),
+            "at": _jsondata.stamp(self.at, form),
             "evidence": dict(self.evidence),
             "reason": self.reason,
-            "label": None if self.label is None else self.label._data(form),
+            "label": None if self.label is None else self.label.data_as(form),
         }
 
     @classmethod
@@ -922,7 +612,7 @@ class ChecklistItem:
         >>> ChecklistItem.from_dict(item.to_dict()) == item
         True
         """
-        data = _object(value, "checklist item", _ITEM_KEYS)
+        data = _jsondata.json_object(value, "checklist item", _ITEM_KEYS)
         label = data["label"]
         return cls(
             data["id"],
@@ -932,7 +622,7 @@ class ChecklistItem:
             required=data["required"],
             status=data["status"],
             by=data["by"],
-            at=_parse_at(data["at"], "checklist item at"),
+            at=_jsondata.parse_at(data["at"], "checklist item at"),
             evidence=data["evidence"],
             reason=data["reason"],
             label=None if label is None else ModemLabel.from_dict(label),
@@ -940,6 +630,7 @@ class ChecklistItem:
 
 
 _SHOWN_ID: Final = re.compile(r"[A-Za-z0-9.]{1,8}")
+
 
 _ITEM_KEYS: Final = (
     "id",
@@ -992,7 +683,7 @@ class Checklist:
     return a new checklist, and a refused change raises
     :class:`~fieldservice.errors.InvalidInput` (its ``violations`` name the
     rule). :meth:`missing` lists the required items still open; they block
-    :func:`sign_off`.
+    :func:`~fieldservice.signoff.sign_off`.
 
     Args:
         kind: The order's kind (install, move, repair).
@@ -1013,8 +704,8 @@ class Checklist:
     .. versionadded:: 0.1.0
     """
 
-    kind: OrderKind = attrs.field(converter=_to_kind)
-    products: tuple[Product, ...] = attrs.field(converter=_to_products)
+    kind: OrderKind = attrs.field(converter=_jsondata.to_kind)
+    products: tuple[Product, ...] = attrs.field(converter=_jsondata.to_products)
     template_version: str = attrs.field(kw_only=True, converter=_template_version)
     items: tuple[ChecklistItem, ...] = attrs.field(kw_only=True, converter=_to_items)
 
@@ -1069,8 +760,8 @@ class Checklist:
         fieldservice.errors.InvalidInput: unknown checklist template version; use one of '2026.1'
         """
         version = _template_version(template_version)
-        kind = _to_kind(kind)
-        chosen = _to_products(products)
+        kind = _jsondata.to_kind(kind)
+        chosen = _jsondata.to_products(products)
         if cls is not Checklist:
             return cls._open(version, kind, chosen)  # the shared ones are of the class itself
         return _open_checklist(version, kind, chosen)
@@ -1099,7 +790,7 @@ class Checklist:
         >>> Checklist.for_order(OrderKind.INSTALL, [Product.FIXED_LINE]).item("S5").label_en
         'Test the product end to end after work'
         """
-        return self.items[self._index(item_id)]
+        return self.items[self.index_of(item_id)]
 
     def missing(self) -> tuple[ChecklistItem, ...]:
         """Return the required items still open: what blocks sign-off on the checklist's side.
@@ -1150,10 +841,10 @@ class Checklist:
         ...
         fieldservice.errors.InvalidInput: S5 cannot be ticked; ... ([S5/evidence_missing] ...)
         """
-        index = self._index(item_id)
-        return self._tick(index, _by(by), _at(at), evidence, label)
+        index = self.index_of(item_id)
+        return self.tick_checked(index, _jsondata.by(by), _jsondata.at(at), evidence, label)
 
-    def _tick(
+    def tick_checked(
         self,
         index: int,
         who: str,
@@ -1165,6 +856,8 @@ class Checklist:
 
         The workflow has checked both for the command's event; the proof is
         checked here, against the item's rule.
+
+        :meta private:
         """
         item = self.items[index]
         proof, stuck = _to_evidence(evidence), _optional_label(label)
@@ -1204,9 +897,9 @@ class Checklist:
         >>> c.mark_not_applicable("S4", by="T7", at=at, reason="沿用原有布线").item("S4").status
         <ItemStatus.NOT_APPLICABLE: 'not_applicable'>
         """
-        index = self._index(item_id)
+        index = self.index_of(item_id)
         item = self.items[index]
-        who, when, why = _by(by), _at(at), _reason(reason)
+        who, when, why = _jsondata.by(by), _jsondata.at(at), _jsondata.reason(reason)
         self._ensure_open(item)
         if not self._spec(item).waivable:
             msg = f"{item.id} applies to every visit; tick it instead"
@@ -1243,9 +936,9 @@ class Checklist:
         >>> c.item("L1").status.label_zh, [i.id for i in c.missing()][:3]
         ('客户拒绝', ['S1', 'S2', 'S3'])
         """
-        index = self._index(item_id)
+        index = self.index_of(item_id)
         item = self.items[index]
-        who, when, why = _by(by), _at(at), _reason(reason)
+        who, when, why = _jsondata.by(by), _jsondata.at(at), _jsondata.reason(reason)
         self._ensure_open(item)
         if self._spec(item).declinable_under is None:
             msg = (
@@ -1310,9 +1003,13 @@ class Checklist:
         >>> d["template_version"], d["kind"], d["products"], len(d["items"])
         ('2026.1', 'install', ['broadband'], 11)
         """
-        return self._data(_form(include_secret))
+        return self.data_as(_jsondata.form_of(include_secret))
 
-    def _data(self, form: _Form) -> dict[str, Any]:
+    def data_as(self, form: _jsondata.Form) -> dict[str, Any]:
+        """The checklist as JSON-ready data written in that form (the signature's digest).
+
+        :meta private:
+        """
         return {
             "template_version": self.template_version,
             "kind": self.kind.value,
@@ -1333,16 +1030,27 @@ class Checklist:
         >>> Checklist.from_dict(c.to_dict(include_secret=True)) == c
         True
         """
-        data = _object(value, "checklist", ("template_version", "kind", "products", "items"))
-        items = tuple(ChecklistItem.from_dict(i) for i in _array(data["items"], "checklist items"))
+        data = _jsondata.json_object(
+            value, "checklist", ("template_version", "kind", "products", "items")
+        )
+        items = tuple(
+            ChecklistItem.from_dict(i)
+            for i in _jsondata.json_array(data["items"], "checklist items")
+        )
         return cls(
             data["kind"],
-            _array(data["products"], "checklist products"),
+            _jsondata.json_array(data["products"], "checklist products"),
             template_version=data["template_version"],
             items=items,
         )
 
-    def _index(self, item_id: str) -> int:
+    def index_of(self, item_id: str) -> int:
+        """The position of the item with that ID, or of the one item of that rule.
+
+        For the workflow, which finds the item before it checks its event.
+
+        :meta private:
+        """
         for n, i in enumerate(self.items):
             if i.id == item_id:  # a template's IDs are unique
                 return n
@@ -1384,741 +1092,31 @@ def _open_checklist(version: str, kind: OrderKind, products: tuple[Product, ...]
     return Checklist._open(version, kind, products)
 
 
-# --- the work sheet (施工单, W1) ---------------------------------------------------------
-
-_MAX_QUANTITY: Final = decimal.Decimal(1_000_000)
-_QUANTITY_PLACES: Final = 4
-
-
-def _quantity(value: object) -> decimal.Decimal:
-    hint = f"a positive number up to {_MAX_QUANTITY} with at most {_QUANTITY_PLACES} decimals"
-    if isinstance(value, bool) or not isinstance(value, int | float | str | decimal.Decimal):
-        msg = f"material quantity must be {hint} (got {type(value).__name__})"
-        raise InvalidInput(msg)
-    try:
-        # A float goes through its shortest repr, so 0.1 stays 0.1.
-        number = decimal.Decimal(repr(value) if isinstance(value, float) else value)
-    except (decimal.InvalidOperation, ValueError):
-        msg = f"material quantity must be {hint}"
-        raise InvalidInput(msg) from None
-    if not number.is_finite() or not 0 < number <= _MAX_QUANTITY:
-        msg = f"material quantity must be {hint}"
-        raise InvalidInput(msg)
-    exponent = number.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -_QUANTITY_PLACES:
-        msg = f"material quantity must be {hint}"
-        raise InvalidInput(msg)
-    # One written form per value, so that equal sheets have equal digests.
-    return decimal.Decimal(format(number.normalize(), "f"))
-
-
-def _material_name(value: object) -> str:
-    return _text("material name", value, max_length=100)
-
-
-def _unit(value: object) -> str:
-    return _text("unit", value, max_length=20)
-
-
-def _optional_unit(value: object) -> str:
-    return "" if value == "" else _unit(value)
-
-
-def _parameter_name(value: object) -> str:
-    return _text("parameter name", value, max_length=100)
-
-
-def _parameter_value(value: object) -> str:
-    return _text("parameter value", value, max_length=200)
-
-
-@attrs.frozen
-class Material:
-    """A material used on the visit, as the work sheet lists it (W1).
-
-    Args:
-        name: What was used (皮线光缆, 水晶头, ...).
-        quantity: How much: an int, a decimal text or a :class:`decimal.Decimal`,
-            positive, with at most 4 decimals.
-        unit: The unit (m, 个, ...).
-
-    Raises:
-        InvalidInput: Empty name or unit, or a quantity out of range.
-
-    >>> Material("皮线光缆", "20.50", "m")
-    Material(name='皮线光缆', quantity=Decimal('20.5'), unit='m')
-
-    .. versionadded:: 0.1.0
-    """
-
-    name: str = attrs.field(converter=_material_name)
-    quantity: decimal.Decimal = attrs.field(converter=_quantity)
-    unit: str = attrs.field(converter=_unit)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the material as JSON-ready data; the quantity is decimal text.
-
-        >>> Material("水晶头", 2, "个").to_dict()
-        {'name': '水晶头', 'quantity': '2', 'unit': '个'}
-        """
-        return {"name": self.name, "quantity": format(self.quantity, "f"), "unit": self.unit}
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> Material:
-        """Rebuild a material from :meth:`to_dict` output.
-
-        >>> Material.from_dict({"name": "水晶头", "quantity": "2", "unit": "个"}).quantity
-        Decimal('2')
-        """
-        data = _object(value, "material", ("name", "quantity", "unit"))
-        return cls(data["name"], data["quantity"], data["unit"])
-
-
-@attrs.frozen
-class TechnicalParameter:
-    """A technical parameter recorded on the work sheet (W1), as read on site.
-
-    Args:
-        name: What was measured or set (收光功率, VLAN, ...).
-        value: The value as written, e.g. ``"-18.5"``.
-        unit: The unit, or ``""`` for none.
-
-    >>> TechnicalParameter("收光功率", "-18.5", "dBm")
-    TechnicalParameter(name='收光功率', value='-18.5', unit='dBm')
-
-    .. versionadded:: 0.1.0
-    """
-
-    name: str = attrs.field(converter=_parameter_name)
-    value: str = attrs.field(converter=_parameter_value)
-    unit: str = attrs.field(default="", converter=_optional_unit)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the parameter as JSON-ready data.
-
-        >>> TechnicalParameter("VLAN", "100").to_dict()
-        {'name': 'VLAN', 'value': '100', 'unit': ''}
-        """
-        return {"name": self.name, "value": self.value, "unit": self.unit}
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> TechnicalParameter:
-        """Rebuild a parameter from :meth:`to_dict` output.
-
-        >>> TechnicalParameter.from_dict({"name": "VLAN", "value": "100", "unit": ""}).value
-        '100'
-        """
-        data = _object(value, "technical parameter", ("name", "value", "unit"))
-        return cls(data["name"], data["value"], data["unit"])
-
-
-def _satisfied(value: object) -> bool:
-    return _flag("satisfied", value)
-
-
-def _optional_action(value: object) -> str | None:
-    return None if value is None else _text("action", value, max_length=500, multiline=True)
-
-
-@attrs.frozen
-class CustomerOpinion:
-    """The customer's opinion asked for on the work sheet (W2), and what was done about it (W3).
-
-    A dissatisfied customer's opinion needs the remedy (resolved on the spot,
-    or explained) and what was done; a satisfied one has neither.
-
-    Args:
-        satisfied: Whether the customer is satisfied (满意 / 不满意).
-        remedy: For a dissatisfied customer: :class:`Remedy` or its value.
-        action: For a dissatisfied customer: what was done or explained.
-
-    Raises:
-        InvalidInput: The remedy or action is missing for a dissatisfied
-            customer, or given for a satisfied one; ``violations`` name W3.
-
-    >>> CustomerOpinion(satisfied=False, remedy="resolved", action="重新整理了走线").remedy
-    <Remedy.RESOLVED: 'resolved'>
-    >>> CustomerOpinion(satisfied=False)
-    Traceback (most recent call last):
-    ...
-    fieldservice.errors.InvalidInput: a dissatisfied customer's opinion needs ... ([W3/outcome_missing] ...)
-
-    .. versionadded:: 0.1.0
-    """
-
-    satisfied: bool = attrs.field(converter=_satisfied)
-    remedy: Remedy | None = attrs.field(kw_only=True, default=None, converter=_to_remedy)
-    action: str | None = attrs.field(kw_only=True, default=None, converter=_optional_action)
-
-    def __attrs_post_init__(self) -> None:
-        outcome = (self.remedy is not None, self.action is not None)
-        if not self.satisfied and outcome != (True, True):
-            msg = (
-                "a dissatisfied customer's opinion needs the remedy (resolved or explained) "
-                "and what was done"
-            )
-            raise InvalidInput(
-                msg,
-                violations=(
-                    Violation("W3", "outcome_missing", "record how the dissatisfaction was met"),
-                ),
-            )
-        if self.satisfied and any(outcome):
-            msg = "a satisfied customer's opinion has no remedy or action; leave them out"
-            raise InvalidInput(msg)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the opinion as JSON-ready data.
-
-        >>> CustomerOpinion(satisfied=True).to_dict()
-        {'satisfied': True, 'remedy': None, 'action': None}
-        """
-        return {
-            "satisfied": self.satisfied,
-            "remedy": None if self.remedy is None else self.remedy.value,
-            "action": self.action,
-        }
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> CustomerOpinion:
-        """Rebuild an opinion from :meth:`to_dict` output.
-
-        >>> CustomerOpinion.from_dict({"satisfied": True, "remedy": None, "action": None})
-        CustomerOpinion(satisfied=True, remedy=None, action=None)
-        """
-        data = _object(value, "customer opinion", ("satisfied", "remedy", "action"))
-        return cls(data["satisfied"], remedy=data["remedy"], action=data["action"])
-
-
-def _to_technicians(value: object) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        msg = "technicians must be a sequence of technician IDs such as ['T7']"
-        raise InvalidInput(msg)
-    ids = tuple(_validate.identifier("technician id", t) for t in value)
-    if len(set(ids)) != len(ids):
-        msg = "technicians lists an ID twice; give each technician once"
-        raise InvalidInput(msg)
-    return ids
-
-
-def _to_materials(value: object) -> tuple[Material, ...]:
-    if not isinstance(value, list | tuple) or not all(isinstance(m, Material) for m in value):
-        msg = "materials must be a sequence of Material"
-        raise InvalidInput(msg)
-    return tuple(value)
-
-
-def _to_parameters(value: object) -> tuple[TechnicalParameter, ...]:
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(p, TechnicalParameter) for p in value
-    ):
-        msg = "parameters must be a sequence of TechnicalParameter"
-        raise InvalidInput(msg)
-    return tuple(value)
-
-
-def _optional_opinion(value: object) -> CustomerOpinion | None:
-    if value is None or isinstance(value, CustomerOpinion):
-        return value
-    msg = f"opinion must be a CustomerOpinion (got {type(value).__name__})"
-    raise InvalidInput(msg)
-
-
-@attrs.frozen
-class WorkSheet:
-    """The work sheet (施工单) filled in on the spot (W1) and signed by the customer (W2).
-
-    Args:
-        technicians: The IDs of the technicians who did the work.
-        materials: What was used (:class:`Material`).
-        parameters: What was measured or set (:class:`TechnicalParameter`).
-        opinion: The customer's opinion (:class:`CustomerOpinion`), once asked.
-
-    Raises:
-        InvalidInput: A field is malformed, or a technician is listed twice.
-
-    >>> sheet = WorkSheet(technicians=["T7"]).add_material("皮线光缆", "20", "m")
-    >>> sheet = sheet.add_parameter("收光功率", "-18.5", "dBm")
-    >>> sheet.materials[0].quantity, sheet.opinion is None
-    (Decimal('20'), True)
-
-    .. versionadded:: 0.1.0
-    """
-
-    technicians: tuple[str, ...] = attrs.field(kw_only=True, default=(), converter=_to_technicians)
-    materials: tuple[Material, ...] = attrs.field(kw_only=True, default=(), converter=_to_materials)
-    parameters: tuple[TechnicalParameter, ...] = attrs.field(
-        kw_only=True, default=(), converter=_to_parameters
-    )
-    opinion: CustomerOpinion | None = attrs.field(
-        kw_only=True, default=None, converter=_optional_opinion
-    )
-
-    def add_material(
-        self, name: str, quantity: int | str | decimal.Decimal, unit: str
-    ) -> WorkSheet:
-        """Return a sheet with one more material.
-
-        >>> WorkSheet().add_material("水晶头", 2, "个").materials
-        (Material(name='水晶头', quantity=Decimal('2'), unit='个'),)
-        """
-        return attrs.evolve(self, materials=(*self.materials, Material(name, quantity, unit)))
-
-    def add_parameter(self, name: str, value: str, unit: str = "") -> WorkSheet:
-        """Return a sheet with one more technical parameter.
-
-        >>> WorkSheet().add_parameter("VLAN", "100").parameters[0].name
-        'VLAN'
-        """
-        return attrs.evolve(
-            self, parameters=(*self.parameters, TechnicalParameter(name, value, unit))
-        )
-
-    def with_opinion(self, opinion: CustomerOpinion) -> WorkSheet:
-        """Return a sheet with the customer's opinion recorded (W2, W3).
-
-        >>> WorkSheet().with_opinion(CustomerOpinion(satisfied=True)).opinion.satisfied
-        True
-        """
-        return attrs.evolve(self, opinion=opinion)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the sheet as JSON-ready data.
-
-        >>> WorkSheet(technicians=["T7"]).to_dict()
-        {'technicians': ['T7'], 'materials': [], 'parameters': [], 'opinion': None}
-        """
-        return {
-            "technicians": list(self.technicians),
-            "materials": [m.to_dict() for m in self.materials],
-            "parameters": [p.to_dict() for p in self.parameters],
-            "opinion": None if self.opinion is None else self.opinion.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> WorkSheet:
-        """Rebuild a sheet from :meth:`to_dict` output, exactly.
-
-        Raises:
-            InvalidInput: A key is missing or unknown, or a value is wrong.
-
-        >>> sheet = WorkSheet(technicians=["T7"]).add_material("水晶头", 2, "个")
-        >>> WorkSheet.from_dict(sheet.to_dict()) == sheet
-        True
-        """
-        data = _object(value, "work sheet", ("technicians", "materials", "parameters", "opinion"))
-        opinion = data["opinion"]
-        return cls(
-            technicians=_array(data["technicians"], "work sheet technicians"),
-            materials=[Material.from_dict(m) for m in _array(data["materials"], "materials")],
-            parameters=[
-                TechnicalParameter.from_dict(p) for p in _array(data["parameters"], "parameters")
-            ],
-            opinion=None if opinion is None else CustomerOpinion.from_dict(opinion),
-        )
-
-
-# --- sign-off (W2) -------------------------------------------------------------------------
-
-
-def _has_technicians(sheet: WorkSheet) -> bool:
-    return bool(sheet.technicians)
-
-
-def _has_opinion(sheet: WorkSheet) -> bool:
-    return sheet.opinion is not None
-
-
-# What the work sheet needs before the customer signs: rule, code, test, advice.
-_SHEET_RULES: Final[tuple[tuple[str, str, Callable[[WorkSheet], bool], str], ...]] = (
-    ("W1", "no_technicians", _has_technicians, "list the technicians on the work sheet"),
-    ("W2", "opinion_missing", _has_opinion, "record the customer's opinion on the work sheet"),
-)
-
-
-def check_sign_off(checklist: Checklist, worksheet: WorkSheet) -> tuple[Violation, ...]:
-    """Return everything that blocks sign-off: open required items, then work-sheet gaps.
-
-    One :class:`~fieldservice.errors.Violation` per open item (code
-    ``"item_open"``, rule of the item) and per gap in the work sheet (W1, W2).
-    An empty result means :func:`sign_off` will accept.
-
-    Raises:
-        InvalidInput: ``checklist`` or ``worksheet`` is of the wrong type.
-
-    >>> from fieldservice import OrderKind, Product
-    >>> c = Checklist.for_order(OrderKind.REPAIR, [Product.FIXED_LINE])
-    >>> [(v.rule, v.code) for v in check_sign_off(c, WorkSheet())][-3:]
-    [('W2', 'item_open'), ('W1', 'no_technicians'), ('W2', 'opinion_missing')]
-
-    .. versionadded:: 0.1.0
-    """
-    _ensure_types(checklist, worksheet)
-    items = tuple(
-        Violation(
-            i.rule,
-            "item_open",
-            f"{i.id} ({i.label_en}) is open; tick it, or mark it not applicable with a reason",
-        )
-        for i in checklist.missing()
-    )
-    sheet = tuple(
-        Violation(rule, code, advice)
-        for rule, code, holds, advice in _SHEET_RULES
-        if not holds(worksheet)
-    )
-    return items + sheet
-
-
-def _ensure_types(checklist: object, worksheet: object) -> None:
-    if not isinstance(checklist, Checklist) or not isinstance(worksheet, WorkSheet):
-        msg = (
-            f"expected a Checklist and a WorkSheet (got {type(checklist).__name__} "
-            f"and {type(worksheet).__name__})"
-        )
-        raise InvalidInput(msg)
-
-
-def _to_signer(value: PersonalName | str) -> PersonalName:
-    return value if isinstance(value, PersonalName) else PersonalName(value)
-
-
-_DIGEST = re.compile(r"[0-9a-f]{64}")
-
-
-def _digest(value: object) -> str:
-    if not isinstance(value, str) or not _DIGEST.fullmatch(value):
-        msg = "digest must be 64 lowercase hexadecimal characters (a SHA-256)"
-        raise InvalidInput(msg)
-    return value
-
-
-def _canonical_text(
-    checklist: Checklist,
-    worksheet: WorkSheet,
-    signer: PersonalName,
-    role: SignerRole,
-    at: pendulum.DateTime,
-) -> str:
-    """The exact text a signature's digest is the SHA-256 of.
-
-    Times are in UTC; the modem label's password is left out (G1).
-    """
-    payload = {
-        "checklist": checklist._data(_CANONICAL_FORM),
-        "worksheet": worksheet.to_dict(),
-        "signature": {
-            "signer": signer.reveal(),
-            "role": role.value,
-            "at": _stamp(at, _CANONICAL_FORM),
-        },
+# --- names that moved (issue 14) -------------------------------------------------------------
+
+# Until 0.2 these lived here; ``from fieldservice.checklist import WorkSheet`` keeps
+# working for users of that release. New code imports them from their own modules.
+_MOVED: Final[Mapping[str, str]] = types.MappingProxyType(
+    {
+        "CustomerOpinion": "worksheet",
+        "Material": "worksheet",
+        "Remedy": "worksheet",
+        "TechnicalParameter": "worksheet",
+        "WorkSheet": "worksheet",
+        "Signature": "signoff",
+        "SignerRole": "signoff",
+        "check_sign_off": "signoff",
+        "sign_off": "signoff",
+        "ModemLabel": "modemlabel",
+        "KitItem": "kit",
+        "kit_list": "kit",
     }
-    return json.dumps(
-        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-
-
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@attrs.frozen
-class Signature:
-    """The customer's signature on the work sheet (W2), bound to what was signed.
-
-    ``digest`` is the SHA-256 of a canonical JSON text of the checklist, the
-    work sheet, and the signer, role and time: keys sorted, no spaces, UTF-8,
-    times in UTC, with the modem label's password left out (G1). Any later
-    change to any of them makes :meth:`verify` false. Build it with
-    :func:`sign_off`.
-
-    Args:
-        signer: The signer's name; shown masked (G1).
-        role: Who signed: :class:`SignerRole` or its value.
-        at: When, timezone-aware.
-        digest: The SHA-256 hex digest of what was signed.
-
-    >>> import pendulum
-    >>> Signature("张三", "customer", pendulum.datetime(2026, 11, 26, 15, tz="UTC"), digest="0" * 64)
-    Signature(signer=PersonalName('张*'), role=<SignerRole.CUSTOMER: 'customer'>, at=DateTime(2026, 11, 26, 15, 0, 0, tzinfo=Timezone('UTC')), digest='000...')
-
-    .. versionadded:: 0.1.0
-    """
-
-    signer: PersonalName = attrs.field(converter=_to_signer)
-    role: SignerRole = attrs.field(converter=_to_role)
-    at: pendulum.DateTime = attrs.field(converter=_at, eq=_instant)
-    digest: str = attrs.field(kw_only=True, converter=_digest)
-
-    def verify(self, checklist: Checklist, worksheet: WorkSheet) -> bool:
-        """Return whether ``checklist`` and ``worksheet`` are exactly what was signed.
-
-        Raises:
-            InvalidInput: ``checklist`` or ``worksheet`` is of the wrong type.
-
-        >>> import pendulum
-        >>> from fieldservice import OrderKind, Product
-        >>> at = pendulum.datetime(2026, 11, 26, 15, tz="Asia/Shanghai")
-        >>> c = Checklist.for_order(OrderKind.REPAIR, [Product.FIXED_LINE])
-        >>> for i in c.missing():
-        ...     c = c.tick(i.id, by="T7", at=at, evidence={"dial_tone": True})
-        >>> sheet = WorkSheet(technicians=["T7"], opinion=CustomerOpinion(satisfied=True))
-        >>> sig = sign_off(c, sheet, signer="张三", role="customer", at=at)
-        >>> sig.verify(c, sheet), sig.verify(c, sheet.add_parameter("VLAN", "100"))
-        (True, False)
-        """
-        _ensure_types(checklist, worksheet)
-        text = _canonical_text(checklist, worksheet, self.signer, self.role, self.at)
-        return hmac.compare_digest(_sha256(text), self.digest)
-
-    def to_dict(self, *, include_personal: bool = False) -> dict[str, Any]:
-        """Return the signature as JSON-ready data.
-
-        Args:
-            include_personal: Write the signer's name; without it the name is
-                ``None`` (G1) and :meth:`from_dict` refuses the data.
-
-        >>> import pendulum
-        >>> sig = Signature("张三", "proxy", pendulum.datetime(2026, 11, 26, 15, tz="UTC"),
-        ...                 digest="0" * 64)
-        >>> sig.to_dict()["signer"], sig.to_dict(include_personal=True)["signer"]
-        (None, '张三')
-        """
-        personal = _validate.consent("include_personal", include_personal)
-        return {
-            "signer": self.signer.reveal() if personal else None,
-            "role": self.role.value,
-            "at": _stamp(self.at, _CLEAR_FORM),
-            "digest": self.digest,
-        }
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> Signature:
-        """Rebuild a signature from ``to_dict(include_personal=True)`` output, exactly.
-
-        Raises:
-            InvalidInput: A key is missing or unknown, a value is wrong, or the
-                data was written without the signer's name.
-
-        >>> import pendulum
-        >>> sig = Signature("张三", "customer", pendulum.datetime(2026, 11, 26, 15, tz="UTC"),
-        ...                 digest="0" * 64)
-        >>> Signature.from_dict(sig.to_dict(include_personal=True)) == sig
-        True
-        >>> Signature.from_dict(sig.to_dict())
-        Traceback (most recent call last):
-        ...
-        fieldservice.errors.InvalidInput: the signature was written without the signer's name; ...
-        """
-        data = _object(value, "signature", ("signer", "role", "at", "digest"))
-        if data["signer"] is None:
-            msg = (
-                "the signature was written without the signer's name; write it with "
-                "to_dict(include_personal=True) to restore it"
-            )
-            raise InvalidInput(msg)
-        return cls(
-            data["signer"],
-            data["role"],
-            _parse_at(data["at"], "signature at"),
-            digest=data["digest"],
-        )
-
-
-def sign_off(
-    checklist: Checklist,
-    worksheet: WorkSheet,
-    *,
-    signer: PersonalName | str,
-    role: SignerRole | str,
-    at: dt.datetime,
-) -> Signature:
-    """Have the customer sign the work sheet (W2), if nothing blocks it.
-
-    Args:
-        checklist: The visit's checklist; every required item resolved.
-        worksheet: The filled work sheet: technicians listed (W1), the
-            customer's opinion recorded (W2, W3).
-        signer: Who signs; shown masked.
-        role: :class:`SignerRole` or its value.
-        at: When, timezone-aware; not before any item was resolved.
-
-    Returns:
-        A :class:`Signature` over exactly these values. Neither value changes;
-        keep the signature next to them.
-
-    Raises:
-        ChecklistIncomplete: Something blocks sign-off; ``violations`` lists each
-            item and gap, as :func:`check_sign_off` does.
-        InvalidInput: A bad argument, or ``at`` is before an item was resolved.
-
-    >>> import pendulum
-    >>> from fieldservice import OrderKind, Product
-    >>> at = pendulum.datetime(2026, 11, 26, 15, tz="Asia/Shanghai")
-    >>> c = Checklist.for_order(OrderKind.REPAIR, [Product.FIXED_LINE])
-    >>> sheet = WorkSheet(technicians=["T7"], opinion=CustomerOpinion(satisfied=True))
-    >>> for i in c.missing():
-    ...     if i.id != "S5":
-    ...         c = c.tick(i.id, by="T7", at=at)
-    >>> sign_off(c, sheet, signer="张三", role="customer", at=at)
-    Traceback (most recent call last):
-    ...
-    fieldservice.errors.ChecklistIncomplete: sign-off is blocked: S5 ([S5/item_open] ...)
-
-    .. versionadded:: 0.1.0
-    """
-    _ensure_types(checklist, worksheet)
-    who, as_role, when = _to_signer(signer), _to_role(role), _at(at)
-    blocking = check_sign_off(checklist, worksheet)
-    if blocking:
-        named = ", ".join(dict.fromkeys(v.rule for v in blocking))
-        msg = f"sign-off is blocked: {named}"
-        raise ChecklistIncomplete(msg, violations=blocking)
-    # By instant: in the hour a summer time ends, wall times in one zone mislead (PEP 495).
-    signed_at = when.timestamp()
-    later = [i for i in checklist.items if i.at is not None and i.at.timestamp() > signed_at]
-    if later:
-        msg = f"sign-off at is before {later[0].id} was resolved; sign after the work is done"
-        raise InvalidInput(
-            msg,
-            violations=(Violation("W2", "signed_too_early", f"{later[0].id} resolved later"),),
-        )
-    text = _canonical_text(checklist, worksheet, who, as_role, when)
-    return Signature(who, as_role, when, digest=_sha256(text))
-
-
-# --- before leaving (T1, O2) ----------------------------------------------------------------
-
-
-def _kit_text(value: object) -> str:
-    return _text("kit label", value, max_length=120)
-
-
-@attrs.frozen
-class KitItem:
-    """Something to carry on the visit, and the rule that asks for it (T1, O2, L1, L2, K3).
-
-    >>> KitItem("K3", "留言条", "message notes")
-    KitItem(rule='K3', label_zh='留言条', label_en='message notes')
-
-    .. versionadded:: 0.1.0
-    """
-
-    rule: str = attrs.field(converter=_rule)
-    label_zh: str = attrs.field(converter=_kit_text)
-    label_en: str = attrs.field(converter=_kit_text)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the kit item as JSON-ready data.
-
-        >>> KitItem("O2", "收费发票", "invoice").to_dict()
-        {'rule': 'O2', 'label_zh': '收费发票', 'label_en': 'invoice'}
-        """
-        return {"rule": self.rule, "label_zh": self.label_zh, "label_en": self.label_en}
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> KitItem:
-        """Rebuild a kit item from :meth:`to_dict` output.
-
-        >>> KitItem.from_dict({"rule": "O2", "label_zh": "收费发票", "label_en": "invoice"}).rule
-        'O2'
-        """
-        data = _object(value, "kit item", ("rule", "label_zh", "label_en"))
-        return cls(data["rule"], data["label_zh"], data["label_en"])
-
-
-@attrs.frozen
-class _KitOrder:
-    """What of an order decides the kit."""
-
-    kind: OrderKind
-    products: frozenset[Product]
-    charges: bool
-    agreement: bool
-
-
-_NEW_LINE_KINDS: Final = frozenset({OrderKind.INSTALL, OrderKind.MOVE})
-
-
-def _always(_: _KitOrder) -> bool:
-    return True
-
-
-def _with_charges(order: _KitOrder) -> bool:
-    return order.charges
-
-
-def _with_agreement(order: _KitOrder) -> bool:
-    return order.agreement
-
-
-def _broadband_new_line(order: _KitOrder) -> bool:
-    return Product.BROADBAND in order.products and order.kind in _NEW_LINE_KINDS
-
-
-def _broadband_repair(order: _KitOrder) -> bool:
-    return Product.BROADBAND in order.products and order.kind is OrderKind.REPAIR
-
-
-# The guidance card's steps 2, 4 and 5: what to check before leaving.
-_KIT: Final[tuple[tuple[KitItem, Callable[[_KitOrder], bool]], ...]] = (
-    (KitItem("T1", "工具包", "tool kit"), _always),
-    (KitItem("T1", "施工材料、修障备件、附件", "materials, spares and accessories"), _always),
-    (KitItem("T1", "意见征询函", "customer opinion forms"), _always),
-    (KitItem("T1", "客户使用手册", "user manuals"), _always),
-    (KitItem("K3", "留言条", "message notes"), _always),
-    (KitItem("O2", "收费发票", "invoice"), _with_charges),
-    (KitItem("O2", "协议资料", "agreement papers"), _with_agreement),
-    (KitItem("L1", "MODEM 标签", "modem label stickers"), _broadband_new_line),
-    # A repair that finds the label missing adds it (L2), so the stickers travel too.
-    (KitItem("L2", "MODEM 标签", "modem label stickers"), _broadband_repair),
 )
 
 
-def _gift(value: object) -> KitItem:
-    name = _text("gift", value, max_length=100)
-    return KitItem("T1", f"赠品:{name}", f"gift: {name}")
-
-
-def kit_list(
-    kind: OrderKind | str,
-    products: Iterable[Product | str],
-    *,
-    charges: bool = False,
-    agreement: bool = False,
-    gifts: Iterable[str] = (),
-) -> tuple[KitItem, ...]:
-    """Return what to carry on the visit, checked before leaving (T1, O2).
-
-    Always: tools, materials and spares, opinion forms, user manuals and message
-    notes (留言条, for a customer who is out, K3). An invoice for an order with
-    charges and agreement papers for one with an agreement (O2); modem label
-    stickers for broadband (L1 on installs and moves, L2 on repairs); and each
-    gift the order names.
-
-    Args:
-        kind: The order's kind.
-        products: The order's products.
-        charges: Whether the order carries charges (收费工单).
-        agreement: Whether an agreement is to be signed (签订协议).
-        gifts: The gifts the order names.
-
-    Raises:
-        InvalidInput: Unknown kind or product, no products, or a bad gift name.
-
-    >>> [k.label_zh for k in kit_list("install", ["broadband"], charges=True, gifts=["路由器"])]
-    ['工具包', '施工材料、修障备件、附件', '意见征询函', '客户使用手册', '留言条', '收费发票', 'MODEM 标签', '赠品:路由器']
-
-    .. versionadded:: 0.1.0
-    """
-    if isinstance(gifts, str) or not isinstance(gifts, Iterable):
-        msg = "gifts must be a sequence of names such as ['路由器']"
-        raise InvalidInput(msg)
-    order = _KitOrder(
-        _to_kind(kind),
-        frozenset(_to_products(products)),
-        _flag("charges", charges),
-        _flag("agreement", agreement),
-    )
-    carried = tuple(item for item, wanted in _KIT if wanted(order))
-    return carried + tuple(_gift(g) for g in gifts)
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        # Loaded on use: signoff imports this module, so an eager import would be a cycle.
+        return getattr(importlib.import_module(f"fieldservice.{_MOVED[name]}"), name)
+    msg = f"module 'fieldservice.checklist' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -171,9 +171,9 @@ def _clock_names() -> list[Any]:
 
 
 def _read_orders(path: str, std: ServiceStandard) -> list[Any]:
-    from fieldservice.workflow import _read_jsonl
+    from fieldservice.orders_io import read_orders
 
-    return _read_jsonl(path, std)
+    return read_orders(path, std)
 
 
 def _sla(args: argparse.Namespace, out: TextIO) -> int:

@@ -24,12 +24,13 @@ from typing import TextIO
 import pendulum
 
 from fieldservice import sla
-from fieldservice.checklist import CustomerOpinion, ModemLabel, WorkSheet
 from fieldservice.errors import InvalidInput
 from fieldservice.model import Address, Area, Customer, Technician, Tier
+from fieldservice.modemlabel import ModemLabel
 from fieldservice.reminders import plan
 from fieldservice.standard import ServiceStandard
 from fieldservice.workflow import WorkOrder
+from fieldservice.worksheet import CustomerOpinion, WorkSheet
 
 __all__ = ["build_day", "run"]
 

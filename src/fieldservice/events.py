@@ -22,14 +22,13 @@ as JSON Schema by ``fieldservice schema events``.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeAlias
 
 import attrs
 import pendulum
 
-from fieldservice import _validate, payloads
+from fieldservice import _labels, _validate, payloads
 from fieldservice.errors import InvalidEvent, InvalidInput
 
 __all__ = [
@@ -47,17 +46,12 @@ JsonValue: TypeAlias = Any
 """A value of an event's data as its JSON form shows it (see :mod:`fieldservice.payloads`)."""
 
 
-class EventKind(enum.Enum):
+class EventKind(_labels.IdentityEnum):
     """The kinds of event, named in the past tense; ``rule`` is the rule each records.
 
     >>> EventKind.RESCHEDULED.rule, EventKind.RESCHEDULED.label_zh
     ('B8', '改约')
     """
-
-    # Members are singletons and compare by identity: hashing them by identity
-    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
-    # by these members run on every event.
-    __hash__ = object.__hash__
 
     ACCEPTED = "accepted"
     REPORTED = "reported"

@@ -18,13 +18,12 @@ Customer(id='C1', name=PersonalName('张*'), tier=<Tier.GOLD: 'gold'>, phones=(C
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterable
 
 import attrs
 
-from fieldservice import _validate
+from fieldservice import _labels, _validate
 from fieldservice.errors import InvalidInput, InvalidPhoneNumber
 
 __all__ = [
@@ -46,26 +45,7 @@ __all__ = [
 ]
 
 
-class _Labelled(enum.Enum):
-    """An enum whose members carry the seed's Chinese label and an English one."""
-
-    # Members are singletons and compare by identity: hashing them by identity
-    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
-    # by these members run on every event.
-    __hash__ = object.__hash__
-
-    @property
-    def label_zh(self) -> str:
-        """The member's label in the seed's Chinese terms."""
-        return _LABELS[self][0]
-
-    @property
-    def label_en(self) -> str:
-        """The member's label in English."""
-        return _LABELS[self][1]
-
-
-class Tier(_Labelled):
+class Tier(_labels.Labelled):
     """A customer's tier (客户等级, G3), ordered by service priority.
 
     A higher tier compares greater, so ``max()`` picks the customer served
@@ -111,7 +91,7 @@ class Tier(_Labelled):
         return self.priority >= other.priority
 
 
-class Product(_Labelled):
+class Product(_labels.Labelled):
     """A product a work order installs, moves or repairs.
 
     >>> from fieldservice import Product
@@ -124,7 +104,7 @@ class Product(_Labelled):
     IPTV = "iptv"
 
 
-class OrderKind(_Labelled):
+class OrderKind(_labels.Labelled):
     """What a work order is for: install (装机), move (移机) or repair (修障).
 
     >>> from fieldservice import OrderKind
@@ -137,7 +117,7 @@ class OrderKind(_Labelled):
     REPAIR = "repair"
 
 
-class Area(_Labelled):
+class Area(_labels.Labelled):
     """Where the customer lives, for limits that differ by area (F4).
 
     >>> from fieldservice import Area
@@ -149,7 +129,7 @@ class Area(_Labelled):
     COUNTRYSIDE = "countryside"
 
 
-class Party(_Labelled):
+class Party(_labels.Labelled):
     """Who asked for something, e.g. a reschedule (B8 provider, B9 customer).
 
     >>> from fieldservice import Party
@@ -161,22 +141,24 @@ class Party(_Labelled):
     PROVIDER = "provider"
 
 
-_LABELS: dict[enum.Enum, tuple[str, str]] = {
-    Tier.DIAMOND: ("钻石", "diamond"),
-    Tier.GOLD: ("金卡", "gold"),
-    Tier.SILVER: ("银卡", "silver"),
-    Tier.ORDINARY: ("普通", "ordinary"),
-    Product.FIXED_LINE: ("固话", "fixed line"),
-    Product.BROADBAND: ("宽带", "broadband"),
-    Product.IPTV: ("IPTV", "IPTV"),
-    OrderKind.INSTALL: ("装机", "install"),
-    OrderKind.MOVE: ("移机", "move"),
-    OrderKind.REPAIR: ("修障", "repair"),
-    Area.CITY: ("城市", "city"),
-    Area.COUNTRYSIDE: ("农村", "countryside"),
-    Party.CUSTOMER: ("客户", "customer"),
-    Party.PROVIDER: ("装维方", "provider"),
-}
+_labels.add_labels(
+    {
+        Tier.DIAMOND: ("钻石", "diamond"),
+        Tier.GOLD: ("金卡", "gold"),
+        Tier.SILVER: ("银卡", "silver"),
+        Tier.ORDINARY: ("普通", "ordinary"),
+        Product.FIXED_LINE: ("固话", "fixed line"),
+        Product.BROADBAND: ("宽带", "broadband"),
+        Product.IPTV: ("IPTV", "IPTV"),
+        OrderKind.INSTALL: ("装机", "install"),
+        OrderKind.MOVE: ("移机", "move"),
+        OrderKind.REPAIR: ("修障", "repair"),
+        Area.CITY: ("城市", "city"),
+        Area.COUNTRYSIDE: ("农村", "countryside"),
+        Party.CUSTOMER: ("客户", "customer"),
+        Party.PROVIDER: ("装维方", "provider"),
+    }
+)
 
 _TIER_PRIORITY = {Tier.DIAMOND: 3, Tier.GOLD: 2, Tier.SILVER: 1, Tier.ORDINARY: 0}
 

@@ -42,14 +42,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 import attrs
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice._frozen import FrozenMap
 from fieldservice.errors import InvalidInput
 from fieldservice.model import Area, OrderKind, Party, PersonalName, Product, Secret, Tier
 
 if TYPE_CHECKING:
     from fieldservice.appointments import HalfDay
-    from fieldservice.checklist import Finding, ModemLabel, Signature, WorkSheet
+    from fieldservice.checklist import Finding
+    from fieldservice.modemlabel import ModemLabel
+    from fieldservice.signoff import Signature
+    from fieldservice.worksheet import WorkSheet
 
 __all__ = [
     "Booked",
@@ -287,13 +290,13 @@ def _instant_parse(value: object, where: str) -> dt.datetime:
         if parsed.tzinfo is None:
             msg = f"{where} has no offset; write it like 2026-11-26T14:00:00+08:00"
             raise InvalidInput(msg)
-        _validate.epoch_of(where, parsed)
+        _time.epoch_of(where, parsed)
         return parsed
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             msg = f"{where} is a naive datetime; pass a timezone-aware one"
             raise InvalidInput(msg)
-        _validate.epoch_of(where, value)
+        _time.epoch_of(where, value)
         return value
     msg = f"{where} must be an ISO 8601 date-time with an offset"
     raise InvalidInput(msg)
@@ -435,7 +438,7 @@ _EVIDENCE: Final = _Spec(
 
 
 def _label_parse(value: object, where: str) -> ModemLabel:
-    from fieldservice.checklist import ModemLabel
+    from fieldservice.modemlabel import ModemLabel
 
     if isinstance(value, ModemLabel):
         if type(value) is not ModemLabel:  # kept as restoring the event would build it
@@ -480,7 +483,7 @@ _LABEL: Final = _Spec(
 
 
 def _worksheet_parse(value: object, where: str) -> WorkSheet:
-    from fieldservice.checklist import WorkSheet
+    from fieldservice.worksheet import WorkSheet
 
     if isinstance(value, WorkSheet):
         if type(value) is not WorkSheet:  # kept as restoring the event would build it
@@ -557,7 +560,7 @@ _WORKSHEET: Final = _Spec(_worksheet_parse, _worksheet_dump, _worksheet_view, _W
 
 
 def _signature_parse(value: object, where: str) -> Signature:
-    from fieldservice.checklist import Signature
+    from fieldservice.signoff import Signature
 
     if isinstance(value, Signature):
         return value
@@ -1003,7 +1006,7 @@ class ChecklistUpdated(Payload):
 class WorksheetUpdated(Payload):
     """``worksheet_updated`` (W1): the work sheet as it stands now.
 
-    >>> from fieldservice.checklist import WorkSheet
+    >>> from fieldservice.worksheet import WorkSheet
     >>> WorksheetUpdated(WorkSheet(technicians=("T7",))).worksheet.technicians
     ('T7',)
     """

@@ -38,7 +38,7 @@ from typing import TypeVar
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.sla import ClockName, ClockState, evaluate
@@ -70,15 +70,12 @@ class Audience(enum.Enum):
     DISPATCHER = "dispatcher"
 
 
-class ReminderKind(enum.Enum):
+class ReminderKind(_labels.IdentityEnum):
     """The kinds of reminder, each with its rule ID and audience.
 
     >>> ReminderKind.CALL_AHEAD.rule, ReminderKind.CALL_AHEAD.audience
     ('C2', <Audience.CUSTOMER: 'customer'>)
     """
-
-    # Singletons compared by identity: hashed by identity, at C speed (see EventKind).
-    __hash__ = object.__hash__
 
     BOOKING_CONTACT = "booking_contact"
     RESOURCE_NOTICE = "resource_notice"
@@ -452,7 +449,7 @@ def plan(
     if not events:
         return ReminderPlan(order_id=ident, reminders=())
     # A Timezone object, resolved once: pendulum looks a zone name up on every call.
-    tz = _validate.zone(standard.timezone)
+    tz = _time.zone(standard.timezone)
     last = _in_zone(events[-1].at, tz)
     done = {e.kind for e in events}
     reminders: list[Reminder] = []
@@ -658,7 +655,7 @@ def knock_protocol(arrived_at: dt.datetime, standard: ServiceStandard) -> tuple[
     if not isinstance(standard, ServiceStandard):
         msg = f"standard must be a ServiceStandard (got {type(standard).__name__})"
         raise InvalidInput(msg)
-    start = _validate.aware("arrived_at", arrived_at).in_timezone(standard.timezone)
+    start = _time.aware("arrived_at", arrived_at).in_timezone(standard.timezone)
     knock = standard.knock
     steps = [KnockStep("K1", start, "ring the bell if there is one", "有门铃先按门铃")]
     per_round = f"knock {knock.knocks_per_round} times, lightly"

@@ -62,7 +62,7 @@ from typing import Any, Final, NamedTuple, NoReturn
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice.errors import CalendarNotCovered, InvalidInput, StandardError
 from fieldservice.standard import ServiceStandard, TimeRange, UnconfirmedYears
 
@@ -103,52 +103,6 @@ class CalendarPurpose(enum.Enum):
 
 
 # --- instants -------------------------------------------------------------------
-
-
-def _epoch(field: str, value: object) -> float:
-    """Return an aware datetime as epoch seconds; anything else raises InvalidInput."""
-    if (
-        isinstance(value, dt.datetime)
-        and value.tzinfo is not None
-        and _utcoffset(value) is not None
-    ):
-        # Every instant the library reads lies in the years it covers.
-        return _validate.epoch_of(field, value)
-    return _timestamp(_validate.aware(field, value))
-
-
-def _datetime(epoch: float, tz: dt.tzinfo) -> pendulum.DateTime:
-    """Return epoch seconds as a pendulum DateTime in ``tz`` (to the microsecond)."""
-    d = _fromtimestamp(epoch, tz)
-    # Positional arguments are faster; fold=1 (the second of two equal wall times) is rare.
-    if d.fold:
-        return _new_datetime(
-            d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tz, fold=1
-        )
-    return _new_datetime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tz)
-
-
-def _wall_epoch(tz: dt.tzinfo, day: dt.date, seconds: int) -> int:
-    """Return the first instant at which the clock in ``tz`` shows ``day`` + ``seconds`` or later.
-
-    ``seconds`` may be 86400, the next midnight. A time in a DST gap gives the
-    moment the clocks jump; a time that occurs twice gives its first occurrence.
-    """
-    wall = dt.datetime(day.year, day.month, day.day) + dt.timedelta(seconds=seconds)
-    first = int(_timestamp(wall.replace(tzinfo=tz)))
-    if _fromtimestamp(first, tz).replace(tzinfo=None) == wall:
-        return first
-    # In a gap: fold=1 reads the wall time with the offset before the jump,
-    # which lands before it; search for the jump between the two readings.
-    low = int(_timestamp(wall.replace(tzinfo=tz, fold=1)))
-    low, high = min(low, first), max(low, first)
-    while high - low > 1:
-        mid = (low + high) // 2
-        if _fromtimestamp(mid, tz).replace(tzinfo=None) >= wall:
-            high = mid
-        else:
-            low = mid
-    return high
 
 
 def _local_year(epoch: float, tz: dt.tzinfo) -> int:
@@ -279,22 +233,12 @@ def _compute_closures(country: str, year: int) -> tuple[frozenset[dt.date], froz
 # --- the table of open intervals -------------------------------------------------
 
 
-class _Day(NamedTuple):
-    """One local date: its bounds, its midday and its open spans per half-day, in epoch seconds."""
-
-    start: int
-    midday: int
-    end: int
-    halves: tuple[_Spans, _Spans]
-    blocked: int  # the year, when it is unconfirmed and the policy is to raise; else 0
-
-
 class _Block(NamedTuple):
     """One local year: its bounds, its days, its open intervals and their total."""
 
     lo: int
     hi: int
-    days: tuple[_Day, ...]
+    days: tuple[_time.Day, ...]
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     total: int
@@ -334,7 +278,7 @@ class _Table:
         ends: list[float] = []
         cum: list[float] = []
         cum_end: list[float] = []
-        days: list[_Day] = []
+        days: list[_time.Day] = []
         blocked: list[tuple[int, int, int]] = []
         for year in range(first_year, last_year + 1):
             block = blocks[year]
@@ -400,7 +344,7 @@ _EXTEND_LOCK: Final = threading.Lock()
 def _wall_hours(ranges: tuple[TimeRange, ...]) -> _Hours:
     out: list[tuple[int, int]] = []
     for span in ranges:
-        start, end = _seconds(span.start), _seconds(span.end)
+        start, end = _time.seconds_of(span.start), _time.seconds_of(span.end)
         if span.wraps_midnight:
             # Only the service hours (the complement of the quiet hours) can wrap:
             # each date then has their tail after midnight and their head before it.
@@ -412,11 +356,7 @@ def _wall_hours(ranges: tuple[TimeRange, ...]) -> _Hours:
     return tuple(sorted(out))
 
 
-def _seconds(moment: dt.time) -> int:
-    return moment.hour * 3600 + moment.minute * 60 + moment.second
-
-
-def _time(seconds: int) -> dt.time:
+def _clock_time(seconds: int) -> dt.time:
     seconds %= _DAY
     return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
 
@@ -570,7 +510,9 @@ class ServiceCalendar:
         >>> cal.origin, cal.to_service_seconds(cal.origin.timestamp())
         (DateTime(2026, 1, 1, 0, 0, 0, tzinfo=Timezone('Asia/Shanghai')), 0.0)
         """
-        return _datetime(_wall_epoch(self._tz, dt.date(ORIGIN_YEAR, 1, 1), 0), self._tz)
+        return _time.datetime_of(
+            _time.wall_epoch(self._tz, dt.date(ORIGIN_YEAR, 1, 1), 0), self._tz
+        )
 
     def hours_on(self, day: dt.date) -> tuple[TimeRange, ...]:
         """Return the service hours of a local date, after holidays and overrides.
@@ -597,7 +539,8 @@ class ServiceCalendar:
         if self._blocked(day.year):
             _not_covered(day.year)
         return tuple(
-            TimeRange(_time(s), _time(e)) for s, e in self._wall_hours(day, closed, makeup)
+            TimeRange(_clock_time(s), _clock_time(e))
+            for s, e in self._wall_hours(day, closed, makeup)
         )
 
     def is_service_day(self, day: dt.date) -> bool:
@@ -633,7 +576,7 @@ class ServiceCalendar:
         >>> cal.is_open(pendulum.datetime(2026, 11, 24, 20, 0, tz="Asia/Shanghai"))
         False
         """
-        t = self._epoch("at", at)
+        t = self.epoch_seconds("at", at)
         table = self._cover(t)
         if table.blocked:
             table.guard(t, t)
@@ -657,7 +600,7 @@ class ServiceCalendar:
         >>> cal.next_open(pendulum.datetime(2026, 11, 24, 21, 15, tz="Asia/Shanghai"))
         DateTime(2026, 11, 25, 8, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
         """
-        t = self._epoch("at", at)
+        t = self.epoch_seconds("at", at)
         table = self._cover(t)
         i = _bisect_right(table.starts, t) - 1
         if i >= 0 and t < table.ends[i]:
@@ -669,7 +612,7 @@ class ServiceCalendar:
             found = table.starts[i + 1]
         if table.blocked:
             table.guard(t, found)
-        return _datetime(found, self._tz)
+        return _time.datetime_of(found, self._tz)
 
     def add_service_time(self, start: dt.datetime, duration: dt.timedelta) -> pendulum.DateTime:
         """Return the deadline ``duration`` of open time after ``start``.
@@ -696,7 +639,7 @@ class ServiceCalendar:
         >>> cal.add_service_time(start, pendulum.duration(hours=9, minutes=30))
         DateTime(2026, 11, 24, 20, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
         """
-        t = self._epoch("start", start)
+        t = self.epoch_seconds("start", start)
         if not isinstance(duration, dt.timedelta):
             msg = f"duration must be a datetime.timedelta (got {type(duration).__name__})"
             raise InvalidInput(msg)
@@ -707,18 +650,18 @@ class ServiceCalendar:
             # their coverage checks repeated: the table covers the start.
             value = table.service(t) + seconds
             if value <= table.total_hi:
-                return _datetime(table.instant(value), self._tz)
+                return _time.datetime_of(table.instant(value), self._tz)
         if seconds < 0:
             msg = "duration must not be negative; to go back in time, compare service seconds"
             raise InvalidInput(msg)
         if not seconds:
             self.to_service_seconds(t)  # the same coverage checks as any other query
-            return _datetime(t, self._tz)
+            return _time.datetime_of(t, self._tz)
         found = self.from_service_seconds(self.to_service_seconds(t) + seconds)
         table = self._table
         if table is not None and table.blocked:
             table.guard(t, found)  # and every year in between
-        return _datetime(found, self._tz)
+        return _time.datetime_of(found, self._tz)
 
     def service_time_between(self, a: dt.datetime, b: dt.datetime) -> dt.timedelta:
         """Return the open time from ``a`` to ``b``; negative when ``b`` is earlier.
@@ -738,7 +681,7 @@ class ServiceCalendar:
         >>> cal.service_time_between(a, a.add(days=1))
         datetime.timedelta(seconds=43200)
         """
-        ta, tb = self._epoch("a", a), self._epoch("b", b)
+        ta, tb = self.epoch_seconds("a", a), self.epoch_seconds("b", b)
         low, high = (ta, tb) if ta <= tb else (tb, ta)
         value = self.to_service_seconds(high) - self.to_service_seconds(low)
         table = self._cover(high)
@@ -767,7 +710,7 @@ class ServiceCalendar:
         [('24 19:00', '24 20:00'), ('25 08:00', '25 09:00')]
         """
         return tuple(
-            (_datetime(s, self._tz), _datetime(e, self._tz))
+            (_time.datetime_of(s, self._tz), _time.datetime_of(e, self._tz))
             for s, e in self._spans(start, end, closed=False)
         )
 
@@ -792,14 +735,14 @@ class ServiceCalendar:
         [('24 20:00', '25 08:00')]
         """
         return tuple(
-            (_datetime(s, self._tz), _datetime(e, self._tz))
+            (_time.datetime_of(s, self._tz), _time.datetime_of(e, self._tz))
             for s, e in self._spans(start, end, closed=True)
         )
 
     def _spans(
         self, start: dt.datetime, end: dt.datetime, *, closed: bool
     ) -> list[tuple[float, float]]:
-        a, b = self._epoch("start", start), self._epoch("end", end)
+        a, b = self.epoch_seconds("start", start), self.epoch_seconds("end", end)
         if b <= a:
             return []
         self._cover(a)
@@ -891,8 +834,13 @@ class ServiceCalendar:
 
     # --- internals shared with appointments ------------------------------------
 
-    def _day(self, ordinal: int) -> _Day:
-        """Return the local date with proleptic ordinal ``ordinal`` (see ``date.toordinal``)."""
+    def day_record(self, ordinal: int) -> _time.Day:
+        """Return the local date with proleptic ordinal ``ordinal`` (see ``date.toordinal``).
+
+        For the appointment checks, which read a day's open spans.
+
+        :meta private:
+        """
         table = self._table
         if table is not None:
             k = ordinal - table.first_ordinal
@@ -908,12 +856,14 @@ class ServiceCalendar:
             _not_covered(day.blocked)
         return day
 
-    def _epoch(self, field: str, value: object) -> float:
-        """Return an aware datetime as epoch seconds, like :func:`_epoch` but faster.
+    def epoch_seconds(self, field: str, value: object) -> float:
+        """Return an aware datetime as epoch seconds, like ``_time.to_epoch`` but faster.
 
         A datetime in this calendar's own timezone object, on a date the table
         holds and of exactly 24 hours, is read from the table: converting
         through the timezone is slow for datetime subclasses such as pendulum's.
+
+        :meta private:
         """
         table = self._table
         if table is not None and isinstance(value, dt.datetime) and value.tzinfo is self._tz:
@@ -923,12 +873,15 @@ class ServiceCalendar:
                 if day.end - day.start == _DAY:
                     wall = value.hour * 3600 + value.minute * 60 + value.second
                     epoch = ((day.start + wall) * 1_000_000 + value.microsecond) / 1_000_000
-                    _validate.check_epoch(field, value, epoch)
+                    _time.check_epoch(field, value, epoch)
                     return epoch
-        return _epoch(field, value)
+        return _time.to_epoch(field, value)
 
-    def _date_of(self, epoch: float) -> dt.date:
-        """Return the local date of an instant."""
+    def date_of(self, epoch: float) -> dt.date:
+        """Return the local date of an instant.
+
+        :meta private:
+        """
         try:
             return _fromtimestamp(epoch, self._tz).date()
         except (OverflowError, OSError, ValueError):
@@ -979,24 +932,24 @@ class ServiceCalendar:
         tz = self._tz
         closed, makeup = self._closures(year)
         blocked = year if self._blocked(year) else 0
-        midday = _seconds(self.standard.midday)
+        midday = _time.seconds_of(self.standard.midday)
         day = dt.date(year, 1, 1)
-        day_start = _wall_epoch(tz, day, 0)
-        days: list[_Day] = []
+        day_start = _time.wall_epoch(tz, day, 0)
+        days: list[_time.Day] = []
         starts: list[int] = []
         ends: list[int] = []
         while day.year == year:
             following = day + dt.timedelta(days=1)
-            day_end = _wall_epoch(tz, following, 0)
-            mid = _wall_epoch(tz, day, midday)
+            day_end = _time.wall_epoch(tz, following, 0)
+            mid = _time.wall_epoch(tz, day, midday)
             spans: list[tuple[int, int]] = []
             for s, e in self._wall_hours(day, closed, makeup):
-                start, end = _wall_epoch(tz, day, s), _wall_epoch(tz, day, e)
+                start, end = _time.wall_epoch(tz, day, s), _time.wall_epoch(tz, day, e)
                 if start < end:  # a span wholly inside a DST gap has no time
                     spans.append((start, end))
             morning = tuple((s, min(e, mid)) for s, e in spans if s < mid)
             afternoon = tuple((max(s, mid), e) for s, e in spans if e > mid)
-            days.append(_Day(day_start, mid, day_end, (morning, afternoon), blocked))
+            days.append(_time.Day(day_start, mid, day_end, (morning, afternoon), blocked))
             for start, end in spans:
                 if ends and ends[-1] == start:
                     ends[-1] = end  # contiguous across midnight: one interval

@@ -1,10 +1,10 @@
-"""The work order and its two workflows, install/move and repair, on ``transitions``.
+"""The work order: its commands, and the fold of its events into its state.
 
-Each workflow is defined once, as a :class:`transitions.Machine` built at import
-(states, triggers, conditions; no ``to_<state>`` back doors). From it a plain
-transition table is compiled once, and orders are dispatched through that table:
-no order ever builds or joins a Machine, so creating or restoring orders costs
-none. ``tests/test_workflow.py`` checks that table and Machine agree on every
+Its two workflows, install/move and repair, are defined in
+:mod:`fieldservice.states` as ``transitions`` Machines; orders are dispatched
+through the plain transition table compiled from them once, so no order ever
+builds or joins a Machine and creating or restoring orders costs none.
+``tests/test_workflow.py`` checks that table and Machine agree on every
 (state, trigger) pair.
 
 A :class:`WorkOrder` *is* its event log. Every command checks first, builds its
@@ -34,18 +34,14 @@ fieldservice.errors.InvalidAppointment: cannot refine 2026-11-25 下午 afternoo
 from __future__ import annotations
 
 import datetime as dt
-import enum
-import html
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, Final
 
 import attrs
 import pendulum
-from transitions import Machine
 
-from fieldservice import _validate
+from fieldservice import _time, _validate
 from fieldservice.appointments import (
     AppointmentWindow,
     ArrivalWindow,
@@ -53,19 +49,9 @@ from fieldservice.appointments import (
     check_arrival,
     validate_window,
 )
-from fieldservice.checklist import (
-    Checklist,
-    Finding,
-    ModemLabel,
-    Signature,
-    SignerRole,
-    WorkSheet,
-    check_sign_off,
-    sign_off,
-)
+from fieldservice.checklist import Checklist, Finding
 from fieldservice.errors import (
     ChecklistIncomplete,
-    FieldServiceError,
     InvalidAppointment,
     InvalidEvent,
     InvalidInput,
@@ -88,246 +74,22 @@ from fieldservice.model import (
     technician_from_dict,
     technician_to_dict,
 )
+from fieldservice.modemlabel import ModemLabel
 from fieldservice.payloads import ChecklistUpdated, Opened
+from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
 from fieldservice.standard import ServiceStandard
+from fieldservice.states import INSTALL_MACHINE as INSTALL_MACHINE
+from fieldservice.states import REPAIR_MACHINE as REPAIR_MACHINE
+from fieldservice.states import TABLES as _TABLES
+from fieldservice.states import State as State
 from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
+from fieldservice.worksheet import WorkSheet
 
-__all__ = [
-    "INSTALL_MACHINE",
-    "REPAIR_MACHINE",
-    "State",
-    "WorkOrder",
-    "plan_route",
-]
+# State and the Machines are defined in fieldservice.states and importable from here too.
+__all__ = ["WorkOrder"]
 
 
-class State(enum.Enum):
-    """Where a work order stands, with the seed's Chinese term.
-
-    >>> State.RESOURCES_MISSING.label_zh, State.CLEARED_REMOTELY.label_zh
-    ('资源不具备', '远程销障')
-    """
-
-    # Members are singletons and compare by identity: hashing them by identity
-    # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
-    # by these members run on every event.
-    __hash__ = object.__hash__
-
-    RECEIVED = "received"
-    RESOURCES_MISSING = "resources_missing"
-    AWAITING_BOOKING = "awaiting_booking"
-    BOOKED = "booked"
-    CONFIRMED = "confirmed"
-    EN_ROUTE = "en_route"
-    AT_DOOR = "at_door"
-    ON_SITE = "on_site"
-    IN_PROGRESS = "in_progress"
-    AWAITING_SIGNOFF = "awaiting_signoff"
-    COMPLETED = "completed"
-    REPORTED = "reported"
-    TRIAGED = "triaged"
-    REMOTE_GUIDANCE = "remote_guidance"
-    CLEARED_REMOTELY = "cleared_remotely"
-    CLEARED = "cleared"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
-
-    @property
-    def label_zh(self) -> str:
-        """The state in the seed's Chinese terms."""
-        return _STATE_LABELS[self]
-
-    @property
-    def is_final(self) -> bool:
-        """Whether nothing more can happen to an order in this state."""
-        return self in (State.CLOSED, State.CANCELLED)
-
-
-_STATE_LABELS = {
-    State.RECEIVED: "已受理",
-    State.RESOURCES_MISSING: "资源不具备",
-    State.AWAITING_BOOKING: "待预约",
-    State.BOOKED: "已预约",
-    State.CONFIRMED: "已二次确认",
-    State.EN_ROUTE: "已出发",
-    State.AT_DOOR: "已到达",
-    State.ON_SITE: "已进门",
-    State.IN_PROGRESS: "施工中",
-    State.AWAITING_SIGNOFF: "待签字",
-    State.COMPLETED: "已竣工",
-    State.REPORTED: "已申告",
-    State.TRIAGED: "已预判",
-    State.REMOTE_GUIDANCE: "远程指导中",
-    State.CLEARED_REMOTELY: "远程销障",
-    State.CLEARED: "已销障",
-    State.CLOSED: "已归档",
-    State.CANCELLED: "已撤单",
-}
-
-# --- the two workflows, as data --------------------------------------------------------
-
-S = State
-_VISIT_OPEN = (
-    S.AWAITING_BOOKING,
-    S.BOOKED,
-    S.CONFIRMED,
-    S.EN_ROUTE,
-    S.AT_DOOR,
-    S.ON_SITE,
-    S.IN_PROGRESS,
-    S.AWAITING_SIGNOFF,
-)
-_ON_SITE = (S.ON_SITE, S.IN_PROGRESS, S.AWAITING_SIGNOFF)
-
-
-def _visit_path(done: State) -> list[dict[str, Any]]:
-    """The visit from booking to sign-off, shared by both workflows (B2-B9, C1, T2-T4, K3, S, W)."""
-    return [
-        {"trigger": "contact_customer", "source": S.AWAITING_BOOKING, "dest": "="},
-        {"trigger": "book", "source": S.AWAITING_BOOKING, "dest": S.BOOKED},
-        {"trigger": "assign", "source": [S.AWAITING_BOOKING, S.BOOKED, S.CONFIRMED], "dest": "="},
-        {"trigger": "confirm", "source": S.BOOKED, "dest": S.CONFIRMED},
-        {"trigger": "reschedule", "source": [S.BOOKED, S.CONFIRMED, S.EN_ROUTE], "dest": S.BOOKED},
-        {"trigger": "depart", "source": S.CONFIRMED, "dest": S.EN_ROUTE},
-        {"trigger": "report_delay", "source": S.EN_ROUTE, "dest": "="},
-        {"trigger": "arrive", "source": S.EN_ROUTE, "dest": S.AT_DOOR},
-        {"trigger": "customer_absent", "source": S.AT_DOOR, "dest": S.AWAITING_BOOKING},
-        {"trigger": "enter", "source": S.AT_DOOR, "dest": S.ON_SITE},
-        {"trigger": "start_work", "source": S.ON_SITE, "dest": S.IN_PROGRESS},
-        {"trigger": "update_checklist", "source": list(_ON_SITE), "dest": "="},
-        {"trigger": "fill_worksheet", "source": list(_ON_SITE), "dest": "="},
-        {"trigger": "leave_temporarily", "source": S.IN_PROGRESS, "dest": "="},
-        {"trigger": "finish_work", "source": S.IN_PROGRESS, "dest": S.AWAITING_SIGNOFF},
-        {"trigger": "sign", "source": S.AWAITING_SIGNOFF, "dest": "="},
-        {"trigger": "complete", "source": S.AWAITING_SIGNOFF, "dest": done, "conditions": "signed"},
-        {"trigger": "close", "source": done, "dest": S.CLOSED},
-    ]
-
-
-def _everywhere(open_states: Sequence[State]) -> list[dict[str, Any]]:
-    """Commands any open order takes: cancel, hand over (G2), pause and resume clocks."""
-    return [
-        {"trigger": "cancel", "source": list(open_states), "dest": S.CANCELLED},
-        {"trigger": "hand_over", "source": list(open_states), "dest": "="},
-        {"trigger": "pause_clocks", "source": list(open_states), "dest": "="},
-        {"trigger": "resume_clocks", "source": list(open_states), "dest": "="},
-        {"trigger": "change_tier", "source": list(open_states), "dest": "="},
-    ]
-
-
-_INSTALL_OPEN = (S.RECEIVED, S.RESOURCES_MISSING, *_VISIT_OPEN)
-_INSTALL_TRANSITIONS: Final[list[dict[str, Any]]] = [
-    {"trigger": "answer_feasibility", "source": S.RECEIVED, "dest": "="},
-    {
-        "trigger": "check_resources",
-        "source": S.RECEIVED,
-        "dest": S.AWAITING_BOOKING,
-        "conditions": "resources_available",
-    },
-    {
-        "trigger": "check_resources",
-        "source": S.RECEIVED,
-        "dest": S.RESOURCES_MISSING,
-        "unless": "resources_available",
-    },
-    {"trigger": "notify_resources_missing", "source": S.RESOURCES_MISSING, "dest": "="},
-    {"trigger": "record_resource_gap", "source": S.RESOURCES_MISSING, "dest": "="},
-    {"trigger": "resources_built", "source": S.RESOURCES_MISSING, "dest": S.AWAITING_BOOKING},
-    *_visit_path(S.COMPLETED),
-    *_everywhere(_INSTALL_OPEN),
-]
-
-_REPAIR_OPEN = (S.REPORTED, S.TRIAGED, S.REMOTE_GUIDANCE, *_VISIT_OPEN)
-_REPAIR_TRANSITIONS: Final[list[dict[str, Any]]] = [
-    {"trigger": "triage", "source": S.REPORTED, "dest": S.TRIAGED},
-    {
-        "trigger": "guide",
-        "source": S.TRIAGED,
-        "dest": S.REMOTE_GUIDANCE,
-        "conditions": "remote_possible",
-    },
-    {
-        "trigger": "request_visit",
-        "source": [S.TRIAGED, S.REMOTE_GUIDANCE],
-        "dest": S.AWAITING_BOOKING,
-    },
-    {
-        "trigger": "follow_up",
-        "source": S.REMOTE_GUIDANCE,
-        "dest": S.CLEARED_REMOTELY,
-        "conditions": "solved",
-    },
-    {
-        "trigger": "follow_up",
-        "source": S.REMOTE_GUIDANCE,
-        "dest": S.AWAITING_BOOKING,
-        "unless": "solved",
-    },
-    {"trigger": "clear", "source": [S.CLEARED_REMOTELY, S.CLEARED], "dest": "="},
-    {"trigger": "close", "source": S.CLEARED_REMOTELY, "dest": S.CLOSED},
-    *_visit_path(S.CLEARED),
-    *_everywhere(_REPAIR_OPEN),
-]
-
-
-def _machine(transitions: list[dict[str, Any]], initial: State) -> Machine:
-    # model=None: the Machine is the definition only; orders never join it.
-    return Machine(
-        model=None,
-        states=list(State),
-        transitions=transitions,
-        initial=initial,
-        auto_transitions=False,
-        ignore_invalid_triggers=False,
-    )
-
-
-INSTALL_MACHINE: Final = _machine(_INSTALL_TRANSITIONS, S.RECEIVED)
-"""The install and move workflow as a :class:`transitions.Machine` (the definition)."""
-
-REPAIR_MACHINE: Final = _machine(_REPAIR_TRANSITIONS, S.REPORTED)
-"""The repair workflow as a :class:`transitions.Machine` (the definition)."""
-
-
-@attrs.frozen
-class _Route:
-    dest: State
-    conditions: tuple[str, ...]
-    unless: tuple[str, ...]
-    guarded: bool = attrs.field(init=False)
-
-    @guarded.default
-    def _has_conditions(self) -> bool:
-        return bool(self.conditions or self.unless)
-
-
-_Table = Mapping[tuple[State, str], tuple[_Route, ...]]
-
-
-def _compile(machine: Machine) -> _Table:
-    """Read (state, trigger) -> routes out of a Machine, once."""
-    table: dict[tuple[State, str], list[_Route]] = {}
-    for trigger, event in machine.events.items():
-        for source, transitions in event.transitions.items():
-            for t in transitions:
-                # transitions names Enum states by member name.
-                state = State[source]
-                dest = state if t.dest is None else State[t.dest]
-                table.setdefault((state, trigger), []).append(
-                    _Route(
-                        dest,
-                        tuple(str(c.func) for c in t.conditions if c.target),
-                        tuple(str(c.func) for c in t.conditions if not c.target),
-                    )
-                )
-    return {key: tuple(routes) for key, routes in table.items()}
-
-
-_TABLES: Final[Mapping[OrderKind, _Table]] = {
-    OrderKind.INSTALL: _compile(INSTALL_MACHINE),
-    OrderKind.MOVE: _compile(INSTALL_MACHINE),
-    OrderKind.REPAIR: _compile(REPAIR_MACHINE),
-}
+S = State  # the reducer's short name
 
 # Which trigger each kind of event records: the reducer's half of the table.
 _EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
@@ -771,7 +533,7 @@ class WorkOrder:
 
     @_tz.default
     def _standard_zone(self) -> pendulum.Timezone:
-        return _validate.zone(self.standard.timezone)
+        return _time.zone(self.standard.timezone)
 
     # -- constructors --
 
@@ -844,7 +606,7 @@ class WorkOrder:
         chosen = _products(products)
         first = Event(
             EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED,
-            _validate.aware("at", at).in_timezone(std.timezone),
+            _time.aware("at", at).in_timezone(std.timezone),
             actor=by,
             data={
                 "order_kind": kind.value,
@@ -1011,9 +773,9 @@ class WorkOrder:
         if type(at) is pendulum.DateTime and at.tzinfo is zone:
             # Already in the standard's zone: only the range is left to check.
             moment = at
-            epoch = _validate.epoch_of("at", at)
+            epoch = _time.epoch_of("at", at)
         else:
-            moment = _validate.aware("at", at).in_timezone(zone)
+            moment = _time.aware("at", at).in_timezone(zone)
             epoch = moment.timestamp()
         last = self._s.last
         # By instant: same-zone datetimes compare by wall time (PEP 495).
@@ -1400,7 +1162,7 @@ class WorkOrder:
         event = self._event(EventKind.CHECKLIST_UPDATED, when, by, **data)
         checklist = self._s.work.checklist
         # The event has checked by and at: the checklist checks the item and its proof.
-        ticked = checklist._tick(checklist._index(item), event.actor, when, proof, label)
+        ticked = checklist.tick_checked(checklist.index_of(item), event.actor, when, proof, label)
         return self._commit(event, made=ticked)
 
     def mark_not_applicable(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
@@ -1718,17 +1480,9 @@ class WorkOrder:
 
         .. versionadded:: 0.1.0
         """
-        return [
-            {
-                "order_id": self.id,
-                "at": e.at,
-                "kind": e.kind.value,
-                "label_zh": e.kind.label_zh,
-                "rule": e.kind.rule,
-                "actor": e.actor,
-            }
-            for e in self.events
-        ]
+        from fieldservice import views  # views imports this module
+
+        return views.order_records(self)
 
     def _repr_html_(self) -> str:
         """Show the order in a notebook: its state, products, tier and timeline.
@@ -1748,79 +1502,17 @@ class WorkOrder:
 
         .. versionadded:: 0.1.0
         """
-        esc = html.escape
-        tz = self.standard.timezone
-        products = ", ".join(
-            f"{esc(p.label_zh)} {esc(p.label_en)}"
-            for p in sorted(self.products, key=lambda p: p.value)
-        )
-        rows = "".join(
-            f"<tr><td>{esc(e.at.in_timezone(tz).format('YYYY-MM-DD HH:mm'))}</td>"
-            f"<td><code>{esc(e.kind.value)}</code></td><td>{esc(e.kind.label_zh)}</td>"
-            f"<td>{esc(e.kind.rule)}</td><td>{esc(e.actor)}</td></tr>"
-            for e in self.events
-        )
-        return (
-            '<div class="fieldservice-order">'
-            f"<p><strong>{esc(self.id)}</strong> {esc(self.kind.label_zh)} "
-            f"{esc(self.kind.label_en)} &middot; "
-            f"<strong>{esc(self.state.label_zh)}</strong> (<code>{esc(self.state.value)}</code>)"
-            f" &middot; {esc(self.tier.label_zh)} {esc(self.tier.label_en)} &middot; {products}"
-            f" &middot; owner {esc(self.owner)}</p>"
-            f"<table><caption>Timeline ({esc(tz)}), {len(self.events)} events</caption>"
-            "<thead><tr><th>time</th><th>kind</th><th>中文</th><th>rule</th><th>actor</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table></div>"
-        )
+        from fieldservice import views  # views imports this module
+
+        return views.order_html(self)
 
 
-# --- routes (B7) ---------------------------------------------------------------------------
+# Until 0.2 plan_route lived here; ``from fieldservice.workflow import plan_route`` keeps
+# working. It loads on use: fieldservice.routes imports this module.
+def __getattr__(name: str) -> Any:
+    if name == "plan_route":
+        from fieldservice.routes import plan_route
 
-
-def _read_jsonl(path: str | Path, standard: ServiceStandard | None) -> list[WorkOrder]:
-    """Read one order per line of a JSON-lines file; the error of a bad line names it."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError as err:
-        msg = f"cannot read {path}: {err.strerror}"
-        raise InvalidInput(msg) from None
-    except ValueError:  # not UTF-8, or a NUL or lone surrogate in the path
-        msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
-        raise InvalidInput(msg) from None
-    orders = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            orders.append(WorkOrder.from_json(line, standard=standard))
-        except FieldServiceError as err:
-            msg = f"{path}, line {number}: {err.message}"
-            raise type(err)(msg, violations=err.violations) from None
-    return orders
-
-
-def plan_route(
-    orders: Iterable[WorkOrder], day: dt.date, *, technician: Technician | str | None = None
-) -> tuple[WorkOrder, ...]:
-    """Order a day's confirmed visits (B7): by arrival hour, higher tiers first on a tie.
-
-    Booked but unconfirmed visits follow their half-day's start. Only orders with
-    a visit on ``day`` (and, if given, assigned to ``technician``) are kept.
-
-    >>> plan_route([], __import__("datetime").date(2026, 11, 25))
-    ()
-    """
-    if not isinstance(day, dt.date):
-        msg = "day must be a datetime.date"
-        raise InvalidInput(msg)
-    tech_id = technician.id if isinstance(technician, Technician) else technician
-    chosen: list[tuple[float, int, str, WorkOrder]] = []
-    for order in orders:
-        _is(order, WorkOrder, "each order")
-        window = order.window
-        if window is None or window.date != day or order.state.is_final:
-            continue
-        if tech_id is not None and tech_id not in order._s.facts.staff:
-            continue
-        start = order.arrival.start if order.arrival else window.start(order.standard)
-        chosen.append((start.timestamp(), -order.tier.priority, order.id, order))
-    return tuple(entry[3] for entry in sorted(chosen, key=lambda e: e[:3]))
+        return plan_route
+    msg = f"module 'fieldservice.workflow' has no attribute {name!r}"
+    raise AttributeError(msg)

@@ -1,0 +1,54 @@
+"""The one labelled-enum base of the library (private: its members are for fieldservice only).
+
+An enum of the standard's terms carries the seed's Chinese label and an English
+one. Each module adds its members' labels with :func:`add_labels`, next to the
+enum; the properties read them from one table.
+
+>>> class Colour(Labelled):
+...     RED = "red"
+>>> add_labels({Colour.RED: ("红", "red")})
+>>> Colour.RED.label_zh, Colour.RED.label_en, hash(Colour.RED) == object.__hash__(Colour.RED)
+('红', 'red', True)
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Final
+
+__all__ = ["IdentityEnum", "Labelled", "add_labels"]
+
+
+class IdentityEnum(enum.Enum):
+    """An enum whose members hash by identity.
+
+    Members are singletons and compare by identity: hashing them by identity
+    too is C-fast, where ``Enum.__hash__`` hashes the name in Python. Lookups
+    keyed by these members run on every event.
+    """
+
+    __hash__ = object.__hash__
+
+
+# Member -> (Chinese label, English label), filled by each module for its enums.
+_LABELS: Final[dict[enum.Enum, tuple[str, str]]] = {}
+
+
+def add_labels(labels: Mapping[enum.Enum, tuple[str, str]]) -> None:
+    """Record the Chinese and English labels of an enum's members."""
+    _LABELS.update(labels)
+
+
+class Labelled(IdentityEnum):
+    """An enum whose members carry a Chinese label from the seed and an English one."""
+
+    @property
+    def label_zh(self) -> str:
+        """The member's label in the seed's Chinese terms."""
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """The member's label in English."""
+        return _LABELS[self][1]

@@ -1,0 +1,111 @@
+"""The label stuck on a new broadband modem (L1): account, user name and initial password.
+
+The password is a :class:`~fieldservice.model.Secret`, masked everywhere
+unless asked for (G1).
+
+>>> from fieldservice.modemlabel import ModemLabel
+>>> ModemLabel("AD0001", "ad0001@bb", "k3y-9Q")
+ModemLabel(account='AD0001', user_name='ad0001@bb', password=Secret('******'))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from fieldservice import _jsondata
+from fieldservice.errors import InvalidInput
+from fieldservice.model import Secret
+
+__all__ = [
+    "ModemLabel",
+]
+
+
+def _account(value: object) -> str:
+    return _jsondata.text("broadband account", value, max_length=64)
+
+
+def _user_name(value: object) -> str:
+    return _jsondata.text("user name", value, max_length=64)
+
+
+@attrs.frozen
+class ModemLabel:
+    """The label stuck on a new broadband modem (L1): account, user name, initial password.
+
+    The password is a :class:`~fieldservice.model.Secret`: masked in ``repr``, ``str``, errors and
+    :meth:`to_dict` unless ``include_secret=True`` is asked for (G1).
+
+    Args:
+        account: The broadband account number (宽带编号).
+        user_name: The user name for going online (上网用户名).
+        password: The initial password (初始密码): text or a :class:`~fieldservice.model.Secret`.
+
+    Raises:
+        InvalidInput: A field is empty, too long or not text.
+
+    >>> label = ModemLabel("AD0001", "ad0001@bb", "k3y-9Q")
+    >>> label
+    ModemLabel(account='AD0001', user_name='ad0001@bb', password=Secret('******'))
+    >>> label.to_dict()
+    {'account': 'AD0001', 'user_name': 'ad0001@bb', 'password': None}
+    >>> ModemLabel.from_dict(label.to_dict(include_secret=True)) == label
+    True
+
+    .. versionadded:: 0.1.0
+    """
+
+    account: str = attrs.field(converter=_account)
+    user_name: str = attrs.field(converter=_user_name)
+    password: Secret = attrs.field(converter=_jsondata.to_secret)
+
+    def to_dict(self, *, include_secret: bool = False) -> dict[str, Any]:
+        """Return the label as JSON-ready data; the password is ``None`` unless asked for.
+
+        Args:
+            include_secret: Write the password in clear. Only for storage that
+                must restore the label, never for display or logs.
+
+        >>> ModemLabel("AD0001", "u1", "pw-1").to_dict(include_secret=True)["password"]
+        'pw-1'
+        """
+        return self.data_as(_jsondata.form_of(include_secret))
+
+    def data_as(self, form: _jsondata.Form) -> dict[str, Any]:
+        """The label as JSON-ready data written in that form.
+
+        :meta private:
+        """
+        return {
+            "account": self.account,
+            "user_name": self.user_name,
+            **_jsondata.PASSWORD_WRITERS[form.secrets](self.password),
+        }
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> ModemLabel:
+        """Rebuild a label from ``to_dict(include_secret=True)`` output.
+
+        A masked export (``password`` is ``None``) cannot be restored: the
+        password is not in it, and a label without one would not be a label.
+
+        Raises:
+            InvalidInput: A key is missing, a value is wrong, or the password
+                was masked.
+
+        >>> ModemLabel.from_dict(ModemLabel("AD0001", "u1", "pw-1").to_dict())
+        Traceback (most recent call last):
+        ...
+        fieldservice.errors.InvalidInput: the modem label's password was masked ...
+        """
+        data = _jsondata.json_object(value, "modem label", ("account", "user_name", "password"))
+        if data["password"] is None:
+            msg = (
+                "the modem label's password was masked in this export; "
+                "restore from to_dict(include_secret=True) output"
+            )
+            raise InvalidInput(msg)
+        return cls(data["account"], data["user_name"], data["password"])
