@@ -414,7 +414,7 @@ ATTACK = 'x"\r\nATTENDEE:mailto:evil@example.com\r\nX-EVIL;A=1:2\nEND:VEVENT\r;,
 def forged(name: str) -> fs.Customer:
     """A customer whose name skipped validation: defence in depth for data from elsewhere."""
     customer = attrs.evolve(CUSTOMER, name="占位")
-    object.__setattr__(customer.name, "_value", name)
+    object.__setattr__(customer.name, "_PersonalName__clear", name)
     return customer
 
 
