@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-from typing import Final
+from typing import Final, NoReturn
 
 import attrs
 import pendulum
@@ -84,6 +84,11 @@ class HalfDay(enum.Enum):
 
     MORNING = "morning"
     AFTERNOON = "afternoon"
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid ..."): G1.
+        raise _validate.not_a_member(cls, value)
 
     @property
     def index(self) -> int:
@@ -133,11 +138,14 @@ def _to_half(value: object) -> HalfDay:
 
 def _to_date(value: object) -> dt.date:
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(text)
         except ValueError:
+            value = None
+        if value is None:  # raised here, not in the except: its context would repeat the text
             msg = "date is not an ISO date like '2026-11-25'"
-            raise InvalidInput(msg) from None
+            raise InvalidInput(msg)
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         msg = f"date must be a datetime.date like date(2026, 11, 25) (got {type(value).__name__})"
         raise InvalidInput(msg)

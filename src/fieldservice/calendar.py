@@ -45,7 +45,7 @@ import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Final, Protocol, runtime_checkable
+from typing import Final, NoReturn, Protocol, runtime_checkable
 
 import attrs
 import icalendar
@@ -85,6 +85,11 @@ class IcsAudience(enum.Enum):
 
     TECHNICIAN = "technician"
     CUSTOMER = "customer"
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid ..."): G1.
+        raise _validate.not_a_member(cls, value)
 
 
 @runtime_checkable
@@ -157,6 +162,11 @@ class VisitStatus(enum.Enum):
     """Refined to the arrival hour by the second confirmation (C1)."""
     CANCELLED = "CANCELLED"
     """Cancelled, or the customer was away (K3) and the order went back to booking."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid ..."): G1.
+        raise _validate.not_a_member(cls, value)
 
 
 @attrs.frozen

@@ -21,6 +21,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Iterator
+from typing import NoReturn
 
 import attrs
 
@@ -53,6 +54,11 @@ class _Labelled(enum.Enum):
     # too is C-fast, where Enum.__hash__ hashes the name in Python. Lookups keyed
     # by these members run on every event.
     __hash__ = object.__hash__
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid Tier"): G1.
+        raise _validate.not_a_member(cls, value)
 
     @property
     def label_zh(self) -> str:
@@ -197,11 +203,11 @@ def _detail_text(value: object) -> str:
 
 
 def _customer_id(value: object) -> str:
-    return _validate.identifier("customer id", value)
+    return _validate.person_id("customer id", value)
 
 
 def _technician_id(value: object) -> str:
-    return _validate.identifier("technician id", value)
+    return _validate.person_id("technician id", value)
 
 
 def _certificate(value: object) -> str:
@@ -484,8 +490,8 @@ class ContactPhone(_Hidden):
         try:
             number = phonenumbers.parse(text, code)
         except phonenumbers.NumberParseException:
-            raise InvalidPhoneNumber(msg) from None
-        if not phonenumbers.is_valid_number(number):
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
             raise InvalidPhoneNumber(msg)
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return cls(e164=e164, country_code=int(number.country_code or 0))
@@ -609,6 +615,7 @@ class Technician:
 _MASK = "******"
 _SECRET_MAX = 500
 _SECRET_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _secret_text(value: object) -> str:
@@ -625,11 +632,10 @@ def _secret_text(value: object) -> str:
     if _SECRET_CONTROL.search(value):
         msg = "a secret contains control characters or line breaks; remove them"
         raise InvalidInput(msg)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if _SURROGATE.search(value):
+        # Looked for, not encoded: a UnicodeEncodeError would carry the value along (G1).
         msg = "a secret contains characters that are not valid Unicode text"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(msg)
     return value
 
 
@@ -737,7 +743,8 @@ def customer_from_dict(data: object) -> Customer:
     d = _require(data, keys, "customer")
     address = _require(d["address"], ("region", "detail"), "customer address")
     if d["name"] is None or d["phones"] is None or address["detail"] is None:
-        msg = f"customer {d['id']!s:.64} {_NOT_RESTORABLE}"
+        # The ID is shown only once it passed the ID check (G1: it may be anything).
+        msg = f"customer {_customer_id(d['id'])} {_NOT_RESTORABLE}"
         raise InvalidInput(msg)
     if not isinstance(d["phones"], list):
         msg = "customer phones must be a list of E.164 numbers"
@@ -783,7 +790,7 @@ def technician_from_dict(data: object) -> Technician:
     """
     d = _require(data, ("id", "name", "certificate", "phone"), "technician")
     if d["name"] is None:
-        msg = f"technician {d['id']!s:.64} {_NOT_RESTORABLE}"
+        msg = f"technician {_technician_id(d['id'])} {_NOT_RESTORABLE}"
         raise InvalidInput(msg)
     return Technician(
         id=d["id"],

@@ -101,6 +101,11 @@ class CalendarPurpose(enum.Enum):
     VISITS = "visits"
     CLOCKS = "clocks"
 
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid ..."): G1.
+        raise _validate.not_a_member(cls, value)
+
 
 # --- instants -------------------------------------------------------------------
 

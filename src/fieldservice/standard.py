@@ -31,6 +31,7 @@ from typing import Any, Final, NoReturn, TypeVar
 
 import attrs
 
+from fieldservice import _validate
 from fieldservice.errors import StandardError
 from fieldservice.model import Area, Tier
 
@@ -67,13 +68,13 @@ def parse_duration(text: str) -> dt.timedelta:
     """
     match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None or not any(match.groups()):
-        msg = f"{text!r:.30} is not a duration like '24h', '30m', '1h30m' or '45s'"
+        msg = f"{_validate.echo(text)} is not a duration like '24h', '30m', '1h30m' or '45s'"
         raise ValueError(msg)
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     try:
         return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
     except OverflowError:
-        msg = f"{text!r:.30} is too long a duration"
+        msg = f"{_validate.echo(text)} is too long a duration"
         raise ValueError(msg) from None
 
 
@@ -94,12 +95,14 @@ def format_duration(value: dt.timedelta) -> str:
 
 def _parse_time(text: str) -> dt.time:
     try:
-        parsed = dt.time.fromisoformat(text)
+        parsed: dt.time | None = dt.time.fromisoformat(text)
     except (TypeError, ValueError):
-        msg = f"{text!r:.30} is not a time of day like '08:00'"
-        raise ValueError(msg) from None
+        parsed = None
+    if parsed is None:  # raised here, not in the except: its context would repeat the text
+        msg = f"{_validate.echo(text)} is not a time of day like '08:00'"
+        raise ValueError(msg)
     if parsed.tzinfo is not None or parsed.microsecond:
-        msg = f"{text!r:.30} must be a plain time of day like '08:00'"
+        msg = f"{_validate.echo(text)} must be a plain time of day like '08:00'"
         raise ValueError(msg)
     return parsed
 
@@ -113,16 +116,16 @@ def _format_time(value: dt.time) -> str:
 
 def _positive(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
-        msg = f"{attribute.name} must be a positive duration (got {value!r:.40})"
+        msg = f"{attribute.name} must be a positive duration (got {_shown_value(value)})"
         raise StandardError(msg)
     if value % dt.timedelta(seconds=1):
-        msg = f"{attribute.name} must be a whole number of seconds (got {value!r:.40})"
+        msg = f"{attribute.name} must be a whole number of seconds (got {_shown_value(value)})"
         raise StandardError(msg)
 
 
 def _is_time(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.time) or value.tzinfo is not None or value.microsecond:
-        msg = f"{attribute.name} must be a plain datetime.time (got {value!r:.40})"
+        msg = f"{attribute.name} must be a plain datetime.time (got {_shown_value(value)})"
         raise StandardError(msg)
 
 
@@ -263,6 +266,11 @@ class ClockBasis(enum.Enum):
     WALL = "wall"
     SERVICE = "service"
 
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid ..."): G1.
+        raise _validate.not_a_member(cls, value)
+
 
 @attrs.frozen
 class ClockRule:
@@ -302,7 +310,10 @@ class KnockProtocol:
     @knocks_per_round.validator
     def _count(self, attribute: attrs.Attribute[int], value: int) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
-            msg = f"knock.{attribute.name} must be a whole number from 1 to 10 (got {value!r:.20})"
+            msg = (
+                f"knock.{attribute.name} must be a whole number from 1 to 10 "
+                f"(got {_validate.echo(value)})"
+            )
             raise StandardError(msg)
 
 
@@ -318,6 +329,11 @@ class UnconfirmedYears(enum.Enum):
 
     RAISE = "raise"
     ORDINARY = "ordinary"
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid ..."): G1.
+        raise _validate.not_a_member(cls, value)
 
 
 def _to_hours(value: object) -> tuple[TimeRange, ...]:
@@ -362,7 +378,7 @@ def _to_weekly(value: object) -> tuple[tuple[int, tuple[TimeRange, ...]], ...]:
     out: dict[int, tuple[TimeRange, ...]] = {}
     for day, hours in pairs:
         if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6:
-            msg = f"weekly_hours: {day!r:.10} is not a weekday number 0 (Mon) to 6 (Sun)"
+            msg = f"weekly_hours: {_validate.echo(day)} is not a weekday number 0 (Mon) to 6 (Sun)"
             raise StandardError(msg)
         out[day] = _to_hours(hours)
     return tuple(sorted(out.items()))
@@ -413,13 +429,22 @@ _PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
 
 
 def _shown_key(key: str) -> str:
-    """A key as an error message may show it: plain keys as they are, others escaped and cut."""
-    return key if _PLAIN_KEY.fullmatch(key) else f"{key!a:.40}"
+    """A key as an error message may show it: plain short names only (G1, no escapes)."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) and not _validate.phone_like(key):
+        return key
+    return "(a key that is not a plain name, not shown)"
+
+
+def _shown_value(value: object) -> str:
+    """A refused value of a standard: durations and times as they are, others by echo."""
+    if isinstance(value, dt.timedelta | dt.time):
+        return f"{value!r:.60}"
+    return _validate.echo(value)
 
 
 def _fraction(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, float | int) or isinstance(value, bool) or not 0 < value < 1:
-        msg = f"{attribute.name} must be a fraction between 0 and 1 (got {value!r:.20})"
+        msg = f"{attribute.name} must be a fraction between 0 and 1 (got {_validate.echo(value)})"
         raise StandardError(msg)
 
 
@@ -435,8 +460,12 @@ def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        msg = f"{hint} (got {value!r:.40})"
-        raise StandardError(msg) from None
+        pass
+    else:
+        return
+    # Raised here, not in the except: zoneinfo's error repeats the value.
+    msg = f"{hint} (got {_validate.echo(value)})"
+    raise StandardError(msg)
 
 
 _LONGEST_ZONE_NAME: Final = 64
@@ -705,14 +734,19 @@ class ServiceStandard:
         known = {a.alias for a in attrs.fields(type(self))}
         for key in changes:
             if key not in known:
-                msg = f"ServiceStandard has no field {key!r}; fields are {', '.join(sorted(known))}"
+                msg = (
+                    f"ServiceStandard has no field {_validate.echo(key)}; "
+                    f"fields are {', '.join(sorted(known))}"
+                )
                 raise StandardError(msg)
         try:
             return attrs.evolve(self, **changes)
         except StandardError:
             raise
         except (TypeError, ValueError) as err:
-            raise StandardError(str(err)) from None
+            problem = type(err).__name__  # its text may repeat a value: not shown (G1)
+        msg = f"a changed field has the wrong type or value ({problem}); see ServiceStandard"
+        raise StandardError(msg)
 
     # --- TOML ---------------------------------------------------------------
 
@@ -1052,10 +1086,7 @@ class _TomlReader:
 
     @staticmethod
     def _fail(key: str, value: object, expected: str) -> NoReturn:
-        shown = (
-            ascii(value) if isinstance(value, str | int | float | bool) else type(value).__name__
-        )
-        msg = f"{key}: {shown:.40} is not valid; expected {expected}"
+        msg = f"{key}: {_validate.echo(value)} is not valid; expected {expected}"
         raise StandardError(msg)
 
     def _known(self, table: Mapping[str, Any], where: str, keys: set[str]) -> None:
