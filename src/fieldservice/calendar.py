@@ -273,7 +273,37 @@ def _visit_order(value: object, members: tuple[str, ...] = _ORDER_MEMBERS) -> Vi
             f"(got {type(value).__name__})"
         )
         raise InvalidInput(msg)
+    # A duck-typed order is checked member by member: a wrong type deep in the export
+    # would be a TypeError, AttributeError or UnicodeEncodeError instead of a coded error.
+    _check_members(value, members)
     return value  # type: ignore[return-value]
+
+
+def _check_members(value: object, members: tuple[str, ...]) -> None:
+    def wrong(member: str, expected: str, got: object) -> NoReturn:
+        msg = f"an order's {member} must be {expected} (got {type(got).__name__})"
+        raise InvalidInput(msg)
+
+    for member in members:
+        got = getattr(value, member)
+        if member == "id":
+            _validate.identifier("order id", got)
+        elif member == "kind" and not isinstance(got, OrderKind):
+            wrong(member, "an OrderKind", got)
+        elif member == "products" and (
+            not isinstance(got, frozenset) or not all(isinstance(p, Product) for p in got)
+        ):
+            wrong(member, "a frozenset of Product", got)
+        elif member == "customer" and not isinstance(got, Customer):
+            wrong(member, "a Customer", got)
+        elif member == "technicians" and (
+            not isinstance(got, tuple | list) or not all(isinstance(t, Technician) for t in got)
+        ):
+            wrong(member, "a tuple of Technician", got)
+        elif member == "standard" and not isinstance(got, ServiceStandard):
+            wrong(member, "a ServiceStandard", got)
+        elif member == "events" and (isinstance(got, str | bytes) or not isinstance(got, Iterable)):
+            wrong(member, "a sequence of Event", got)
 
 
 def visit_of(order: VisitOrder) -> Visit | None:
