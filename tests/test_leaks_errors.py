@@ -340,3 +340,34 @@ def test_G1_cli_refusals_echo_no_personal_looking_input(
         if echoes(text):
             found[name] = text
     assert not found
+
+
+def test_regression_G1_cli_usage_errors_echo_no_personal_looking_argument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {}
+    orders = str(tmp_path / "orders.jsonl")
+    for bad in (b for b in HOSTILE if isinstance(b, str) and "\ud800" not in b):
+        for argv in (
+            [bad],
+            ["ics", orders, "-o", "x.ics", "--audience", bad],
+            ["sla", orders, "--at", bad],
+            ["sla", orders, "--at", "2026-11-26T10:00", "--clock", bad],
+            ["slots", "--booked-at", bad],
+            ["slots", "--booked-at", "2026-11-24T10:00", "--count", bad],
+            ["demo", f"--{bad}", bad],
+        ):
+            capsys.readouterr()
+            code = main(argv, out=io.StringIO())
+            err = capsys.readouterr().err
+            assert code in (1, 2), (argv, err)
+            if echoes(err):
+                found[" ".join(argv)] = err
+    assert not found
+
+
+def test_cli_usage_errors_still_show_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nonsense"], out=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'nonsense'" in err
+    assert "'standard'" in err

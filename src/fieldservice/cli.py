@@ -13,11 +13,13 @@ import argparse
 import contextlib
 import datetime as dt
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
+from fieldservice import _validate
 from fieldservice._version import __version__
 from fieldservice.errors import FieldServiceError
 from fieldservice.model import Area, Tier
@@ -245,8 +247,37 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+_QUOTED = re.compile(r"'([^']*)'")
+_UNRECOGNIZED = "unrecognized arguments: "
+
+
+def _plain(text: str) -> bool:
+    return _validate.echo(text) == repr(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors show what was typed only if it cannot be personal (G1).
+
+    argparse repeats a refused value (``invalid choice: '张三'``); a value that is
+    not a short plain token is left out of the message, as the library's own
+    errors do.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith(_UNRECOGNIZED):
+            words = message[len(_UNRECOGNIZED) :]
+            # Words one by one, and together: "138 0013 8000" is three plain words.
+            if _validate.phone_like(words) or not all(_plain(w) for w in words.split()):
+                message = "unrecognized arguments (not shown: they are not plain words)"
+        else:
+            message = _QUOTED.sub(
+                lambda m: m.group(0) if _plain(m.group(1)) else "(a value not shown)", message
+            )
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fieldservice",
         description="The home-visit service standard (装维上门服务规范) as a library.",
     )
