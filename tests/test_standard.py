@@ -264,7 +264,9 @@ def test_a_toml_text_larger_than_a_page_is_refused(tmp_path: Path) -> None:
         fs.ServiceStandard.from_toml(path)
 
 
-HOSTILE_TEXT = ["\x1b[31mred\x1b[0m", "a\x9b31mb", "x\x07", "\x85", "a\u2028b", "\ud800", "x\x00"]
+HOSTILE_TEXT = [
+    "\x1b[31mred\x1b[0m", "a\x9b31mb", "x\x07", "\x85", "a\u2028b", "\ud800", "x\x00", "a\u202eb",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("bad", HOSTILE_TEXT)
@@ -303,9 +305,12 @@ def test_regression_a_standard_file_never_carries_terminal_escapes(text: str) ->
     assert "\x9b" not in str(info.value)
 
 
+ANY_CHARACTER = st.characters(exclude_categories=())  # surrogates and controls included
+
+
 @given(
-    name=st.text(min_size=1, max_size=30),
-    source=st.text(max_size=60),
+    name=st.text(ANY_CHARACTER, min_size=1, max_size=30),
+    source=st.text(ANY_CHARACTER, max_size=60),
 )
 def test_every_accepted_standard_text_reads_back_from_its_toml(name: str, source: str) -> None:
     try:

@@ -142,8 +142,11 @@ def _instance_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object],
 # line and paragraph separators, and lone surrogates: a standard's text is printed to
 # terminals by ``standard show`` and written back as TOML, and these would either drive
 # the terminal or make a file that does not read back.
-_BAD_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-_BAD_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# Bidirectional overrides and isolates are refused too: they reorder what a terminal shows.
+_BAD_TEXT = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_BAD_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _LONGEST_TEXT: Final = 2000
 
 
