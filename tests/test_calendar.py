@@ -4,6 +4,7 @@ import datetime as dt
 import re
 import subprocess
 import sys
+from typing import Any
 
 import attrs
 import icalendar
@@ -88,7 +89,7 @@ def window(
         # A note that skipped the event schema's text check: data from elsewhere. The
         # schema refuses control characters at entry; the calendar escapes whatever
         # reaches it all the same (defence in depth).
-        object.__setattr__(event.data.note, "_value", note)
+        object.__setattr__(event.data.note, "_Secret__clear", note)
     return event
 
 
@@ -425,7 +426,7 @@ ATTACK = 'x"\r\nATTENDEE:mailto:evil@example.com\r\nX-EVIL;A=1:2\nEND:VEVENT\r;,
 def forged(name: str) -> fs.Customer:
     """A customer whose name skipped validation: defence in depth for data from elsewhere."""
     customer = attrs.evolve(CUSTOMER, name="占位")
-    object.__setattr__(customer.name, "_value", name)
+    object.__setattr__(customer.name, "_PersonalName__clear", name)
     return customer
 
 
@@ -606,3 +607,74 @@ def test_B9_uid_is_the_uuid5_of_the_order_id(order_id: str) -> None:
             calendar._uid(order_id)
         return
     assert calendar._uid(order_id) == expected
+
+
+# --- duck-typed and malformed orders (issue 17) -------------------------------------------
+
+_T = pendulum.datetime(2026, 11, 24, 10, tz=TZ)
+_JUNK: tuple[object, ...] = (
+    None, 7, 1.5, "install", "WO-\ud800", "13800138000", b"WO", (), [], {}, object(),
+    frozenset({"iptv"}), ("T1",), "broadband",
+)  # fmt: skip
+_MEMBERS = ("id", "kind", "products", "customer", "technicians", "standard", "events")
+
+
+def _duck(**changes: object) -> object:
+    from types import SimpleNamespace
+
+    tech = fs.Technician(id="T1", name="王五", certificate="ZW-1")
+    members: dict[str, object] = {
+        "id": "WO-1",
+        "kind": fs.OrderKind.REPAIR,
+        "products": frozenset({fs.Product.BROADBAND}),
+        "customer": CUSTOMER,
+        "technicians": (tech,),
+        "standard": STD,
+        "events": [
+            Event(
+                "booked",
+                _T,
+                actor="desk",
+                data={"start": "2026-11-25T08:00:00+08:00", "end": "2026-11-25T12:00:00+08:00"},
+            )
+        ],
+    }
+    members.update(changes)
+    return SimpleNamespace(**members)
+
+
+def _exports(order: object) -> list[Any]:
+    tech = fs.Technician(id="T1", name="王五", certificate="ZW-1")
+    return [
+        lambda: to_ical([order], itip=False),
+        lambda: to_ical([order], include_personal=True, itip=False),
+        lambda: event_for(order, audience="customer", include_personal=True),
+        lambda: feed(tech, [order], _T, _T.add(days=7), include_personal=True),
+    ]
+
+
+@given(member=st.sampled_from(_MEMBERS), junk=st.sampled_from(_JUNK))
+def test_regression_malformed_duck_typed_orders_are_coded_errors(member: str, junk: object) -> None:
+    for export in _exports(_duck(**{member: junk})):
+        assert _outcome(export) in {"ok", "refused"}
+
+
+def _outcome(export: Any) -> str:
+    """'ok', or 'refused' for InvalidInput (or a subclass); anything else propagates (fails)."""
+    try:
+        export()
+    except fs.InvalidInput:
+        return "refused"
+    return "ok"
+
+
+def test_regression_a_duck_typed_order_with_a_string_kind_or_no_customer_is_invalid_input() -> None:
+    for changes in ({"kind": "repair"}, {"customer": None}, {"id": 7}, {"id": "WO-\ud800"}):
+        for export in _exports(_duck(**changes)):
+            with pytest.raises(fs.InvalidInput, match="order"):
+                export()
+
+
+def test_a_well_formed_duck_typed_order_still_exports() -> None:
+    for export in _exports(_duck()):
+        assert export()

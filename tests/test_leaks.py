@@ -5,7 +5,9 @@ the national forms people write), the detail of an address (the region may
 show), a modem password, and the words of a contact note or of a signer.
 
 The scan renders, for a corpus of orders at every stage of both workflows, every
-object's ``repr``/``str``/format, the HTML and record views, ``to_json``/``to_dict``
+object's ``repr``/``str``/format, what generic tools show of it (``pprint``,
+``rich.pretty``, which rich tracebacks use for locals, and ``attrs.asdict`` /
+``attrs.astuple``), the HTML and record views, ``to_json``/``to_dict``
 without ``include_personal``, the SLA reports and reminder plans, the iCalendar
 output without ``include_personal``, the CLI's output, every error message the
 commands and the JSON reader give (including for tampered JSON that moves personal
@@ -57,7 +59,14 @@ from fieldservice.workflow import WorkOrder
 
 TZ = "Asia/Shanghai"
 STD = fs.ServiceStandard.default()
-KNOWN_LEAKS: dict[str, str] = {}
+_VISIT_NOTE = (
+    "calendar.Visit.note is a plain str attrs field: attrs.asdict/astuple show the customer's "
+    "note (the calendar's reading of events is being rewritten; the note should be a Secret)"
+)
+KNOWN_LEAKS: dict[str, str] = {
+    "attrs.asdict(visit)": _VISIT_NOTE,
+    "attrs.astuple(visit)": _VISIT_NOTE,
+}
 """Renderings with a known, open leak: each has an xfail test; the scans skip only these."""
 
 
@@ -286,6 +295,33 @@ def renderings(order: WorkOrder) -> Iterator[tuple[str, str]]:
     yield "plan_route", repr(route)
 
 
+def generic_renderings(order: WorkOrder) -> Iterator[tuple[str, str]]:
+    """What generic tools show of an order's objects: pprint, rich, attrs introspection.
+
+    These walk an object by themselves (``attrs.asdict`` and ``rich.pretty`` read
+    an attrs class's fields, rich tracebacks render locals with ``rich.pretty``),
+    so a value masked only in its own ``repr`` would show here.
+    """
+    import pprint
+
+    import attrs
+    import rich.pretty
+
+    last = order.events[-1].at
+    objects = [
+        *_objects(order),
+        ("sla report", sla.evaluate(order, at=last.add(hours=5), standard=order.standard)),
+        ("reminder plan", reminders.plan(order, standard=order.standard)),
+        ("visit", calendar.visit_of(order)),
+    ]
+    for name, value in objects:
+        yield f"pprint({name})", pprint.pformat(value)
+        yield f"rich.pretty({name})", rich.pretty.pretty_repr(value)
+        if attrs.has(type(value)):
+            yield f"attrs.asdict({name})", repr(attrs.asdict(value))  # type: ignore[arg-type]
+            yield f"attrs.astuple({name})", repr(attrs.astuple(value))  # type: ignore[arg-type]
+
+
 @functools.cache
 def _seeds() -> tuple[int, ...]:
     """The first 100 lifecycles, and 5 more that end in each state of either workflow."""
@@ -322,6 +358,44 @@ def test_G1_no_rendering_of_any_order_shows_personal_data() -> None:
             if what not in KNOWN_LEAKS:
                 found += [f"{order.id}: {what} shows the {leak}" for leak in leaks(text)]
     assert not found, "\n".join(found[:40])
+
+
+def test_G1_generic_renderers_show_no_personal_data() -> None:
+    # Issue 17: rich.pretty, rich tracebacks and attrs.asdict showed Secret('Kx7-29qL'),
+    # PersonalName('张三') and full phone numbers.
+    found = []
+    for order in _corpus():
+        for what, text in generic_renderings(order):
+            if what not in KNOWN_LEAKS:
+                found += [f"{order.id}: {what} shows the {leak}" for leak in leaks(text)]
+    assert not found, "\n".join(found[:40])
+
+
+@pytest.mark.xfail(reason=_VISIT_NOTE, strict=True)
+def test_G1_attrs_asdict_of_a_visit_shows_no_note() -> None:
+    import attrs
+
+    found = [
+        f"{order.id}: {leaks(repr(attrs.asdict(visit)))}"
+        for order in _visits()
+        if (visit := calendar.visit_of(order)) is not None and leaks(repr(attrs.asdict(visit)))
+    ]
+    assert not found, found
+
+
+def test_G1_generic_renderers_are_reached() -> None:
+    # The scan above can fail: the same renderers show the data of an opted-in export.
+    import rich.pretty
+
+    order = _visits()[0]
+    shown = rich.pretty.pretty_repr(order.to_dict(include_personal=True))
+    assert leaks(shown)
+    assert {what.split("(")[0] for what, _ in generic_renderings(order)} >= {
+        "pprint",
+        "rich.pretty",
+        "attrs.asdict",
+        "attrs.astuple",
+    }
 
 
 def test_G1_a_visit_shows_no_contact_note() -> None:
@@ -511,7 +585,7 @@ def test_G1_random_personal_data_shows_only_where_opted_in(
     label = fs.ModemLabel("AD0211234567", "ad0211234567@bb", password)
     order = full_visit(customer, crew, label, note)
     forbidden = personal_values([customer], crew, [password, note])
-    for what, text in renderings(order):
+    for what, text in [*renderings(order), *generic_renderings(order)]:
         if what not in KNOWN_LEAKS:
             assert not leaks(text, forbidden), f"{what} shows the {leaks(text, forbidden)}"
     back = WorkOrder.from_json(order.to_json(include_personal=True), standard=order.standard)

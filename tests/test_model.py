@@ -114,8 +114,8 @@ def test_C3_customer_accepts_several_phones() -> None:
 
 def test_G1_phone_is_masked_in_repr_and_str() -> None:
     phone = fs.ContactPhone.parse("138 0013 8000")
-    assert repr(phone) == "ContactPhone('+86 138****8000')"
-    assert str(phone) == f"{phone}" == "+86 138****8000"
+    assert repr(phone) == "ContactPhone('+86 1******8000')"
+    assert str(phone) == f"{phone}" == "+86 1******8000"
 
 
 def test_G1_customer_repr_shows_no_full_phone_name_or_address() -> None:
@@ -222,3 +222,136 @@ def test_every_error_has_a_distinct_stable_code() -> None:
     assert all(issubclass(c, fs.FieldServiceError) for c in classes)
     assert issubclass(fs.InvalidInput, ValueError)
     assert issubclass(fs.CalendarNotCovered, LookupError)
+
+
+# --- G1 beyond repr (issue 17) ----------------------------------------------------------
+
+PERSONAL = ("张三丰", "13800138000", "张江路 100 弄 5 号 302", "Kx7-29qL", "王五六")
+
+
+def _personal_objects() -> list[object]:
+    tech = fs.Technician(id="T7", name="王五六", certificate="ZW-1", phone="138 0013 8000")
+    return [
+        customer(),
+        tech,
+        fs.PersonalName("张三丰"),
+        fs.ContactPhone.parse("138 0013 8000"),
+        fs.Address(region="上海市浦东新区", detail="张江路 100 弄 5 号 302"),
+        fs.Secret("Kx7-29qL"),
+    ]
+
+
+def _renderings(value: object) -> dict[str, str]:
+    import pprint
+
+    import rich.pretty
+
+    shown = {
+        "repr": repr(value),
+        "str": str(value),
+        "format": f"{value}",
+        "pprint": pprint.pformat(value),
+        "rich.pretty": rich.pretty.pretty_repr(value),
+    }
+    if attrs.has(type(value)):
+        shown["attrs.asdict"] = repr(attrs.asdict(value))  # type: ignore[arg-type]
+        shown["attrs.astuple"] = repr(attrs.astuple(value))  # type: ignore[arg-type]
+    return shown
+
+
+@pytest.mark.parametrize("value", _personal_objects(), ids=lambda v: type(v).__name__)
+def test_G1_personal_values_stay_masked_in_generic_renderers(value: object) -> None:
+    for how, text in _renderings(value).items():
+        for clear in PERSONAL:
+            assert clear not in text, f"{how} shows {clear!r}: {text}"
+
+
+@pytest.mark.parametrize("value", _personal_objects(), ids=lambda v: type(v).__name__)
+def test_G1_personal_values_pickle_and_copy_and_stay_masked(value: object) -> None:
+    import copy
+
+    for back in (pickle.loads(pickle.dumps(value)), copy.copy(value), copy.deepcopy(value)):
+        assert back == value
+        assert hash(back) == hash(value)
+        assert repr(back) == repr(value)
+
+
+def test_G1_rich_traceback_locals_show_no_personal_data() -> None:
+    import io
+
+    import rich.console
+    import rich.traceback
+
+    def fail(held: object) -> None:
+        raise RuntimeError("boom")
+
+    try:
+        fail(_personal_objects())
+    except RuntimeError as err:
+        trace = rich.traceback.Traceback.from_exception(
+            type(err), err, err.__traceback__, show_locals=True
+        )
+    console = rich.console.Console(file=io.StringIO(), width=300, color_system=None)
+    console.print(trace)
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "PersonalName('张**')" in text  # the locals were rendered
+    for clear in PERSONAL:
+        assert clear not in text
+
+
+def test_G1_personal_values_are_frozen() -> None:
+    for value in _personal_objects()[2:]:
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            value.region = "x"  # type: ignore[attr-defined]
+
+
+def _example_numbers() -> list[tuple[str, str]]:
+    import phonenumbers
+
+    found = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None:
+                e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                found.append((region, e164))
+    return found
+
+
+EXAMPLE_NUMBERS = _example_numbers()
+
+
+@given(st.sampled_from(EXAMPLE_NUMBERS))
+def test_G1_phone_mask_hides_at_least_half_the_national_number(example: tuple[str, str]) -> None:
+    region, e164 = example
+    phone = fs.ContactPhone.parse(e164, region=region)
+    national = phone.reveal()[len(str(phone.country_code)) + 1 :]
+    shown = phone.masked.split(" ", 1)[1]
+    assert len(shown) == len(national)
+    hidden = shown.count("*")
+    assert hidden * 2 >= len(national), (region, shown)
+    assert all(s in {"*", n} for s, n in zip(shown, national, strict=True))
+    assert national not in repr(phone)
+    assert national not in str(phone)
+
+
+def test_regression_G1_hong_kong_number_hides_half_its_digits() -> None:
+    phone = fs.ContactPhone.parse("9123 4567", region="HK")
+    assert str(phone) == "+852 ****4567"  # it was "+852 912*4567"
+
+
+def test_G1_every_region_with_an_example_number_is_masked() -> None:
+    # Every region phonenumbers knows, not a sample: the rule holds for all of them.
+    assert len({r for r, _ in EXAMPLE_NUMBERS}) > 200
+    for region, e164 in EXAMPLE_NUMBERS:
+        phone = fs.ContactPhone.parse(e164, region=region)
+        shown = phone.masked.split(" ", 1)[1]
+        assert shown.count("*") * 2 >= len(shown), (region, shown)
+
+
+@pytest.mark.parametrize("region", ["13800138000", "张三", "XX", "cn\n", ""])
+def test_regression_G1_phone_region_is_never_echoed(region: str) -> None:
+    with pytest.raises(InvalidPhoneNumber) as info:
+        fs.ContactPhone.parse("138 0013 8000", region=region)
+    assert region.strip() not in str(info.value) or not region.strip()
+    assert info.value.__context__ is None or info.value.__suppress_context__

@@ -229,3 +229,138 @@ def test_a_branch_sources_table_adds_to_the_seed_sources() -> None:
     assert std.sources["B6"] == "分公司延长到 21:00"
     assert std.sources["X1"] == "own note"
     assert std.sources["F4"] == fs.ServiceStandard.default().sources["F4"]
+
+
+# --- the standard file as hostile input (issue 17) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 5000 + "]" * 5000,
+        "a = " + "{ b = " * 3000 + "1" + " }" * 3000,
+        "[hours]\nquiet = " + "[" * 40 + '"20:00"' + "]" * 40,
+    ],
+)
+def test_regression_deep_toml_is_a_standard_error_not_a_recursion_error(text: str) -> None:
+    with pytest.raises(fs.StandardError, match="nests arrays or tables") as info:
+        fs.ServiceStandard.from_toml(text)
+    assert info.value.__context__ is None or info.value.__suppress_context__
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    text = 'name = "' + "[" * 100 + '"\n[sources]\nB2 = """' + "{" * 100 + '"""\n'
+    std = fs.ServiceStandard.from_toml(text)
+    assert std.name == "[" * 100
+
+
+def test_a_toml_text_larger_than_a_page_is_refused(tmp_path: Path) -> None:
+    text = "# " + "x" * 1_000_001
+    with pytest.raises(fs.StandardError, match="longer than"):
+        fs.ServiceStandard.from_toml(text)
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"#" + b"x" * 4_000_001)
+    with pytest.raises(fs.StandardError, match="larger than"):
+        fs.ServiceStandard.from_toml(path)
+
+
+HOSTILE_TEXT = [
+    "\x1b[31mred\x1b[0m", "a\x9b31mb", "x\x07", "\x85", "a\u2028b", "\ud800", "x\x00", "a\u202eb",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", HOSTILE_TEXT)
+def test_regression_control_characters_and_surrogates_are_refused_in_every_text(
+    bad: str,
+) -> None:
+    std = fs.ServiceStandard.default()
+    for changes in (
+        {"name": bad},
+        {"sources": {"B2": bad}},
+        {"sources": {bad: "text"}},
+        {"date_overrides": (fs.DateOverride(dt.date(2027, 2, 6), hours=(), note="ok"),)},
+    ):
+        if "date_overrides" in changes:
+            with pytest.raises(fs.StandardError):
+                fs.DateOverride(dt.date(2027, 2, 6), hours=(), note=bad)
+            continue
+        with pytest.raises(fs.StandardError) as info:
+            std.replace(**changes)
+        assert bad not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'name = "\\u001b[2J\\u001b[31mPudong"',
+        '[sources]\nB2 = "see \\u001b]8;;http://x\\u0007here"',
+        '[[calendar.dates]]\ndate = 2027-02-06\nnote = "\\u009b31m"',
+        '"\\u001b[31m" = 1',
+    ],
+)
+def test_regression_a_standard_file_never_carries_terminal_escapes(text: str) -> None:
+    with pytest.raises(fs.StandardError) as info:
+        fs.ServiceStandard.from_toml(text)
+    assert "\x1b" not in str(info.value)
+    assert "\x9b" not in str(info.value)
+
+
+ANY_CHARACTER = st.characters(exclude_categories=())  # surrogates and controls included
+
+
+@given(
+    name=st.text(ANY_CHARACTER, min_size=1, max_size=30),
+    source=st.text(ANY_CHARACTER, max_size=60),
+)
+def test_every_accepted_standard_text_reads_back_from_its_toml(name: str, source: str) -> None:
+    try:
+        std = fs.ServiceStandard.default().replace(name=name, sources={"B2": source})
+    except fs.StandardError:
+        return
+    assert fs.ServiceStandard.from_toml(std.to_toml()) == std
+
+
+def test_regression_C1_an_arrival_window_no_half_day_can_hold_is_refused_by_check() -> None:
+    std = fs.ServiceStandard.from_toml('[booking]\narrival_window = "13h"\n')
+    with pytest.raises(fs.StandardError, match=r"arrival_window 13h .* longest is 8h"):
+        std.check()
+    assert fs.ServiceStandard.from_toml('[booking]\narrival_window = "8h"\n').check()
+
+
+def test_C1_check_refuses_a_week_without_service_hours() -> None:
+    closed = fs.ServiceStandard.default().replace(weekly_hours=dict.fromkeys(range(7), ()))
+    with pytest.raises(fs.StandardError, match="no window could ever be offered"):
+        closed.check()
+
+
+def test_C1_check_matches_what_next_windows_offers() -> None:
+    import pendulum
+
+    booked = pendulum.datetime(2026, 3, 2, 10, 30, tz="Asia/Shanghai")
+    for hours in (4, 6, 8, 9, 12):
+        std = fs.ServiceStandard.default().replace(arrival_window=dt.timedelta(hours=hours))
+        try:
+            std.check()
+        except fs.StandardError:
+            assert fs.next_windows(booked, std, count=1) == ()
+        else:
+            assert len(fs.next_windows(booked, std, count=3)) == 3
+
+
+@pytest.mark.parametrize("country", ["XX", "cn", "ZZZ"])
+def test_regression_an_unknown_holiday_country_is_refused_by_check(country: str) -> None:
+    std = fs.ServiceStandard.default().replace(holiday_country=country)
+    with pytest.raises(fs.StandardError, match="not a country the holidays package knows"):
+        std.check()
+
+
+def test_a_holiday_country_must_look_like_a_code() -> None:
+    with pytest.raises(fs.StandardError, match="ISO country code"):
+        fs.ServiceStandard.default().replace(holiday_country="\x1b[31m")
+
+
+def test_the_default_and_a_valid_branch_pass_check() -> None:
+    std = fs.ServiceStandard.default()
+    assert std.check() is std
+    branch = std.replace(holiday_country="", timezone="Europe/London")
+    assert branch.check() is branch

@@ -14,7 +14,6 @@ refuses missing and unknown keys, :func:`parse_at` wants an offset).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import types
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
@@ -22,7 +21,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from fieldservice import _time, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.model import OrderKind, Product, Secret
 
@@ -94,7 +93,7 @@ def to_secret(value: Secret | str) -> Secret:
     return value if isinstance(value, Secret) else Secret(value)
 
 
-class Secrets(enum.Enum):
+class Secrets(_labels.IdentityEnum):
     MASKED = "masked"
     CLEAR = "clear"
     EXCLUDED = "excluded"

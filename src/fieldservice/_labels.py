@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, NoReturn
 
 __all__ = ["IdentityEnum", "Labelled", "add_labels"]
 
@@ -29,6 +29,13 @@ class IdentityEnum(enum.Enum):
     """
 
     __hash__ = object.__hash__
+
+    @classmethod
+    def _missing_(cls, value: object) -> NoReturn:
+        # Python's own error repeats the value ("'张三' is not a valid Tier"): G1.
+        from fieldservice import _validate
+
+        raise _validate.not_a_member(cls, value)
 
 
 # Member -> (Chinese label, English label), filled by each module for its enums.

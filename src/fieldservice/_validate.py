@@ -28,11 +28,40 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
+# Seven digits in a row, separators aside, can be a phone number (G1): such text is
+# neither an ID nor shown in a message.
+_DIGIT_RUN = re.compile(r"\d{7}")
+_SEPARATORS = re.compile(r"[\s.\-:_/()+]")
+_ONLY_DIGITS = re.compile(r"[\d.\-:_]+")  # "138-0013-8000" as an ID is a phone number
+_PLAIN_TOKEN = re.compile(r"[A-Za-z0-9 .:+_/\-]{1,40}")
 
 
 def _shown(value: object) -> str:
     """Describe a rejected value by its type only: it may be personal data (G1)."""
     return type(value).__name__
+
+
+def phone_like(text: str) -> bool:
+    """Whether ``text`` holds seven or more digits in a row, separators aside (a phone number?)."""
+    return bool(_DIGIT_RUN.search(_SEPARATORS.sub("", text)))
+
+
+def echo(value: object) -> str:
+    """Show a refused value in a message only if it cannot be personal data (G1).
+
+    Short plain ASCII tokens without a phone-number-like run of digits show as
+    ``repr``; anything else (Chinese text, long text, many digits, control
+    characters, containers) by its type alone.
+
+    >>> echo("13h"), echo(0.5), echo("张三"), echo("138 0013 8000"), echo([1])
+    ("'13h'", '0.5', 'str', 'str', 'list')
+    """
+    if isinstance(value, bool | int | float) and not isinstance(value, enum.Enum):
+        text = repr(value)
+        return _shown(value) if phone_like(text) or len(text) > 40 else text
+    if isinstance(value, str) and _PLAIN_TOKEN.fullmatch(value) and not phone_like(value):
+        return repr(value)
+    return _shown(value)
 
 
 def _word_or_type(value: object) -> str:
@@ -74,7 +103,38 @@ def identifier(field: str, value: object) -> str:
             f"starting with a letter or digit (got {_shown(value)})"
         )
         raise InvalidInput(msg)
+    if _ONLY_DIGITS.fullmatch(value) and phone_like(value):
+        # A phone number is not an ID (SECURITY.md): refused, so no message, repr,
+        # JSON or calendar that shows IDs can show it.
+        msg = (
+            f"{field} must not be 7 or more digits alone: it could be a phone number (G1); "
+            "use the operator's own ID scheme, with a letter prefix"
+        )
+        raise InvalidInput(msg)
     return value
+
+
+def person_id(field: str, value: object) -> str:
+    """Return ``value`` if it is an ID of a person (customer, technician) that holds no phone.
+
+    Stricter than :func:`identifier`: a person's ID is where a phone number is most
+    often misused as an ID, so no run of 7 or more digits is taken (G1).
+
+    >>> person_id("customer id", "C-2026-0042")
+    'C-2026-0042'
+    >>> person_id("customer id", "C13800138000")
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: customer id must not hold 7 or more digits in a row: ...
+    """
+    checked = identifier(field, value)
+    if _DIGIT_RUN.search(checked):
+        msg = (
+            f"{field} must not hold 7 or more digits in a row: it could be a phone number "
+            "(G1); use the operator's own ID scheme with letters or separators"
+        )
+        raise InvalidInput(msg)
+    return checked
 
 
 LONGEST_TRAVEL = dt.timedelta(days=1)
@@ -127,9 +187,27 @@ def enum_member(enum_type: type[E], field: str, value: object) -> E:
     try:
         return enum_type(value)
     except (ValueError, TypeError):
-        allowed = ", ".join(repr(m.value) for m in enum_type)
-        msg = f"{field} must be one of {allowed} (got {_word_or_type(value)})"
-        raise InvalidInput(msg) from None
+        pass
+    # Raised outside the except block: its __context__ would keep the ValueError,
+    # whose message repeats the value ("'张三' is not a valid Tier"), G1.
+    allowed = ", ".join(repr(m.value) for m in enum_type)
+    msg = f"{field} must be one of {allowed} (got {_word_or_type(value)})"
+    raise InvalidInput(msg)
+
+
+def not_a_member(enum_type: type[enum.Enum], value: object) -> InvalidInput:
+    """The error for ``EnumType(value)`` with no such member: an enum's ``_missing_`` raises it.
+
+    Python's own error repeats the value (``'张三' is not a valid Tier``); this
+    one names the members and shows the value only if it cannot be personal.
+
+    >>> not_a_member(enum.Enum("Half", "MORNING"), "张三")
+    InvalidInput('Half must be one of 1 (got str)')
+    """
+    allowed = ", ".join(repr(m.value) for m in enum_type)
+    return InvalidInput(
+        f"{enum_type.__name__} must be one of {allowed} (got {_word_or_type(value)})"
+    )
 
 
 def to_enum(enum_type: type[E], field: str) -> Callable[[Any], E]:

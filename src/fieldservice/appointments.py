@@ -35,14 +35,13 @@ DateTime(2026, 11, 24, 10, 30, 0, tzinfo=Timezone('Asia/Shanghai'))
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 from typing import Final
 
 import attrs
 import pendulum
 
-from fieldservice import _time, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidAppointment, InvalidInput, Violation
 from fieldservice.servicecal import ServiceCalendar
 from fieldservice.standard import ServiceStandard, format_duration
@@ -64,7 +63,7 @@ _MAX_COUNT: Final = 1000
 _HORIZON_DAYS: Final = 366
 
 
-class HalfDay(enum.Enum):
+class HalfDay(_labels.IdentityEnum):
     """A half-day of an appointment (B2): the morning (上午) or the afternoon (下午).
 
     The morning comes first: ``HalfDay.MORNING < HalfDay.AFTERNOON``.
@@ -126,11 +125,14 @@ def _to_half(value: object) -> HalfDay:
 
 def _to_date(value: object) -> dt.date:
     if isinstance(value, str):
+        text = value
         try:
-            value = dt.date.fromisoformat(value)
+            value = dt.date.fromisoformat(text)
         except ValueError:
+            value = None
+        if value is None:  # raised here, not in the except: its context would repeat the text
             msg = "date is not an ISO date like '2026-11-25'"
-            raise InvalidInput(msg) from None
+            raise InvalidInput(msg)
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         msg = f"date must be a datetime.date like date(2026, 11, 25) (got {type(value).__name__})"
         raise InvalidInput(msg)

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import enum
 import functools
 import hashlib
 import re
@@ -45,12 +44,12 @@ import uuid
 import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Final, Protocol, runtime_checkable
+from typing import Final, NoReturn, Protocol, runtime_checkable
 
 import attrs
 import icalendar
 
-from fieldservice import _time, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.events import Event, check_time_order
 from fieldservice.model import Customer, OrderKind, Product, Technician
@@ -72,7 +71,7 @@ __all__ = [
 ]
 
 
-class IcsAudience(enum.Enum):
+class IcsAudience(_labels.IdentityEnum):
     """Whose calendar the file is for: the technicians' or the customer's.
 
     The technician's entry carries the call-ahead alarms of the standard (C1,
@@ -144,7 +143,7 @@ class VisitOrder(Protocol):
 VisitOrder.__annotations__ = {}
 
 
-class VisitStatus(enum.Enum):
+class VisitStatus(_labels.IdentityEnum):
     """Where a visit stands, as the ``STATUS`` of its ``VEVENT``.
 
     >>> [s.value for s in VisitStatus]
@@ -237,7 +236,37 @@ def _visit_order(value: object, members: tuple[str, ...] = _ORDER_MEMBERS) -> Vi
             f"(got {type(value).__name__})"
         )
         raise InvalidInput(msg)
+    # A duck-typed order is checked member by member: a wrong type deep in the export
+    # would be a TypeError, AttributeError or UnicodeEncodeError instead of a coded error.
+    _check_members(value, members)
     return value  # type: ignore[return-value]
+
+
+def _check_members(value: object, members: tuple[str, ...]) -> None:
+    def wrong(member: str, expected: str, got: object) -> NoReturn:
+        msg = f"an order's {member} must be {expected} (got {type(got).__name__})"
+        raise InvalidInput(msg)
+
+    for member in members:
+        got = getattr(value, member)
+        if member == "id":
+            _validate.identifier("order id", got)
+        elif member == "kind" and not isinstance(got, OrderKind):
+            wrong(member, "an OrderKind", got)
+        elif member == "products" and (
+            not isinstance(got, frozenset) or not all(isinstance(p, Product) for p in got)
+        ):
+            wrong(member, "a frozenset of Product", got)
+        elif member == "customer" and not isinstance(got, Customer):
+            wrong(member, "a Customer", got)
+        elif member == "technicians" and (
+            not isinstance(got, tuple | list) or not all(isinstance(t, Technician) for t in got)
+        ):
+            wrong(member, "a tuple of Technician", got)
+        elif member == "standard" and not isinstance(got, ServiceStandard):
+            wrong(member, "a ServiceStandard", got)
+        elif member == "events" and (isinstance(got, str | bytes) or not isinstance(got, Iterable)):
+            wrong(member, "a sequence of Event", got)
 
 
 def visit_of(order: VisitOrder) -> Visit | None:

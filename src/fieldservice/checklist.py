@@ -41,7 +41,6 @@ for (G1).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import importlib
 import re
@@ -193,7 +192,7 @@ def _optional_label(value: object) -> ModemLabel | None:
     raise InvalidInput(msg)
 
 
-class _Proof(enum.Enum):
+class _Proof(_labels.IdentityEnum):
     """What ticking an item must carry."""
 
     NONE = "none"

@@ -14,11 +14,13 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
+from fieldservice import _validate
 from fieldservice._version import __version__
 from fieldservice.errors import FieldServiceError
 from fieldservice.model import Area, Tier
@@ -30,7 +32,10 @@ Command = Callable[[argparse.Namespace, TextIO], int]
 
 
 def _load(path: str | None) -> ServiceStandard:
-    return ServiceStandard.default() if path is None else ServiceStandard.from_toml(Path(path))
+    # A branch file is checked as a calendar would use it, so it fails here and not later.
+    return (
+        ServiceStandard.default() if path is None else ServiceStandard.from_toml(Path(path)).check()
+    )
 
 
 def _limits_table(rule: ClockRule) -> list[str]:
@@ -112,7 +117,8 @@ def _iso_datetime(text: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(text)
     except ValueError:
-        msg = f"{text!r:.40} is not an ISO date and time like 2026-11-24T10:30"
+        # The value is not echoed: whatever was typed there may be anything (G1).
+        msg = "the value is not an ISO date and time like 2026-11-24T10:30"
         raise argparse.ArgumentTypeError(msg) from None
 
 
@@ -250,8 +256,37 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+_QUOTED = re.compile(r"'([^']*)'")
+_UNRECOGNIZED = "unrecognized arguments: "
+
+
+def _plain(text: str) -> bool:
+    return _validate.echo(text) == repr(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, whose usage errors show what was typed only if it cannot be personal (G1).
+
+    argparse repeats a refused value (``invalid choice: '张三'``); a value that is
+    not a short plain token is left out of the message, as the library's own
+    errors do.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        if message.startswith(_UNRECOGNIZED):
+            words = message[len(_UNRECOGNIZED) :]
+            # Words one by one, and together: "138 0013 8000" is three plain words.
+            if _validate.phone_like(words) or not all(_plain(w) for w in words.split()):
+                message = "unrecognized arguments (not shown: they are not plain words)"
+        else:
+            message = _QUOTED.sub(
+                lambda m: m.group(0) if _plain(m.group(1)) else "(a value not shown)", message
+            )
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="fieldservice",
         description="The home-visit service standard (装维上门服务规范) as a library.",
     )
@@ -334,25 +369,104 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _OutputFailed(Exception):
+    """Writing to standard output failed; ``reason`` says how, for one line on stderr."""
+
+    def __init__(self, reason: str, *, gone: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.gone = gone  # the reader went away (a closed pipe): stop quietly
+
+
+class _Output:
+    """Standard output as the commands write it: every failure becomes :class:`_OutputFailed`."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except Exception as err:  # any failure of the stream is a failure to write
+            raise _failure(err, self._stream) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except Exception as err:  # as in write()
+            raise _failure(err, self._stream) from None
+
+
+def _failure(err: BaseException, stream: TextIO) -> _OutputFailed:
+    if isinstance(err, BrokenPipeError):
+        return _OutputFailed("the reader closed the pipe", gone=True)
+    if isinstance(err, UnicodeEncodeError):
+        encoding = getattr(stream, "encoding", None) or "unknown"
+        return _OutputFailed(
+            f"the output's encoding ({encoding}) cannot write the Chinese labels; "
+            "set PYTHONIOENCODING=utf-8"
+        )
+    if isinstance(err, OSError):
+        return _OutputFailed(f"cannot write the output: {err.strerror or type(err).__name__}")
+    return _OutputFailed(f"cannot write the output ({type(err).__name__})")
+
+
+def _say(line: str) -> None:
+    """One line on stderr; if stderr cannot take it either, there is no one to tell."""
+    with contextlib.suppress(Exception):
+        sys.stderr.write(f"fieldservice: {line}\n")
+        sys.stderr.flush()
+
+
+def _silence(stream: object) -> None:
+    """Point standard output at /dev/null, so that exiting does not fail on it again."""
+    if stream is not sys.stdout and stream is not sys.__stdout__:
+        return
+    with contextlib.suppress(Exception):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line and return its exit code.
 
     Exit codes: 0 success, 1 the library refused the input (the message and
-    its stable code go to stderr), 2 the command line itself was wrong.
+    its stable code go to stderr) or the output could not be written, 2 the
+    command line itself was wrong. Every failure is one line on stderr, never
+    a traceback; a reader that closes the pipe (``fieldservice demo | head``)
+    ends the command quietly.
     """
-    out = sys.stdout if out is None else out
+    stream = sys.stdout if out is None else out
+    if stream is None:  # started with standard output closed
+        _say("error: standard output is closed; nothing to write to")
+        return 1
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
+    except UnicodeEncodeError as err:  # --help in an encoding without the Chinese labels
+        _say(f"error: {_failure(err, stream).reason}")
+        return 1
     run: Command = args.run
+    output = _Output(stream)
     try:
-        return run(args, out)
+        code = run(args, output)  # type: ignore[arg-type]
+        output.flush()
     except FieldServiceError as err:
-        sys.stderr.write(f"fieldservice: error [{err.code}]: {err}\n")
+        _say(f"error [{err.code}]: {err}")
+        code = 1
+    except _OutputFailed as err:
+        _silence(stream)
+        if err.gone:
+            return 0
+        _say(f"error: {err.reason}")
         return 1
     except BrokenPipeError:
         # The reader went away (``fieldservice demo | head``): stop quietly, as Unix tools do.
-        with contextlib.suppress(OSError):
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        _silence(stream)
         return 0
+    except (RecursionError, MemoryError):
+        _say("error: the input is too large or too deeply nested to read; check the file")
+        return 1
+    return code

@@ -11,7 +11,7 @@ Everything here is a frozen, slotted value compared by value. Personal data
 ...     address=fs.Address(region="上海市浦东新区", detail="张江路 100 弄 5 号 302"),
 ... )
 >>> cust
-Customer(id='C1', name=PersonalName('张*'), tier=<Tier.GOLD: 'gold'>, phones=(ContactPhone('+86 138****8000'),), address=Address(region='上海市浦东新区', detail='***'), language='zh-CN', area=<Area.CITY: 'city'>)
+Customer(id='C1', name=PersonalName('张*'), tier=<Tier.GOLD: 'gold'>, phones=(ContactPhone('+86 1******8000'),), address=Address(region='上海市浦东新区', detail='***'), language='zh-CN', area=<Area.CITY: 'city'>)
 >>> cust.phones[0].reveal()
 '+8613800138000'
 """
@@ -19,7 +19,7 @@ Customer(id='C1', name=PersonalName('张*'), tier=<Tier.GOLD: 'gold'>, phones=(C
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import attrs
 
@@ -179,11 +179,11 @@ def _detail_text(value: object) -> str:
 
 
 def _customer_id(value: object) -> str:
-    return _validate.identifier("customer id", value)
+    return _validate.person_id("customer id", value)
 
 
 def _technician_id(value: object) -> str:
-    return _validate.identifier("technician id", value)
+    return _validate.person_id("technician id", value)
 
 
 def _certificate(value: object) -> str:
@@ -201,14 +201,68 @@ def _to_area(value: object) -> Area:
 # --- personal data (G1) -------------------------------------------------------
 
 
+class _Hidden:
+    """A frozen value whose clear data lives where generic introspection cannot reach it (G1).
+
+    It is deliberately *not* an attrs class: ``attrs.asdict``, ``attrs.astuple``,
+    ``rich.pretty`` and rich tracebacks walk an attrs class's fields and would
+    show them raw. Here the clear data sits in slots that no field list names,
+    ``repr`` and ``__rich_repr__`` give only the masked form, and pickling and
+    copying go through :meth:`__reduce__`, which rebuilds (and revalidates) the
+    value from its constructor arguments.
+    """
+
+    __slots__ = ()
+
+    def _key(self) -> tuple[object, ...]:
+        """The constructor's arguments, in clear: for eq, hash and pickling only."""
+        raise NotImplementedError
+
+    def _shown(self) -> tuple[object, ...]:
+        """The masked arguments, for ``repr`` and ``rich``."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _Hidden)
+        return self._key() == other._key()
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._key()))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __delattr__(self, name: str) -> None:
+        raise attrs.exceptions.FrozenInstanceError
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # pickle and copy rebuild through the constructor, which checks the value again.
+        return (type(self), self._key())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(repr(v) for v in self._shown())})"
+
+    def __rich_repr__(self) -> Iterator[object]:
+        """What ``rich.pretty`` and rich tracebacks show: the masked form only."""
+        yield from self._shown()
+
+
 def _mask_name(name: str) -> str:
     # One visible character is enough for a technician to greet the right person.
     return name[0] + "*" * max(1, min(len(name) - 1, 3))
 
 
-@attrs.frozen(repr=False)
-class PersonalName:
+class PersonalName(_Hidden):
     """A person's name, masked wherever it is shown (G1).
+
+    ``repr``, ``str``, f-strings, ``pprint``, ``rich.pretty`` and ``attrs.asdict``
+    of a class holding it all show the mask; pickling and copying keep it.
 
     >>> from fieldservice import PersonalName
     >>> name = PersonalName("张三丰")
@@ -216,27 +270,39 @@ class PersonalName:
     (PersonalName('张**'), '张**', '张**')
     >>> name.reveal()
     '张三丰'
+    >>> import copy, pickle
+    >>> pickle.loads(pickle.dumps(name)) == copy.deepcopy(name) == name
+    True
     """
 
-    _value: str = attrs.field(converter=_name_text)
+    __slots__ = ("__clear",)
+    __clear: str
+
+    def __init__(self, value: str) -> None:
+        object.__setattr__(self, "_PersonalName__clear", _name_text(value))
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.__clear,)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (str(self),)
 
     def reveal(self) -> str:
         """Return the full name. Call it only where the name is really needed."""
-        return self._value
+        return self.__clear
 
     def __str__(self) -> str:
-        return _mask_name(self._value)
+        return _mask_name(self.__clear)
 
-    def __repr__(self) -> str:
-        return f"PersonalName({str(self)!r})"
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
 
 
 def _to_name(value: PersonalName | str) -> PersonalName:
     return value if isinstance(value, PersonalName) else PersonalName(value)
 
 
-@attrs.frozen(repr=False)
-class Address:
+class Address(_Hidden):
     """A customer's address: a coarse ``region`` that may be shown, and a private ``detail``.
 
     ``region`` (city and district, e.g. ``上海市浦东新区``) is what a route plan
@@ -250,18 +316,45 @@ class Address:
     '上海市浦东新区 张江路 100 弄 5 号 302'
     """
 
-    region: str = attrs.field(converter=_region_text)
-    _detail: str = attrs.field(alias="detail", converter=_detail_text)
+    __slots__ = ("__detail", "region")
+    region: str
+    __detail: str
+
+    def __init__(self, region: str, detail: str) -> None:
+        object.__setattr__(self, "region", _region_text(region))
+        object.__setattr__(self, "_Address__detail", _detail_text(detail))
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.region, self.__detail)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.region, "***")
 
     def reveal(self) -> str:
         """Return the full address, region first."""
-        return f"{self.region} {self._detail}".strip()
+        return f"{self.region} {self.__detail}".strip()
+
+    def reveal_detail(self) -> str:
+        """Return the private detail alone (street, building, flat), for an export that asks.
+
+        >>> Address(region="上海市", detail="幸福路 1 号").reveal_detail()
+        '幸福路 1 号'
+        """
+        return self.__detail
 
     def __str__(self) -> str:
         return f"{self.region} ***".strip()
 
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
     def __repr__(self) -> str:
         return f"Address(region={self.region!r}, detail='***')"
+
+    def __rich_repr__(self) -> Iterator[object]:
+        """What ``rich.pretty`` shows: the region and a masked detail."""
+        yield "region", self.region
+        yield "detail", "***"
 
 
 def _to_address(value: Address | str) -> Address:
@@ -269,19 +362,38 @@ def _to_address(value: Address | str) -> Address:
 
 
 _E164 = re.compile(r"\+[1-9]\d{5,14}")
+_SHOWN_TAIL = 4
+_ONLY_INTERNATIONAL = "ZZ"  # phonenumbers' region for numbers that must start with "+"
 
 
-@attrs.frozen(repr=False)
-class ContactPhone:
+def _mask_national(national: str) -> str:
+    """Mask a national number: at least half its digits hidden, at most its last four shown.
+
+    Half the digits (rounded down) stay visible: the last four at most (the
+    "尾号" a customer confirms), and any others from the front. So an 11-digit
+    Chinese mobile shows 1 + 4 digits, an 8-digit Hong Kong number its last 4,
+    a 5-digit number its last 2.
+
+    >>> _mask_national("13800138000"), _mask_national("91234567"), _mask_national("12345")
+    ('1******8000', '****4567', '***45')
+    """
+    shown = len(national) // 2
+    tail = min(_SHOWN_TAIL, shown)
+    head = shown - tail
+    return national[:head] + "*" * (len(national) - shown) + national[len(national) - tail :]
+
+
+class ContactPhone(_Hidden):
     """A validated contact number in E.164 form, masked when shown (C3, G1).
 
     Build one with :meth:`parse`, which accepts the ways people write numbers;
-    the default region is China (``CN``).
+    the default region is China (``CN``). At least half the digits of the
+    national number are masked, whatever the region (see :attr:`masked`).
 
     >>> from fieldservice import ContactPhone
     >>> phone = ContactPhone.parse("138 0013 8000")
     >>> phone
-    ContactPhone('+86 138****8000')
+    ContactPhone('+86 1******8000')
     >>> phone.reveal()
     '+8613800138000'
     >>> ContactPhone.parse("010-8888 6666").reveal()          # a Beijing landline
@@ -290,17 +402,35 @@ class ContactPhone:
     44
     """
 
-    e164: str = attrs.field()
-    country_code: int = attrs.field()
+    __slots__ = ("__e164", "country_code")
+    country_code: int
+    __e164: str
 
-    @e164.validator
-    def _check(self, _: attrs.Attribute[str], value: str) -> None:
-        if not isinstance(value, str) or not _E164.fullmatch(value):
+    def __init__(self, e164: str, country_code: int) -> None:
+        if not isinstance(e164, str) or not _E164.fullmatch(e164):
             msg = "e164 must be '+' and 6-15 digits; use ContactPhone.parse() for other forms"
             raise InvalidPhoneNumber(msg)
-        if not value.startswith(f"+{self.country_code}"):
+        if (
+            not isinstance(country_code, int)
+            or isinstance(country_code, bool)
+            or not 1 <= country_code <= 999
+            or not e164.startswith(f"+{country_code}")
+        ):
             msg = "e164 does not start with its country_code; use ContactPhone.parse()"
             raise InvalidPhoneNumber(msg)
+        object.__setattr__(self, "_ContactPhone__e164", e164)
+        object.__setattr__(self, "country_code", country_code)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.__e164, self.country_code)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (self.masked,)
+
+    @property
+    def e164(self) -> str:
+        """The full number in E.164 form, like :meth:`reveal`."""
+        return self.__e164
 
     @classmethod
     def parse(cls, text: str, region: str = "CN") -> ContactPhone:
@@ -311,7 +441,8 @@ class ContactPhone:
             region: ISO 3166 region for numbers written without ``+`` (default ``CN``).
 
         Raises:
-            InvalidPhoneNumber: ``text`` is not a valid number for that region.
+            InvalidPhoneNumber: ``text`` is not a valid number for that region,
+                or ``region`` is not a region code (the message shows neither).
 
         >>> ContactPhone.parse("12345")
         Traceback (most recent call last):
@@ -325,14 +456,18 @@ class ContactPhone:
         if not isinstance(text, str) or not isinstance(region, str):
             msg = "phone number and region must be text"
             raise InvalidPhoneNumber(msg)
+        code = region.upper()
+        if code != _ONLY_INTERNATIONAL and code not in phonenumbers.SUPPORTED_REGIONS:
+            # Never echo the region: a caller may have passed the number or a name there.
+            msg = "region must be a two-letter ISO 3166 region code such as 'CN' or 'HK'"
+            raise InvalidPhoneNumber(msg)
         hint = "give a mobile number or a landline with its area code"
+        msg = f"not a valid phone number for region {code}; {hint}"
         try:
-            number = phonenumbers.parse(text, region.upper())
+            number = phonenumbers.parse(text, code)
         except phonenumbers.NumberParseException:
-            msg = f"not a valid phone number for region {region}; {hint}"
-            raise InvalidPhoneNumber(msg) from None
-        if not phonenumbers.is_valid_number(number):
-            msg = f"not a valid phone number for region {region}; {hint}"
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
             raise InvalidPhoneNumber(msg)
         e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         return cls(e164=e164, country_code=int(number.country_code or 0))
@@ -340,22 +475,18 @@ class ContactPhone:
     @property
     def masked(self) -> str:
         """The number as shown, the country code then the national number masked."""
-        national = self.e164[len(str(self.country_code)) + 1 :]
-        if len(national) >= 8:
-            national = national[:3] + "*" * (len(national) - 7) + national[-4:]
-        else:
-            national = "*" * (len(national) - 2) + national[-2:]
-        return f"+{self.country_code} {national}"
+        national = self.__e164[len(str(self.country_code)) + 1 :]
+        return f"+{self.country_code} {_mask_national(national)}"
 
     def reveal(self) -> str:
         """Return the full number in E.164 form."""
-        return self.e164
+        return self.__e164
 
     def __str__(self) -> str:
         return self.masked
 
-    def __repr__(self) -> str:
-        return f"ContactPhone({self.masked!r})"
+    def __format__(self, spec: str) -> str:
+        return format(self.masked, spec)
 
 
 def _to_phones(
@@ -460,6 +591,7 @@ class Technician:
 _MASK = "******"
 _SECRET_MAX = 500
 _SECRET_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def _secret_text(value: object) -> str:
@@ -476,20 +608,20 @@ def _secret_text(value: object) -> str:
     if _SECRET_CONTROL.search(value):
         msg = "a secret contains control characters or line breaks; remove them"
         raise InvalidInput(msg)
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
+    if _SURROGATE.search(value):
+        # Looked for, not encoded: a UnicodeEncodeError would carry the value along (G1).
         msg = "a secret contains characters that are not valid Unicode text"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(msg)
     return value
 
 
-@attrs.frozen(repr=False)
-class Secret:
+class Secret(_Hidden):
     """A value that is shown as ``******`` everywhere: ``repr``, ``str`` and f-strings (G1).
 
     Read it with :meth:`reveal`, only where the clear value is really needed
     (printing the modem label, an export the caller asked to include it in).
+    ``pprint``, ``rich.pretty``, rich tracebacks and ``attrs.asdict`` of a class
+    holding it show the mask too; pickling and copying keep the value.
 
     Args:
         value: The secret text: 1-500 characters, no control characters, no
@@ -507,17 +639,24 @@ class Secret:
     .. versionadded:: 0.1.0
     """
 
-    _value: str = attrs.field(alias="value", converter=_secret_text)
+    __slots__ = ("__clear",)
+    __clear: str
+
+    def __init__(self, value: str) -> None:
+        object.__setattr__(self, "_Secret__clear", _secret_text(value))
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.__clear,)
+
+    def _shown(self) -> tuple[object, ...]:
+        return (_MASK,)
 
     def reveal(self) -> str:
         """Return the clear value. Call it only where it is really needed."""
-        return self._value
+        return self.__clear
 
     def __str__(self) -> str:
         return _MASK
-
-    def __repr__(self) -> str:
-        return f"Secret({_MASK!r})"
 
     def __format__(self, spec: str) -> str:
         # Apply the spec to the mask, so that width and alignment still work.
@@ -558,7 +697,7 @@ def customer_to_dict(customer: Customer, *, include_personal: bool = False) -> d
         "phones": [p.reveal() for p in customer.phones] if personal else None,
         "address": {
             "region": customer.address.region,
-            "detail": customer.address._detail if personal else None,
+            "detail": customer.address.reveal_detail() if personal else None,
         },
         "language": customer.language,
         "area": customer.area.value,
@@ -580,7 +719,8 @@ def customer_from_dict(data: object) -> Customer:
     d = _require(data, keys, "customer")
     address = _require(d["address"], ("region", "detail"), "customer address")
     if d["name"] is None or d["phones"] is None or address["detail"] is None:
-        msg = f"customer {d['id']!s:.64} {_NOT_RESTORABLE}"
+        # The ID is shown only once it passed the ID check (G1: it may be anything).
+        msg = f"customer {_customer_id(d['id'])} {_NOT_RESTORABLE}"
         raise InvalidInput(msg)
     if not isinstance(d["phones"], list):
         msg = "customer phones must be a list of E.164 numbers"
@@ -591,7 +731,7 @@ def customer_from_dict(data: object) -> Customer:
         name=d["name"],  # type: ignore[arg-type]
         tier=d["tier"],
         phones=phones,
-        address=Address(region=address["region"], detail=address["detail"]),
+        address=Address(region=address["region"], detail=address["detail"]),  # type: ignore[arg-type]
         language=d["language"],
         area=d["area"],
     )
@@ -626,7 +766,7 @@ def technician_from_dict(data: object) -> Technician:
     """
     d = _require(data, ("id", "name", "certificate", "phone"), "technician")
     if d["name"] is None:
-        msg = f"technician {d['id']!s:.64} {_NOT_RESTORABLE}"
+        msg = f"technician {_technician_id(d['id'])} {_NOT_RESTORABLE}"
         raise InvalidInput(msg)
     return Technician(
         id=d["id"],

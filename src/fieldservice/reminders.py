@@ -29,7 +29,6 @@ C2 call_ahead 11-26 11:30 customer
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
 import html
 from collections.abc import Iterable, Iterator, Sequence
@@ -58,7 +57,7 @@ __all__ = [
 ]
 
 
-class Audience(enum.Enum):
+class Audience(_labels.IdentityEnum):
     """Who a reminder is for: whoever acts on it.
 
     >>> Audience.CUSTOMER.value

@@ -51,7 +51,6 @@ DateTime(2026, 10, 8, 8, 0, 0, tzinfo=Timezone('Asia/Shanghai'))
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import threading
 import weakref
 from bisect import bisect_left as _bisect_left
@@ -62,7 +61,7 @@ from typing import Any, Final, NamedTuple, NoReturn
 import attrs
 import pendulum
 
-from fieldservice import _time, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.errors import CalendarNotCovered, InvalidInput, StandardError
 from fieldservice.standard import ServiceStandard, TimeRange, UnconfirmedYears
 
@@ -89,7 +88,7 @@ _Hours = tuple[tuple[int, int], ...]
 _Spans = tuple[tuple[int, int], ...]
 
 
-class CalendarPurpose(enum.Enum):
+class CalendarPurpose(_labels.IdentityEnum):
     """What a calendar is for; the standard decides per purpose whether holidays close it.
 
     >>> CalendarPurpose("clocks")

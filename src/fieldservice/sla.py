@@ -53,7 +53,6 @@ Rules the clocks follow, each a decision written down once:
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import html
 import math
 import statistics
@@ -64,7 +63,7 @@ from typing import Any, TypeAlias
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import _labels, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.model import Area, Tier
@@ -88,7 +87,7 @@ __all__ = [
 ]
 
 
-class ClockName(enum.Enum):
+class ClockName(_labels.IdentityEnum):
     """The SLA clocks of the standard, each carrying one rule.
 
     >>> [(c.value, c.rule) for c in ClockName][:2]
@@ -118,7 +117,7 @@ _CLOCKS: tuple[ClockName, ...] = tuple(ClockName)
 _INDEX = {name: i for i, name in enumerate(_CLOCKS)}
 
 
-class ClockState(enum.Enum):
+class ClockState(_labels.IdentityEnum):
     """Where a clock stands at the instant it is judged.
 
     >>> ClockState("breached").is_final

@@ -21,7 +21,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import hashlib
 import re
 import tomllib
@@ -32,6 +31,7 @@ from typing import Any, Final, NoReturn, TypeVar
 
 import attrs
 
+from fieldservice import _labels, _validate
 from fieldservice.errors import InvalidInput, StandardError, StandardMismatch
 from fieldservice.model import Area, Tier
 
@@ -69,13 +69,13 @@ def parse_duration(text: str) -> dt.timedelta:
     """
     match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
     if match is None or not any(match.groups()):
-        msg = f"{text!r:.30} is not a duration like '24h', '30m', '1h30m' or '45s'"
+        msg = f"{_validate.echo(text)} is not a duration like '24h', '30m', '1h30m' or '45s'"
         raise ValueError(msg)
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     try:
         return dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
     except OverflowError:
-        msg = f"{text!r:.30} is too long a duration"
+        msg = f"{_validate.echo(text)} is too long a duration"
         raise ValueError(msg) from None
 
 
@@ -96,12 +96,14 @@ def format_duration(value: dt.timedelta) -> str:
 
 def _parse_time(text: str) -> dt.time:
     try:
-        parsed = dt.time.fromisoformat(text)
+        parsed: dt.time | None = dt.time.fromisoformat(text)
     except (TypeError, ValueError):
-        msg = f"{text!r:.30} is not a time of day like '08:00'"
-        raise ValueError(msg) from None
+        parsed = None
+    if parsed is None:  # raised here, not in the except: its context would repeat the text
+        msg = f"{_validate.echo(text)} is not a time of day like '08:00'"
+        raise ValueError(msg)
     if parsed.tzinfo is not None or parsed.microsecond:
-        msg = f"{text!r:.30} must be a plain time of day like '08:00'"
+        msg = f"{_validate.echo(text)} must be a plain time of day like '08:00'"
         raise ValueError(msg)
     return parsed
 
@@ -115,16 +117,16 @@ def _format_time(value: dt.time) -> str:
 
 def _positive(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
-        msg = f"{attribute.name} must be a positive duration (got {value!r:.40})"
+        msg = f"{attribute.name} must be a positive duration (got {_shown_value(value)})"
         raise StandardError(msg)
     if value % dt.timedelta(seconds=1):
-        msg = f"{attribute.name} must be a whole number of seconds (got {value!r:.40})"
+        msg = f"{attribute.name} must be a whole number of seconds (got {_shown_value(value)})"
         raise StandardError(msg)
 
 
 def _is_time(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, dt.time) or value.tzinfo is not None or value.microsecond:
-        msg = f"{attribute.name} must be a plain datetime.time (got {value!r:.40})"
+        msg = f"{attribute.name} must be a plain datetime.time (got {_shown_value(value)})"
         raise StandardError(msg)
 
 
@@ -135,6 +137,55 @@ def _instance_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object],
             raise StandardError(msg)
 
     return check
+
+
+# Control characters (C0, DEL, C1: ANSI escape sequences begin with ESC or CSI), the
+# line and paragraph separators, and lone surrogates: a standard's text is printed to
+# terminals by ``standard show`` and written back as TOML, and these would either drive
+# the terminal or make a file that does not read back.
+# Bidirectional overrides and isolates are refused too: they reorder what a terminal shows.
+_BAD_TEXT = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_BAD_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_LONGEST_TEXT: Final = 2000
+
+
+def _text_problem(value: str, *, multiline: bool) -> str | None:
+    """Why ``value`` cannot be a text of a standard, or None if it can."""
+    if len(value) > _LONGEST_TEXT:
+        return f"is longer than {_LONGEST_TEXT} characters"
+    if (_BAD_TEXT if multiline else _BAD_LINE).search(value):
+        return (
+            "holds control characters (terminal escapes, line breaks) or text that is "
+            "not Unicode; remove them"
+        )
+    return None
+
+
+def _plain_text(multiline: bool = False) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, str):
+            msg = f"{attribute.name} must be a str (got {type(value).__name__})"
+            raise StandardError(msg)
+        problem = _text_problem(value, multiline=multiline)
+        if problem is not None:
+            msg = f"{attribute.name} {problem}"
+            raise StandardError(msg)
+
+    return check
+
+
+_COUNTRY = re.compile(r"[A-Za-z]{2,3}")
+
+
+def _country(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not (value == "" or _COUNTRY.fullmatch(value)):
+        msg = (
+            f"{attribute.name} must be an ISO country code like 'CN', or '' for none "
+            f"(got {type(value).__name__})"
+        )
+        raise StandardError(msg)
 
 
 # --- the parts of a standard --------------------------------------------------
@@ -209,7 +260,7 @@ class TierLimits:
         return tuple((tier, self.for_tier(tier)) for tier in sorted(Tier, reverse=True))
 
 
-class ClockBasis(enum.Enum):
+class ClockBasis(_labels.IdentityEnum):
     """What an SLA clock counts: every second, or only the calendar's service time.
 
     >>> ClockBasis("service")
@@ -258,11 +309,14 @@ class KnockProtocol:
     @knocks_per_round.validator
     def _count(self, attribute: attrs.Attribute[int], value: int) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
-            msg = f"knock.{attribute.name} must be a whole number from 1 to 10 (got {value!r:.20})"
+            msg = (
+                f"knock.{attribute.name} must be a whole number from 1 to 10 "
+                f"(got {_validate.echo(value)})"
+            )
             raise StandardError(msg)
 
 
-class UnconfirmedYears(enum.Enum):
+class UnconfirmedYears(_labels.IdentityEnum):
     """What to do with a year whose public holidays are not officially announced.
 
     ``RAISE`` refuses to guess (:class:`~fieldservice.errors.CalendarNotCovered`);
@@ -297,7 +351,7 @@ class DateOverride:
 
     date: dt.date = attrs.field(validator=_instance_of(dt.date))
     hours: tuple[TimeRange, ...] = attrs.field(converter=_to_hours)
-    note: str = attrs.field(default="", validator=_instance_of(str))
+    note: str = attrs.field(default="", validator=_plain_text(multiline=True))
 
     @property
     def closed(self) -> bool:
@@ -318,7 +372,7 @@ def _to_weekly(value: object) -> tuple[tuple[int, tuple[TimeRange, ...]], ...]:
     out: dict[int, tuple[TimeRange, ...]] = {}
     for day, hours in pairs:
         if not isinstance(day, int) or isinstance(day, bool) or not 0 <= day <= 6:
-            msg = f"weekly_hours: {day!r:.10} is not a weekday number 0 (Mon) to 6 (Sun)"
+            msg = f"weekly_hours: {_validate.echo(day)} is not a weekday number 0 (Mon) to 6 (Sun)"
             raise StandardError(msg)
         out[day] = _to_hours(hours)
     return tuple(sorted(out.items()))
@@ -353,12 +407,38 @@ def _to_sources(value: object) -> tuple[tuple[str, str], ...]:
     except (TypeError, ValueError):
         msg = "sources must map rule IDs to text"
         raise StandardError(msg) from None
+    for rule, text in given.items():
+        problem = _text_problem(rule, multiline=False) or ("is empty" if not rule.strip() else None)
+        if problem is not None:
+            msg = f"a rule ID of sources {problem}"
+            raise StandardError(msg)
+        problem = _text_problem(text, multiline=True)
+        if problem is not None:
+            msg = f"sources.{_shown_key(rule)} {problem}"
+            raise StandardError(msg)
     return pairs
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def _shown_key(key: str) -> str:
+    """A key as an error message may show it: plain short names only (G1, no escapes)."""
+    if isinstance(key, str) and _PLAIN_KEY.fullmatch(key) and not _validate.phone_like(key):
+        return key
+    return "(a key that is not a plain name, not shown)"
+
+
+def _shown_value(value: object) -> str:
+    """A refused value of a standard: durations and times as they are, others by echo."""
+    if isinstance(value, dt.timedelta | dt.time):
+        return f"{value!r:.60}"
+    return _validate.echo(value)
 
 
 def _fraction(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, float | int) or isinstance(value, bool) or not 0 < value < 1:
-        msg = f"{attribute.name} must be a fraction between 0 and 1 (got {value!r:.20})"
+        msg = f"{attribute.name} must be a fraction between 0 and 1 (got {_validate.echo(value)})"
         raise StandardError(msg)
 
 
@@ -374,8 +454,12 @@ def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        msg = f"{hint} (got {value!r:.40})"
-        raise StandardError(msg) from None
+        pass
+    else:
+        return
+    # Raised here, not in the except: zoneinfo's error repeats the value.
+    msg = f"{hint} (got {_validate.echo(value)})"
+    raise StandardError(msg)
 
 
 _LONGEST_ZONE_NAME: Final = 64
@@ -476,7 +560,7 @@ class ServiceStandard:
 
     """
 
-    name: str = attrs.field(default="default", validator=_instance_of(str))
+    name: str = attrs.field(default="default", validator=_plain_text())
     timezone: str = attrs.field(default="Asia/Shanghai", validator=_timezone)
     quiet_hours: TimeRange = attrs.field(
         default=TimeRange(dt.time(20), dt.time(8)), validator=_instance_of(TimeRange)
@@ -486,7 +570,7 @@ class ServiceStandard:
         default=(), converter=_to_weekly
     )
     date_overrides: tuple[DateOverride, ...] = attrs.field(default=(), converter=_to_overrides)
-    holiday_country: str = attrs.field(default="CN", validator=_instance_of(str))
+    holiday_country: str = attrs.field(default="CN", validator=_country)
     close_visits_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
     close_clocks_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
     unconfirmed_years: UnconfirmedYears = attrs.field(
@@ -644,14 +728,19 @@ class ServiceStandard:
         known = {a.alias for a in attrs.fields(type(self))}
         for key in changes:
             if key not in known:
-                msg = f"ServiceStandard has no field {key!r}; fields are {', '.join(sorted(known))}"
+                msg = (
+                    f"ServiceStandard has no field {_validate.echo(key)}; "
+                    f"fields are {', '.join(sorted(known))}"
+                )
                 raise StandardError(msg)
         try:
             return attrs.evolve(self, **changes)
         except StandardError:
             raise
         except (TypeError, ValueError) as err:
-            raise StandardError(str(err)) from None
+            problem = type(err).__name__  # its text may repeat a value: not shown (G1)
+        msg = f"a changed field has the wrong type or value ({problem}); see ServiceStandard"
+        raise StandardError(msg)
 
     # --- TOML ---------------------------------------------------------------
 
@@ -682,25 +771,86 @@ class ServiceStandard:
         fieldservice.errors.StandardError: booking.lead_time: '-3h' is not a duration like ...
         """
         if isinstance(source, Path):
-            try:
-                text = source.read_text(encoding="utf-8")
-            except OSError as err:
-                msg = f"cannot read the standard file {source}: {err.strerror}"
-                raise StandardError(msg) from None
-            except ValueError:  # a NUL or lone surrogate in the path, or not UTF-8
-                msg = "cannot read the standard file: give a readable UTF-8 TOML file"
-                raise StandardError(msg) from None
+            text = _read_file(source)
         elif isinstance(source, str):
             text = source
         else:
             msg = f"from_toml takes TOML text or a pathlib.Path (got {type(source).__name__})"
             raise StandardError(msg)
+        _check_toml_shape(text)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
             msg = f"the standard is not valid TOML: {err}"
             raise StandardError(msg) from None
+        except (RecursionError, MemoryError):
+            # The shape check bounds nesting first; this is the last line of defence.
+            msg = "the standard is too deeply nested or too large to read"
+            raise StandardError(msg) from None
         return _TomlReader(data).standard()
+
+    def check(self) -> ServiceStandard:
+        """Run every check a calendar built on this standard would run; return the standard.
+
+        Construction checks each value and how values fit together; this also
+        checks what only a calendar finds out later (``fieldservice standard check``
+        runs it, so a branch file fails on the desk and not on the first booking):
+
+        - the ``holidays`` country is one the holidays package knows, and the
+          visit and clock calendars can be built (time zone, hours, overrides);
+        - some half-day of an ordinary week has room for one arrival window
+          (C1), so that :func:`~fieldservice.appointments.next_windows` can ever
+          offer a window.
+
+        Raises:
+            StandardError: Each problem found, in one message.
+
+        >>> ServiceStandard.default().check() is ServiceStandard.default()
+        True
+        >>> import datetime as dt
+        >>> ServiceStandard.default().replace(arrival_window=dt.timedelta(hours=13)).check()
+        Traceback (most recent call last):
+        ...
+        fieldservice.errors.StandardError: the standard can never be used: booking.arrival_window ...
+        """
+        problems = self._window_problems()
+        try:
+            from fieldservice.servicecal import ServiceCalendar
+
+            ServiceCalendar.for_visits(self)
+            ServiceCalendar.for_clocks(self)
+        except StandardError as err:
+            problems.append(err.message)
+        if self.holiday_country:
+            # Calendars look the country up only when holidays close them: look now.
+            problems.extend(_holiday_country_problems(self.holiday_country))
+        if problems:
+            msg = f"the standard can never be used: {'; '.join(dict.fromkeys(problems))}"
+            raise StandardError(msg)
+        return self
+
+    def _window_problems(self) -> list[str]:
+        """Whether any half-day of an ordinary week holds one arrival window (C1, B2)."""
+        need = self.arrival_window
+        room = dt.timedelta(0)
+        for weekday in range(7):
+            for lo, hi in ((dt.time(0), self.midday), (self.midday, None)):
+                half = dt.timedelta(0)
+                for span in self.hours_for_weekday(weekday):
+                    start = max(span.start, lo)
+                    end = span.end if hi is None else min(span.end, hi)
+                    if span.wraps_midnight:  # only the service hours wrap; they never do here
+                        continue
+                    if end > start:
+                        half += _between(start, end)
+                room = max(room, half)
+        if room >= need:
+            return []
+        return [
+            f"booking.arrival_window {format_duration(need)} is longer than any half-day's "
+            f"service hours in an ordinary week (the longest is {format_duration(room)}), so no "
+            "window could ever be offered (C1, B2); shorten it or widen the hours"
+        ]
 
     def to_toml(self) -> str:
         """Write the whole standard as TOML that :meth:`from_toml` reads back equal.
@@ -771,6 +921,78 @@ def standard_of(order: object, given: ServiceStandard | None) -> ServiceStandard
         )
         raise StandardMismatch(msg)
     return given
+
+
+def _between(start: dt.time, end: dt.time) -> dt.timedelta:
+    day = dt.date(2000, 1, 1)
+    return dt.datetime.combine(day, end) - dt.datetime.combine(day, start)
+
+
+def _holiday_country_problems(country: str) -> list[str]:
+    import holidays
+
+    if country.upper() in holidays.list_supported_countries() and country == country.upper():
+        return []
+    return [
+        f"calendar.holidays {country!r} is not a country the holidays package knows; "
+        "use an ISO code such as 'CN', or '' for none"
+    ]
+
+
+# A branch's standard is a page of TOML (a few kilobytes); nesting deeper than a few
+# levels is never meant. Both are checked before tomllib, which recurses per level.
+_LONGEST_TOML: Final = 1_000_000
+_DEEPEST_TOML: Final = 32
+_TOML_TOKEN = re.compile(
+    r'"""(?:[^\\]|\\.)*?"""'  # multi-line basic string
+    r"|'''.*?'''"  # multi-line literal string
+    r'|"(?:[^"\\\n]|\\.)*+"?'  # basic string (an open one ends at the line)
+    r"|'[^'\n]*+'?"  # literal string
+    r"|#[^\n]*+"  # comment
+    r"|[\[\]{}]",  # brackets and braces: the only nesting
+    re.DOTALL,
+)
+
+
+def _check_toml_shape(text: str) -> None:
+    """Refuse TOML text too large or nested too deep to parse safely, by a linear scan."""
+    if len(text) > _LONGEST_TOML:
+        msg = f"the standard is longer than {_LONGEST_TOML:,} characters; a standard is a page"
+        raise StandardError(msg)
+    depth = 0
+    for match in _TOML_TOKEN.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > _DEEPEST_TOML:
+                msg = (
+                    f"the standard nests arrays or tables more than {_DEEPEST_TOML} deep; "
+                    "a standard needs at most a few levels"
+                )
+                raise StandardError(msg)
+        elif token in ("]", "}"):
+            depth = max(0, depth - 1)
+
+
+def _read_file(path: Path) -> str:
+    try:
+        with path.open("rb") as file:
+            data = file.read(_LONGEST_TOML * 4 + 1)  # UTF-8 takes at most 4 bytes a character
+    except OSError as err:
+        name = str(path) if str(path).isprintable() else ascii(str(path))
+        msg = f"cannot read the standard file {name:.200}: {err.strerror}"
+        raise StandardError(msg) from None
+    except ValueError:  # a NUL or lone surrogate in the path
+        msg = "cannot read the standard file: give a readable UTF-8 TOML file"
+        raise StandardError(msg) from None
+    if len(data) > _LONGEST_TOML * 4:
+        msg = f"the standard file is larger than {_LONGEST_TOML * 4:,} bytes; a standard is a page"
+        raise StandardError(msg)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        msg = "cannot read the standard file: give a readable UTF-8 TOML file"
+        raise StandardError(msg) from None
 
 
 # --- TOML reading ----------------------------------------------------------------
@@ -905,7 +1127,7 @@ class _TomlReader:
             sources = self._table(d, "sources")
             for rule, text in sources.items():
                 if not isinstance(text, str):
-                    self._fail(f"sources.{rule}", text, "text")
+                    self._fail(f"sources.{_shown_key(rule)}", text, "text")
             fields["sources"] = sources
         try:
             return ServiceStandard(**fields)
@@ -917,14 +1139,13 @@ class _TomlReader:
 
     @staticmethod
     def _fail(key: str, value: object, expected: str) -> NoReturn:
-        shown = repr(value) if isinstance(value, str | int | float | bool) else type(value).__name__
-        msg = f"{key}: {shown:.40} is not valid; expected {expected}"
+        msg = f"{key}: {_validate.echo(value)} is not valid; expected {expected}"
         raise StandardError(msg)
 
     def _known(self, table: Mapping[str, Any], where: str, keys: set[str]) -> None:
         for key in table:
             if key not in keys:
-                path = f"{where}.{key}" if where else key
+                path = f"{where}.{_shown_key(key)}" if where else _shown_key(key)
                 msg = f"{path}: unknown key; known keys here are {', '.join(sorted(keys))}"
                 raise StandardError(msg)
 

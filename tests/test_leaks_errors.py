@@ -1,0 +1,373 @@
+"""Refusals never echo personal-looking input, not even in their chains (G1, issue 17).
+
+A battery of hostile values that look like personal data (a Chinese name, a
+mobile number in its written forms, both run together, with terminal escapes or
+a lone surrogate) goes into every parameter of every public constructor and
+function of the modules outside the event log (``model``, ``standard``,
+``appointments``, ``servicecal``, ``calendar``, ``cli``), other parameters being
+valid. Whatever is raised, its message, ``repr``, and every exception of its
+``__context__`` and ``__cause__`` chains show none of that input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import inspect
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pendulum
+import pytest
+
+import fieldservice as fs
+from fieldservice import _validate, appointments, calendar, model, servicecal, standard
+from fieldservice.cli import main
+
+TZ = "Asia/Shanghai"
+STD = fs.ServiceStandard.default()
+T0 = pendulum.datetime(2026, 11, 24, 10, 30, tz=TZ)
+NUMBER = "8613800138000"
+
+HOSTILE: tuple[object, ...] = (
+    "张三13800138000",
+    "张三 13800138000",
+    "13800138000",
+    "+86 138 0013 8000",
+    "138-0013-8000",
+    "张三丰",
+    "张三\x1b[31m13800138000",
+    "\ud800张三13800138000",
+    "zhang.san-13800138000",
+    13800138000,
+    ["张三13800138000"],
+    ("张三", "13800138000"),
+    {"张三13800138000": "13800138000"},
+    {"id": "张三13800138000"},
+)
+_RUN = re.compile(r"\d[\d \-]{5,}\d")
+
+
+def echoes(text: str) -> list[str]:
+    """The personal-looking pieces of the battery that ``text`` shows."""
+    found = [p for p in ("张三", "\\u5f20", "u5f20", "张") if p in text]
+    for match in _RUN.finditer(text):
+        digits = re.sub(r"[ \-]", "", match.group())
+        if len(digits) >= 7 and digits in NUMBER:
+            found.append(digits)
+    return found
+
+
+def chain(err: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo = [err]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        todo.extend(x for x in (e.__context__, e.__cause__) if x is not None)
+
+
+def shown(err: BaseException) -> list[str]:
+    """What an error shows: message and repr of it and of each error it chains to."""
+    out = []
+    for e in chain(err):
+        out += [str(e), repr(e), repr(getattr(e, "violations", ()))]
+    return out
+
+
+def leak_of(call: Callable[[], object]) -> tuple[str, list[str]] | None:
+    try:
+        call()
+    except RecursionError:
+        raise
+    except Exception as err:  # any error: none may echo the input
+        texts = shown(err)
+        found = sorted({p for t in texts for p in echoes(t)})
+        if found:
+            return (type(err).__name__ + ": " + str(err)[:200], found)
+    return None
+
+
+# --- valid values, by parameter name ----------------------------------------------------------
+
+CUSTOMER = fs.Customer(id="C1", name="李四", phones="13912345678", address="幸福路 1 号")
+TECH = fs.Technician(id="T1", name="王五", certificate="ZW-1")
+WINDOW = fs.AppointmentWindow(dt.date(2026, 11, 26), "afternoon")
+
+
+def _booked_order() -> fs.WorkOrder:
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk"
+    )
+    order.check_resources(True, at=T0.add(minutes=1), by="desk")
+    order.contact_customer(at=T0.add(minutes=2), by="desk")
+    order.book(WINDOW, at=T0.add(minutes=3), by="desk")
+    order.assign([TECH], contact=TECH, at=T0.add(minutes=4), by="desk")
+    return order
+
+
+ORDER = _booked_order()
+SAMPLES: dict[str, object] = {
+    "standard": STD,
+    "booked_at": T0,
+    "at": T0,
+    "start": T0,
+    "end": T0.add(days=7),
+    "window": WINDOW,
+    "arrival": fs.ArrivalWindow(T0.add(days=2, hours=4), T0.add(days=2, hours=5)),
+    "travel": dt.timedelta(minutes=20),
+    "order": ORDER,
+    "orders": [ORDER],
+    "technician": TECH,
+    "customer": CUSTOMER,
+    "id": "C2",
+    "name": "赵六",
+    "tier": "gold",
+    "phones": "13912345678",
+    "address": "幸福路 2 号",
+    "certificate": "ZW-2",
+    "region": "上海市",
+    "detail": "幸福路 3 号",
+    "value": dt.timedelta(hours=1),
+    "text": "1h",
+    "date": dt.date(2027, 2, 6),
+    "hours": (),
+    "purpose": "visits",
+    "half": "morning",
+    "e164": "+8613912345678",
+    "country_code": 86,
+}
+SKIP = {"VisitOrder", "WindowCheck", "Visit"}  # a protocol, and results (not input)
+# A file name is the caller's own choice, not data: messages name the file they cannot read.
+NOT_SCANNED = {"path"}
+
+
+def _callables() -> Iterator[tuple[str, Callable[..., object]]]:
+    for module in (model, standard, appointments, servicecal, calendar):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if name in SKIP or (inspect.isclass(obj) and issubclass(obj, enum.Enum)):
+                if inspect.isclass(obj) and issubclass(obj, enum.Enum):
+                    yield f"{module.__name__}.{name}", obj
+                continue
+            if inspect.isclass(obj):
+                yield f"{module.__name__}.{name}", obj
+                for attr, raw in vars(obj).items():
+                    if isinstance(raw, classmethod | staticmethod) and not attr.startswith("_"):
+                        yield f"{module.__name__}.{name}.{attr}", getattr(obj, attr)
+            elif callable(obj):
+                yield f"{module.__name__}.{name}", obj
+    for field in ("customer id", "order id"):
+        yield f"_validate.identifier[{field}]", functools.partial(_validate.identifier, field)
+    yield "_validate.enum_member", functools.partial(_validate.enum_member, fs.Tier, "tier")
+
+
+def _calls() -> Iterator[tuple[str, Callable[[], object]]]:
+    for name, func in _callables():
+        try:
+            params = list(inspect.signature(func).parameters.values())
+        except (TypeError, ValueError):
+            params = []
+        if isinstance(func, type) and issubclass(func, enum.Enum):
+            params = [inspect.Parameter("value", inspect.Parameter.POSITIONAL_ONLY)]
+        for target in params:
+            if target.kind in (target.VAR_POSITIONAL, target.VAR_KEYWORD):
+                continue
+            if target.name in NOT_SCANNED:
+                continue
+            for i, bad in enumerate(HOSTILE):
+                args: list[object] = []
+                kwargs: dict[str, object] = {}
+                for p in params:
+                    if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                        continue
+                    if p is target:
+                        value = bad
+                    elif p.default is not p.empty:
+                        continue
+                    elif p.name in NOT_SCANNED:
+                        value = "/nonexistent/orders.jsonl"
+                    else:
+                        value = SAMPLES.get(p.name, bad)
+                    if p.kind is p.POSITIONAL_ONLY:
+                        args.append(value)
+                    else:
+                        kwargs[p.name] = value
+
+                def call(func: Any = func, args: Any = args, kwargs: Any = kwargs) -> object:
+                    return func(*args, **kwargs)
+
+                yield f"{name}({target.name}=HOSTILE[{i}])", call
+
+
+def _restores() -> Iterator[tuple[str, Callable[[], object]]]:
+    """Restoring data that carries personal-looking values where ids and keys go."""
+    masked_customer = model.customer_to_dict(CUSTOMER)
+    full_customer = model.customer_to_dict(CUSTOMER, include_personal=True)
+    tech = model.technician_to_dict(TECH, include_personal=True)
+    for i, bad in enumerate(HOSTILE):
+        for what, base, reader in (
+            ("masked customer", masked_customer, model.customer_from_dict),
+            ("customer", full_customer, model.customer_from_dict),
+            ("technician", tech, model.technician_from_dict),
+            ("masked technician", {**tech, "name": None}, model.technician_from_dict),
+        ):
+            for key in base:
+                data = {**base, key: bad}
+                yield f"{what}[{key}]=HOSTILE[{i}]", lambda r=reader, d=data: r(d)
+            if isinstance(bad, str):
+                data = {bad: 1, **{k: v for k, v in base.items() if k != "id"}}
+                yield f"{what} with key HOSTILE[{i}]", lambda r=reader, d=data: r(d)
+            addr = {**full_customer, "address": {"region": bad, "detail": bad}}
+            yield f"customer address=HOSTILE[{i}]", lambda d=addr: model.customer_from_dict(d)
+        if isinstance(bad, str):
+            text = json.dumps(bad)
+            for toml in (
+                f"name = {text}",
+                f"{text} = 1",
+                f"[booking]\nlead_time = {text}",
+                f"[hours]\nquiet = [{text}, {text}]",
+                f"[calendar]\nholidays = {text}",
+                f"timezone = {text}",
+                f"[sources]\n{text} = {text}",
+                f"[clocks.repair.city]\n{text} = {text}",
+                f"[knock]\nrounds = {text}",
+            ):
+                yield f"from_toml({toml!r})", lambda t=toml: fs.ServiceStandard.from_toml(t)
+            yield (
+                f"ContactPhone.parse(region=HOSTILE[{i}])",
+                lambda b=bad: fs.ContactPhone.parse("13912345678", region=b),
+            )
+
+
+CASES = dict([*_calls(), *_restores()])
+
+
+def test_the_scan_reaches_every_public_callable() -> None:
+    names = {name.split("(")[0] for name in CASES}
+    for expected in (
+        "fieldservice.model.Customer",
+        "fieldservice.model.ContactPhone.parse",
+        "fieldservice.standard.ServiceStandard.from_toml",
+        "fieldservice.appointments.next_windows",
+        "fieldservice.servicecal.ServiceCalendar.for_visits",
+        "fieldservice.calendar.to_ical",
+    ):
+        assert expected in names
+    assert len(CASES) > 1000
+
+
+def test_echoes_finds_what_it_looks_for() -> None:
+    assert echoes("customer 张三13800138000 was exported")
+    assert echoes("'\\u5f20\\u4e0913800138000'")
+    assert echoes("+86 138 0013 8000")
+    assert not echoes("customer id must be ... (got str)")
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_G1_no_refusal_echoes_personal_looking_input(name: str) -> None:
+    assert leak_of(CASES[name]) is None
+
+
+def test_regression_G1_masked_export_with_a_personal_id_is_refused_without_echo() -> None:
+    data = {**model.customer_to_dict(CUSTOMER), "id": "张三 13800138000"}
+    with pytest.raises(fs.InvalidInput) as info:
+        model.customer_from_dict(data)
+    assert not echoes(str(info.value))
+
+
+def test_regression_G1_a_refused_tier_keeps_no_raw_value_in_its_context() -> None:
+    with pytest.raises(fs.InvalidInput) as info:
+        fs.Customer(id="C1", name="李四", tier="张三13800138000", phones="13912345678", address="x")
+    assert info.value.__context__ is None
+    assert info.value.__cause__ is None
+
+
+@pytest.mark.parametrize("bad", ["13800138000", "C-13800138000", "C13800138000"])
+def test_regression_G1_phone_number_like_person_ids_are_refused(bad: str) -> None:
+    with pytest.raises(fs.InvalidInput, match="7 or more digits") as info:
+        fs.Customer(id=bad, name="李四", phones="13912345678", address="x")
+    assert not echoes(str(info.value))
+    with pytest.raises(fs.InvalidInput, match="7 or more digits"):
+        fs.Technician(id=bad, name="王五", certificate="ZW-1")
+
+
+@pytest.mark.parametrize("bad", ["13800138000", "138-0013-8000", "138.0013.8000"])
+def test_regression_G1_an_id_that_is_a_phone_number_is_refused(bad: str) -> None:
+    with pytest.raises(fs.InvalidInput, match="7 or more digits alone"):
+        _validate.identifier("order id", bad)
+
+
+def test_ids_with_shorter_digit_runs_or_a_prefix_are_still_ids() -> None:
+    assert fs.Customer(id="C-2026-000123", name="李四", phones="13912345678", address="x").id
+    assert _validate.identifier("order id", "WO-20261124-0001") == "WO-20261124-0001"
+    assert _validate.identifier("certificate", "ZW-310-0042") == "ZW-310-0042"
+
+
+def _cli_files(tmp: Path) -> Iterator[tuple[str, list[str]]]:
+    for i, bad in enumerate(HOSTILE):
+        if not isinstance(bad, str):
+            continue
+        toml = tmp / f"s{i}.toml"
+        toml.write_text(f"name = {json.dumps(bad)}\n{json.dumps(bad)} = 1\n", encoding="utf-8")
+        yield f"standard check HOSTILE[{i}]", ["standard", "check", str(toml)]
+        orders = tmp / f"o{i}.jsonl"
+        line = json.loads(ORDER.to_json(include_personal=True))
+        line["id"] = bad
+        line[bad] = bad
+        orders.write_text(json.dumps(line) + "\n", encoding="utf-8")
+        yield f"sla HOSTILE[{i}]", ["sla", str(orders), "--at", "2026-11-26T10:00"]
+        yield f"ics HOSTILE[{i}]", ["ics", str(orders), "-o", str(tmp / "x.ics")]
+
+
+def test_G1_cli_refusals_echo_no_personal_looking_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {}
+    for name, argv in _cli_files(tmp_path):
+        capsys.readouterr()
+        out = io.StringIO()
+        main(argv, out=out)
+        text = out.getvalue() + capsys.readouterr().err
+        if echoes(text):
+            found[name] = text
+    assert not found
+
+
+def test_regression_G1_cli_usage_errors_echo_no_personal_looking_argument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {}
+    orders = str(tmp_path / "orders.jsonl")
+    for bad in (b for b in HOSTILE if isinstance(b, str) and "\ud800" not in b):
+        for argv in (
+            [bad],
+            ["ics", orders, "-o", "x.ics", "--audience", bad],
+            ["sla", orders, "--at", bad],
+            ["sla", orders, "--at", "2026-11-26T10:00", "--clock", bad],
+            ["slots", "--booked-at", bad],
+            ["slots", "--booked-at", "2026-11-24T10:00", "--count", bad],
+            ["demo", f"--{bad}", bad],
+        ):
+            capsys.readouterr()
+            code = main(argv, out=io.StringIO())
+            err = capsys.readouterr().err
+            assert code in (1, 2), (argv, err)
+            if echoes(err):
+                found[" ".join(argv)] = err
+    assert not found
+
+
+def test_cli_usage_errors_still_show_plain_words(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["nonsense"], out=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'nonsense'" in err
+    assert "'standard'" in err
