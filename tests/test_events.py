@@ -82,7 +82,9 @@ def payload_data(draw: st.DrawFn, kind: EventKind) -> dict[str, object]:
         "half": draw(st.sampled_from(["morning", "afternoon"])),
     }
     tech = draw(
-        st.lists(st.from_regex(r"T[0-9]{1,3}", fullmatch=True), min_size=1, max_size=20, unique=True)
+        st.lists(
+            st.from_regex(r"T[0-9]{1,3}", fullmatch=True), min_size=1, max_size=20, unique=True
+        )
     )
     maybe = st.none() | st.just(True)
     table: dict[EventKind, dict[str, object]] = {
