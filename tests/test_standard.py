@@ -229,3 +229,26 @@ def test_a_branch_sources_table_adds_to_the_seed_sources() -> None:
     assert std.sources["B6"] == "分公司延长到 21:00"
     assert std.sources["X1"] == "own note"
     assert std.sources["F4"] == fs.ServiceStandard.default().sources["F4"]
+
+
+def test_L4_the_hotline_is_a_field_of_the_standard_with_its_source() -> None:
+    std = fs.ServiceStandard.default()
+    assert std.hotline == "10000"
+    assert "10000服务热线" in std.sources["L4"]
+    branch = fs.ServiceStandard.from_toml('[contact]\nhotline = "400-820-8820"\n')
+    assert branch.hotline == "400-820-8820"
+    assert fs.ServiceStandard.from_toml(branch.to_toml()) == branch
+    assert 'hotline = "10000"' in std.to_toml()
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "10000\n", "+", "1" * 21, 10000, "1-", "-1"])
+def test_L4_a_hotline_that_is_not_a_number_is_refused(bad: object) -> None:
+    with pytest.raises(fs.StandardError, match="hotline must be a service number"):
+        fs.ServiceStandard.default().replace(hotline=bad)
+
+
+def test_L4_toml_names_the_hotline_key() -> None:
+    with pytest.raises(fs.StandardError, match=r"contact\.hotline: 'x1' is not valid"):
+        fs.ServiceStandard.from_toml('[contact]\nhotline = "x1"\n')
+    with pytest.raises(fs.StandardError, match=r"contact\.phone: unknown key"):
+        fs.ServiceStandard.from_toml('[contact]\nphone = "1"\n')

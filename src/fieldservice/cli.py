@@ -64,6 +64,7 @@ def describe(std: ServiceStandard) -> str:
         f"  K2  repeat / call after   every {format_duration(std.knock.repeat_every)} / "
         f"{format_duration(std.knock.call_after)}",
         f"  F2  remote follow-up      {format_duration(std.follow_up)}",
+        f"  L4  customer hotline      {std.hotline}",
         f"      holidays              {std.holiday_country or 'none'}; visits close on "
         f"holidays: {'yes' if std.close_visits_on_holidays else 'no'}; unconfirmed years: "
         f"{std.unconfirmed_years.value}",

@@ -360,6 +360,20 @@ def _fraction(_: object, attribute: attrs.Attribute[Any], value: object) -> None
         raise StandardError(msg)
 
 
+_HOTLINE = re.compile(r"\+?[0-9](?:[0-9 -]{0,18}[0-9])?")
+
+
+def _hotline(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # The operator's own number, never a customer's: it is shown when it is wrong.
+    if not isinstance(value, str) or not _HOTLINE.fullmatch(value) or len(value) > 20:
+        shown = repr(value[:20]) if isinstance(value, str) else type(value).__name__
+        msg = (
+            f"{attribute.name} must be a service number of digits, like '10000' or "
+            f"'400-820-8820' (got {shown})"
+        )
+        raise StandardError(msg)
+
+
 def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     import zoneinfo
 
@@ -407,6 +421,7 @@ _DEFAULT_SOURCES: Final[dict[str, str]] = {
     "examples; each branch must replace them with its own commitment.",
     "K1": "Guidance card: 联系轻敲2次,每次连续3下为度,有门铃要先按门铃.",
     "K2": "Guidance card: 每隔30秒钟重复1次;3分钟后再不开门则联系.",
+    "L4": "Guidance card: 告知客户,如有问题,请拨打10000服务热线 (also B4: 10000 号预约).",
     "R1": "Seed: 资源不具备装移机条件的, 要在规定的时限内通知客户 (no figure given). Default "
     "limits are examples ('install within 48 h' commitments); replace them with the branch's own.",
     "T2": "Guidance card: 根据约定时间及路程确定出发时间,确保到达时间比约定时间提前5-10分钟 "
@@ -463,6 +478,8 @@ class ServiceStandard:
         early_arrival: Arrive this much early, shortest and longest (T2): 5-10 min.
         knock: The knock protocol (K1-K2).
         follow_up: Follow up this long after remote guidance (F2): 30 min.
+        hotline: The customer service hotline the technician gives a customer
+            for later help (L4), and where the hotline books (B4): ``"10000"``.
         booking_contact: Contact to book after acceptance (B3), per tier and area.
         resource_notice: Tell the customer resources are missing (R1).
         repair: Repair a reported fault (F4), never above :data:`LEGAL_REPAIR_CEILING`.
@@ -500,6 +517,7 @@ class ServiceStandard:
     )
     knock: KnockProtocol = attrs.field(factory=KnockProtocol, validator=_instance_of(KnockProtocol))
     follow_up: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
+    hotline: str = attrs.field(default="10000", validator=_hotline)
     booking_contact: ClockRule = attrs.field(
         default=ClockRule(
             "B3",
@@ -734,6 +752,7 @@ class _TomlReader:
                 "booking",
                 "knock",
                 "remote",
+                "contact",
                 "clocks",
                 "calendar",
                 "sources",
@@ -794,6 +813,13 @@ class _TomlReader:
         self._known(remote, "remote", {"follow_up"})
         if "follow_up" in remote:
             fields["follow_up"] = self._duration(remote["follow_up"], "remote.follow_up")
+        contact = self._table(d, "contact")
+        self._known(contact, "contact", {"hotline"})
+        if "hotline" in contact:
+            number = contact["hotline"]
+            if not isinstance(number, str) or not _HOTLINE.fullmatch(number) or len(number) > 20:
+                self._fail("contact.hotline", number, "a service number like '10000'")
+            fields["hotline"] = number
         clocks = self._table(d, "clocks")
         self._known(
             clocks, "clocks", {"at_risk_share", "booking_contact", "resource_notice", "repair"}
@@ -1030,6 +1056,9 @@ def _write_toml(s: ServiceStandard) -> str:
         "",
         "[remote]",
         f"follow_up = {_q(format_duration(s.follow_up))}  # F2",
+        "",
+        "[contact]",
+        f"hotline = {_q(s.hotline)}  # L4: the number a customer is told to call",
         "",
         "[clocks]",
         f"at_risk_share = {s.at_risk_share!r}",
