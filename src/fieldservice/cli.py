@@ -123,13 +123,24 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
         f"{pendulum.instance(booked).in_timezone(std.timezone):%Y-%m-%d %H:%M} ({std.timezone}); "
         f"B5 lead time {format_duration(std.lead_time)}, B6 quiet hours {std.quiet_hours}\n"
     )
+    provisional: set[int] = set()
     for window in windows:
         start, end = window.bounds(std)
-        offered = check_window(window, booked, std).earliest_arrival
+        check = check_window(window, booked, std)
+        offered = check.earliest_arrival
         note = f"  from {offered:%H:%M}" if offered is not None and offered > start else ""
+        if check.provisional:
+            note += "  (provisional)"
+            provisional.add(window.date.year)
         out.write(
             f"  {window.date:%Y-%m-%d %a}  {window.half.label_zh} {window.half.label_en:<9}  "
             f"{start:%H:%M}-{end:%H:%M}{note}\n"
+        )
+    if provisional:
+        years = ", ".join(str(y) for y in sorted(provisional))
+        out.write(
+            f"  provisional: the public holidays of {years} are not announced; these windows "
+            "rest on the holidays package's estimate\n"
         )
     return 0
 

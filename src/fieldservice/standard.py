@@ -264,14 +264,22 @@ class UnconfirmedYears(enum.Enum):
     """What to do with a year whose public holidays are not officially announced.
 
     ``RAISE`` refuses to guess (:class:`~fieldservice.errors.CalendarNotCovered`);
-    ``ORDINARY`` treats the year as ordinary weeks with no holidays.
+    ``ORDINARY`` treats the year as ordinary weeks with no holidays;
+    ``ESTIMATED`` closes the statutory days (and the days in lieu) that the
+    ``holidays`` package computes from its rules for the year, with no make-up
+    working days, and marks every date of the year *provisional*
+    (:meth:`ServiceCalendar.is_provisional
+    <fieldservice.servicecal.ServiceCalendar.is_provisional>`,
+    :attr:`WindowCheck.provisional <fieldservice.appointments.WindowCheck.provisional>`)
+    until the branch confirms it.
 
-    >>> UnconfirmedYears("raise")
-    <UnconfirmedYears.RAISE: 'raise'>
+    >>> UnconfirmedYears("raise"), UnconfirmedYears("estimated")
+    (<UnconfirmedYears.RAISE: 'raise'>, <UnconfirmedYears.ESTIMATED: 'estimated'>)
     """
 
     RAISE = "raise"
     ORDINARY = "ordinary"
+    ESTIMATED = "estimated"
 
 
 def _to_hours(value: object) -> tuple[TimeRange, ...]:
@@ -855,7 +863,9 @@ class _TomlReader:
             try:
                 fields["unconfirmed_years"] = UnconfirmedYears(value)
             except ValueError:
-                self._fail("calendar.unconfirmed_years", value, "'raise' or 'ordinary'")
+                self._fail(
+                    "calendar.unconfirmed_years", value, "'raise', 'ordinary' or 'estimated'"
+                )
         if "confirmed_years" in calendar:
             years = calendar["confirmed_years"]
             if not isinstance(years, list) or not all(
