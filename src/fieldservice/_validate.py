@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import functools
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -32,11 +33,34 @@ def _shown(value: object) -> str:
     return type(value).__name__
 
 
-def _word_or_type(value: object) -> str:
-    """Show a short plain word as is; anything else by type, as it may be personal."""
-    if isinstance(value, str) and value.isascii() and value.isalpha() and len(value) <= 20:
+# Numbers shown in errors stay below seven digits: a phone number (even a local one,
+# 7-8 digits) passed as a number in the wrong place is never echoed (G1).
+_SHOWN_NUMBER_LIMIT = 10**6
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z_]{0,19}")
+
+
+def shown(value: object) -> str:
+    """Show a rejected value that cannot be personal; describe anything else by its type.
+
+    Shown: ``None``, ``True``/``False``, enum members, and numbers of fewer than
+    seven digits (a count of 0, an hour of 25). Never text, which may be
+    personal data (G1): it is described by its type.
+
+    >>> shown(0), shown(-3), shown(2.5), shown(True), shown("张三"), shown(13800138000)
+    ('0', '-3', '2.5', 'True', 'str', 'int')
+    """
+    if value is None or isinstance(value, bool | enum.Enum):
+        return repr(value)
+    if isinstance(value, int | float) and -_SHOWN_NUMBER_LIMIT < value < _SHOWN_NUMBER_LIMIT:
         return repr(value)
     return _shown(value)
+
+
+def _word_or_type(value: object) -> str:
+    """Show a short plain word (an enum-like token) or a small number; else the type."""
+    if isinstance(value, str) and _TOKEN.fullmatch(value):
+        return repr(value)
+    return shown(value)
 
 
 def text(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> str:
@@ -167,6 +191,42 @@ def checked_copy(value: _A, changes: Mapping[str, object]) -> _A:
     return new
 
 
+def include_personal(value: object, **aliases: object) -> bool:
+    """Read the personal-data opt-in, spelt ``include_personal``, and its old spellings.
+
+    A function that used to take ``include_secret`` or ``include_secrets``
+    passes them here as ``aliases`` (``None`` when not given): each one given
+    warns (:class:`DeprecationWarning`) and counts as ``include_personal``;
+    giving two that differ is an error. The answer is checked by :func:`consent`.
+
+    >>> include_personal(True, include_secret=None)
+    True
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     include_personal(False, include_secret=True), caught[0].category.__name__
+    (True, 'DeprecationWarning')
+    """
+    given = {name: flag for name, flag in aliases.items() if flag is not None}
+    for name in given:
+        warnings.warn(
+            f"{name} is deprecated; pass include_personal instead",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    if not given:
+        return consent("include_personal", value)
+    flags = {consent(name, flag) for name, flag in given.items()}
+    if value is not False:
+        flags.add(consent("include_personal", value))
+    if len(flags) > 1:
+        msg = (
+            f"include_personal and {', '.join(sorted(given))} disagree; pass include_personal only"
+        )
+        raise InvalidInput(msg)
+    return flags.pop()
+
+
 def consent(field: str, value: object) -> bool:
     """Return a consent flag: only ``True`` or ``False``, so ``"false"`` never reveals (G1)."""
     if value is True or value is False:
@@ -178,15 +238,29 @@ def consent(field: str, value: object) -> bool:
 
 
 def enum_member(enum_type: type[E], field: str, value: object) -> E:
-    """Return the member of ``enum_type`` named by ``value`` (a member or its value)."""
+    """Return the member of ``enum_type`` named by ``value``.
+
+    ``value`` may be a member, its value, or one of the labels the library
+    prints for it (``label_zh`` / ``label_en``, for enums that have them):
+    what the library shows, it takes back.
+
+    >>> from fieldservice.model import Tier
+    >>> enum_member(Tier, "tier", "金卡"), enum_member(Tier, "tier", "gold")
+    (<Tier.GOLD: 'gold'>, <Tier.GOLD: 'gold'>)
+    """
     if isinstance(value, enum_type):
         return value
     try:
         return enum_type(value)
     except (ValueError, TypeError):
-        allowed = ", ".join(repr(m.value) for m in enum_type)
-        msg = f"{field} must be one of {allowed} (got {_word_or_type(value)})"
-        raise InvalidInput(msg) from None
+        pass
+    if isinstance(value, str):
+        for member in enum_type:
+            if value in (getattr(member, "label_zh", None), getattr(member, "label_en", None)):
+                return member
+    allowed = ", ".join(repr(m.value) for m in enum_type)
+    msg = f"{field} must be one of {allowed} (got {_word_or_type(value)})"
+    raise InvalidInput(msg) from None
 
 
 def to_enum(enum_type: type[E], field: str) -> Callable[[Any], E]:

@@ -359,7 +359,7 @@ def _time_of_day(value: object) -> dt.time:
         return value
     msg = (
         "start must be an hour 0-23 or a datetime.time without tzinfo or microseconds "
-        f"(got {type(value).__name__})"
+        f"(got {_validate.shown(value)})"
     )
     raise InvalidInput(msg)
 
@@ -781,7 +781,7 @@ def next_windows(
     ['2026-11-24 下午 afternoon', '2026-11-25 上午 morning']
     """
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= _MAX_COUNT:
-        msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {type(count).__name__})"
+        msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {_validate.shown(count)})"
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
     booked = cal._epoch("booked_at", booked_at)

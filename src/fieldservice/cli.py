@@ -108,6 +108,22 @@ def _iso_datetime(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+# next_windows' own limit; the CLI checks it first so that a bad --count is a usage error (2).
+_MOST_WINDOWS = 1000
+
+
+def _window_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        msg = f"{text!r:.20} is not a whole number"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 1 <= count <= _MOST_WINDOWS:
+        msg = f"must be from 1 to {_MOST_WINDOWS} (got {count})"
+        raise argparse.ArgumentTypeError(msg)
+    return count
+
+
 def _slots(args: argparse.Namespace, out: TextIO) -> int:
     import pendulum
 
@@ -284,7 +300,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TIME",
         help="when the booking is made, ISO 8601; without an offset, in the standard's timezone",
     )
-    slots.add_argument("--count", type=int, default=4, help="how many windows (default 4)")
+    slots.add_argument(
+        "--count", type=_window_count, default=4, help="how many windows, 1 to 1000 (default 4)"
+    )
     slots.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     slots.set_defaults(run=_slots)
 

@@ -54,6 +54,15 @@ class _Labelled(enum.Enum):
     # by these members run on every event.
     __hash__ = object.__hash__
 
+    @classmethod
+    def _missing_(cls, value: object) -> _Labelled | None:
+        # The labels the library prints are taken back as input: Tier("金卡") is Tier.GOLD.
+        if isinstance(value, str):
+            for member in cls:
+                if value in _LABELS[member]:
+                    return member
+        return None
+
     @property
     def label_zh(self) -> str:
         """The member's label in the seed's Chinese terms."""
@@ -78,6 +87,8 @@ class Tier(_Labelled):
     ['钻石', '金卡', '银卡', '普通']
     >>> Tier("gold").priority
     2
+    >>> Tier("金卡") is Tier("gold") is Tier.GOLD  # the labels it prints are taken back
+    True
     """
 
     DIAMOND = "diamond"
