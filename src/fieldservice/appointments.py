@@ -499,9 +499,7 @@ def check_window(
                     first = begin
                 room += e - begin
         if first is not None and room >= standard.arrival_window.total_seconds():
-            return WindowCheck(
-                True, (), _datetime(first, cal.timezone), provisional=bool(day.provisional)
-            )
+            return WindowCheck(True, (), _datetime(first, cal.timezone), bool(day.provisional))
     return WindowCheck(
         False,
         tuple(_window_violations(window, day, booked, standard, cal, lead)),
