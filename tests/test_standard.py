@@ -252,3 +252,16 @@ def test_L4_toml_names_the_hotline_key() -> None:
         fs.ServiceStandard.from_toml('[contact]\nhotline = "x1"\n')
     with pytest.raises(fs.StandardError, match=r"contact\.phone: unknown key"):
         fs.ServiceStandard.from_toml('[contact]\nphone = "1"\n')
+
+
+def test_regression_the_standards_choices_are_taken_by_value_as_toml_writes_them() -> None:
+    std = fs.ServiceStandard.default().replace(unconfirmed_years="estimated")
+    assert std.unconfirmed_years is fs.UnconfirmedYears.ESTIMATED
+    rule = fs.ClockRule("B3", "wall", std.booking_contact.city, std.booking_contact.countryside)
+    assert rule.basis is fs.ClockBasis.WALL
+    with pytest.raises(
+        fs.StandardError, match=r"unconfirmed_years must be one of .* \(got 'guess'\)"
+    ):
+        std.replace(unconfirmed_years="guess")
+    with pytest.raises(fs.StandardError, match=r"basis must be one of .* \(got int\)"):
+        fs.ClockRule("B3", 3, std.booking_contact.city, std.booking_contact.countryside)

@@ -49,6 +49,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
 
 # --- durations and times as people write them ---------------------------------
 
@@ -135,6 +136,19 @@ def _instance_of(kind: type) -> Callable[[object, attrs.Attribute[Any], object],
     return check
 
 
+def _enum_value(kind: type[E], field: str, value: object) -> E:
+    """Take a member of ``kind`` or its value (``"estimated"``); anything else is an error."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in kind)
+        shown = repr(value) if isinstance(value, str) else type(value).__name__
+        msg = f"{field} must be one of {allowed} (got {shown:.30})"
+        raise StandardError(msg) from None
+
+
 # --- the parts of a standard --------------------------------------------------
 
 
@@ -218,6 +232,10 @@ class ClockBasis(enum.Enum):
     SERVICE = "service"
 
 
+def _to_basis(value: object) -> ClockBasis:
+    return _enum_value(ClockBasis, "basis", value)
+
+
 @attrs.frozen
 class ClockRule:
     """The limits of one SLA clock, per area and tier, and what time it counts.
@@ -229,7 +247,7 @@ class ClockRule:
     """
 
     rule: str = attrs.field(validator=_instance_of(str))
-    basis: ClockBasis = attrs.field(validator=_instance_of(ClockBasis))
+    basis: ClockBasis = attrs.field(converter=_to_basis)
     city: TierLimits = attrs.field(validator=_instance_of(TierLimits))
     countryside: TierLimits = attrs.field(validator=_instance_of(TierLimits))
 
@@ -280,6 +298,10 @@ class UnconfirmedYears(enum.Enum):
     RAISE = "raise"
     ORDINARY = "ordinary"
     ESTIMATED = "estimated"
+
+
+def _to_policy(value: object) -> UnconfirmedYears:
+    return _enum_value(UnconfirmedYears, "unconfirmed_years", value)
 
 
 def _to_hours(value: object) -> tuple[TimeRange, ...]:
@@ -513,7 +535,8 @@ class ServiceStandard:
     close_visits_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
     close_clocks_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
     unconfirmed_years: UnconfirmedYears = attrs.field(
-        default=UnconfirmedYears.RAISE, validator=_instance_of(UnconfirmedYears)
+        default=UnconfirmedYears.RAISE,
+        converter=_to_policy,
     )
     confirmed_years: tuple[int, ...] = attrs.field(default=(), converter=_to_years)
     lead_time: dt.timedelta = attrs.field(default=dt.timedelta(hours=24), validator=_positive)
