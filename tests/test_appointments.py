@@ -463,3 +463,48 @@ def test_B5_lead_time_override_applies_to_every_check() -> None:
     arrival = ArrivalWindow(booked.add(hours=4), booked.add(hours=5))
     assert check_arrival(arrival, booked, std, lead_time=_dt.timedelta(0)).ok
     assert not check_arrival(arrival, booked, std).ok
+
+
+# --- years not yet announced (B5, B6; policy "estimated") ---------------------------------------
+
+ESTIMATED_STD = fs.ServiceStandard.default().replace(
+    close_visits_on_holidays=True, unconfirmed_years=fs.UnconfirmedYears.ESTIMATED
+)
+
+
+def test_regression_B5_next_windows_from_2026_12_30_on_a_holiday_closed_calendar() -> None:
+    booked = pendulum.datetime(2026, 12, 30, 10, 30, tz="Asia/Shanghai")
+    raising = ESTIMATED_STD.replace(unconfirmed_years=fs.UnconfirmedYears.RAISE)
+    with pytest.raises(fs.CalendarNotCovered):
+        fs.next_windows(booked, raising, count=4)
+    windows = fs.next_windows(booked, ESTIMATED_STD, count=4)
+    assert [str(w) for w in windows] == [
+        "2026-12-31 上午 morning",
+        "2026-12-31 下午 afternoon",
+        "2027-01-04 上午 morning",  # 1-3 January: the estimated New Year break
+        "2027-01-04 下午 afternoon",
+    ]
+    assert [w.is_provisional(ESTIMATED_STD) for w in windows] == [False, False, True, True]
+
+
+def test_B6_window_checks_on_estimated_dates_are_provisional() -> None:
+    booked = pendulum.datetime(2026, 12, 30, 10, 30, tz="Asia/Shanghai")
+    open_day = fs.check_window(
+        fs.AppointmentWindow(dt.date(2027, 1, 4), "morning"), booked, ESTIMATED_STD
+    )
+    assert open_day.ok
+    assert open_day.provisional
+    closed = fs.check_window(
+        fs.AppointmentWindow(dt.date(2027, 1, 1), "morning"), booked, ESTIMATED_STD
+    )
+    assert closed.codes == ("closed_day",)
+    assert closed.provisional
+    announced = fs.check_window(
+        fs.AppointmentWindow(dt.date(2026, 12, 31), "morning"), booked, ESTIMATED_STD
+    )
+    assert announced.ok
+    assert not announced.provisional
+    start = pendulum.datetime(2027, 1, 4, 9, tz="Asia/Shanghai")
+    arrival = fs.check_arrival(fs.ArrivalWindow(start, start.add(hours=1)), booked, ESTIMATED_STD)
+    assert arrival.ok
+    assert arrival.provisional

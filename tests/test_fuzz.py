@@ -486,6 +486,13 @@ def check_standard_usable(std: fs.ServiceStandard) -> None:
     attempt(fs.check_window, fs.AppointmentWindow("2026-03-03", "afternoon"), at, std)
     attempt(fs.AppointmentWindow("2026-03-03", "morning").refine, 9, std)
     attempt(lambda: ServiceCalendar.for_clocks(std).add_service_time(at, dt.timedelta(hours=30)))
+    late = pendulum.datetime(2026, 12, 30, 10, 30, tz=TZ)  # the search runs into 2027
+    windows = attempt(fs.next_windows, late, std, count=4)
+    if ok(windows):
+        for window in windows:
+            check = attempt(fs.check_window, window, late, std)
+            provisional = attempt(window.is_provisional, std)
+            assert check is KNOWN or provisional is KNOWN or check.provisional == provisional
     for log in _SAMPLE_LOGS:
         attempt(sla.evaluate, log, at=log[-1].at + dt.timedelta(hours=5), standard=std)
         attempt(reminders.plan, log, standard=std, order_id="WO-1")
@@ -745,8 +752,10 @@ def structured_toml(draw: st.DrawFn) -> str:
         "[booking]",
         f"lead_time = {pick('0h', '-3h', '99999999999h', '1h30m', '1h', '48h', '1s', '')}",
         f"arrival_window = {pick('1h', '2h', '30m', '13h', '1s')}",
+        "[contact]",
+        f"hotline = {pick('10000', '400-820-8820', '+86 10000', 'x', '', '1-')}",
         "[calendar]",
-        f"unconfirmed_years = {pick('raise', 'ordinary')}",
+        f"unconfirmed_years = {pick('raise', 'ordinary', 'estimated')}",
         f"holidays = {pick('CN', '', 'US', 'XX')}",
         f"close_visits_on_holidays = {_toml_value(draw(st.booleans()))}",
         f"close_clocks_on_holidays = {_toml_value(draw(st.booleans()))}",
@@ -786,6 +795,7 @@ _PLAUSIBLE = {
     "arrival_window": st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=2)),
     "call_ahead": st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=2)),
     "follow_up": st.timedeltas(min_value=dt.timedelta(0), max_value=dt.timedelta(days=2)),
+    "hotline": st.one_of(st.sampled_from(["10000", "400-820-8820", ""]), st.text(max_size=25)),
     "confirm_by": st.times(),
     "early_arrival": st.tuples(st.timedeltas(), st.timedeltas()),
     "holiday_country": st.sampled_from(["CN", "", "US", "XX", "cn"]),

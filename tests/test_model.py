@@ -1,11 +1,15 @@
+import datetime as dt
+import enum
 import pickle
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import fieldservice as fs
+from fieldservice import _validate
 from fieldservice.errors import FieldServiceError, InvalidInput, InvalidPhoneNumber
 
 
@@ -355,3 +359,101 @@ def test_regression_G1_phone_region_is_never_echoed(region: str) -> None:
         fs.ContactPhone.parse("138 0013 8000", region=region)
     assert region.strip() not in str(info.value) or not region.strip()
     assert info.value.__context__ is None or info.value.__suppress_context__
+
+
+# --- integrator friction: labels in, values shown, one opt-in spelling -------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "member"),
+    [
+        ("金卡", fs.Tier.GOLD),
+        ("钻石", fs.Tier.DIAMOND),
+        ("ordinary", fs.Tier.ORDINARY),
+        ("宽带", fs.Product.BROADBAND),
+        ("fixed line", fs.Product.FIXED_LINE),
+        ("移机", fs.OrderKind.MOVE),
+        ("农村", fs.Area.COUNTRYSIDE),
+        ("装维方", fs.Party.PROVIDER),
+    ],
+)
+def test_G3_the_labels_the_library_prints_are_taken_back_as_input(
+    given: str, member: enum.Enum
+) -> None:
+    assert type(member)(given) is member
+    for shown in (member.label_zh, member.label_en):  # type: ignore[attr-defined]
+        assert type(member)(shown) is member
+
+
+def test_regression_a_customer_takes_the_printed_tier_label() -> None:
+    cust = fs.Customer(
+        id="C1", name="张三", tier="金卡", phones="138 0013 8000", address="上海市浦东新区"
+    )
+    assert cust.tier is fs.Tier.GOLD
+
+
+def test_regression_half_day_labels_are_taken_back_too() -> None:
+    window = fs.AppointmentWindow(dt.date(2026, 11, 25), "下午")
+    assert window.half is fs.HalfDay.AFTERNOON
+
+
+def test_regression_an_unknown_tier_shows_a_token_or_number_but_never_free_text() -> None:
+    with pytest.raises(fs.InvalidInput, match=r"\(got 'platinum'\)"):
+        fs.Customer(
+            id="C1", name="张三", tier="platinum", phones="138 0013 8000", address="上海市浦东新区"
+        )
+    with pytest.raises(fs.InvalidInput, match=r"\(got 5\)"):
+        fs.Customer(id="C1", name="张三", tier=5, phones="138 0013 8000", address="上海市浦东新区")
+    with pytest.raises(fs.InvalidInput, match=r"\(got str\)") as info:
+        fs.Customer(
+            id="C1",
+            name="张三",
+            tier="李四 13800138000",
+            phones="138 0013 8000",
+            address="上海市浦东新区",
+        )
+    assert "李四" not in str(info.value)
+    with pytest.raises(fs.InvalidInput, match=r"\(got int\)") as info:
+        fs.Customer(
+            id="C1", name="张三", tier=13800138000, phones="138 0013 8000", address="上海市浦东新区"
+        )
+    assert "13800138000" not in str(info.value)
+
+
+@pytest.mark.parametrize("count", [0, -1, 1001])
+def test_regression_count_errors_show_the_count(count: int) -> None:
+    at = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    with pytest.raises(fs.InvalidInput, match=rf"count must be .* \(got {count}\)"):
+        fs.next_windows(at, fs.ServiceStandard.default(), count=count)
+
+
+def test_regression_shown_values_are_never_text_nor_long_numbers() -> None:
+    assert _validate.shown(25) == "25"
+    assert _validate.shown(fs.Tier.GOLD) == "<Tier.GOLD: 'gold'>"
+    assert _validate.shown(None) == "None"
+    assert _validate.shown("张三") == "str"
+    assert _validate.shown("zhang.san-1380013800") == "str"  # a phone-like run of digits
+    assert _validate.shown(62345678) == "int"  # a local phone number written as a number
+    assert _validate.shown(float("nan")) == "float"
+
+
+def test_G1_include_personal_is_the_one_spelling_and_old_ones_warn() -> None:
+    assert _validate.include_personal(False, include_secret=None) is False
+    assert _validate.include_personal(True, include_secrets=None) is True
+    with pytest.warns(DeprecationWarning, match="include_secret is deprecated"):
+        assert _validate.include_personal(False, include_secret=True) is True
+    with pytest.warns(DeprecationWarning, match="include_secrets is deprecated"):
+        assert _validate.include_personal(False, include_secrets=False) is False
+    with (
+        pytest.warns(DeprecationWarning, match="deprecated"),
+        pytest.raises(fs.InvalidInput, match="disagree"),
+    ):
+        _validate.include_personal(True, include_secret=False)
+    # Only True or False opens personal data (G1), whatever the spelling.
+    with (
+        pytest.warns(DeprecationWarning, match="deprecated"),
+        pytest.raises(fs.InvalidInput, match="True or False"),
+    ):
+        _validate.include_personal(False, include_secret="yes")
+    with pytest.raises(fs.InvalidInput, match="include_personal must be True or False"):
+        _validate.include_personal("false")

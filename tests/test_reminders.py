@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 import fieldservice as fs
 from fieldservice.events import Event
-from fieldservice.reminders import Audience, ReminderKind, diff, knock_protocol, plan
+from fieldservice.reminders import (
+    Audience,
+    KnockStepKind,
+    ReminderKind,
+    diff,
+    knock_protocol,
+    plan,
+)
 
 TZ = "Asia/Shanghai"
 STD = fs.ServiceStandard.default()
@@ -190,14 +197,14 @@ def test_plan_needs_an_order_id() -> None:
 def test_K1_K2_K3_knock_protocol_timeline() -> None:
     steps = knock_protocol(at(26, 14), STD)
     assert [s.rule for s in steps[:3]] == ["K1", "K1", "K1"]
-    assert steps[0].action.startswith("ring the bell")
-    repeats = [s for s in steps if s.action == "no answer: knock again"]
+    assert steps[0].kind is KnockStepKind.BELL
+    repeats = [s for s in steps if s.kind is KnockStepKind.REPEAT]
     # Every 30 s until the call at 3 min: 00:30, 01:00, ... 02:30.
     assert [s.at.format("mm:ss") for s in repeats] == ["00:30", "01:00", "01:30", "02:00", "02:30"]
-    call = next(s for s in steps if s.action == "call the customer")
+    call = next(s for s in steps if s.kind is KnockStepKind.CALL)
     assert call.at == at(26, 14, 3)
     assert steps[-1].rule == "K3"
-    assert "message note" in steps[-1].action
+    assert steps[-1].kind is KnockStepKind.NOTE
 
 
 def test_K2_knock_cadence_follows_the_standard() -> None:
@@ -211,6 +218,90 @@ def test_K2_knock_cadence_follows_the_standard() -> None:
     )
     steps = knock_protocol(at(26, 14), std)
     assert [s.at.format("mm:ss") for s in steps if s.rule == "K2"] == ["01:00", "02:00"]
+
+
+# A branch whose knock numbers differ from the card's in every place.
+BRANCH_KNOCK = fs.KnockProtocol(
+    rounds=3,
+    knocks_per_round=4,
+    repeat_every=dt.timedelta(seconds=45),
+    call_after=dt.timedelta(minutes=2, seconds=15),
+)
+
+
+def test_K1_rounds_and_knocks_are_the_standards_in_both_languages() -> None:
+    steps = knock_protocol(at(26, 14), STD.replace(knock=BRANCH_KNOCK))
+    knocks = [s for s in steps if s.kind is KnockStepKind.KNOCK]
+    assert [s.rule for s in knocks] == ["K1"] * 3
+    assert [s.action for s in knocks] == [
+        f"knock 4 times, lightly (round {n} of 3)" for n in (1, 2, 3)
+    ]
+    assert [s.label_zh for s in knocks] == [f"轻敲第{n}次,连续4下" for n in (1, 2, 3)]
+    assert steps[0].kind is KnockStepKind.BELL
+    assert steps[0].rule == "K1"
+
+
+def test_K2_labels_carry_the_standards_repeat_and_call_times() -> None:
+    steps = knock_protocol(at(26, 14), STD.replace(knock=BRANCH_KNOCK))
+    repeats = [s for s in steps if s.kind is KnockStepKind.REPEAT]
+    assert [s.at.format("mm:ss") for s in repeats] == ["00:45", "01:30"]
+    assert {s.label_zh for s in repeats} == {"每隔45秒钟重复1次"}
+    assert {s.action for s in repeats} == {"no answer: knock again, every 45 s"}
+    (call,) = [s for s in steps if s.kind is KnockStepKind.CALL]
+    assert call.rule == "K2"
+    assert call.at.format("mm:ss") == "02:15"
+    assert call.label_zh == "2分15秒后再不开门,电话联系客户"
+    assert call.action == "no answer after 2 min 15 s: call the customer"
+    # Nothing of the card's own numbers is left in a branch's labels.
+    for step in steps:
+        assert "30" not in step.label_zh + step.action
+        assert "3分钟" not in step.label_zh
+
+
+def test_K2_default_labels_are_the_guidance_cards_words() -> None:
+    steps = knock_protocol(at(26, 14), STD)
+    assert next(s for s in steps if s.kind is KnockStepKind.REPEAT).label_zh == "每隔30秒钟重复1次"
+    assert next(s for s in steps if s.kind is KnockStepKind.CALL).label_zh.startswith("3分钟后")
+
+
+def test_K3_neighbours_then_note_at_the_call() -> None:
+    steps = knock_protocol(at(26, 14), STD.replace(knock=BRANCH_KNOCK))
+    tail = steps[-2:]
+    assert [(s.rule, s.kind) for s in tail] == [
+        ("K3", KnockStepKind.NEIGHBOURS),
+        ("K3", KnockStepKind.NOTE),
+    ]
+    assert all(s.at.format("mm:ss") == "02:15" for s in tail)
+    assert {s.kind.rule for s in steps} == {"K1", "K2", "K3"}
+    assert all(s.kind.rule == s.rule for s in steps)
+
+
+@given(
+    rounds=st.integers(1, 10),
+    per_round=st.integers(1, 10),
+    every=st.integers(1, 600),
+    extra=st.integers(0, 3600),
+)
+def test_K2_every_label_is_rendered_from_the_numbers(
+    rounds: int, per_round: int, every: int, extra: int
+) -> None:
+    knock = fs.KnockProtocol(
+        rounds=rounds,
+        knocks_per_round=per_round,
+        repeat_every=dt.timedelta(seconds=every),
+        call_after=dt.timedelta(seconds=every + extra),
+    )
+    steps = knock_protocol(at(26, 14), STD.replace(knock=knock))
+    kinds = [s.kind for s in steps]
+    assert kinds.count(KnockStepKind.KNOCK) == rounds
+    assert kinds.count(KnockStepKind.CALL) == 1
+    assert all(f"连续{per_round}下" in s.label_zh for s in steps if s.kind is KnockStepKind.KNOCK)
+    minutes, seconds = divmod(every, 60)
+    assert all(
+        (f"{seconds}秒" in s.label_zh if seconds else f"{minutes}分钟" in s.label_zh)
+        for s in steps
+        if s.kind is KnockStepKind.REPEAT
+    )
 
 
 @given(

@@ -544,3 +544,79 @@ def test_B6_without_the_packages_private_table_announced_years_are_found_from_ma
         assert servicecal._announced_years("CN") is None
         assert servicecal._package_confirms("CN", 2026)
         assert not servicecal._package_confirms("CN", 2027)
+
+
+# --- years not yet announced, estimated (policy "estimated") ------------------------------------
+
+ESTIMATED = HOLIDAYS_CLOSE.replace(unconfirmed_years=fs.UnconfirmedYears.ESTIMATED)
+
+
+def test_B6_estimated_policy_closes_the_holidays_the_package_computes_for_2027() -> None:
+    cal = ServiceCalendar.for_visits(ESTIMATED)
+    # The holidays package computes 2027 by rule: 1 Jan, Spring Festival from the eve, ...
+    for day in (
+        dt.date(2027, 1, 1),
+        dt.date(2027, 2, 5),
+        dt.date(2027, 2, 8),
+        dt.date(2027, 10, 1),
+    ):
+        assert not cal.is_service_day(day), day
+        assert cal.is_provisional(day)
+    # ... and the weekend inside a break closes with it, as in announced years.
+    assert not cal.is_service_day(dt.date(2027, 1, 3))
+    assert cal.is_service_day(dt.date(2027, 3, 2))
+    assert cal.is_provisional(dt.date(2027, 3, 2))  # every date of the year may still change
+    # Announced years are not provisional and keep their official make-up days.
+    assert not cal.is_provisional(dt.date(2026, 10, 10))
+    assert cal.is_service_day(dt.date(2026, 10, 10))
+    assert not cal.is_service_day(dt.date(2026, 10, 1))
+
+
+def test_B6_estimated_deadlines_run_into_2027_and_say_they_are_provisional() -> None:
+    cal = ServiceCalendar.for_clocks(ESTIMATED)
+    start = at(2026, 12, 31, 10)
+    deadline = cal.add_service_time(start, 24 * H)
+    assert deadline == at(2027, 1, 5, 10)  # 1-3 January closed
+    assert cal.provisional_between(start, deadline)
+    assert not cal.provisional_between(start, at(2026, 12, 31, 20))
+    assert cal.provisional_between(deadline, start)  # either order
+
+
+def test_B6_a_branch_confirmed_year_is_never_provisional_nor_estimated() -> None:
+    branch = ESTIMATED.replace(
+        confirmed_years=(2027,),
+        date_overrides=(fs.DateOverride(dt.date(2027, 1, 1), hours=(), note="元旦"),),
+    )
+    cal = ServiceCalendar.for_visits(branch)
+    assert not cal.is_provisional(dt.date(2027, 2, 8))
+    assert cal.is_service_day(dt.date(2027, 2, 8))  # the branch's list, not the estimate
+    assert not cal.is_service_day(dt.date(2027, 1, 1))
+
+
+def test_B6_only_a_calendar_that_closes_on_holidays_is_provisional() -> None:
+    std = STD.replace(unconfirmed_years=fs.UnconfirmedYears.ESTIMATED)
+    cal = ServiceCalendar.for_visits(std)
+    assert not cal.is_provisional(dt.date(2027, 10, 1))
+    assert cal.is_service_day(dt.date(2027, 10, 1))
+
+
+def test_B6_is_provisional_takes_an_instant_and_refuses_anything_else() -> None:
+    cal = ServiceCalendar.for_visits(ESTIMATED)
+    assert cal.is_provisional(at(2027, 1, 1, 0, 30))
+    assert not cal.is_provisional(at(2026, 12, 31, 23, 30))
+    with pytest.raises(fs.InvalidInput):
+        cal.is_provisional("2027-01-01")  # type: ignore[arg-type]
+    with pytest.raises(fs.InvalidInput):
+        cal.provisional_between(dt.datetime(2027, 1, 1), at(2027, 1, 2))
+
+
+def test_B6_estimated_policy_reads_and_writes_toml() -> None:
+    std = fs.ServiceStandard.from_toml('[calendar]\nunconfirmed_years = "estimated"\n')
+    assert std.unconfirmed_years is fs.UnconfirmedYears.ESTIMATED
+    assert fs.ServiceStandard.from_toml(std.to_toml()) == std
+
+
+def test_regression_the_not_covered_error_names_the_estimated_policy() -> None:
+    cal = ServiceCalendar.for_visits(HOLIDAYS_CLOSE)
+    with pytest.raises(fs.CalendarNotCovered, match='"estimated"'):
+        cal.hours_on(dt.date(2027, 10, 1))

@@ -364,3 +364,39 @@ def test_the_default_and_a_valid_branch_pass_check() -> None:
     assert std.check() is std
     branch = std.replace(holiday_country="", timezone="Europe/London")
     assert branch.check() is branch
+
+
+def test_L4_the_hotline_is_a_field_of_the_standard_with_its_source() -> None:
+    std = fs.ServiceStandard.default()
+    assert std.hotline == "10000"
+    assert "10000服务热线" in std.sources["L4"]
+    branch = fs.ServiceStandard.from_toml('[contact]\nhotline = "400-820-8820"\n')
+    assert branch.hotline == "400-820-8820"
+    assert fs.ServiceStandard.from_toml(branch.to_toml()) == branch
+    assert 'hotline = "10000"' in std.to_toml()
+
+
+@pytest.mark.parametrize("bad", ["", "abc", "10000\n", "+", "1" * 21, 10000, "1-", "-1"])
+def test_L4_a_hotline_that_is_not_a_number_is_refused(bad: object) -> None:
+    with pytest.raises(fs.StandardError, match="hotline must be a service number"):
+        fs.ServiceStandard.default().replace(hotline=bad)
+
+
+def test_L4_toml_names_the_hotline_key() -> None:
+    with pytest.raises(fs.StandardError, match=r"contact\.hotline: 'x1' is not valid"):
+        fs.ServiceStandard.from_toml('[contact]\nhotline = "x1"\n')
+    with pytest.raises(fs.StandardError, match=r"contact\.phone: unknown key"):
+        fs.ServiceStandard.from_toml('[contact]\nphone = "1"\n')
+
+
+def test_regression_the_standards_choices_are_taken_by_value_as_toml_writes_them() -> None:
+    std = fs.ServiceStandard.default().replace(unconfirmed_years="estimated")
+    assert std.unconfirmed_years is fs.UnconfirmedYears.ESTIMATED
+    rule = fs.ClockRule("B3", "wall", std.booking_contact.city, std.booking_contact.countryside)
+    assert rule.basis is fs.ClockBasis.WALL
+    with pytest.raises(
+        fs.StandardError, match=r"unconfirmed_years must be one of .* \(got 'guess'\)"
+    ):
+        std.replace(unconfirmed_years="guess")
+    with pytest.raises(fs.StandardError, match=r"basis must be one of .* \(got 3\)"):
+        fs.ClockRule("B3", 3, std.booking_contact.city, std.booking_contact.countryside)

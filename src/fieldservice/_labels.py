@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Final, NoReturn
+from typing import Final
 
 __all__ = ["IdentityEnum", "Labelled", "add_labels"]
 
@@ -31,11 +31,23 @@ class IdentityEnum(enum.Enum):
     __hash__ = object.__hash__
 
     @classmethod
-    def _missing_(cls, value: object) -> NoReturn:
+    def _missing_(cls, value: object) -> IdentityEnum:
+        # The labels the library prints are taken back as input: Tier("金卡") is Tier.GOLD.
+        if isinstance(value, str):
+            for member in cls:
+                if value in (_label(member, "label_zh"), _label(member, "label_en")):
+                    return member
         # Python's own error repeats the value ("'张三' is not a valid Tier"): G1.
         from fieldservice import _validate
 
         raise _validate.not_a_member(cls, value)
+
+
+def _label(member: enum.Enum, which: str) -> object:
+    try:
+        return getattr(member, which, None)
+    except LookupError:  # a member whose labels are not recorded
+        return None
 
 
 # Member -> (Chinese label, English label), filled by each module for its enums.

@@ -198,3 +198,4 @@ class Day(NamedTuple):
     end: int
     halves: tuple[Spans, Spans]
     blocked: int  # the year, when it is unconfirmed and the policy is to raise; else 0
+    provisional: int = 0  # the year, when its holidays are estimated (policy "estimated"); else 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -41,6 +42,9 @@ def _shown(value: object) -> str:
     return type(value).__name__
 
 
+_SHOWN_NUMBER_LIMIT = 10**6
+
+
 def phone_like(text: str) -> bool:
     """Whether ``text`` holds seven or more digits in a row, separators aside (a phone number?)."""
     return bool(_DIGIT_RUN.search(_SEPARATORS.sub("", text)))
@@ -49,26 +53,37 @@ def phone_like(text: str) -> bool:
 def echo(value: object) -> str:
     """Show a refused value in a message only if it cannot be personal data (G1).
 
-    Short plain ASCII tokens without a phone-number-like run of digits show as
-    ``repr``; anything else (Chinese text, long text, many digits, control
-    characters, containers) by its type alone.
+    ``None``, ``True``/``False`` and enum members show as ``repr``; so do numbers
+    and short plain ASCII tokens without a phone-number-like run of digits.
+    Anything else (Chinese text, long text, many digits, control characters,
+    containers) is described by its type alone.
 
     >>> echo("13h"), echo(0.5), echo("张三"), echo("138 0013 8000"), echo([1])
     ("'13h'", '0.5', 'str', 'str', 'list')
+    >>> echo(0), echo(-3), echo(True), echo(None), echo(13800138000)
+    ('0', '-3', 'True', 'None', 'int')
     """
-    if isinstance(value, bool | int | float) and not isinstance(value, enum.Enum):
-        text = repr(value)
-        return _shown(value) if phone_like(text) or len(text) > 40 else text
+    if value is None or isinstance(value, bool | enum.Enum):
+        return repr(value)
+    if isinstance(value, int | float):
+        # Only small finite numbers: a local phone number (7-8 digits) passed as a
+        # number in the wrong place is never shown.
+        if -_SHOWN_NUMBER_LIMIT < value < _SHOWN_NUMBER_LIMIT:
+            return repr(value)
+        return _shown(value)
     if isinstance(value, str) and _PLAIN_TOKEN.fullmatch(value) and not phone_like(value):
         return repr(value)
     return _shown(value)
 
 
+shown = echo  # the name the standard's checks use
+
+
 def _word_or_type(value: object) -> str:
-    """Show a short plain word as is; anything else by type, as it may be personal."""
+    """Show a short plain word as is; anything else as :func:`echo` does."""
     if isinstance(value, str) and value.isascii() and value.isalpha() and len(value) <= 20:
         return repr(value)
-    return _shown(value)
+    return echo(value)
 
 
 def text(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> str:
@@ -170,6 +185,42 @@ def checked_copy(value: _A, changes: Mapping[str, object]) -> _A:
     return new
 
 
+def include_personal(value: object, **aliases: object) -> bool:
+    """Read the personal-data opt-in, spelt ``include_personal``, and its old spellings.
+
+    A function that used to take ``include_secret`` or ``include_secrets``
+    passes them here as ``aliases`` (``None`` when not given): each one given
+    warns (:class:`DeprecationWarning`) and counts as ``include_personal``;
+    giving two that differ is an error. The answer is checked by :func:`consent`.
+
+    >>> include_personal(True, include_secret=None)
+    True
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     include_personal(False, include_secret=True), caught[0].category.__name__
+    (True, 'DeprecationWarning')
+    """
+    given = {name: flag for name, flag in aliases.items() if flag is not None}
+    for name in given:
+        warnings.warn(
+            f"{name} is deprecated; pass include_personal instead",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    if not given:
+        return consent("include_personal", value)
+    flags = {consent(name, flag) for name, flag in given.items()}
+    if value is not False:
+        flags.add(consent("include_personal", value))
+    if len(flags) > 1:
+        msg = (
+            f"include_personal and {', '.join(sorted(given))} disagree; pass include_personal only"
+        )
+        raise InvalidInput(msg)
+    return flags.pop()
+
+
 def consent(field: str, value: object) -> bool:
     """Return a consent flag: only ``True`` or ``False``, so ``"false"`` never reveals (G1)."""
     if value is True or value is False:
@@ -181,7 +232,16 @@ def consent(field: str, value: object) -> bool:
 
 
 def enum_member(enum_type: type[E], field: str, value: object) -> E:
-    """Return the member of ``enum_type`` named by ``value`` (a member or its value)."""
+    """Return the member of ``enum_type`` named by ``value``.
+
+    ``value`` may be a member, its value, or one of the labels the library
+    prints for it (``label_zh`` / ``label_en``, for enums that have them):
+    what the library shows, it takes back.
+
+    >>> from fieldservice.model import Tier
+    >>> enum_member(Tier, "tier", "金卡"), enum_member(Tier, "tier", "gold")
+    (<Tier.GOLD: 'gold'>, <Tier.GOLD: 'gold'>)
+    """
     if isinstance(value, enum_type):
         return value
     try:

@@ -322,6 +322,23 @@ class AppointmentWindow:
         end = min(at + standard.arrival_window.total_seconds(), spans[-1][1])
         return ArrivalWindow(_time.datetime_of(at, tz), _time.datetime_of(end, tz))
 
+    def is_provisional(self, standard: ServiceStandard) -> bool:
+        """Whether the window's date rests on estimated holidays (see :attr:`WindowCheck.provisional`).
+
+        Raises:
+            InvalidInput: ``standard`` is not a ServiceStandard.
+
+        >>> import datetime as dt
+        >>> from fieldservice import ServiceStandard, UnconfirmedYears
+        >>> std = ServiceStandard.default().replace(
+        ...     close_visits_on_holidays=True, unconfirmed_years=UnconfirmedYears.ESTIMATED)
+        >>> AppointmentWindow(dt.date(2027, 1, 4), "morning").is_provisional(std)
+        True
+        >>> AppointmentWindow(dt.date(2026, 12, 31), "morning").is_provisional(std)
+        False
+        """
+        return _calendar(standard).is_provisional(self.date)
+
     def _spans(self, cal: ServiceCalendar) -> tuple[tuple[int, int], ...]:
         day = cal.day_record(self.date.toordinal())
         spans = day.halves[0 if self.half is _MORNING else 1]
@@ -341,7 +358,7 @@ def _time_of_day(value: object) -> dt.time:
         return value
     msg = (
         "start must be an hour 0-23 or a datetime.time without tzinfo or microseconds "
-        f"(got {type(value).__name__})"
+        f"(got {_validate.shown(value)})"
     )
     raise InvalidInput(msg)
 
@@ -355,6 +372,10 @@ class WindowCheck:
         violations: Each broken rule (rule ID, stable code, message).
         earliest_arrival: For an accepted window, the first instant it may be
             offered from (B5); for an accepted arrival window, its start.
+        provisional: Whether the answer rests on holidays the ``holidays``
+            package estimates for a year not yet announced (the policy
+            ``unconfirmed_years = "estimated"``): it may change when the year's
+            arrangement is out. Tell the customer so, or book it again then.
 
     >>> WindowCheck(ok=True, violations=()).codes
     ()
@@ -365,6 +386,7 @@ class WindowCheck:
     ok: bool
     violations: tuple[Violation, ...]
     earliest_arrival: pendulum.DateTime | None = None
+    provisional: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.ok == bool(self.violations):
@@ -476,8 +498,14 @@ def check_window(
                     first = begin
                 room += e - begin
         if first is not None and room >= standard.arrival_window.total_seconds():
-            return WindowCheck(True, (), _time.datetime_of(first, cal.timezone))
-    return WindowCheck(False, tuple(_window_violations(window, day, booked, standard, cal, lead)))
+            return WindowCheck(
+                True, (), _time.datetime_of(first, cal.timezone), bool(day.provisional)
+            )
+    return WindowCheck(
+        False,
+        tuple(_window_violations(window, day, booked, standard, cal, lead)),
+        provisional=bool(day.provisional),
+    )
 
 
 def _window_violations(
@@ -659,9 +687,10 @@ def check_arrival(
                 "refine it to the hour",
             )
         )
+    provisional = bool(day.provisional)  # the day it starts: a window past midnight is refused
     if found:
-        return WindowCheck(False, tuple(found))
-    return WindowCheck(True, (), _time.datetime_of(start, tz))
+        return WindowCheck(False, tuple(found), provisional=provisional)
+    return WindowCheck(True, (), _time.datetime_of(start, tz), provisional=provisional)
 
 
 def _touches_quiet_hours(
@@ -726,6 +755,11 @@ def next_windows(
     window between them (or before the first) does. The search looks one year
     ahead and returns fewer windows if the calendar has fewer in that time.
 
+    Under the policy ``unconfirmed_years = "estimated"`` the search runs on
+    into a year not yet announced; :meth:`AppointmentWindow.is_provisional`
+    says which windows rest on estimated holidays. A list that reaches such a
+    year may also lack days that the announcement will open (make-up days).
+
     Args:
         booked_at: When the booking is made (timezone-aware).
         standard: The standard whose hours, holidays and lead time apply.
@@ -746,7 +780,7 @@ def next_windows(
     ['2026-11-24 下午 afternoon', '2026-11-25 上午 morning']
     """
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= _MAX_COUNT:
-        msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {type(count).__name__})"
+        msg = f"count must be a whole number from 1 to {_MAX_COUNT} (got {_validate.shown(count)})"
         raise InvalidInput(msg)
     cal = ServiceCalendar.for_visits(standard)
     booked = cal.epoch_seconds("booked_at", booked_at)

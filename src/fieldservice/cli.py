@@ -70,6 +70,7 @@ def describe(std: ServiceStandard) -> str:
         f"  K2  repeat / call after   every {format_duration(std.knock.repeat_every)} / "
         f"{format_duration(std.knock.call_after)}",
         f"  F2  remote follow-up      {format_duration(std.follow_up)}",
+        f"  L4  customer hotline      {std.hotline}",
         f"      holidays              {std.holiday_country or 'none'}; visits close on "
         f"holidays: {'yes' if std.close_visits_on_holidays else 'no'}; unconfirmed years: "
         f"{std.unconfirmed_years.value}",
@@ -122,6 +123,22 @@ def _iso_datetime(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+# next_windows' own limit; the CLI checks it first so that a bad --count is a usage error (2).
+_MOST_WINDOWS = 1000
+
+
+def _window_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        msg = f"{_validate.echo(text)} is not a whole number"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 1 <= count <= _MOST_WINDOWS:
+        msg = f"must be from 1 to {_MOST_WINDOWS} (got {_validate.echo(count)})"
+        raise argparse.ArgumentTypeError(msg)
+    return count
+
+
 def _slots(args: argparse.Namespace, out: TextIO) -> int:
     import pendulum
 
@@ -137,13 +154,24 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
         f"{pendulum.instance(booked).in_timezone(std.timezone):%Y-%m-%d %H:%M} ({std.timezone}); "
         f"B5 lead time {format_duration(std.lead_time)}, B6 quiet hours {std.quiet_hours}\n"
     )
+    provisional: set[int] = set()
     for window in windows:
         start, end = window.bounds(std)
-        offered = check_window(window, booked, std).earliest_arrival
+        check = check_window(window, booked, std)
+        offered = check.earliest_arrival
         note = f"  from {offered:%H:%M}" if offered is not None and offered > start else ""
+        if check.provisional:
+            note += "  (provisional)"
+            provisional.add(window.date.year)
         out.write(
             f"  {window.date:%Y-%m-%d %a}  {window.half.label_zh} {window.half.label_en:<9}  "
             f"{start:%H:%M}-{end:%H:%M}{note}\n"
+        )
+    if provisional:
+        years = ", ".join(str(y) for y in sorted(provisional))
+        out.write(
+            f"  provisional: the public holidays of {years} are not announced; these windows "
+            "rest on the holidays package's estimate\n"
         )
     return 0
 
@@ -326,7 +354,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="TIME",
         help="when the booking is made, ISO 8601; without an offset, in the standard's timezone",
     )
-    slots.add_argument("--count", type=int, default=4, help="how many windows (default 4)")
+    slots.add_argument(
+        "--count", type=_window_count, default=4, help="how many windows, 1 to 1000 (default 4)"
+    )
     slots.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     slots.set_defaults(run=_slots)
 

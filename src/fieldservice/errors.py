@@ -223,7 +223,8 @@ class CalendarNotCovered(FieldServiceError, LookupError):
 
     Raised when the standard's policy for unconfirmed years is ``"raise"``.
     Load the official list into the branch's TOML, or choose the policy
-    ``"ordinary"`` to treat such years as ordinary weeks.
+    ``"ordinary"`` to treat such years as ordinary weeks, or ``"estimated"`` to
+    close the holidays the ``holidays`` package computes, with provisional answers.
 
     >>> CalendarNotCovered("2031 is not covered").code
     'calendar_not_covered'

@@ -58,6 +58,8 @@ class Tier(_labels.Labelled):
     ['钻石', '金卡', '银卡', '普通']
     >>> Tier("gold").priority
     2
+    >>> Tier("金卡") is Tier("gold") is Tier.GOLD  # the labels it prints are taken back
+    True
     """
 
     DIAMOND = "diamond"

@@ -47,6 +47,7 @@ from fieldservice.visits import appointment_of
 __all__ = [
     "Audience",
     "KnockStep",
+    "KnockStepKind",
     "Reminder",
     "ReminderDiff",
     "ReminderKind",
@@ -627,46 +628,164 @@ def _since(events: Sequence[Event], version: int) -> set[EventKind]:
 # --- the knock protocol (K1-K3) --------------------------------------------------------
 
 
+class KnockStepKind(_labels.IdentityEnum):
+    """What a step at the door is (K1-K3), so a caller never matches label text.
+
+    >>> [k.value for k in KnockStepKind]
+    ['bell', 'knock', 'repeat', 'call', 'neighbours', 'note']
+    >>> KnockStepKind.NOTE.rule
+    'K3'
+    """
+
+    BELL = "bell"
+    KNOCK = "knock"
+    REPEAT = "repeat"
+    CALL = "call"
+    NEIGHBOURS = "neighbours"
+    NOTE = "note"
+
+    @property
+    def rule(self) -> str:
+        """The rule ID the step carries out."""
+        return _KNOCK_RULES[self]
+
+
+_KNOCK_RULES = {
+    KnockStepKind.BELL: "K1",
+    KnockStepKind.KNOCK: "K1",
+    KnockStepKind.REPEAT: "K2",
+    KnockStepKind.CALL: "K2",
+    KnockStepKind.NEIGHBOURS: "K3",
+    KnockStepKind.NOTE: "K3",
+}
+
+
 @attrs.frozen
 class KnockStep:
     """One step of the knock protocol at the door.
 
+    Attributes:
+        rule: The rule ID the step carries out (K1, K2 or K3).
+        kind: What the step is: ring, knock, repeat, call, ask the neighbours, leave a note.
+        at: When to take it.
+        action: The step in English, with the standard's numbers.
+        label_zh: The step in the guidance card's Chinese terms, with the standard's numbers.
+
     >>> import pendulum, fieldservice as fs
     >>> steps = knock_protocol(pendulum.datetime(2026, 11, 26, 14, tz="Asia/Shanghai"),
     ...                        fs.ServiceStandard.default())
-    >>> [(s.rule, s.at.format("HH:mm:ss"), s.action) for s in steps][:3]
-    [('K1', '14:00:00', 'ring the bell if there is one'), ('K1', '14:00:00', 'knock 3 times, lightly'), ('K1', '14:00:00', 'knock 3 times, lightly')]
+    >>> [(s.kind.value, s.at.format("HH:mm:ss"), s.label_zh) for s in steps][:2]
+    [('bell', '14:00:00', '有门铃先按门铃'), ('knock', '14:00:00', '轻敲第1次,连续3下')]
     """
 
     rule: str
+    kind: KnockStepKind
     at: pendulum.DateTime
     action: str
     label_zh: str
 
 
+def _seconds_of(value: dt.timedelta) -> tuple[int, int, int]:
+    hours, rest = divmod(int(value.total_seconds()), 3600)
+    return (hours, *divmod(rest, 60))
+
+
+def _en_duration(value: dt.timedelta) -> str:
+    """``0:03:30`` as "3 min 30 s": the English labels' way of writing a cadence."""
+    parts = zip(_seconds_of(value), ("h", "min", "s"), strict=True)
+    return " ".join(f"{n} {unit}" for n, unit in parts if n)
+
+
+def _zh_duration(value: dt.timedelta) -> str:
+    """``0:00:30`` as "30秒钟", ``0:03:00`` as "3分钟", ``0:01:30`` as "1分30秒" (the card's words)."""
+    hours, minutes, seconds = _seconds_of(value)
+    if not hours and not seconds:
+        return f"{minutes}分钟"
+    if not hours and not minutes:
+        return f"{seconds}秒钟"
+    parts = zip((hours, minutes, seconds), ("小时", "分", "秒"), strict=True)
+    return "".join(f"{n}{unit}" for n, unit in parts if n)
+
+
 def knock_protocol(arrived_at: dt.datetime, standard: ServiceStandard) -> tuple[KnockStep, ...]:
-    """The timeline at the door (K1-K3): ring, knock rounds, repeats, call, note.
+    """The timeline at the door (K1-K3): ring, knock rounds, repeats, call, neighbours, note.
+
+    Every number in the steps and their labels, English and Chinese, is the
+    standard's: :attr:`~fieldservice.standard.ServiceStandard.knock` gives the
+    rounds, the knocks per round, how often to repeat and when to call.
 
     Args:
         arrived_at: When the technician reached the door (timezone-aware).
         standard: The knock cadence comes from :attr:`~fieldservice.standard.ServiceStandard.knock`.
+
+    Raises:
+        InvalidInput: ``arrived_at`` is naive or ``standard`` is not a ServiceStandard.
+
+    >>> import datetime as dt, pendulum, fieldservice as fs
+    >>> std = fs.ServiceStandard.default().replace(knock=fs.KnockProtocol(
+    ...     rounds=1, repeat_every=dt.timedelta(seconds=45), call_after=dt.timedelta(seconds=90)))
+    >>> for s in knock_protocol(pendulum.datetime(2026, 11, 26, 14, tz="Asia/Shanghai"), std):
+    ...     print(s.rule, s.kind.value, s.at.format("mm:ss"), s.action, "/", s.label_zh)
+    K1 bell 00:00 ring the bell if there is one / 有门铃先按门铃
+    K1 knock 00:00 knock 3 times, lightly (round 1 of 1) / 轻敲第1次,连续3下
+    K2 repeat 00:45 no answer: knock again, every 45 s / 每隔45秒钟重复1次
+    K2 call 01:30 no answer after 1 min 30 s: call the customer / 1分30秒后再不开门,电话联系客户
+    K3 neighbours 01:30 unreachable: check with neighbours / 同用户邻居确认
+    K3 note 01:30 customer away: leave a message note on the door / 贴留言条
     """
     if not isinstance(standard, ServiceStandard):
         msg = f"standard must be a ServiceStandard (got {type(standard).__name__})"
         raise InvalidInput(msg)
     start = _time.aware("arrived_at", arrived_at).in_timezone(standard.timezone)
     knock = standard.knock
-    steps = [KnockStep("K1", start, "ring the bell if there is one", "有门铃先按门铃")]
-    per_round = f"knock {knock.knocks_per_round} times, lightly"
-    steps += [KnockStep("K1", start, per_round, f"轻敲{knock.knocks_per_round}下")] * knock.rounds
+    per_round = knock.knocks_per_round
+    steps = [
+        KnockStep(
+            "K1", KnockStepKind.BELL, start, "ring the bell if there is one", "有门铃先按门铃"
+        )
+    ]
+    steps += [
+        KnockStep(
+            "K1",
+            KnockStepKind.KNOCK,
+            start,
+            f"knock {per_round} times, lightly (round {n} of {knock.rounds})",
+            f"轻敲第{n}次,连续{per_round}下",
+        )
+        for n in range(1, knock.rounds + 1)
+    ]
+    every_en, every_zh = _en_duration(knock.repeat_every), _zh_duration(knock.repeat_every)
+    repeat_en, repeat_zh = f"no answer: knock again, every {every_en}", f"每隔{every_zh}重复1次"
     moment = start.add(seconds=int(knock.repeat_every.total_seconds()))
     call_at = start.add(seconds=int(knock.call_after.total_seconds()))
     while moment < call_at:
-        steps.append(KnockStep("K2", moment, "no answer: knock again", "每隔30秒钟重复1次"))
+        steps.append(KnockStep("K2", KnockStepKind.REPEAT, moment, repeat_en, repeat_zh))
         moment = moment.add(seconds=int(knock.repeat_every.total_seconds()))
-    steps.append(KnockStep("K2", call_at, "call the customer", "电话联系客户"))
-    steps.append(KnockStep("K3", call_at, "unreachable: check with neighbours", "同用户邻居确认"))
     steps.append(
-        KnockStep("K3", call_at, "customer away: leave a message note on the door", "贴留言条")
+        KnockStep(
+            "K2",
+            KnockStepKind.CALL,
+            call_at,
+            f"no answer after {_en_duration(knock.call_after)}: call the customer",
+            f"{_zh_duration(knock.call_after)}后再不开门,电话联系客户",
+        )
+    )
+    steps.append(
+        KnockStep(
+            "K3",
+            KnockStepKind.NEIGHBOURS,
+            call_at,
+            "unreachable: check with neighbours",
+            "同用户邻居确认",
+        )
+    )
+    steps.append(
+        KnockStep(
+            "K3",
+            KnockStepKind.NOTE,
+            call_at,
+            "customer away: leave a message note on the door",
+            "贴留言条",
+        )
     )
     return tuple(steps)

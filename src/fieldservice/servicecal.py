@@ -28,9 +28,14 @@ and runs ordinary weeks (the seed serves every day). For a calendar that does,
 a year is *confirmed* when the ``holidays`` package carries the State Council's
 announcement for it (its China table of make-up days), or when the branch lists
 it in ``confirmed_years`` and gives the official dates as date overrides. Other
-years are ordinary weeks; with the default policy ``unconfirmed_years =
+years are not announced yet. With the default policy ``unconfirmed_years =
 "raise"`` any query that touches one raises
-:class:`~fieldservice.errors.CalendarNotCovered`.
+:class:`~fieldservice.errors.CalendarNotCovered`; with ``"ordinary"`` they are
+ordinary weeks; with ``"estimated"`` the statutory days (and days in lieu) that
+the ``holidays`` package computes by its rules close, no make-up working day
+opens, and every date of such a year is *provisional*
+(:meth:`ServiceCalendar.is_provisional`): an answer that rests on it may change
+when the State Council announces the year.
 
 Local times follow one rule: a time of day means the first instant at which the
 clock shows that time or later. A time that occurs twice (the autumn overlap)
@@ -118,7 +123,7 @@ _HOLIDAY_LOCK: Final = threading.Lock()
 _HOLIDAYS: dict[str, Any] = {}
 _PACKAGE_YEARS: dict[str, frozenset[int] | None] = {}
 _PACKAGE_CONFIRMS: dict[tuple[str, int], bool] = {}
-_CLOSURES: dict[tuple[str, int], tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
+_CLOSURES: dict[tuple[str, int, bool], tuple[frozenset[dt.date], frozenset[dt.date]]] = {}
 
 
 def _holidays_of(country: str) -> Any:
@@ -180,23 +185,40 @@ def _package_confirms(country: str, year: int) -> bool:
     return found
 
 
-def _holiday_closures(country: str, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+def _holiday_closures(
+    country: str, year: int, *, estimated: bool = False
+) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
     """Return (closed dates, make-up working days) of ``year`` from the package.
 
     A closed date is in a maximal run of non-working days that contains a
     public holiday. Years the package does not confirm count as ordinary weeks,
-    here and as neighbours of a confirmed year.
+    here and as neighbours of a confirmed year; with ``estimated``, an
+    unconfirmed year (and its unconfirmed neighbours) takes the package's
+    computed holidays instead.
     """
     with _HOLIDAY_LOCK:
-        found = _CLOSURES.get((country, year))
+        found = _CLOSURES.get((country, year, estimated))
         if found is None:
-            found = _CLOSURES[country, year] = _compute_closures(country, year)
+            found = _CLOSURES[country, year, estimated] = _compute_closures(
+                country, year, estimated=estimated
+            )
         return found
 
 
-def _compute_closures(country: str, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+def _package_estimates(country: str, year: int) -> bool:
+    """Whether the package computes holidays for ``year`` (call with the lock held)."""
     data = _holidays_of(country)
-    if not _package_confirms(country, year):
+    return bool(data.start_year <= year <= data.end_year)
+
+
+def _compute_closures(
+    country: str, year: int, *, estimated: bool = False
+) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    data = _holidays_of(country)
+    # A confirmed year never leans on estimates, not even at its edges.
+    guess = estimated and not _package_confirms(country, year)
+    usable = _package_estimates if guess else _package_confirms
+    if not usable(country, year):
         return frozenset(), frozenset()
     weekend = data.weekend
     # Breaks are at most a few weeks long: a month either side finds whole runs.
@@ -205,7 +227,7 @@ def _compute_closures(country: str, year: int) -> tuple[frozenset[dt.date], froz
     off: list[bool] = []
     holiday: list[bool] = []
     for day in days:
-        if _package_confirms(country, day.year):
+        if usable(country, day.year):
             off.append(not data.is_working_day(day))
             holiday.append(day in data)
         else:
@@ -242,6 +264,7 @@ class _Block(NamedTuple):
     ends: tuple[int, ...]
     total: int
     blocked: int
+    provisional: int = 0
 
 
 class _Table:
@@ -262,6 +285,7 @@ class _Table:
         "hi",
         "last_year",
         "lo",
+        "provisional",
         "starts",
         "total_hi",
         "total_lo",
@@ -279,11 +303,14 @@ class _Table:
         cum_end: list[float] = []
         days: list[_time.Day] = []
         blocked: list[tuple[int, int, int]] = []
+        provisional: list[tuple[int, int, int]] = []
         for year in range(first_year, last_year + 1):
             block = blocks[year]
             days.extend(block.days)
             if block.blocked:
                 blocked.append((block.lo, block.hi, block.blocked))
+            if block.provisional:
+                provisional.append((block.lo, block.hi, block.provisional))
             for start, end in zip(block.starts, block.ends, strict=True):
                 starts.append(float(start))
                 ends.append(float(end))
@@ -302,6 +329,7 @@ class _Table:
         self.days = days
         self.first_ordinal = dt.date(first_year, 1, 1).toordinal()
         self.blocked = tuple(blocked)
+        self.provisional = tuple(provisional)
 
     def service(self, epoch: float) -> float:
         """Cumulative open seconds at ``epoch``, which the table must cover."""
@@ -329,7 +357,8 @@ def _not_covered(year: int) -> NoReturn:
         f"the public holidays of {year} are not confirmed (the holidays package has no "
         f"official announcement for it); add the official list to the branch TOML as "
         f"[[calendar.dates]] and list {year} in calendar.confirmed_years, or choose "
-        'calendar.unconfirmed_years = "ordinary" to treat it as ordinary weeks'
+        'calendar.unconfirmed_years = "ordinary" to treat it as ordinary weeks, or '
+        '"estimated" to close the holidays the holidays package computes, as provisional'
     )
     raise CalendarNotCovered(msg)
 
@@ -534,9 +563,9 @@ class ServiceCalendar:
         """
         day = _date("day", day)
         self._check_year(day.year)
-        closed, makeup = self._closures(day.year)
         if self._blocked(day.year):
             _not_covered(day.year)
+        closed, makeup = self._closures(day.year)
         return tuple(
             TimeRange(_clock_time(s), _clock_time(e))
             for s, e in self._wall_hours(day, closed, makeup)
@@ -556,6 +585,59 @@ class ServiceCalendar:
         False
         """
         return bool(self.hours_on(day))
+
+    def is_provisional(self, day: dt.date | dt.datetime) -> bool:
+        """Whether a date's hours rest on holidays the ``holidays`` package estimates.
+
+        True only for a calendar that closes on holidays, under the policy
+        ``unconfirmed_years = "estimated"``, for a date (or the local date of an
+        instant) in a year neither the package nor the branch confirms. Its
+        hours, and every answer drawn from them (windows, open time,
+        deadlines), may change when the year's arrangement is announced.
+
+        Raises:
+            InvalidInput: ``day`` is not a date or an aware datetime, or lies outside 1970-2199.
+
+        >>> import datetime as dt
+        >>> from fieldservice import ServiceStandard, UnconfirmedYears
+        >>> std = ServiceStandard.default().replace(
+        ...     close_visits_on_holidays=True, unconfirmed_years=UnconfirmedYears.ESTIMATED)
+        >>> cal = ServiceCalendar.for_visits(std)
+        >>> cal.is_provisional(dt.date(2026, 10, 1)), cal.is_provisional(dt.date(2027, 10, 1))
+        (False, True)
+        >>> cal.is_service_day(dt.date(2027, 10, 1))
+        False
+        """
+        if isinstance(day, dt.datetime):
+            day = self.date_of(self.epoch_seconds("day", day))
+        day = _date("day", day)
+        self._check_year(day.year)
+        return self._provisional(day.year)
+
+    def provisional_between(self, a: dt.datetime, b: dt.datetime) -> bool:
+        """Whether any date from ``a`` to ``b`` is provisional (see :meth:`is_provisional`).
+
+        A deadline, a span of open time or a search for windows between two
+        instants rests on every date between them: ask this of its two ends.
+
+        Raises:
+            InvalidInput: ``a`` or ``b`` is naive or not a datetime.
+
+        >>> import pendulum
+        >>> from fieldservice import ServiceStandard, UnconfirmedYears
+        >>> std = ServiceStandard.default().replace(
+        ...     close_clocks_on_holidays=True, unconfirmed_years=UnconfirmedYears.ESTIMATED)
+        >>> cal = ServiceCalendar.for_clocks(std)
+        >>> start = pendulum.datetime(2026, 12, 31, 10, tz="Asia/Shanghai")
+        >>> deadline = cal.add_service_time(start, pendulum.duration(hours=24))
+        >>> deadline, cal.provisional_between(start, deadline)
+        (DateTime(2027, 1, 5, 10, 0, 0, tzinfo=Timezone('Asia/Shanghai')), True)
+        """
+        lo, hi = self.epoch_seconds("a", a), self.epoch_seconds("b", b)
+        if hi < lo:
+            lo, hi = hi, lo
+        first, last = self.date_of(lo).year, self.date_of(hi).year
+        return any(self._provisional(year) for year in range(first, last + 1))
 
     # --- instant queries -----------------------------------------------------
 
@@ -909,10 +991,19 @@ class ServiceCalendar:
             and not self._confirmed(year)
         )
 
+    def _provisional(self, year: int) -> bool:
+        return (
+            self._closes
+            and self.standard.unconfirmed_years is UnconfirmedYears.ESTIMATED
+            and not self._confirmed(year)
+        )
+
     def _closures(self, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
         if not self._closes:
             return frozenset(), frozenset()
-        return _holiday_closures(self.standard.holiday_country, year)
+        return _holiday_closures(
+            self.standard.holiday_country, year, estimated=self._provisional(year)
+        )
 
     def _wall_hours(
         self, day: dt.date, closed: frozenset[dt.date], makeup: frozenset[dt.date]
@@ -931,6 +1022,7 @@ class ServiceCalendar:
         tz = self._tz
         closed, makeup = self._closures(year)
         blocked = year if self._blocked(year) else 0
+        provisional = year if self._provisional(year) else 0
         midday = _time.seconds_of(self.standard.midday)
         day = dt.date(year, 1, 1)
         day_start = _time.wall_epoch(tz, day, 0)
@@ -948,7 +1040,9 @@ class ServiceCalendar:
                     spans.append((start, end))
             morning = tuple((s, min(e, mid)) for s, e in spans if s < mid)
             afternoon = tuple((max(s, mid), e) for s, e in spans if e > mid)
-            days.append(_time.Day(day_start, mid, day_end, (morning, afternoon), blocked))
+            days.append(
+                _time.Day(day_start, mid, day_end, (morning, afternoon), blocked, provisional)
+            )
             for start, end in spans:
                 if ends and ends[-1] == start:
                     ends[-1] = end  # contiguous across midnight: one interval
@@ -958,7 +1052,14 @@ class ServiceCalendar:
             day, day_start = following, day_end
         total = sum(e - s for s, e in zip(starts, ends, strict=True))
         return _Block(
-            days[0].start, day_start, tuple(days), tuple(starts), tuple(ends), total, blocked
+            days[0].start,
+            day_start,
+            tuple(days),
+            tuple(starts),
+            tuple(ends),
+            total,
+            blocked,
+            provisional,
         )
 
     def _cover_years(self, first: int, last: int) -> _Table:

@@ -51,6 +51,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+E = TypeVar("E", bound=_labels.IdentityEnum)
 
 # --- durations and times as people write them ---------------------------------
 
@@ -188,6 +189,18 @@ def _country(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise StandardError(msg)
 
 
+def _enum_value(kind: type[E], field: str, value: object) -> E:
+    """Take a member of ``kind`` or its value (``"estimated"``); anything else is an error."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        allowed = ", ".join(repr(m.value) for m in kind)
+        msg = f"{field} must be one of {allowed} (got {_validate.echo(value)})"
+        raise StandardError(msg) from None
+
+
 # --- the parts of a standard --------------------------------------------------
 
 
@@ -271,6 +284,10 @@ class ClockBasis(_labels.IdentityEnum):
     SERVICE = "service"
 
 
+def _to_basis(value: object) -> ClockBasis:
+    return _enum_value(ClockBasis, "basis", value)
+
+
 @attrs.frozen
 class ClockRule:
     """The limits of one SLA clock, per area and tier, and what time it counts.
@@ -282,7 +299,7 @@ class ClockRule:
     """
 
     rule: str = attrs.field(validator=_instance_of(str))
-    basis: ClockBasis = attrs.field(validator=_instance_of(ClockBasis))
+    basis: ClockBasis = attrs.field(converter=_to_basis)
     city: TierLimits = attrs.field(validator=_instance_of(TierLimits))
     countryside: TierLimits = attrs.field(validator=_instance_of(TierLimits))
 
@@ -320,14 +337,26 @@ class UnconfirmedYears(_labels.IdentityEnum):
     """What to do with a year whose public holidays are not officially announced.
 
     ``RAISE`` refuses to guess (:class:`~fieldservice.errors.CalendarNotCovered`);
-    ``ORDINARY`` treats the year as ordinary weeks with no holidays.
+    ``ORDINARY`` treats the year as ordinary weeks with no holidays;
+    ``ESTIMATED`` closes the statutory days (and the days in lieu) that the
+    ``holidays`` package computes from its rules for the year, with no make-up
+    working days, and marks every date of the year *provisional*
+    (:meth:`ServiceCalendar.is_provisional
+    <fieldservice.servicecal.ServiceCalendar.is_provisional>`,
+    :attr:`WindowCheck.provisional <fieldservice.appointments.WindowCheck.provisional>`)
+    until the branch confirms it.
 
-    >>> UnconfirmedYears("raise")
-    <UnconfirmedYears.RAISE: 'raise'>
+    >>> UnconfirmedYears("raise"), UnconfirmedYears("estimated")
+    (<UnconfirmedYears.RAISE: 'raise'>, <UnconfirmedYears.ESTIMATED: 'estimated'>)
     """
 
     RAISE = "raise"
     ORDINARY = "ordinary"
+    ESTIMATED = "estimated"
+
+
+def _to_policy(value: object) -> UnconfirmedYears:
+    return _enum_value(UnconfirmedYears, "unconfirmed_years", value)
 
 
 def _to_hours(value: object) -> tuple[TimeRange, ...]:
@@ -442,6 +471,20 @@ def _fraction(_: object, attribute: attrs.Attribute[Any], value: object) -> None
         raise StandardError(msg)
 
 
+_HOTLINE = re.compile(r"\+?[0-9](?:[0-9 -]{0,18}[0-9])?")
+
+
+def _hotline(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # The operator's own number, never a customer's; refused text is not echoed all the same.
+    if not isinstance(value, str) or not _HOTLINE.fullmatch(value) or len(value) > 20:
+        shown = type(value).__name__  # refused text may be a customer's name or phone (G1)
+        msg = (
+            f"{attribute.name} must be a service number of digits, like '10000' or "
+            f"'400-820-8820' (got {shown})"
+        )
+        raise StandardError(msg)
+
+
 def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     import zoneinfo
 
@@ -493,6 +536,7 @@ _DEFAULT_SOURCES: Final[dict[str, str]] = {
     "examples; each branch must replace them with its own commitment.",
     "K1": "Guidance card: 联系轻敲2次,每次连续3下为度,有门铃要先按门铃.",
     "K2": "Guidance card: 每隔30秒钟重复1次;3分钟后再不开门则联系.",
+    "L4": "Guidance card: 告知客户,如有问题,请拨打10000服务热线 (also B4: 10000 号预约).",
     "R1": "Seed: 资源不具备装移机条件的, 要在规定的时限内通知客户 (no figure given). Default "
     "limits are examples ('install within 48 h' commitments); replace them with the branch's own.",
     "T2": "Guidance card: 根据约定时间及路程确定出发时间,确保到达时间比约定时间提前5-10分钟 "
@@ -549,6 +593,8 @@ class ServiceStandard:
         early_arrival: Arrive this much early, shortest and longest (T2): 5-10 min.
         knock: The knock protocol (K1-K2).
         follow_up: Follow up this long after remote guidance (F2): 30 min.
+        hotline: The customer service hotline the technician gives a customer
+            for later help (L4), and where the hotline books (B4): ``"10000"``.
         booking_contact: Contact to book after acceptance (B3), per tier and area.
         resource_notice: Tell the customer resources are missing (R1).
         repair: Repair a reported fault (F4), never above :data:`LEGAL_REPAIR_CEILING`.
@@ -574,7 +620,8 @@ class ServiceStandard:
     close_visits_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
     close_clocks_on_holidays: bool = attrs.field(default=False, validator=_instance_of(bool))
     unconfirmed_years: UnconfirmedYears = attrs.field(
-        default=UnconfirmedYears.RAISE, validator=_instance_of(UnconfirmedYears)
+        default=UnconfirmedYears.RAISE,
+        converter=_to_policy,
     )
     confirmed_years: tuple[int, ...] = attrs.field(default=(), converter=_to_years)
     lead_time: dt.timedelta = attrs.field(default=dt.timedelta(hours=24), validator=_positive)
@@ -586,6 +633,7 @@ class ServiceStandard:
     )
     knock: KnockProtocol = attrs.field(factory=KnockProtocol, validator=_instance_of(KnockProtocol))
     follow_up: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
+    hotline: str = attrs.field(default="10000", validator=_hotline)
     booking_contact: ClockRule = attrs.field(
         default=ClockRule(
             "B3",
@@ -1018,6 +1066,7 @@ class _TomlReader:
                 "booking",
                 "knock",
                 "remote",
+                "contact",
                 "clocks",
                 "calendar",
                 "sources",
@@ -1078,6 +1127,13 @@ class _TomlReader:
         self._known(remote, "remote", {"follow_up"})
         if "follow_up" in remote:
             fields["follow_up"] = self._duration(remote["follow_up"], "remote.follow_up")
+        contact = self._table(d, "contact")
+        self._known(contact, "contact", {"hotline"})
+        if "hotline" in contact:
+            number = contact["hotline"]
+            if not isinstance(number, str) or not _HOTLINE.fullmatch(number) or len(number) > 20:
+                self._fail("contact.hotline", number, "a service number like '10000'")
+            fields["hotline"] = number
         clocks = self._table(d, "clocks")
         self._known(
             clocks, "clocks", {"at_risk_share", "booking_contact", "resource_notice", "repair"}
@@ -1113,7 +1169,9 @@ class _TomlReader:
             try:
                 fields["unconfirmed_years"] = UnconfirmedYears(value)
             except ValueError:
-                self._fail("calendar.unconfirmed_years", value, "'raise' or 'ordinary'")
+                self._fail(
+                    "calendar.unconfirmed_years", value, "'raise', 'ordinary' or 'estimated'"
+                )
         if "confirmed_years" in calendar:
             years = calendar["confirmed_years"]
             if not isinstance(years, list) or not all(
@@ -1313,6 +1371,9 @@ def _write_toml(s: ServiceStandard) -> str:
         "",
         "[remote]",
         f"follow_up = {_q(format_duration(s.follow_up))}  # F2",
+        "",
+        "[contact]",
+        f"hotline = {_q(s.hotline)}  # L4: the number a customer is told to call",
         "",
         "[clocks]",
         f"at_risk_share = {s.at_risk_share!r}",
