@@ -253,6 +253,20 @@ def _to_name(value: PersonalName | str) -> PersonalName:
     return value if isinstance(value, PersonalName) else PersonalName(value)
 
 
+def _to_coordinates(value: object) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        lat, lon = (float(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        lat = lon = float("nan")
+    # The message never shows the value: coordinates locate a person (G1).
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or isinstance(value, str):
+        msg = "address coordinates must be a (latitude, longitude) pair in degrees"
+        raise InvalidInput(msg)
+    return (lat, lon)
+
+
 @attrs.frozen(repr=False)
 class Address:
     """A customer's address: a coarse ``region`` that may be shown, and a private ``detail``.
@@ -266,10 +280,19 @@ class Address:
     Address(region='上海市浦东新区', detail='***')
     >>> addr.reveal()
     '上海市浦东新区 张江路 100 弄 5 号 302'
+
+    ``coordinates`` (latitude, longitude in degrees) place the customer for the
+    day plan; they are personal data like the detail, and masked the same way.
+
+    >>> Address(region="浦东", detail="x", coordinates=(31.2, 121.6))
+    Address(region='浦东', detail='***', coordinates='***')
     """
 
     region: str = attrs.field(converter=_region_text)
     _detail: str = attrs.field(alias="detail", converter=_detail_text)
+    coordinates: tuple[float, float] | None = attrs.field(
+        default=None, kw_only=True, converter=_to_coordinates
+    )
 
     def reveal(self) -> str:
         """Return the full address, region first."""
@@ -279,7 +302,8 @@ class Address:
         return f"{self.region} ***".strip()
 
     def __repr__(self) -> str:
-        return f"Address(region={self.region!r}, detail='***')"
+        place = "" if self.coordinates is None else ", coordinates='***'"
+        return f"Address(region={self.region!r}, detail='***'{place})"
 
 
 def _to_address(value: Address | str) -> Address:
@@ -569,15 +593,18 @@ def customer_to_dict(customer: Customer, *, include_personal: bool = False) -> d
     (None, ['+8613800138000'])
     """
     personal = _validate.consent("include_personal", include_personal)
+    address: dict[str, object] = {
+        "region": customer.address.region,
+        "detail": customer.address._detail if personal else None,
+    }
+    if customer.address.coordinates is not None:  # the key only where there are some
+        address["coordinates"] = list(customer.address.coordinates) if personal else None
     return {
         "id": customer.id,
         "name": customer.name.reveal() if personal else None,
         "tier": customer.tier.value,
         "phones": [p.reveal() for p in customer.phones] if personal else None,
-        "address": {
-            "region": customer.address.region,
-            "detail": customer.address._detail if personal else None,
-        },
+        "address": address,
         "language": customer.language,
         "area": customer.area.value,
     }
@@ -597,7 +624,12 @@ def customer_from_dict(data: object) -> Customer:
     keys = ("id", "name", "tier", "phones", "address", "language", "area")
     d = _require(data, keys, "customer")
     address = _require(d["address"], ("region", "detail"), "customer address")
-    if d["name"] is None or d["phones"] is None or address["detail"] is None:
+    if (
+        d["name"] is None
+        or d["phones"] is None
+        or address["detail"] is None
+        or ("coordinates" in address and address["coordinates"] is None)
+    ):
         msg = f"customer {d['id']!s:.64} {_NOT_RESTORABLE}"
         raise InvalidInput(msg)
     if not isinstance(d["phones"], list):
@@ -609,7 +641,11 @@ def customer_from_dict(data: object) -> Customer:
         name=d["name"],  # type: ignore[arg-type]
         tier=d["tier"],
         phones=phones,
-        address=Address(region=address["region"], detail=address["detail"]),
+        address=Address(
+            region=address["region"],
+            detail=address["detail"],
+            coordinates=address.get("coordinates"),
+        ),
         language=d["language"],
         area=d["area"],
     )
