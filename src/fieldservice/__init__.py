@@ -59,7 +59,16 @@ from fieldservice.standard import (
 )
 
 if TYPE_CHECKING:
-    from fieldservice import appointments, calendar, checklist, reminders, servicecal, sla, workflow
+    from fieldservice import (
+        appointments,
+        calendar,
+        checklist,
+        planning,
+        reminders,
+        servicecal,
+        sla,
+        workflow,
+    )
     from fieldservice.appointments import (
         AppointmentWindow,
         ArrivalWindow,
@@ -155,7 +164,16 @@ _LAZY_NAMES: dict[str, str] = {
     "plan_route": "workflow",
 }
 _LAZY_SUBMODULES = frozenset(
-    {"appointments", "calendar", "checklist", "reminders", "servicecal", "sla", "workflow"}
+    {
+        "appointments",
+        "calendar",
+        "checklist",
+        "planning",
+        "reminders",
+        "servicecal",
+        "sla",
+        "workflow",
+    }
 )
 
 
@@ -250,6 +268,7 @@ __all__ = [
     "kit_list",
     "next_windows",
     "plan_route",
+    "planning",
     "reminders",
     "servicecal",
     "sign_off",
