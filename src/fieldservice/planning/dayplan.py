@@ -466,9 +466,10 @@ def _solve(
         msg = "solver='ortools' needs the optional extra: pip install 'fieldservice[plan]'"
         raise InvalidInput(msg)
     found = _ortools.solve(problem, time_limit, solution_limit, start=_greedy.solve(problem))
-    routes, dropped = repair(problem, found)
-    if dropped:
-        _greedy.insert(problem, routes, dropped)
+    routes, _ = repair(problem, found)
+    # Whatever the search (or the repair) left out gets one more greedy try.
+    served = {job for route in routes for job, _ in route}
+    _greedy.insert(problem, routes, (j for j in range(len(problem.jobs)) if j not in served))
     if check(problem, routes):  # a plan that breaks a rule is never returned
         return _greedy.solve(problem), "greedy (the OR-Tools plan failed its check)"
     return routes, "ortools"
