@@ -11,9 +11,10 @@ the same window is served), and the wall time, model building included.
 Targets: 50 x 600 in <= 30 s; OR-Tools travel <= 0.8x the greedy's with at
 least as many visits served. Instances come from ``plan_instances.py``.
 
-Not here yet: VROOM (pyvroom) and PyVRP on the same instances (both install
-with ``fieldservice[bench]``, the adapters are still to write), and the
-Solomon RC101/RC208 instances (their files are not available offline).
+Also VROOM (``vroom_adapter.py``, pyvroom from ``fieldservice[bench]``) on the
+same day without its crew visits, which VROOM cannot model. Not here yet: PyVRP
+(installs, adapter still to write) and the Solomon RC101/RC208 instances
+(their files are not available offline).
 """
 
 from __future__ import annotations
@@ -77,7 +78,28 @@ def run(techs: int, visits: int, limit: float) -> None:
         )
     print(
         f"  OR-Tools / greedy travel: {travel['ortools'] / travel['greedy']:.2f}x, "
-        f"served {served['ortools'] - served['greedy']:+d}"
+        f"served {served['ortools'] - served['greedy']:+d}; travel per served visit "
+        f"{travel['ortools'] / served['ortools']:.1f} vs {travel['greedy'] / served['greedy']:.1f} min"
+    )
+    _vroom(orders, team, limit)
+
+
+def _vroom(orders, team, limit: float) -> None:  # type: ignore[no-untyped-def]
+    try:
+        import vroom_adapter
+    except ImportError:
+        print("  VROOM: pyvroom is not installed (pip install 'fieldservice[bench]')")
+        return
+    # VROOM has no crews (M2): both solvers get the day without them.
+    t0 = time.perf_counter()
+    plan = plan_day(orders, team, plan_instances.DAY, time_limit=limit, solver="ortools")
+    ours = (sum(plan.served.values()), plan.travel.total_seconds() / 60, time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    served, travel, _ = vroom_adapter.solve(vroom_adapter.problem(orders, team, plan_instances.DAY))
+    took = time.perf_counter() - t0
+    print(
+        f"  without crews: ortools served {ours[0]}, travel {ours[1]:.0f} min, {ours[2]:.1f} s; "
+        f"VROOM served {served}, travel {travel} min, {took:.1f} s"
     )
 
 
