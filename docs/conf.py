@@ -71,6 +71,8 @@ nitpicky = True
 nitpick_ignore = [
     # WorkOrder's attrs-generated __init__ takes its private, undocumented state.
     ("py:class", "_OrderState"),
+    # The shipped Python inventory is trimmed; Counter is a dict of counts.
+    ("py:class", "collections.Counter"),
 ]
 
 # -- MyST ----------------------------------------------------------------------

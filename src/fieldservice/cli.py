@@ -313,6 +313,41 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+def _plan(args: argparse.Namespace, out: TextIO) -> int:
+    # Imported here: only this command needs the planner (and maybe OR-Tools).
+    from fieldservice.calendar import orders_from_jsonl
+    from fieldservice.planning import Team, plan_day
+
+    std = _load(args.standard)
+    team = Team.from_toml(Path(args.team), standard=std)
+    try:
+        day = dt.date.fromisoformat(args.day)
+    except ValueError:
+        out.write(f"--day {_validate.echo(args.day)} is not a date like 2026-11-26\n")
+        return 2
+    orders = orders_from_jsonl(args.orders, standard=std)
+    plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)  # type: ignore[arg-type]
+    out.write(f"Day plan {day} ({plan.solver}): {sum(plan.served.values())} visits served, ")
+    out.write(f"travel {plan.travel.total_seconds() / 60:.0f} min\n")
+    for route in plan.routes:
+        out.write(f"  {route.technician}: {len(route.stops)} visits\n")
+        for s in route.stops:
+            crew = f" crew {'+'.join(s.crew)}" if len(s.crew) > 1 else ""
+            out.write(
+                f"    {s.start:%H:%M}-{s.end:%H:%M} {s.order_id} {s.kind.value} {s.tier.value} "
+                f"(leave {s.depart:%H:%M}, arrive {s.arrive:%H:%M}, call {s.call_at:%H:%M}){crew}\n"
+            )
+    for x in plan.left_out:
+        out.write(f"  left out {x.order_id} [{x.rule}/{x.code}] {x.message}\n")
+    if args.ics_dir:
+        folder = Path(args.ics_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        for route in plan.routes:
+            (folder / f"{route.technician}.ics").write_bytes(plan.to_ical(route.technician))
+        out.write(f"  wrote {len(plan.routes)} calendars to {folder}\n")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="fieldservice",
@@ -396,6 +431,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     ics.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     ics.set_defaults(run=_ics)
+
+    plan = commands.add_parser("plan", help="plan a day's routes for the team (B7, G4)")
+    plan.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line")
+    plan.add_argument("--team", required=True, metavar="FILE", help="the team's TOML")
+    plan.add_argument("--day", required=True, metavar="DATE", help="the day to plan, 2026-11-26")
+    plan.add_argument("--ics-dir", metavar="DIR", help="write one .ics per technician here")
+    plan.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
+    plan.add_argument("--solver", choices=["auto", "ortools", "greedy"], default="auto")
+    plan.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    plan.set_defaults(run=_plan)
     return parser
 
 

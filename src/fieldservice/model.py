@@ -304,6 +304,20 @@ def _to_name(value: PersonalName | str) -> PersonalName:
     return value if isinstance(value, PersonalName) else PersonalName(value)
 
 
+def _to_coordinates(value: object) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    try:
+        lat, lon = (float(v) for v in value)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        lat = lon = float("nan")
+    # The message never shows the value: coordinates locate a person (G1).
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or isinstance(value, str):
+        msg = "address coordinates must be a (latitude, longitude) pair in degrees"
+        raise InvalidInput(msg)
+    return (lat, lon)
+
+
 class Address(_Hidden):
     """A customer's address: a coarse ``region`` that may be shown, and a private ``detail``.
 
@@ -316,21 +330,41 @@ class Address(_Hidden):
     Address(region='上海市浦东新区', detail='***')
     >>> addr.reveal()
     '上海市浦东新区 张江路 100 弄 5 号 302'
+
+    ``coordinates`` (latitude, longitude in degrees) place the customer for the
+    day plan; they are personal data like the detail, and masked the same way.
+
+    >>> Address(region="浦东", detail="x", coordinates=(31.2, 121.6))
+    Address(region='浦东', detail='***', coordinates='***')
     """
 
-    __slots__ = ("__detail", "region")
+    __slots__ = ("__coordinates", "__detail", "region")
     region: str
     __detail: str
+    __coordinates: tuple[float, float] | None
 
-    def __init__(self, region: str, detail: str) -> None:
+    def __init__(self, region: str, detail: str, *, coordinates: object = None) -> None:
         object.__setattr__(self, "region", _region_text(region))
         object.__setattr__(self, "_Address__detail", _detail_text(detail))
+        object.__setattr__(self, "_Address__coordinates", _to_coordinates(coordinates))
+
+    @property
+    def coordinates(self) -> tuple[float, float] | None:
+        """The (latitude, longitude) in degrees, for the day plan; personal data (G1).
+
+        >>> Address(region="浦东", detail="x", coordinates=(31.2, 121.6)).coordinates
+        (31.2, 121.6)
+        """
+        return self.__coordinates
 
     def _key(self) -> tuple[object, ...]:
-        return (self.region, self.__detail)
+        return (self.region, self.__detail, self.__coordinates)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (_rebuild_address, self._key())
 
     def _shown(self) -> tuple[object, ...]:
-        return (self.region, "***")
+        return (self.region, "***") if self.__coordinates is None else (self.region, "***", "***")
 
     def reveal(self) -> str:
         """Return the full address, region first."""
@@ -351,12 +385,21 @@ class Address(_Hidden):
         return format(str(self), spec)
 
     def __repr__(self) -> str:
-        return f"Address(region={self.region!r}, detail='***')"
+        place = "" if self.coordinates is None else ", coordinates='***'"
+        return f"Address(region={self.region!r}, detail='***'{place})"
 
     def __rich_repr__(self) -> Iterator[object]:
         """What ``rich.pretty`` shows: the region and a masked detail."""
         yield "region", self.region
         yield "detail", "***"
+        if self.__coordinates is not None:
+            yield "coordinates", "***"
+
+
+def _rebuild_address(
+    region: str, detail: str, coordinates: tuple[float, float] | None = None
+) -> Address:
+    return Address(region, detail, coordinates=coordinates)
 
 
 def _to_address(value: Address | str) -> Address:
@@ -692,15 +735,18 @@ def customer_to_dict(customer: Customer, *, include_personal: bool = False) -> d
     (None, ['+8613800138000'])
     """
     personal = _validate.consent("include_personal", include_personal)
+    address: dict[str, object] = {
+        "region": customer.address.region,
+        "detail": customer.address.reveal_detail() if personal else None,
+    }
+    if customer.address.coordinates is not None:  # the key only where there are some
+        address["coordinates"] = list(customer.address.coordinates) if personal else None
     return {
         "id": customer.id,
         "name": customer.name.reveal() if personal else None,
         "tier": customer.tier.value,
         "phones": [p.reveal() for p in customer.phones] if personal else None,
-        "address": {
-            "region": customer.address.region,
-            "detail": customer.address.reveal_detail() if personal else None,
-        },
+        "address": address,
         "language": customer.language,
         "area": customer.area.value,
     }
@@ -720,7 +766,12 @@ def customer_from_dict(data: object) -> Customer:
     keys = ("id", "name", "tier", "phones", "address", "language", "area")
     d = _require(data, keys, "customer")
     address = _require(d["address"], ("region", "detail"), "customer address")
-    if d["name"] is None or d["phones"] is None or address["detail"] is None:
+    if (
+        d["name"] is None
+        or d["phones"] is None
+        or address["detail"] is None
+        or ("coordinates" in address and address["coordinates"] is None)
+    ):
         # The ID is shown only once it passed the ID check (G1: it may be anything).
         msg = f"customer {_customer_id(d['id'])} {_NOT_RESTORABLE}"
         raise InvalidInput(msg)
@@ -733,7 +784,11 @@ def customer_from_dict(data: object) -> Customer:
         name=d["name"],  # type: ignore[arg-type]
         tier=d["tier"],
         phones=phones,
-        address=Address(region=address["region"], detail=address["detail"]),  # type: ignore[arg-type]
+        address=Address(
+            region=address["region"],  # type: ignore[arg-type]  # checked by Address
+            detail=address["detail"],  # type: ignore[arg-type]
+            coordinates=address.get("coordinates"),
+        ),
         language=d["language"],
         area=d["area"],
     )

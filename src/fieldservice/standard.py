@@ -25,7 +25,7 @@ import hashlib
 import re
 import tomllib
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final, NoReturn, TypeVar
 
@@ -33,7 +33,7 @@ import attrs
 
 from fieldservice import _labels, _validate
 from fieldservice.errors import InvalidInput, StandardError, StandardMismatch
-from fieldservice.model import Area, Tier
+from fieldservice.model import Area, OrderKind, Product, Tier
 
 __all__ = [
     "LEGAL_REPAIR_CEILING",
@@ -41,6 +41,7 @@ __all__ = [
     "ClockRule",
     "DateOverride",
     "KnockProtocol",
+    "ServiceDurations",
     "ServiceStandard",
     "TierLimits",
     "TimeRange",
@@ -333,6 +334,79 @@ class KnockProtocol:
             raise StandardError(msg)
 
 
+def _to_duration_table(
+    value: object,
+) -> tuple[tuple[OrderKind, Product, dt.timedelta], ...]:
+    try:
+        items = value.items() if isinstance(value, Mapping) else value
+        table = {
+            (OrderKind(k), Product(p)): d
+            for (k, p), d in items  # type: ignore[attr-defined]
+        }
+    except (TypeError, ValueError):
+        msg = "service durations must map (order kind, product) pairs to timedelta"
+        raise StandardError(msg) from None
+    for (kind, product), duration in table.items():
+        if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta(0):
+            msg = f"planning.durations.{kind.value}.{product.value} must be a positive duration"
+            raise StandardError(msg)
+    missing = [f"{k.value}.{p.value}" for k in OrderKind for p in Product if (k, p) not in table]
+    if missing:
+        msg = f"planning.durations lacks {', '.join(missing)}; give every kind and product"
+        raise StandardError(msg)
+    return tuple((k, p, table[k, p]) for k in OrderKind for p in Product)
+
+
+@attrs.frozen
+class ServiceDurations:
+    """How long a visit takes on site, per order kind and product (B7: plan by resources).
+
+    A visit serves all products of its order at once (M1), so it takes its
+    longest product's time plus half the time of each other product: the trip,
+    the knock and the sign-off are shared. The defaults are labelled examples
+    (the seed gives no figure); a branch replaces them with its measured times.
+
+    >>> import datetime as dt
+    >>> from fieldservice import OrderKind, Product
+    >>> d = ServiceDurations.default()
+    >>> d.of(OrderKind.INSTALL, {Product.BROADBAND})
+    datetime.timedelta(seconds=5400)
+    >>> d.of(OrderKind.INSTALL, {Product.BROADBAND, Product.FIXED_LINE})
+    datetime.timedelta(seconds=7200)
+    """
+
+    table: tuple[tuple[OrderKind, Product, dt.timedelta], ...] = attrs.field(
+        converter=_to_duration_table
+    )
+
+    @classmethod
+    def default(cls) -> ServiceDurations:
+        """The library's example durations (install 60-90 min, move 45-75, repair 45-60)."""
+        minutes = {
+            OrderKind.INSTALL: {Product.BROADBAND: 90, Product.FIXED_LINE: 60, Product.IPTV: 60},
+            OrderKind.MOVE: {Product.BROADBAND: 75, Product.FIXED_LINE: 45, Product.IPTV: 45},
+            OrderKind.REPAIR: {Product.BROADBAND: 60, Product.FIXED_LINE: 45, Product.IPTV: 45},
+        }
+        return cls(
+            {(k, p): dt.timedelta(minutes=m) for k, row in minutes.items() for p, m in row.items()}
+        )
+
+    def of(self, kind: OrderKind, products: Iterable[Product]) -> dt.timedelta:
+        """Return the on-site time of one visit for ``products`` (M1: one visit for all)."""
+        own = {(k, p): d for k, p, d in self.table}
+        times = sorted((own[kind, p] for p in set(products)), reverse=True)
+        if not times:
+            return dt.timedelta(0)
+        return times[0] + sum(times[1:], dt.timedelta(0)) / 2
+
+
+def _to_lunch(value: object) -> TimeRange | None:
+    if value is not None and (not isinstance(value, TimeRange) or value.wraps_midnight):
+        msg = "lunch_break must be None or a TimeRange that ends after it starts"
+        raise StandardError(msg)
+    return value
+
+
 class UnconfirmedYears(_labels.IdentityEnum):
     """What to do with a year whose public holidays are not officially announced.
 
@@ -465,6 +539,12 @@ def _shown_value(value: object) -> str:
     return _validate.echo(value)
 
 
+def _positive_number(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, float | int) or not 0 < value < 1e6:
+        msg = f"{attribute.name} must be a positive number (got {_validate.echo(value)})"
+        raise StandardError(msg)
+
+
 def _fraction(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, float | int) or isinstance(value, bool) or not 0 < value < 1:
         msg = f"{attribute.name} must be a fraction between 0 and 1 (got {_validate.echo(value)})"
@@ -527,6 +607,10 @@ _DEFAULT_SOURCES: Final[dict[str, str]] = {
     "order', 'within 24 h'); each branch must replace them with its own commitment.",
     "B5": "Seed: 必须满足客户在预约 24 小时后的任一时间 ... 提供上门装机服务.",
     "B6": "Seed: (晚 20:00-次日8:00 除外) ... 具备条件的分公司可以根据自身条件延长服务时间.",
+    "B7": "Seed: 按品牌客户优先的原则合理安排施工路线和时间 (no figure given). Planning defaults are "
+    "this library's examples: on-site durations per kind and product; travel at 25 km/h, a city "
+    "average with traffic; a road factor of 1.4, the usual circuity of urban roads over the "
+    "great-circle distance; no lunch break unless the branch sets one.",
     "C1": "Guidance card: 提前与客户取得联系(至少在预约当天9时以前),对具体上门服务时间进行二次确认,"
     "要求细化到小时.",
     "C2": "Seed: 并在上门前半小时再次通知客户.",
@@ -599,6 +683,11 @@ class ServiceStandard:
         resource_notice: Tell the customer resources are missing (R1).
         repair: Repair a reported fault (F4), never above :data:`LEGAL_REPAIR_CEILING`.
         at_risk_share: A running clock is at risk past this share of its limit.
+        service_durations: On-site time per order kind and product, for the
+            day plan (B7); labelled examples.
+        travel_speed: Average speed in km/h of the default travel model (B7).
+        road_factor: Road distance over great-circle distance for that model.
+        lunch_break: The technicians' lunch hour (no visits in it), or ``None``.
 
     >>> std = ServiceStandard.default()
     >>> std.timezone, str(std.quiet_hours), std.confirm_by.isoformat()
@@ -662,6 +751,12 @@ class ServiceStandard:
         validator=_instance_of(ClockRule),
     )
     at_risk_share: float = attrs.field(default=0.75, validator=_fraction)
+    service_durations: ServiceDurations = attrs.field(
+        factory=ServiceDurations.default, validator=_instance_of(ServiceDurations)
+    )
+    travel_speed: float = attrs.field(default=25.0, validator=_positive_number)
+    road_factor: float = attrs.field(default=1.4, validator=_positive_number)
+    lunch_break: TimeRange | None = attrs.field(default=None, converter=_to_lunch)
     _sources: tuple[tuple[str, str], ...] = attrs.field(
         alias="sources",
         repr=False,
@@ -1069,6 +1164,7 @@ class _TomlReader:
                 "contact",
                 "clocks",
                 "calendar",
+                "planning",
                 "sources",
             },
         )
@@ -1181,6 +1277,7 @@ class _TomlReader:
             fields["confirmed_years"] = tuple(years)
         if "dates" in calendar:
             fields["date_overrides"] = self._dates(calendar["dates"])
+        fields.update(self._planning(self._table(d, "planning")))
         if "sources" in d:
             sources = self._table(d, "sources")
             for rule, text in sources.items():
@@ -1292,6 +1389,35 @@ class _TomlReader:
                 }
             )
         return ClockRule(base.rule, basis, areas["city"], areas["countryside"])
+
+    def _planning(self, table: Mapping[str, Any]) -> dict[str, Any]:
+        self._known(table, "planning", {"speed_kmh", "road_factor", "lunch", "durations"})
+        fields: dict[str, Any] = {}
+        for key, name in (("speed_kmh", "travel_speed"), ("road_factor", "road_factor")):
+            if key in table:
+                value = table[key]
+                if isinstance(value, bool) or not isinstance(value, float | int) or value <= 0:
+                    self._fail(f"planning.{key}", value, "a positive number")
+                fields[name] = float(value)
+        if "lunch" in table:
+            lunch = self._range(table["lunch"], "planning.lunch")
+            if lunch.wraps_midnight:
+                self._fail("planning.lunch", table["lunch"], "a range that ends after it starts")
+            fields["lunch_break"] = lunch
+        if "durations" in table:
+            given = self._table(table, "durations", "planning.durations")
+            self._known(given, "planning.durations", {k.value for k in OrderKind})
+            own = {(k, p): d for k, p, d in ServiceDurations.default().table}
+            for kind, row in given.items():
+                where = f"planning.durations.{kind}"
+                row = self._table(given, kind, where)
+                self._known(row, where, {p.value for p in Product})
+                for product, text in row.items():
+                    own[OrderKind(kind), Product(product)] = self._duration(
+                        text, f"{where}.{product}"
+                    )
+            fields["service_durations"] = ServiceDurations(own)
+        return fields
 
     def _dates(self, value: object) -> tuple[DateOverride, ...]:
         if not isinstance(value, list):
@@ -1405,6 +1531,22 @@ def _write_toml(s: ServiceStandard) -> str:
             f"hours = [{', '.join(_span(r) for r in override.hours)}]",
             f"note = {_q(override.note)}",
         ]
+    lines += [
+        "",
+        "[planning]  # B7: the day plan's examples; replace with the branch's own",
+        f"speed_kmh = {float(s.travel_speed)!r}",
+        f"road_factor = {float(s.road_factor)!r}",
+    ]
+    if s.lunch_break is not None:
+        lines.append(f"lunch = {_span(s.lunch_break)}")
+    lines += ["", "[planning.durations]"]
+    for kind in OrderKind:
+        row = ", ".join(
+            f"{p.value} = {_q(format_duration(d))}"
+            for k, p, d in s.service_durations.table
+            if k is kind
+        )
+        lines.append(f"{kind.value} = {{ {row} }}")
     lines += ["", "[sources]"]
     lines += [f"{_q(rule)} = {_q(text)}" for rule, text in s._sources]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,615 @@
+"""The branch's day plan (B7, G4): who visits whom, in what order, at what time.
+
+:func:`plan_day` takes the day's booked and confirmed orders, the
+:class:`~fieldservice.planning.Team` and the travel times, and returns a
+:class:`DayPlan`: one :class:`Route` per technician, each a list of
+:class:`Stop` with the appointment time, the arrival at the door 5-10 minutes
+early (T2), the departure from the previous place, and the C2 call-ahead
+time; and every visit left out, with the rule that left it out
+(:class:`LeftOut`).
+
+The rules the plan keeps:
+
+- a visit starts inside its half-day (B2), or inside the hour agreed at the
+  second confirmation (C1), and ends before the quiet hours (B6);
+- the technicians are skilled for the order's kind and all its products
+  (M1); a visit for several technicians has all of them at the same time,
+  one of them the customer's contact (M2);
+- travel, on-site durations (the standard's ``service_durations``), shifts,
+  lunch breaks and daily caps hold;
+- when not everything fits, higher tiers are served first (B7), and repair
+  visits come before their F4 deadline where they can (G4).
+
+The solver is OR-Tools' routing library (``pip install fieldservice[plan]``);
+without it, a greedy tier-first insertion (``solver="greedy"``).
+
+>>> import pendulum, fieldservice as fs
+>>> from fieldservice.planning import Member, Place, Team, plan_day
+>>> std = fs.ServiceStandard.default()
+>>> team = Team(members=[Member("T1", products={"broadband"}, kinds={"install"},
+...                             start=Place("depot", coordinates=(31.20, 121.50)))], standard=std)
+>>> cust = fs.Customer(id="C1", name="张三", tier="gold", phones="13800138000",
+...                    address=fs.Address(region="浦东", detail="x", coordinates=(31.21, 121.50)))
+>>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+>>> order = fs.WorkOrder.install(id="WO-1", customer=cust, products={"broadband"},
+...                              accepted_at=t, by="desk")
+>>> _ = order.check_resources(True, at=t, by="desk")
+>>> _ = order.book(("2026-11-26", "morning"), at=t.add(minutes=5), by="desk")
+>>> plan = plan_day([order], team, pendulum.date(2026, 11, 26), solver="greedy")
+>>> stop = plan.routes[0].stops[0]
+>>> stop.order_id, f"{stop.start:%H:%M}", f"{stop.arrive:%H:%M}", f"{stop.call_at:%H:%M}"
+('WO-1', '08:14', '08:04', '07:34')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+import attrs
+import pendulum
+
+from fieldservice import _validate
+from fieldservice.appointments import AppointmentWindow, HalfDay, departure_time
+from fieldservice.errors import FieldServiceError, InvalidInput, Violation
+from fieldservice.model import OrderKind, Product, Tier
+from fieldservice.planning import _greedy, _ortools
+from fieldservice.planning._base import PlanInputError, minute_of, moment_at
+from fieldservice.planning._problem import Job, Problem, Routes, Tech, check, repair, schedule
+from fieldservice.planning.team import Team
+from fieldservice.planning.travel import (
+    GreatCircle,
+    Place,
+    TravelFunction,
+    TravelTimes,
+    checked_matrix,
+)
+from fieldservice.workflow import State, WorkOrder
+
+__all__ = ["DayPlan", "LeftOut", "Route", "Stop", "plan_day"]
+
+_PLANNED_STATES = frozenset({State.BOOKED, State.CONFIRMED})
+_NO_CAP = 10**6
+_SOLVERS = ("auto", "ortools", "greedy")
+
+
+@attrs.frozen
+class Stop:
+    """One visit on a technician's route.
+
+    Attributes:
+        order_id: The work order.
+        kind: Install, move or repair.
+        tier: The customer's tier (B7).
+        products: The order's products, all served by this visit (M1).
+        region: The coarse address region (never the detail, G1).
+        place: Where the visit is; its coordinates are masked (G1).
+        start: The appointment time: when the visit begins (B2/C1).
+        end: When the on-site work ends.
+        arrive: At the door this much before ``start`` (T2).
+        depart: When to leave the previous place (T2).
+        call_at: When to call the customer before arriving (C2).
+        travel: Travel time from the previous place.
+        crew: Every technician of the visit, the customer's contact first (M2).
+        contact: Whether this route's technician is the contact (M2).
+        after_deadline: A repair that starts after its F4 deadline (G4).
+
+    .. versionadded:: 0.2.0
+    """
+
+    order_id: str
+    kind: OrderKind
+    tier: Tier
+    products: frozenset[Product]
+    region: str
+    place: Place
+    start: pendulum.DateTime
+    end: pendulum.DateTime
+    arrive: pendulum.DateTime
+    depart: pendulum.DateTime
+    call_at: pendulum.DateTime
+    travel: dt.timedelta
+    crew: tuple[str, ...]
+    contact: bool
+    after_deadline: bool
+
+
+@attrs.frozen
+class Route:
+    """A technician's day: when they leave, their stops in order, when they are back.
+
+    .. versionadded:: 0.2.0
+    """
+
+    technician: str
+    stops: tuple[Stop, ...]
+    leave: pendulum.DateTime | None
+    back: pendulum.DateTime | None
+    travel: dt.timedelta
+
+
+@attrs.frozen
+class LeftOut:
+    """A visit the plan could not serve, and the rule that left it out.
+
+    ``rule``/``code``: ``B7``/``day_full`` (higher tiers took the time),
+    ``B6``/``no_time_before_quiet_hours``, ``M2``/``crew_too_large``,
+    ``B7``/``no_shift_reaches_window``, ``B6``/``closed_day``.
+
+    .. versionadded:: 0.2.0
+    """
+
+    order_id: str
+    tier: Tier
+    rule: str
+    code: str
+    message: str
+
+
+@attrs.frozen
+class DayPlan:
+    """The plan of one day: a route per technician and the visits left out.
+
+    .. versionadded:: 0.2.0
+    """
+
+    day: dt.date
+    routes: tuple[Route, ...]
+    left_out: tuple[LeftOut, ...]
+    solver: str
+    timezone: str
+
+    @property
+    def served(self) -> Counter[Tier]:
+        """How many visits are served, per tier (a crew visit counts once)."""
+        seen = {s.order_id: s.tier for r in self.routes for s in r.stops}
+        return Counter(seen.values())
+
+    @property
+    def travel(self) -> dt.timedelta:
+        """The total travel time of all routes."""
+        return sum((r.travel for r in self.routes), dt.timedelta(0))
+
+    def route(self, technician: str) -> Route:
+        """Return the route of one technician.
+
+        Raises:
+            KeyError: The technician is not in the plan.
+        """
+        for r in self.routes:
+            if r.technician == technician:
+                return r
+        raise KeyError(technician)
+
+    def to_records(self, *, include_personal: bool = False) -> list[dict[str, object]]:
+        """One flat record per stop (for a table or a map); coordinates only on request (G1).
+
+        >>> DayPlan(dt.date(2026, 11, 26), (), (), "greedy", "Asia/Shanghai").to_records()
+        []
+        """
+        personal = _validate.consent("include_personal", include_personal)
+        rows: list[dict[str, object]] = []
+        for r in self.routes:
+            for seq, s in enumerate(r.stops, start=1):
+                row: dict[str, object] = {
+                    "technician": r.technician,
+                    "seq": seq,
+                    "order_id": s.order_id,
+                    "kind": s.kind.value,
+                    "tier": s.tier.value,
+                    "region": s.region,
+                    "depart": s.depart.isoformat(),
+                    "arrive": s.arrive.isoformat(),
+                    "start": s.start.isoformat(),
+                    "end": s.end.isoformat(),
+                    "call_at": s.call_at.isoformat(),
+                    "travel_minutes": s.travel.total_seconds() / 60,
+                    "contact": s.contact,
+                    "crew": list(s.crew),
+                }
+                if personal:
+                    coords = s.place.coordinates
+                    row["lat"] = None if coords is None else coords[0]
+                    row["lon"] = None if coords is None else coords[1]
+                rows.append(row)
+        return rows
+
+    def to_ical(self, technician: str) -> bytes:
+        """One technician's day as an iCalendar feed: a VEVENT per stop, a C2 alarm each.
+
+        The feed holds no personal data (G1): order ID, kind, products, tier,
+        region and times only. Written with ``icalendar`` directly: the
+        calendar module exports the booked window of an order, where this is
+        the planned time of a visit.
+
+        >>> DayPlan(dt.date(2026, 11, 26), (), (), "greedy", "Asia/Shanghai").to_ical("T1")
+        Traceback (most recent call last):
+        ...
+        KeyError: 'T1'
+        """
+        import icalendar
+
+        route = self.route(technician)
+        cal = icalendar.Calendar()
+        cal.add("prodid", "-//fieldservice//day plan//EN")
+        cal.add("version", "2.0")
+        cal.add("x-wr-calname", f"{technician} {self.day.isoformat()}")
+        stamp = pendulum.datetime(self.day.year, self.day.month, self.day.day, tz="UTC")
+        for seq, s in enumerate(route.stops, start=1):
+            ev = icalendar.Event()
+            ev.add("uid", f"{s.order_id}.{technician}.{self.day.isoformat()}@fieldservice-plan")
+            ev.add("dtstamp", stamp)
+            ev.add("dtstart", s.start.in_timezone("UTC"))
+            ev.add("dtend", s.end.in_timezone("UTC"))
+            products = ", ".join(sorted(p.label_en for p in s.products))
+            ev.add("summary", f"{seq}. {s.kind.label_en}: {products} ({s.order_id})")
+            ev.add("location", s.region)
+            ev.add(
+                "description",
+                f"Order {s.order_id}, {s.tier.label_en} tier. Leave {s.depart:%H:%M}, "
+                f"arrive {s.arrive:%H:%M} (T2), call the customer at {s.call_at:%H:%M} (C2)."
+                + (
+                    " You are the customer's contact (M2)." if s.contact and len(s.crew) > 1 else ""
+                ),
+            )
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Call the customer of {s.order_id} (C2)")
+            alarm.add("trigger", dt.timedelta(seconds=s.call_at.timestamp() - s.start.timestamp()))
+            ev.add_component(alarm)
+            cal.add_component(ev)
+        return bytes(cal.to_ical())
+
+
+# --- building the problem ---------------------------------------------------------
+
+
+@attrs.frozen
+class _Visit:
+    order: WorkOrder
+    place: Place
+    job: Job | None  # None: the day has no such half-day (closed)
+
+
+def _minutes(value: dt.timedelta) -> int:
+    return math.ceil(value.total_seconds() / 60)
+
+
+def _to_limit(value: object) -> dt.timedelta:
+    if isinstance(value, dt.timedelta):
+        limit = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        limit = dt.timedelta(seconds=value)
+    else:
+        limit = dt.timedelta(-1)
+    if not dt.timedelta(0) < limit <= dt.timedelta(hours=1):
+        msg = "time_limit must be a timedelta or seconds, more than 0 and at most an hour"
+        raise InvalidInput(msg)
+    return limit
+
+
+def _close_of_day(day: dt.date, team: Team) -> pendulum.DateTime | None:
+    for half in (HalfDay.AFTERNOON, HalfDay.MORNING):
+        try:
+            return AppointmentWindow(day, half).end(team.standard)
+        except FieldServiceError:
+            continue
+    return None
+
+
+def _travel(travel: object, team: Team) -> TravelTimes:
+    if travel is None:
+        return GreatCircle.from_standard(team.standard)
+    if isinstance(travel, TravelTimes):
+        return travel
+    if callable(travel):
+        return TravelFunction(travel)
+    msg = "travel must be a TravelTimes (matrix(places)), a callable (a, b) -> minutes, or None"
+    raise InvalidInput(msg)
+
+
+def _problem(
+    orders: list[WorkOrder],
+    team: Team,
+    day: dt.date,
+    travel: TravelTimes,
+    places: Mapping[str, Place],
+    crew: Mapping[str, int],
+    midnight: pendulum.DateTime,
+) -> tuple[Problem, list[_Visit]]:
+    std = team.standard
+    violations: list[Violation] = []
+    close = _close_of_day(day, team)
+    index = {m.id: i for i, m in enumerate(team.members)}
+    techs: list[Tech] = []
+    all_places: list[Place] = []
+    labels: list[str] = []
+    for m in team.members:
+        all_places += [m.start, m.end or m.start]
+        labels += [f"{m.id} start ({m.start.key})", f"{m.id} end ({(m.end or m.start).key})"]
+    for i, m in enumerate(team.members):
+        shift = team.shift_of(m)[0]
+        start = minute_of(
+            pendulum.instance(dt.datetime.combine(day, shift.start), tz=std.timezone), midnight
+        )
+        end = minute_of(
+            pendulum.instance(dt.datetime.combine(day, shift.end), tz=std.timezone), midnight
+        )
+        lunch_range = team.lunch_of(m)
+        lunch = None
+        if lunch_range is not None:
+            ls = minute_of(
+                pendulum.instance(dt.datetime.combine(day, lunch_range.start), tz=std.timezone),
+                midnight,
+            )
+            le = minute_of(
+                pendulum.instance(dt.datetime.combine(day, lunch_range.end), tz=std.timezone),
+                midnight,
+            )
+            lunch = (ls, le) if start <= ls and le <= end else None
+        techs.append(Tech(2 * i, 2 * i + 1, start, end, lunch, m.daily_cap or _NO_CAP))
+    visits: list[_Visit] = []
+    for order in orders:
+        where = f"order {order.id}"
+        place = places.get(order.id) or places.get(order.customer.id)
+        if place is None and order.customer.address.coordinates is not None:
+            place = Place(order.id, coordinates=order.customer.address.coordinates)
+        if place is None:
+            violations.append(
+                Violation(
+                    "B7",
+                    "place_missing",
+                    f"{where}: has no place; give the customer's address coordinates, "
+                    "or places={order id: Place(...)} with a travel matrix",
+                )
+            )
+            continue
+        skilled = team.skilled_for(order.kind, order.products)
+        if not skilled:
+            products = ", ".join(sorted(p.value for p in order.products))
+            violations.append(
+                Violation(
+                    "M1",
+                    "no_skilled_technician",
+                    f"{where}: no technician of the team does {order.kind.value} of {products}; "
+                    "add the skills to a member or take the order off the day",
+                )
+            )
+            continue
+        size = crew.get(order.id, max(1, len(order.technicians)))
+        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10:
+            violations.append(
+                Violation("M2", "crew_size", f"crew[{order.id}]: must be a whole number 1-10")
+            )
+            continue
+        duration = _minutes(std.service_durations.of(order.kind, order.products))
+        window = order.window
+        assert window is not None  # booked and confirmed orders have one
+        try:
+            if order.arrival is not None:
+                lo, hi = order.arrival.start, order.arrival.end
+            else:
+                lo, hi = window.bounds(std)
+        except FieldServiceError:
+            visits.append(_Visit(order, place, None))
+            all_places.append(place)
+            labels.append(order.id)
+            continue
+        earliest = minute_of(lo, midnight)
+        latest = minute_of(hi, midnight) - 1
+        if close is not None:
+            latest = min(latest, minute_of(close, midnight) - duration)
+        deadline = None
+        if order.kind is OrderKind.REPAIR:
+            due = order.events[0].at + std.repair.limit(order.tier, order.customer.area)
+            deadline = minute_of(due, midnight)
+        job = Job(
+            place=len(all_places),
+            earliest=earliest,
+            latest=latest,
+            duration=duration,
+            priority=order.tier.priority,
+            crew=size,
+            skilled=frozenset(index[m.id] for m in skilled),
+            deadline=deadline,
+        )
+        visits.append(_Visit(order, place, job))
+        all_places.append(place)
+        labels.append(order.id)
+    if violations:
+        msg = f"cannot plan {day}: {len(violations)} input problem(s), nothing was planned"
+        raise PlanInputError(msg, violations=violations)
+    matrix = checked_matrix(travel, all_places, labels)
+    margin = _minutes(std.early_arrival[1])
+    jobs = tuple(v.job for v in visits if v.job is not None)
+    problem = Problem(tuple(techs), jobs, tuple(tuple(r) for r in matrix), margin)
+    return problem, visits
+
+
+def _why(problem: Problem, job_index: int) -> tuple[str, str, str]:
+    j = problem.jobs[job_index]
+    if j.latest < j.earliest:
+        return (
+            "B6",
+            "no_time_before_quiet_hours",
+            f"its {j.duration} min do not fit in its window before the quiet hours",
+        )
+    if j.crew > len(j.skilled):
+        return (
+            "M2",
+            "crew_too_large",
+            f"it needs {j.crew} technicians at once and {len(j.skilled)} are skilled for it",
+        )
+    alone = sum(1 for t in j.skilled if schedule(problem, t, [(job_index, None)]) is not None)
+    if alone < j.crew:
+        return (
+            "B7",
+            "no_shift_reaches_window",
+            "no skilled technician's shift, lunch and travel leave room in its window",
+        )
+    return (
+        "B7",
+        "day_full",
+        "the day is full: the skilled technicians' time went to higher tiers "
+        "or to visits that fit better (B7)",
+    )
+
+
+def _solve(
+    problem: Problem, solver: str, time_limit: dt.timedelta, solution_limit: int | None
+) -> tuple[Routes, str]:
+    if solver == "greedy" or (solver == "auto" and not _ortools.available()):
+        return _greedy.solve(problem), "greedy"
+    if not _ortools.available():
+        msg = "solver='ortools' needs the optional extra: pip install 'fieldservice[plan]'"
+        raise InvalidInput(msg)
+    found = _ortools.solve(problem, time_limit, solution_limit, start=_greedy.solve(problem))
+    routes, _ = repair(problem, found)
+    # Whatever the search (or the repair) left out gets one more greedy try.
+    served = {job for route in routes for job, _ in route}
+    _greedy.insert(problem, routes, (j for j in range(len(problem.jobs)) if j not in served))
+    if check(problem, routes):  # a plan that breaks a rule is never returned
+        return _greedy.solve(problem), "greedy (the OR-Tools plan failed its check)"
+    return routes, "ortools"
+
+
+def plan_day(
+    orders: Iterable[WorkOrder],
+    team: Team,
+    day: dt.date,
+    *,
+    travel: TravelTimes | Callable[[Place, Place], float | None] | None = None,
+    places: Mapping[str, Place] | None = None,
+    crew: Mapping[str, int] | None = None,
+    time_limit: dt.timedelta | float = dt.timedelta(seconds=10),
+    solution_limit: int | None = None,
+    solver: str = "auto",
+) -> DayPlan:
+    """Plan a day: assign the day's booked and confirmed visits and order each route.
+
+    Args:
+        orders: Work orders; those booked or confirmed for ``day`` are planned.
+        team: The technicians and the standard they work to.
+        day: The local date to plan.
+        travel: Travel minutes between places; by default estimated from
+            coordinates with the standard's speed and road factor.
+        places: Places by order ID or customer ID, where the customer's address
+            has no coordinates (or to use a travel matrix's keys).
+        crew: Technicians a visit needs, by order ID (M2); by default the
+            number already assigned to the order, at least one.
+        time_limit: How long OR-Tools may search (timedelta or seconds).
+        solution_limit: Stop OR-Tools after this many solutions instead, for a
+            plan that does not depend on the machine's speed.
+        solver: ``"auto"`` (OR-Tools if installed, else greedy), ``"ortools"``
+            or ``"greedy"``.
+
+    Raises:
+        PlanInputError: A visit no technician can do (M1), a visit without a
+            place, a travel time missing or negative (T2); every problem is
+            listed, and nothing is planned.
+        InvalidInput: ``solver="ortools"`` without the ``plan`` extra, or an
+            argument of the wrong type.
+
+    See the module's example.
+
+    .. versionadded:: 0.2.0
+    """
+    if not isinstance(team, Team):
+        msg = "team must be a fieldservice.planning.Team"
+        raise InvalidInput(msg)
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        msg = "day must be a datetime.date"
+        raise InvalidInput(msg)
+    if solver not in _SOLVERS:
+        msg = f"solver must be one of {', '.join(_SOLVERS)}"
+        raise InvalidInput(msg)
+    limit = _to_limit(time_limit)
+    chosen: list[WorkOrder] = []
+    for order in orders:
+        if not isinstance(order, WorkOrder):
+            msg = f"each order must be a WorkOrder (got {type(order).__name__})"
+            raise InvalidInput(msg)
+        window = order.window
+        if order.state in _PLANNED_STATES and window is not None and window.date == day:
+            chosen.append(order)
+    std = team.standard
+    midnight = pendulum.datetime(day.year, day.month, day.day, tz=std.timezone)
+    problem, visits = _problem(
+        chosen, team, day, _travel(travel, team), places or {}, crew or {}, midnight
+    )
+    routes, used = _solve(problem, solver, limit, solution_limit)
+    return _result(problem, visits, routes, team, day, midnight, used)
+
+
+def _result(
+    problem: Problem,
+    visits: list[_Visit],
+    routes: Routes,
+    team: Team,
+    day: dt.date,
+    midnight: pendulum.DateTime,
+    used: str,
+) -> DayPlan:
+    std = team.standard
+    planned = [v for v in visits if v.job is not None]
+    crews: dict[int, list[str]] = {}
+    for tech, route in enumerate(routes):
+        for job, _ in route:
+            crews.setdefault(job, []).append(team.members[tech].id)
+    out_routes = []
+    for tech, route in enumerate(routes):
+        t = problem.techs[tech]
+        member = team.members[tech]
+        place = t.start_place
+        stops = []
+        total = 0
+        for job, start in route:
+            v = planned[job]
+            j = problem.jobs[job]
+            minutes = problem.travel[place][j.place]
+            total += minutes
+            begin = moment_at(start, midnight)
+            travel = dt.timedelta(minutes=minutes)
+            arrive = begin - std.early_arrival[1]
+            crew = tuple(crews[job])
+            stops.append(
+                Stop(
+                    order_id=v.order.id,
+                    kind=v.order.kind,
+                    tier=v.order.tier,
+                    products=v.order.products,
+                    region=v.order.customer.address.region,
+                    place=v.place,
+                    start=begin,
+                    end=moment_at(start + j.duration, midnight),
+                    arrive=arrive,
+                    depart=departure_time(begin, travel, std),
+                    call_at=arrive - std.call_ahead,
+                    travel=travel,
+                    crew=crew,
+                    contact=crew[0] == member.id,
+                    after_deadline=j.deadline is not None and start > j.deadline,
+                )
+            )
+            place = j.place
+        leave = back = None
+        if route:
+            total += problem.travel[place][t.end_place]
+            leave = stops[0].depart
+            back = stops[-1].end + dt.timedelta(minutes=problem.travel[place][t.end_place])
+        out_routes.append(Route(member.id, tuple(stops), leave, back, dt.timedelta(minutes=total)))
+    served = set(crews)
+    left: list[LeftOut] = []
+    left.extend(
+        LeftOut(v.order.id, v.order.tier, "B6", "closed_day", f"{v.order.window} is closed")
+        for v in visits
+        if v.job is None
+    )
+    for job, v in enumerate(planned):
+        if job not in served:
+            rule, code, why = _why(problem, job)
+            left.append(LeftOut(v.order.id, v.order.tier, rule, code, f"order {v.order.id}: {why}"))
+    left.sort(key=lambda x: (-x.tier.priority, x.order_id))
+    return DayPlan(day, tuple(out_routes), tuple(left), used, std.timezone)

@@ -1,0 +1,66 @@
+"""`fieldservice plan`: the day plan from the command line (B7)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from _planning_days import order
+
+import fieldservice as fs
+from fieldservice.cli import main
+
+TEAM = """
+[[technician]]
+id = "T1"
+products = ["broadband", "fixed_line"]
+kinds = ["install", "repair"]
+start = { key = "depot", coordinates = [31.20, 121.50] }
+"""
+
+
+def _orders(path: Path) -> Path:
+    lines = []
+    for oid, coords in (("A", (31.21, 121.50)), ("B", (31.22, 121.51))):
+        o = order(oid)
+        data = o.to_dict(include_personal=True)
+        data["customer"]["address"]["coordinates"] = list(coords)
+        lines.append(fs.WorkOrder.from_dict(data).to_json(include_personal=True))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_B7_plan_prints_each_route_and_writes_a_calendar_per_technician(tmp_path: Path) -> None:
+    team = tmp_path / "team.toml"
+    team.write_text(TEAM, encoding="utf-8")
+    out = io.StringIO()
+    code = main(
+        [
+            "plan",
+            str(_orders(tmp_path / "orders.jsonl")),
+            "--team",
+            str(team),
+            "--day",
+            "2026-11-26",
+            "--solver",
+            "greedy",
+            "--ics-dir",
+            str(tmp_path / "ics"),
+        ],
+        out,
+    )
+    text = out.getvalue()
+    assert code == 0, text
+    assert "2 visits served" in text
+    assert "T1: 2 visits" in text
+    assert b"BEGIN:VEVENT" in (tmp_path / "ics" / "T1.ics").read_bytes()
+
+
+def test_B6_plan_refuses_a_team_whose_shift_ends_before_it_starts(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    team = tmp_path / "team.toml"
+    team.write_text(TEAM + 'shift = ["18:00", "09:00"]\n', encoding="utf-8")
+    code = main(
+        ["plan", str(_orders(tmp_path / "o.jsonl")), "--team", str(team), "--day", "2026-11-26"]
+    )
+    assert code == 1
+    assert "invalid_plan_input" in capsys.readouterr().err
