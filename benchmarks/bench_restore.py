@@ -41,7 +41,8 @@ TZ = "Asia/Shanghai"
 
 def _lifecycle_texts(n: int) -> list[str]:
     """JSON of ``n`` install orders, cycling through every stage of the lifecycle."""
-    sys.path.insert(0, str(HERE))
+    # The baseline run reads the generator of its own tree (the modules moved since).
+    sys.path.insert(0, os.environ.get("BENCH_RESTORE_HELPERS", str(HERE)))
     from bench_workflow import fieldservice_lifecycle
 
     import fieldservice as fs
@@ -123,12 +124,25 @@ def _long_text(events: int) -> str:
     return json.dumps(order, ensure_ascii=False)
 
 
-def measure(quick: bool) -> dict[str, Any]:
-    """Run the three measurements in this process, on whichever fieldservice it imports."""
+def measure(quick: bool, texts_dir: str | None = None) -> dict[str, Any]:
+    """Run the three measurements in this process, on whichever fieldservice it imports.
+
+    With ``texts_dir``, the JSON texts are read from there if present, else made and
+    written there: the baseline writes them, this checkout reads the very same texts.
+    """
     import fieldservice as fs
 
     n_rate = 20_000 if quick else 100_000
-    texts = _lifecycle_texts(n_rate)
+    n_mem = 100_000 if quick else 1_000_000
+    folder = None if texts_dir is None else pathlib.Path(texts_dir)
+    if folder is not None and (folder / "rate.jsonl").exists():
+        texts = (folder / "rate.jsonl").read_text(encoding="utf-8").split("\n")
+        opens = (folder / "open.jsonl").read_text(encoding="utf-8").split("\n")
+    else:
+        texts, opens = _lifecycle_texts(n_rate), _open_texts(n_mem)
+        if folder is not None:
+            (folder / "rate.jsonl").write_text("\n".join(texts), encoding="utf-8")
+            (folder / "open.jsonl").write_text("\n".join(opens), encoding="utf-8")
     best = float("inf")
     for _ in range(3):
         gc.collect()
@@ -148,8 +162,6 @@ def measure(quick: bool) -> dict[str, Any]:
         if linear[size] > 20:  # quadratic: the larger ones would take minutes
             break
 
-    n_mem = 100_000 if quick else 1_000_000
-    opens = _open_texts(n_mem)
     gc.collect()
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -171,7 +183,7 @@ def measure(quick: bool) -> dict[str, Any]:
     }
 
 
-def _baseline(rev: str, quick: bool) -> dict[str, Any]:
+def _baseline(rev: str, quick: bool, texts_dir: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", rev, "src", "benchmarks"],
@@ -179,12 +191,16 @@ def _baseline(rev: str, quick: bool) -> dict[str, Any]:
             capture_output=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        env = dict(os.environ, PYTHONPATH=str(pathlib.Path(tmp) / "src"))
+        env = dict(
+            os.environ,
+            PYTHONPATH=str(pathlib.Path(tmp) / "src"),
+            BENCH_RESTORE_HELPERS=str(pathlib.Path(tmp) / "benchmarks"),
+        )
         args = [sys.executable, str(pathlib.Path(tmp) / "benchmarks" / "bench_restore.py")]
         # The old tree has no copy of this script: run this one against the old source.
         args[1] = __file__
         out = subprocess.run(
-            [*args, "--measure-only", *(["--quick"] if quick else [])],
+            [*args, "--measure-only", "--texts", texts_dir, *(["--quick"] if quick else [])],
             env=env,
             check=True,
             capture_output=True,
@@ -199,14 +215,18 @@ def main() -> int:
     parser.add_argument("--baseline", default="ef26aea", help="the release to compare with")
     parser.add_argument("--measure-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-baseline", action="store_true", help="this checkout only")
+    parser.add_argument("--texts", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_only:
-        print(json.dumps(measure(args.quick)))
+        print(json.dumps(measure(args.quick, args.texts)))
         return 0
     import fieldservice
 
-    now = measure(args.quick)
-    old = None if args.no_baseline else _baseline(args.baseline, args.quick)
+    with tempfile.TemporaryDirectory() as texts:
+        # The release before writes the texts (schema 0) and reads them; this checkout
+        # reads the same texts, as it must read what that release wrote.
+        old = None if args.no_baseline else _baseline(args.baseline, args.quick, texts)
+        now = measure(args.quick, None if args.no_baseline else texts)
     print(f"fieldservice from {pathlib.Path(fieldservice.__file__).parent}")
     print(f"rate: from_json on {now['n_rate']:,} install orders at every stage")
     print(f"  this checkout: {now['rate']:,.0f} orders/s")

@@ -345,6 +345,7 @@ class MachinePerOrder(fs.WorkOrder):
             last = n == len(events) - 1
             state = _apply(state, event, flow.state, made if last else None)
         self._s = state
+        self._log.extend(events)
         return events[-1]
 
 

@@ -130,3 +130,69 @@ def test_the_walk_finds_each_kind_of_private_use(tmp_path: Path) -> None:
 def test_allowed_for_now_lists_only_uses_that_still_exist() -> None:
     for module, what in ALLOWED_FOR_NOW:
         assert what in {use.split(": ", 1)[1] for use in private_uses(SOURCE / module)}
+
+
+# --- the one-way layers (docs/architecture.md) ----------------------------------------
+# Each module imports only from its own layer or the layers below; the page draws these.
+LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("foundation", frozenset({"errors", "_frozen", "_labels", "_time", "_validate", "_version"})),
+    ("values", frozenset({"model", "_jsondata"})),
+    ("standard", frozenset({"standard", "servicecal"})),
+    (
+        "rule values",
+        frozenset({"appointments", "modemlabel", "worksheet", "checklist", "signoff", "kit"}),
+    ),
+    ("event log", frozenset({"payloads", "events", "visits"})),
+    ("judgements", frozenset({"sla", "reminders"})),
+    ("order", frozenset({"states", "workflow", "routes", "views", "orders_io", "schema"})),
+    ("edges", frozenset({"calendar", "planning", "demo", "cli", "__init__", "__main__"})),
+)
+LAYER_OF = {module: n for n, (_, modules) in enumerate(LAYERS) for module in modules}
+
+
+def fieldservice_imports(path: Path) -> set[str]:
+    """The fieldservice modules ``path`` imports, at the top or inside a function."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and _is_fieldservice(node.module):
+            assert node.module is not None
+            parts = node.module.split(".")
+            if len(parts) > 1:
+                found.add(parts[1])
+            else:  # from fieldservice import sla, _validate
+                found.update(a.name for a in node.names if a.name in LAYER_OF)
+        elif isinstance(node, ast.Import):
+            found.update(
+                a.name.split(".")[1]
+                for a in node.names
+                if _is_fieldservice(a.name) and "." in a.name
+            )
+    return found
+
+
+def _module_name(path: Path) -> str:
+    return "planning" if path.parent.name == "planning" else path.stem
+
+
+ALL_MODULES = sorted(SOURCE.rglob("*.py"))
+
+
+def test_every_module_has_its_layer() -> None:
+    missing = {_module_name(p) for p in ALL_MODULES} - LAYER_OF.keys()
+    assert not missing, f"add {sorted(missing)} to a layer here and on docs/architecture.md"
+
+
+@pytest.mark.parametrize("path", ALL_MODULES, ids=lambda p: str(p.relative_to(SOURCE)))
+def test_imports_point_down_the_layers_only(path: Path) -> None:
+    own = LAYER_OF[_module_name(path)]
+    upward = sorted(m for m in fieldservice_imports(path) if LAYER_OF.get(m, 0) > own)
+    assert not upward, f"{path.name} (layer {LAYERS[own][0]}) imports upward: {upward}"
+
+
+def test_the_architecture_page_names_every_module_in_its_layer() -> None:
+    page = (SOURCE.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for name, modules in LAYERS:
+        assert f"**{name}**" in page, f"docs/architecture.md has no layer {name}"
+        for module in modules - {"__init__", "__main__", "_version"}:
+            assert f"`{module}`" in page, f"docs/architecture.md does not place {module}"
