@@ -53,7 +53,7 @@ import icalendar
 
 from fieldservice import _labels, _time, _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
-from fieldservice.events import Event, check_time_order
+from fieldservice.events import Event, EventKind, check_time_order
 from fieldservice.model import Customer, OrderKind, Product, Secret, Technician
 from fieldservice.payloads import is_withheld
 from fieldservice.reminders import ReminderKind, plan
@@ -327,10 +327,18 @@ def visit_of(order: VisitOrder) -> Visit | None:
     else:
         status = VisitStatus.TENTATIVE if arrival is None else VisitStatus.CONFIRMED
     outcome = None
-    if current.live:
+    if current.live and current.booking is not None:
         # Completed and closed visits took place as agreed: CONFIRMED, with their outcome.
-        done = {e.kind.value for e in events if e.kind.value in _OUTCOMES}
-        outcome = "closed" if "closed" in done else "completed" if done else None
+        # Read from the end, up to the visit's arrival: most orders stop at once.
+        for event in reversed(events):
+            kind = event.kind
+            if kind is EventKind.CLOSED:
+                outcome = "closed"
+                break
+            if kind is EventKind.COMPLETED:
+                outcome = "completed"
+            elif kind in _BEFORE_DONE:
+                break
         if outcome is not None:
             status = VisitStatus.CONFIRMED
     note = None if current.note is None or is_withheld(current.note) else current.note
@@ -339,7 +347,10 @@ def visit_of(order: VisitOrder) -> Visit | None:
     return Visit(start, end, window, status, current.sequence, stamp, note, outcome)
 
 
-_OUTCOMES: Final = frozenset({"completed", "closed"})
+# Events that come before a visit is done: reading back, nothing older can close it.
+_BEFORE_DONE: Final = frozenset(
+    {EventKind.ARRIVED, EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED}
+)
 
 
 # --- from a visit to a VEVENT ------------------------------------------------------
