@@ -197,8 +197,17 @@ def main(argv: list[str]) -> int:
     deriving = best(lambda: [visit_of(o) for o in orders], repeats)
     # Diagnosis only: the same export with every order's plan computed beforehand,
     # to show what the calendar itself costs apart from the reminder plan.
-    plans = {o.id: plan(o, standard=o.standard) for o in orders}
-    calendar.plan = lambda order, standard, kinds=None: plans[order.id]
+    # Made with the arguments the calendar passes (whose plan it is, M2), recorded once.
+    plans: dict[tuple[str, object], object] = {}
+
+    def record(order: object, **kwargs: object) -> object:
+        key = (order.id, kwargs.get("technician"))  # type: ignore[attr-defined]
+        plans[key] = plan(order, **kwargs)  # type: ignore[arg-type]
+        return plans[key]
+
+    calendar.plan = record
+    to_ical(orders)
+    calendar.plan = lambda order, **kwargs: plans[(order.id, kwargs.get("technician"))]
     try:
         assert to_ical(orders) == exported
         planned = best(lambda: to_ical(orders), repeats)

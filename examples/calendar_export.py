@@ -3,7 +3,7 @@
 ``fieldservice.calendar.to_ical`` turns each booked order into one ``VEVENT``
 derived from its events: the half-day window (B2) or the confirmed arrival hour
 (C1), ``STATUS`` TENTATIVE, CONFIRMED or CANCELLED, a ``UID`` fixed per order and
-a ``SEQUENCE`` that grows with each reschedule, with the reminders as alarms.
+a ``SEQUENCE`` that grows with each change of date or time, with the reminders as alarms.
 
 The demo day is a mixed batch: one visit was cancelled (the customer was away,
 K3) while the others are live. An iTIP message (``itip=True``, the default, for

@@ -161,8 +161,8 @@ def test_C1_the_confirmed_hour_replaces_the_half_day() -> None:
     event = vevent(to_ical([Order("WO-1", tuple(confirmed()))]))
     assert (event.start, event.end) == (at(26, 14), at(26, 15))
     assert event["STATUS"] == "CONFIRMED"
-    # Refining within the window is no reschedule; the later DTSTAMP orders the versions.
-    assert event["SEQUENCE"] == 0
+    # Narrowing DTSTART/DTEND to the hour is a change of time (RFC 5545 3.8.7.4).
+    assert event["SEQUENCE"] == 1
     assert event["DTSTAMP"].dt == at(26, 8, 30)
 
 
@@ -274,14 +274,14 @@ def test_K3_customer_absent_cancels_the_entry_until_it_is_booked_again() -> None
     absent = vevent(to_ical([Order("WO-1", tuple(log))]))
     assert parse(to_ical([Order("WO-1", tuple(log))]))["METHOD"] == "CANCEL"
     assert absent["STATUS"] == "CANCELLED"
-    assert absent["SEQUENCE"] == 1
+    assert absent["SEQUENCE"] == 2  # the confirmed hour was revision 1
     assert absent.walk("VALARM") == []
     # Booked again: the same entry moves, as after a reschedule, with a higher SEQUENCE.
     log.append(window("booked", at(26, 15), at(28, 8), at(28, 12)))
     rebooked = vevent(to_ical([Order("WO-1", tuple(log))]))
     assert rebooked["UID"] == absent["UID"]
     assert rebooked["STATUS"] == "TENTATIVE"
-    assert rebooked["SEQUENCE"] == 2
+    assert rebooked["SEQUENCE"] == 3
     assert rebooked.start == at(28, 8)
 
 
@@ -321,7 +321,9 @@ def test_M2_the_customer_attends_only_in_the_customers_calendar() -> None:
 def test_M2_an_order_without_technicians_is_organised_by_dispatch() -> None:
     event = vevent(to_ical([attrs.evolve(Order("WO-1", tuple(booked())), technicians=())]))
     assert event["ORGANIZER"].params["CN"] == "dispatch"
-    assert "ATTENDEE" not in event
+    # RFC 5546 3.2.2: a REQUEST names an attendee; the dispatch desk stands in.
+    assert event["ATTENDEE"].params["CN"] == "dispatch"
+    assert event["ATTENDEE"].params["CUTYPE"] == "GROUP"
     assert "M2" not in str(event["X-FIELDSERVICE-RULES"]).split()
 
 
@@ -338,7 +340,7 @@ def test_technician_phone_becomes_a_tel_uri_only_on_request() -> None:
 
 
 def test_C2_the_technician_is_reminded_to_call_30_minutes_before_arrival() -> None:
-    event = vevent(to_ical([Order("WO-1", tuple(confirmed()))]))
+    event = vevent(to_ical([Order("WO-1", tuple(confirmed()), technicians=(T7,))]))
     assert alarms(event) == {"C2": -dt.timedelta(minutes=30)}
     (alarm,) = event.walk("VALARM")
     assert alarm["ACTION"] == "DISPLAY"
@@ -346,7 +348,7 @@ def test_C2_the_technician_is_reminded_to_call_30_minutes_before_arrival() -> No
 
 
 def test_C1_an_unconfirmed_visit_reminds_the_technician_to_confirm_by_0900() -> None:
-    event = vevent(to_ical([Order("WO-1", tuple(booked()))]))
+    event = vevent(to_ical([Order("WO-1", tuple(booked()), technicians=(T7,))]))
     # The afternoon starts at 12:00: confirm at 08:00, when quiet hours end (B6), by 09:00.
     assert alarms(event) == {"C1": -dt.timedelta(hours=4), "C2": -dt.timedelta(minutes=30)}
 
@@ -358,7 +360,8 @@ def test_C2_the_customer_gets_a_display_alarm_before_the_visit() -> None:
 
 def test_C2_a_branch_call_ahead_moves_the_alarm() -> None:
     branch = STD.replace(call_ahead=dt.timedelta(minutes=45))
-    event = vevent(to_ical([attrs.evolve(Order("WO-1", tuple(confirmed())), standard=branch)]))
+    order = Order("WO-1", tuple(confirmed()), technicians=(T7,), standard=branch)
+    event = vevent(to_ical([order]))
     assert alarms(event) == {"C2": -dt.timedelta(minutes=45)}
     assert "45" in str(event.walk("VALARM")[0]["DESCRIPTION"])
 
@@ -522,13 +525,13 @@ def test_G1_random_names_round_trip_as_cn_without_breaking_the_file(name: str) -
 
 
 def test_vobject_reads_the_same_entry_times_and_alarms() -> None:
-    data = to_ical([Order("WO-1", tuple(confirmed()))])
+    data = to_ical([Order("WO-1", tuple(confirmed()), technicians=(T7,))])
     v = vobject.readOne(data.decode())
     assert v.method.value == "REQUEST"
     event = v.vevent
     assert event.uid.value == vevent(data)["UID"]
     assert (event.dtstart.value, event.dtend.value) == (at(26, 14), at(26, 15))
-    assert event.sequence.value == "0"
+    assert event.sequence.value == "1"
     assert [a.trigger.value for a in event.valarm_list] == [-dt.timedelta(minutes=30)]
     assert event.summary.value == "装机：固话、宽带 / install: fixed line, broadband"
 

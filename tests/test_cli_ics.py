@@ -125,7 +125,8 @@ def test_K3_an_absent_customer_makes_a_cancel_until_booked_again(tmp_path: Path)
     target = tmp_path / "visits.ics"
     assert run("ics", str(write(tmp_path, order)), "-o", str(target))[0] == 0
     cal, (event,) = events_of(target)
-    assert (cal["METHOD"], event["STATUS"], event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 1)
+    # Confirmed to the hour (SEQUENCE 1), then withdrawn (2).
+    assert (cal["METHOD"], event["STATUS"], event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 2)
 
 
 def test_ics_mixing_cancelled_and_live_visits_needs_plain(

@@ -2,6 +2,7 @@ import io
 import json
 from pathlib import Path
 
+import icalendar
 import pytest
 
 from fieldservice import ServiceStandard, demo
@@ -68,5 +69,21 @@ def test_demo_prints_a_day_with_its_timeline_sla_and_reminders(tmp_path: Path) -
         assert needle in text
     assert "13800138000" not in text
     assert "张三" not in text
-    assert ics.read_bytes().count(b"BEGIN:VEVENT") == 4
+    assert ics.read_bytes().count(b"BEGIN:VEVENT") == 5
     assert b"13800138000" not in ics.read_bytes()
+
+
+def test_regression_K3_demo_ics_cancels_the_customer_absent_visit(tmp_path: Path) -> None:
+    # Issue 18: the visit of WO-103 (nobody at home) was left out of the file, so a
+    # calendar that had it kept a visit that is off; it is written CANCELLED instead.
+    ics = tmp_path / "day.ics"
+    assert run("demo", "--ics", str(ics))[0] == 0
+    events = {
+        str(e["X-FIELDSERVICE-ORDER-ID"]): e
+        for e in icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")
+    }
+    assert events["WO-103"]["STATUS"] == "CANCELLED"
+    assert events["WO-103"].walk("VALARM") == []
+    # Visits that took place stay CONFIRMED, with their outcome.
+    assert events["WO-102"]["STATUS"] == "CONFIRMED"
+    assert events["WO-102"]["X-FIELDSERVICE-OUTCOME"] == "completed"

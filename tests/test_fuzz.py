@@ -1769,6 +1769,7 @@ def test_to_ical_on_fuzzed_orders_writes_only_what_it_should(
             "X-FIELDSERVICE-ORDER-KIND",
             "X-FIELDSERVICE-TIER",
             "X-FIELDSERVICE-RULES",
+            "X-FIELDSERVICE-OUTCOME",
         }
         assert {c.name for c in vevent.subcomponents} <= {"VALARM"}
     for tech in {t.id: t for o in orders for t in o.technicians}.values():

@@ -3,10 +3,12 @@
 A booked order becomes one ``VEVENT``, derived from its events alone: the
 half-day window (B2) of the latest ``booked`` or ``rescheduled`` event, or the
 arrival hour of a ``confirmed`` event after it (C1); ``STATUS`` TENTATIVE,
-CONFIRMED or CANCELLED; a ``UID`` that never changes for an order, and a
-``SEQUENCE`` that grows with every reschedule (B8, B9), so that a calendar
-client updates the entry instead of adding a second one. The contact technician
-(M2) is the ``ORGANIZER``; the reminder plan gives the alarms (C1, C2).
+CONFIRMED or CANCELLED; a ``UID`` that never changes for an order (in the
+namespace of the standard's ``domain``), and a ``SEQUENCE`` that grows with
+every change of date or time (B8, B9, C1), so that a calendar client updates
+the entry instead of adding a second one. The contact technician (M2) is the
+``ORGANIZER``; the reminder plan gives the alarms: the customer calls (C1, C2)
+only in the contact's calendar, the departure (T2) in the others'.
 
 Nothing personal is written unless asked for (G1): by default the file names
 technicians and the customer by ID, the place by its region, and holds no
@@ -51,8 +53,8 @@ import icalendar
 
 from fieldservice import _labels, _time, _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
-from fieldservice.events import Event, check_time_order
-from fieldservice.model import Customer, OrderKind, Product, Technician
+from fieldservice.events import Event, EventKind, check_time_order
+from fieldservice.model import Customer, OrderKind, Product, Secret, Technician
 from fieldservice.payloads import is_withheld
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
@@ -169,17 +171,20 @@ class Visit:
             else the half-day window (B2); in the standard's timezone.
         end: When the entry ends.
         window: The half-day window as booked (B2), ``(start, end)``.
-        status: Tentative, confirmed or cancelled.
-        sequence: The revision of the entry (iTIP ``SEQUENCE``): one for each
-            reschedule (B8, B9). A booking made after the customer was away
-            (K3) counts as a reschedule; the absence itself, and a
-            cancellation, add one more, so that a client applies the
-            cancellation. The confirmation (C1) refines the entry within its
-            window and adds none: its later ``stamp`` orders it.
+        status: Tentative, confirmed or cancelled. A completed or closed
+            visit is ``CONFIRMED``: it took place as agreed (see ``outcome``).
+        sequence: The revision of the entry (iTIP ``SEQUENCE``), as
+            :attr:`fieldservice.visits.Appointment.sequence` counts it: one up
+            for every change of date or time (a reschedule, B8, B9; the
+            confirmation that narrows the window to the hour, C1) and for the
+            cancellation of a live entry (K3, G2).
         stamp: The instant of the order's last event, in UTC (``DTSTAMP``).
         note: What the customer said the visit needs (C3): the latest
-            ``note`` of the contact, booking and confirmation events. Free
-            text that may be personal, so it is written only on request (G1).
+            ``note`` of the contact, booking and confirmation events, as a
+            :class:`~fieldservice.model.Secret`: personal, so written only on
+            request (G1) and masked by every generic renderer.
+        outcome: ``"completed"`` once the work is signed off and completed,
+            ``"closed"`` once the order is closed, else ``None``.
 
     >>> import datetime as dt
     >>> at = dt.datetime(2026, 11, 26, 14, tzinfo=dt.UTC)
@@ -195,8 +200,10 @@ class Visit:
     status: VisitStatus
     sequence: int
     stamp: dt.datetime
-    # What the customer said may be personal (G1): kept for the export, never shown.
-    note: str | None = attrs.field(default=None, repr=False)
+    # What the customer said may be personal (G1): a Secret, so that attrs.asdict,
+    # pprint and rich show its mask; the export reveals it only on request.
+    note: Secret | None = attrs.field(default=None, repr=False)
+    outcome: str | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -216,7 +223,12 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
 def _span(
     start: dt.datetime, end: dt.datetime, zone: zoneinfo.ZoneInfo
 ) -> tuple[dt.datetime, dt.datetime]:
-    # The event schema checked end > start by instant when the event was made.
+    # Instants, never wall times: an hour from 02:30+02:00 to 02:30+01:00 (the repeated
+    # autumn hour) has equal wall times in one zone, and datetimes that share a tzinfo
+    # compare by wall time (PEP 495).
+    if end.timestamp() <= start.timestamp():
+        msg = "a booked or confirmed visit must end after it starts; record the visit again"
+        raise InvalidInput(msg)
     return start.astimezone(zone), end.astimezone(zone)
 
 
@@ -292,7 +304,7 @@ def visit_of(order: VisitOrder) -> Visit | None:
     ...        window("confirmed", t.add(days=3), "2026-11-27T09:00+08:00", "2026-11-27T10:00+08:00")]
     >>> v = visit_of(SimpleNamespace(events=log, standard=fs.ServiceStandard.default()))
     >>> v.status.value, v.sequence, f"{v.start:%m-%d %H:%M}", f"{v.window[0]:%H:%M}"
-    ('CONFIRMED', 1, '11-27 09:00', '08:00')
+    ('CONFIRMED', 2, '11-27 09:00', '08:00')
 
     .. versionadded:: 0.1.0
     """
@@ -314,11 +326,31 @@ def visit_of(order: VisitOrder) -> Visit | None:
         status = VisitStatus.CANCELLED
     else:
         status = VisitStatus.TENTATIVE if arrival is None else VisitStatus.CONFIRMED
-    sequence = current.sequence
-    note = None if current.note is None or is_withheld(current.note) else current.note.reveal()
+    outcome = None
+    if current.live and current.booking is not None:
+        # Completed and closed visits took place as agreed: CONFIRMED, with their outcome.
+        # Read from the end, up to the visit's arrival: most orders stop at once.
+        for event in reversed(events):
+            kind = event.kind
+            if kind is EventKind.CLOSED:
+                outcome = "closed"
+                break
+            if kind is EventKind.COMPLETED:
+                outcome = "completed"
+            elif kind in _BEFORE_DONE:
+                break
+        if outcome is not None:
+            status = VisitStatus.CONFIRMED
+    note = None if current.note is None or is_withheld(current.note) else current.note
     start, end = arrival or window
     stamp = dt.datetime.fromtimestamp(int(events[-1].at.timestamp()), dt.UTC)
-    return Visit(start, end, window, status, sequence, stamp, note)
+    return Visit(start, end, window, status, current.sequence, stamp, note, outcome)
+
+
+# Events that come before a visit is done: reading back, nothing older can close it.
+_BEFORE_DONE: Final = frozenset(
+    {EventKind.ARRIVED, EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED}
+)
 
 
 # --- from a visit to a VEVENT ------------------------------------------------------
@@ -337,6 +369,10 @@ _ALARMS: Final = {
     (IcsAudience.TECHNICIAN, ReminderKind.CALL_AHEAD): (
         "上门前{minutes}分钟致电客户",
         "call the customer {minutes} minutes before arrival",
+    ),
+    (IcsAudience.TECHNICIAN, ReminderKind.DEPARTURE): (
+        "出发：比约定时间提前{early}分钟到达",
+        "departure: leave now to arrive {early} minutes early",
     ),
     (IcsAudience.CUSTOMER, ReminderKind.CALL_AHEAD): (
         "装维人员约{minutes}分钟后上门，出发前会致电您",
@@ -372,18 +408,20 @@ def _param(value: str) -> str:
     return " ".join(_text(value).split()).replace("\\", "\uff3c")
 
 
-def _uid(order_id: str) -> str:
-    """``uuid.uuid5(_NAMESPACE, "fieldservice:order:" + order_id)``, and ``@fieldservice``.
+def _uid(order_id: str, domain: str = "fieldservice") -> str:
+    """``uuid.uuid5(_NAMESPACE, domain + ":order:" + order_id)``, and ``@`` the domain.
 
-    Spelt out because every entry needs one: the UUID object that ``uuid5()``
-    builds and formats costs more than the hash itself.
+    The standard's ``domain`` is the namespace: order ``WO-1`` of two
+    deployments gets two UIDs. The default domain gives the UIDs of earlier
+    releases. Spelt out because every entry needs one: the UUID object that
+    ``uuid5()`` builds and formats costs more than the hash itself.
     """
-    name = ("fieldservice:order:" + order_id).encode()
+    name = (domain + ":order:" + order_id).encode()
     digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + name, usedforsecurity=False).digest()[:16])
     digest[6] = (digest[6] & 0x0F) | 0x50  # version 5 (RFC 4122, 4.3)
     digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
     h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}@fieldservice"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}@{domain}"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -433,20 +471,25 @@ def _summary(kind: OrderKind, products: frozenset[Product]) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _alarm_texts(
-    call_ahead: dt.timedelta, confirm_by: dt.time
+    call_ahead: dt.timedelta, confirm_by: dt.time, early: tuple[dt.timedelta, dt.timedelta]
 ) -> dict[tuple[IcsAudience, ReminderKind], str]:
-    # Keyed by the two numbers the texts show, not by the standard: hashing a whole
+    # Keyed by the numbers the texts show, not by the standard: hashing a whole
     # ServiceStandard (clock rules, tier limits) for every entry costs microseconds.
-    minutes = int(call_ahead.total_seconds() // 60)
-    by = confirm_by.strftime("%H:%M")
+    values = {
+        "minutes": int(call_ahead.total_seconds() // 60),
+        "by": confirm_by.strftime("%H:%M"),
+        "early": "-".join(str(int(e.total_seconds() // 60)) for e in early),
+    }
     return {
-        key: f"{zh.format(minutes=minutes, by=by)} / {en.format(minutes=minutes, by=by)}"
-        for key, (zh, en) in _ALARMS.items()
+        key: f"{zh.format(**values)} / {en.format(**values)}" for key, (zh, en) in _ALARMS.items()
     }
 
 
 def _hhmm(moment: dt.datetime) -> str:
-    # What f"{moment:%H:%M}" writes, without strftime's cost (four of them per entry).
+    # What f"{moment:%H:%M}" writes, without strftime's cost (four of them per entry);
+    # in a repeated hour (PEP 495 fold) the offset too, so 02:30-02:30 reads right.
+    if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
+        return moment.isoformat(timespec="minutes")[11:]
     return f"{moment.hour:02}:{moment.minute:02}"
 
 
@@ -474,8 +517,13 @@ def _description(
             lines.append(f"客户 customer: {customer.name.reveal()} {phones}")
             lines.append(f"地址 address: {customer.address.reveal()}")
         if visit.note is not None:
-            lines.append(f"备注 note: {visit.note}")
+            lines.append(f"备注 note: {visit.note.reveal()}")
+    if visit.outcome is not None:
+        lines.append(f"结果 outcome: {_OUTCOME_LABELS[visit.outcome]}")
     return _text("\n".join(lines))
+
+
+_OUTCOME_LABELS: Final = {"completed": "已竣工 completed", "closed": "已归档 closed"}
 
 
 def _rules(visit: Visit, organised: bool, alarms: Iterable[str]) -> str:
@@ -500,10 +548,15 @@ def _exact(moment: dt.datetime) -> dt.datetime:
 
 
 def _build(
-    order: VisitOrder, visit: Visit, audience: IcsAudience, include_personal: bool
+    order: VisitOrder,
+    visit: Visit,
+    audience: IcsAudience,
+    include_personal: bool,
+    owner: str | None = None,
+    travel: dt.timedelta | None = None,
 ) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("UID", _uid(order.id))
+    event.add("UID", _uid(order.id, order.standard.domain))
     event.add("DTSTAMP", visit.stamp)
     event.add("DTSTART", _exact(visit.start))
     event.add("DTEND", _exact(visit.end))
@@ -524,42 +577,70 @@ def _build(
     if technicians:
         event.add("ORGANIZER", _technician(technicians[0], include_personal))
     else:
-        organizer = icalendar.vCalAddress(_address("dispatch", _DISPATCH))
-        organizer.params["CN"] = _DISPATCH
-        event.add("ORGANIZER", organizer)
+        event.add("ORGANIZER", _dispatch())
+        # RFC 5546 (3.2.2, 3.2.5): a REQUEST and a CANCEL name at least one attendee.
+        # Until technicians are assigned, the dispatch desk that will assign them is it.
+        event.add("ATTENDEE", _dispatch(role="CHAIR"))
     # The contact is an attendee too: an iTIP REQUEST names at least one (RFC 5546).
     for i, tech in enumerate(technicians):
         role = "CHAIR" if i == 0 else "REQ-PARTICIPANT"
         event.add("ATTENDEE", _technician(tech, include_personal, role))
     if audience is IcsAudience.CUSTOMER:
         event.add("ATTENDEE", _customer(order.customer, include_personal))
-    alarms = _alarms(order, visit, audience)
+    alarms = _alarms(order, visit, audience, technicians, owner, travel)
     for _, alarm in alarms:
         event.add_component(alarm)
     event.add("X-FIELDSERVICE-ORDER-ID", icalendar.vText(order.id))
     event.add("X-FIELDSERVICE-ORDER-KIND", icalendar.vText(order.kind.value))
     if audience is IcsAudience.TECHNICIAN:
         event.add("X-FIELDSERVICE-TIER", icalendar.vText(order.customer.tier.value))
+    if visit.outcome is not None:
+        event.add("X-FIELDSERVICE-OUTCOME", icalendar.vText(visit.outcome))
     rules = _rules(visit, bool(technicians), (rule for rule, _ in alarms))
     event.add("X-FIELDSERVICE-RULES", icalendar.vText(rules))
     return event
+
+
+def _dispatch(role: str | None = None) -> icalendar.vCalAddress:
+    # The dispatch desk: a group, addressed like technicians by an opaque urn:uuid.
+    address = icalendar.vCalAddress(_address("dispatch", _DISPATCH))
+    address.params["CN"] = _DISPATCH
+    if role is not None:
+        address.params.update({"CUTYPE": "GROUP", "ROLE": role})
+    return address
 
 
 _ALARM_KINDS: Final = frozenset(kind for _, kind in _ALARMS)
 
 
 def _alarms(
-    order: VisitOrder, visit: Visit, audience: IcsAudience
+    order: VisitOrder,
+    visit: Visit,
+    audience: IcsAudience,
+    technicians: Sequence[Technician],
+    owner: str | None,
+    travel: dt.timedelta | None,
 ) -> list[tuple[str, icalendar.Alarm]]:
-    if visit.cancelled:
+    if visit.cancelled or visit.outcome is not None:
         return []
     standard = order.standard
-    texts = _alarm_texts(standard.call_ahead, standard.confirm_by)
+    texts = _alarm_texts(standard.call_ahead, standard.confirm_by, standard.early_arrival)
     start = visit.start.timestamp()
     alarms = []
-    # The plan is the one reader of the reminder rules (C1, C2); the calendar only
+    # Whose calendar it is (M2): a feed is its technician's; a message to every
+    # technician of the visit is the contact's when there is one technician, and with
+    # several carries what each of them does: the departure, not the customer calls.
+    if audience is IcsAudience.TECHNICIAN and owner is None and len(technicians) > 1:
+        owner = technicians[-1].id
+    # The plan is the one reader of the reminder rules (C1, C2, T2); the calendar only
     # turns its reminders into alarms relative to the start of the entry.
-    for reminder in plan(order, standard=standard, kinds=_ALARM_KINDS):
+    for reminder in plan(
+        order,
+        standard=standard,
+        kinds=_ALARM_KINDS,
+        technician=owner if audience is IcsAudience.TECHNICIAN else None,
+        travel=travel if audience is IcsAudience.TECHNICIAN else None,
+    ):
         text = texts.get((audience, reminder.kind))
         if text is None:
             continue
@@ -581,6 +662,8 @@ def event_for(
     *,
     audience: IcsAudience | str = IcsAudience.TECHNICIAN,
     include_personal: bool = False,
+    include_secret: bool | None = None,
+    include_secrets: bool | None = None,
 ) -> icalendar.Event:
     """Return the ``VEVENT`` of an order's visit, for integrators who build their own calendar.
 
@@ -593,6 +676,8 @@ def event_for(
         audience: Whose calendar the entry is for.
         include_personal: Write names, phones, the full address and the
             customer's note (G1: only where they are needed).
+        include_secret: Deprecated spelling of ``include_personal``.
+        include_secrets: Deprecated spelling of ``include_personal``.
 
     Raises:
         InvalidInput: The order has no booked visit, or its events are malformed.
@@ -613,13 +698,16 @@ def event_for(
 
     .. versionadded:: 0.1.0
     """
+    consent = _validate.include_personal(
+        include_personal, include_secret=include_secret, include_secrets=include_secrets
+    )
     chosen = _to_audience(audience)
     _visit_order(order)
     visit = visit_of(order)
     if visit is None:
         msg = f"order {order.id} has no booked visit; book a half-day window first (B2)"
         raise InvalidInput(msg)
-    return _build(order, visit, chosen, _validate.consent("include_personal", include_personal))
+    return _build(order, visit, chosen, consent)
 
 
 @functools.lru_cache(maxsize=64)
@@ -672,6 +760,8 @@ def _entries(
     audience: IcsAudience,
     include_personal: bool,
     keep: Callable[[VisitOrder, Visit], bool] | None = None,
+    owner: str | None = None,
+    travel: dt.timedelta | None = None,
 ) -> list[tuple[icalendar.Event, Visit]]:
     seen: set[str] = set()
     entries = []
@@ -689,7 +779,8 @@ def _entries(
         seen.add(order.id)
         visit = visit_of(order)
         if visit is not None and (keep is None or keep(order, visit)):
-            entries.append((_build(order, visit, audience, include_personal), visit))
+            built = _build(order, visit, audience, include_personal, owner, travel)
+            entries.append((built, visit))
     return entries
 
 
@@ -699,6 +790,8 @@ def to_ical(
     audience: IcsAudience | str = IcsAudience.TECHNICIAN,
     include_personal: bool = False,
     itip: bool = True,
+    include_secret: bool | None = None,
+    include_secrets: bool | None = None,
 ) -> bytes:
     """Export the visits of orders as one ``VCALENDAR``: an iTIP message by default.
 
@@ -716,6 +809,8 @@ def to_ical(
         include_personal: Write names, phones, the full address and the
             customer's note (G1: only where they are needed).
         itip: Write an iTIP ``METHOD``; ``False`` for a plain calendar.
+        include_secret: Deprecated spelling of ``include_personal``.
+        include_secrets: Deprecated spelling of ``include_personal``.
 
     Raises:
         InvalidInput: As an iTIP message: no order has a booked visit, or
@@ -739,7 +834,9 @@ def to_ical(
 
     .. versionadded:: 0.1.0
     """
-    consent = _validate.consent("include_personal", include_personal)
+    consent = _validate.include_personal(
+        include_personal, include_secret=include_secret, include_secrets=include_secrets
+    )
     built = _entries(orders, _to_audience(audience), consent)
     if not itip:
         return _calendar(built, None)
@@ -763,12 +860,17 @@ def feed(
     end: dt.datetime,
     *,
     include_personal: bool = False,
+    travel: dt.timedelta | None = None,
+    include_secret: bool | None = None,
+    include_secrets: bool | None = None,
 ) -> bytes:
     """Export one technician's visits that overlap ``[start, end)`` as a calendar feed.
 
     A feed is a plain calendar (no ``METHOD``) that a calendar app subscribes
     to; it is named after the technician's ID, never the name (G1). Cancelled
-    visits stay in it with ``STATUS:CANCELLED``.
+    visits stay in it with ``STATUS:CANCELLED``. Its alarms are the
+    technician's own reminder plan (M2): the customer's contact gets the calls
+    (C1, C2), every other technician of the visit the departure (T2).
 
     Args:
         technician: Whose visits: the orders that list this technician.
@@ -776,6 +878,11 @@ def feed(
         start: The feed's first instant (timezone-aware).
         end: The instant after its last; after ``start``.
         include_personal: Write names, phones, the full address and notes.
+        travel: The technician's travel time to the visits, for the departure
+            alarm (T2); without it, a technician who is not the contact is
+            reminded ``early_arrival`` before the arrival, and the contact not.
+        include_secret: Deprecated spelling of ``include_personal``.
+        include_secrets: Deprecated spelling of ``include_personal``.
 
     Raises:
         InvalidInput: ``start`` or ``end`` is naive, ``end`` is not after
@@ -806,14 +913,20 @@ def feed(
     if high <= low:
         msg = "end must be after start"
         raise InvalidInput(msg)
-    consent = _validate.consent("include_personal", include_personal)
+    consent = _validate.include_personal(
+        include_personal, include_secret=include_secret, include_secrets=include_secrets
+    )
+    if travel is not None:
+        travel = _validate.travel(travel)
+    # Instants, not wall times (PEP 495): visits in the repeated autumn hour order right.
+    first, after = low.timestamp(), high.timestamp()
 
     def keep(order: VisitOrder, visit: Visit) -> bool:
         on_it = any(t.id == technician.id for t in order.technicians)
-        return on_it and visit.start < high and visit.end > low
+        return on_it and visit.start.timestamp() < after and visit.end.timestamp() > first
 
-    built = _entries(orders, IcsAudience.TECHNICIAN, consent, keep)
-    built.sort(key=lambda pair: (pair[1].start, str(pair[0]["UID"])))
+    built = _entries(orders, IcsAudience.TECHNICIAN, consent, keep, technician.id, travel)
+    built.sort(key=lambda pair: (pair[1].start.timestamp(), str(pair[0]["UID"])))
     return _calendar(built, None, name=f"fieldservice {technician.id}")
 
 

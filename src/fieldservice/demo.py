@@ -317,7 +317,9 @@ def run(std: ServiceStandard, out: TextIO, *, ics: Path | None = None) -> int:
     if ics is not None:
         from fieldservice import calendar
 
-        booked = [o for o in orders if o.window is not None]
+        # Every order ever booked: the customer-absent visit (K3) is written CANCELLED,
+        # so a calendar that had it removes it, instead of keeping a visit that is off.
+        booked = [o for o in orders if calendar.visit_of(o) is not None]
         try:
             ics.write_bytes(calendar.to_ical(booked, itip=False))
         except (OSError, ValueError) as err:

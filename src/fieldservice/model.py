@@ -357,6 +357,33 @@ class Address(_Hidden):
         """
         return self.__coordinates
 
+    @classmethod
+    def parse(cls, text: str) -> Address:
+        """Split a plain address into its region and its private detail, where it can.
+
+        A region is read when the address starts with a province-level division
+        (``上海市``, ``广东省``, ``内蒙古自治区``), followed by its city and district
+        or county if given (``广东省广州市天河区``). Otherwise the whole text
+        is the detail and the region is empty, so a calendar entry has no
+        ``LOCATION`` (the region is what it may show, G1): pass
+        ``Address(region=..., detail=...)`` to give one.
+
+        >>> Address.parse("上海市浦东新区张江路 100 弄 5 号 302")
+        Address(region='上海市浦东新区', detail='***')
+        >>> Address.parse("广东省广州市天河区天河路 1 号").region
+        '广东省广州市天河区'
+        >>> Address.parse("幸福路 1 号").region, Address.parse("阳光小区 3 栋").region
+        ('', '')
+        """
+        if not isinstance(text, str):
+            return cls(region="", detail=text)  # refused there, with the usual message
+        found = _REGION.match(text.lstrip())
+        if found is not None:
+            detail = text.lstrip()[found.end() :].strip()
+            if detail:
+                return cls(region=found.group(), detail=detail)
+        return cls(region="", detail=text)
+
     def _key(self) -> tuple[object, ...]:
         return (self.region, self.__detail, self.__coordinates)
 
@@ -403,7 +430,24 @@ def _rebuild_address(
 
 
 def _to_address(value: Address | str) -> Address:
-    return value if isinstance(value, Address) else Address(region="", detail=value)
+    return value if isinstance(value, Address) else Address.parse(value)
+
+
+# The province-level divisions (省级行政区): a region is read from a plain address only
+# when it starts with one, so that text that merely ends in 市 or 区 (a name, a housing
+# estate, "阳光小区") is never taken for a region and shown (G1).
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|"
+    "湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港|澳门"
+)
+# A name within a region: Chinese characters, none of them a division's suffix.
+_NAME = "(?:(?![省市区县旗盟])[\u4e00-\u9fff])"
+_REGION = re.compile(
+    rf"(?:{_PROVINCES})"
+    rf"(?:省|市|特别行政区|{_NAME}{{0,4}}自治区)"  # 广东省, 上海市, 广西壮族自治区: never 上海路
+    rf"(?:{_NAME}{{1,6}}(?:自治州|地区|盟|市))?"  # the city (prefecture level)
+    rf"(?:{_NAME}{{1,6}}(?:区|县|旗|市))?"  # the district or county
+)
 
 
 _E164 = re.compile(r"\+[1-9]\d{5,14}")
@@ -571,7 +615,10 @@ class Customer:
         tier: The customer's tier (G3); a :class:`Tier` or its value.
         phones: One or more contact numbers (C3): a string, a :class:`ContactPhone`,
             or a sequence of them. Strings are parsed with region ``CN``.
-        address: An :class:`Address`, or text that becomes its private detail.
+        address: An :class:`Address`, or plain text, read by :meth:`Address.parse`:
+            its province/city/district prefix becomes the public region, the
+            rest the private detail. Text with no such prefix has no region
+            (and no calendar ``LOCATION``): pass an ``Address`` to give one.
         language: A BCP 47 tag of the language to serve the customer in (C5):
             ``"zh-CN"`` (Mandarin, the default), ``"yue"`` (Cantonese), ...
         area: City or countryside, for limits that differ by area (F4).

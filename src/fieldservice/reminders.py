@@ -40,6 +40,7 @@ import pendulum
 from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
+from fieldservice.payloads import TechniciansAssigned
 from fieldservice.sla import ClockName, ClockState, evaluate
 from fieldservice.standard import ServiceStandard, TimeRange, standard_of
 from fieldservice.visits import appointment_of
@@ -411,8 +412,15 @@ def plan(
     travel: dt.timedelta | None = None,
     order_id: str | None = None,
     kinds: Iterable[ReminderKind] | None = None,
+    technician: str | None = None,
 ) -> ReminderPlan:
     """Plan the reminders an order still needs, from its events alone.
+
+    With ``technician``, the plan is that technician's (M2: one contact per
+    visit): the contact gets the customer calls (C1, C2) and, given
+    ``travel``, the departure (T2); any other technician of the visit gets no
+    customer call but always the departure, planned with no travel time unless
+    ``travel`` is given (due ``early_arrival`` before the arrival).
 
     Args:
         order: A work order (anything with ``.events`` and ``.id``) or its events.
@@ -424,6 +432,10 @@ def plan(
         kinds: Plan only these kinds (all by default). Without a clock-based kind
             (B3, R1, F2, at-risk) the SLA clocks are not evaluated at all, which
             is what a calendar export that needs only C1 and C2 wants.
+        technician: Plan for this technician's ID only (M2). The contact is the
+            one the latest ``technicians_assigned`` event names; with no such
+            event, the first of the order's ``technicians`` (contact first),
+            else ``technician`` itself.
 
     Raises:
         InvalidInput: No order ID is known, ``travel`` is negative, or event data
@@ -446,6 +458,12 @@ def plan(
         raise InvalidInput(msg)
     if travel is not None:
         travel = _validate.travel(travel)
+    calls_customer = True
+    if technician is not None:
+        who = _validate.identifier("technician", technician)
+        calls_customer = who == _contact_of(order, events, who)
+        if not calls_customer and travel is None:
+            travel = dt.timedelta(0)  # M2: the others still leave on time (T2)
     if not events:
         return ReminderPlan(order_id=ident, reminders=())
     # A Timezone object, resolved once: pendulum looks a zone name up on every call.
@@ -579,11 +597,32 @@ def plan(
             )
 
     reminders = [r for r in reminders if r.kind in wanted]
+    if not calls_customer:
+        reminders = [r for r in reminders if r.kind not in _CONTACT_KINDS]
     reminders.sort(key=lambda r: (r.due, r.kind.value))
     return ReminderPlan(order_id=ident, reminders=tuple(reminders))
 
 
 _NO_ALERT = frozenset({ClockName.ARRIVAL, ClockName.REMOTE_FOLLOW_UP})
+# The calls only the contact technician makes to the customer (M2).
+_CONTACT_KINDS = frozenset({ReminderKind.DAY_OF_CONFIRMATION, ReminderKind.CALL_AHEAD})
+
+
+def _contact_of(order: object, events: Sequence[Event], fallback: str) -> str:
+    """The customer's one contact among the technicians (M2)."""
+    for event in reversed(events):
+        if event.kind is EventKind.TECHNICIANS_ASSIGNED:
+            assert isinstance(event.data, TechniciansAssigned)
+            return event.data.contact
+    # An order with no assignment recorded: its technicians list the contact first.
+    listed = getattr(order, "technicians", None)
+    if isinstance(listed, tuple | list) and listed:
+        first = getattr(listed[0], "id", None)
+        if isinstance(first, str):
+            return first
+    return fallback
+
+
 _CLOCK_KINDS = frozenset(
     {
         ReminderKind.BOOKING_CONTACT,

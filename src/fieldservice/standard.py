@@ -565,6 +565,20 @@ def _hotline(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
         raise StandardError(msg)
 
 
+_DOMAIN_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_DOMAIN = re.compile(rf"{_DOMAIN_LABEL}(?:\.{_DOMAIN_LABEL})*")
+
+
+def _domain(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    # A DNS name: the right-hand side of every calendar UID (RFC 5545, 3.8.4.7).
+    if not isinstance(value, str) or len(value) > 253 or not _DOMAIN.fullmatch(value):
+        msg = (
+            f"{attribute.name} must be a lower-case DNS name like 'sh.example-telecom.cn' "
+            f"(got {_validate.echo(value)})"
+        )
+        raise StandardError(msg)
+
+
 def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     import zoneinfo
 
@@ -688,6 +702,10 @@ class ServiceStandard:
         travel_speed: Average speed in km/h of the default travel model (B7).
         road_factor: Road distance over great-circle distance for that model.
         lunch_break: The technicians' lunch hour (no visits in it), or ``None``.
+        domain: The deployment's DNS name, part of every calendar UID, so that
+            order ``WO-1`` of two deployments are two entries in one calendar.
+            The default ``"fieldservice"`` keeps the UIDs of earlier releases;
+            set your own (``"sh.example-telecom.cn"``).
 
     >>> std = ServiceStandard.default()
     >>> std.timezone, str(std.quiet_hours), std.confirm_by.isoformat()
@@ -757,6 +775,7 @@ class ServiceStandard:
     travel_speed: float = attrs.field(default=25.0, validator=_positive_number)
     road_factor: float = attrs.field(default=1.4, validator=_positive_number)
     lunch_break: TimeRange | None = attrs.field(default=None, converter=_to_lunch)
+    domain: str = attrs.field(default="fieldservice", validator=_domain)
     _sources: tuple[tuple[str, str], ...] = attrs.field(
         alias="sources",
         repr=False,
@@ -1157,6 +1176,7 @@ class _TomlReader:
             {
                 "name",
                 "timezone",
+                "domain",
                 "hours",
                 "booking",
                 "knock",
@@ -1172,6 +1192,11 @@ class _TomlReader:
             fields["name"] = self._typed(d, "name", str)
         if "timezone" in d:
             fields["timezone"] = self._typed(d, "timezone", str)
+        if "domain" in d:
+            domain = self._typed(d, "domain", str)
+            if len(domain) > 253 or not _DOMAIN.fullmatch(domain):
+                self._fail("domain", domain, "a lower-case DNS name like 'sh.example-telecom.cn'")
+            fields["domain"] = domain
         hours = self._table(d, "hours")
         self._known(hours, "hours", {"quiet", "midday", "weekly"})
         if "quiet" in hours:
@@ -1470,6 +1495,7 @@ def _write_toml(s: ServiceStandard) -> str:
         "# `fieldservice standard check FILE`. Rule IDs refer to the standard's rules.",
         f"name = {_q(s.name)}",
         f"timezone = {_q(s.timezone)}",
+        f"domain = {_q(s.domain)}  # calendar UIDs end in @domain",
         "",
         "[hours]",
         f"quiet = {_span(s.quiet_hours)}  # B6: no visits, no calls",

@@ -19,7 +19,7 @@ all read it from here; none works it out again.
 ... ]
 >>> a = appointment_of(log)
 >>> a.live, a.promised_start.hour, a.revision, a.sequence
-(True, 14, 2, 0)
+(True, 14, 2, 1)
 """
 
 from __future__ import annotations
@@ -71,8 +71,11 @@ class Appointment:
         reschedules: How many times the visit was rescheduled (B8, B9).
         revision: Bookings, reschedules and confirmations so far: the reminder
             plan keys what it sends on it.
-        sequence: The calendar entry's revision (RFC 5545 SEQUENCE): raised by a
-            new window after the first and by each cancellation of a live one.
+        sequence: The calendar entry's revision (RFC 5545 SEQUENCE): raised by
+            every change of date or time (a new window after the first, a
+            confirmation that narrows the window to the hour or moves the hour)
+            and by each cancellation of a live one. A confirmation of the hour
+            already promised raises nothing.
         note: What the customer last said the visit needs (C3), personal (G1).
 
     >>> NOTHING_BOOKED.live, NOTHING_BOOKED.window_start
@@ -142,10 +145,15 @@ class Appointment:
             assert isinstance(data, Confirmed)
             if not self.live:
                 return self  # nothing booked to confirm: the hour has nothing to refine
+            # Narrowing the window to the hour, or moving the hour, changes DTSTART/DTEND:
+            # a client that goes by SEQUENCE must see a new revision (RFC 5545 3.8.7.4).
+            # Instants, not wall times: an hour may end in the repeated autumn hour (PEP 495).
+            moved = not _same_span(self.promised_start, self.promised_end, data.start, data.end)
             return attrs.evolve(
                 self,
                 confirmation=data,
                 revision=self.revision + 1,
+                sequence=self.sequence + moved,
                 note=data.note if data.note is not None else self.note,
             )
         if kind is _CONTACTED:
@@ -166,6 +174,18 @@ class Appointment:
         False
         """
         return isinstance(self.booking, Rescheduled)
+
+
+def _same_span(
+    start: dt.datetime | None, end: dt.datetime | None, low: dt.datetime, high: dt.datetime
+) -> bool:
+    # By instant: two wall times in the repeated autumn hour compare equal (PEP 495).
+    return (
+        start is not None
+        and end is not None
+        and start.timestamp() == low.timestamp()
+        and end.timestamp() == high.timestamp()
+    )
 
 
 NOTHING_BOOKED: Final = Appointment()
