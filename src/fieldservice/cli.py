@@ -16,13 +16,13 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from fieldservice import _validate
 from fieldservice._version import __version__
-from fieldservice.errors import FieldServiceError
+from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import Area, Tier
 from fieldservice.standard import ClockRule, ServiceStandard, format_duration
 
@@ -204,84 +204,205 @@ def _clock_names() -> list[Any]:
     return list(ClockName)
 
 
-def _read_orders(path: str, std: ServiceStandard) -> list[Any]:
-    from fieldservice.orders_io import read_orders
+def _at(text: str) -> dt.datetime | str:
+    """``--at``: an ISO 8601 instant, or ``now`` (taken in the standard's zone when run)."""
+    return "now" if text.strip().lower() == "now" else _iso_datetime(text)
 
-    return read_orders(path, std)
+
+def _instant(value: dt.datetime | str, std: ServiceStandard) -> dt.datetime:
+    import pendulum
+
+    if value == "now":
+        return pendulum.now(std.timezone)
+    assert isinstance(value, dt.datetime)
+    if value.tzinfo is None:  # a wall time in the standard's timezone
+        return pendulum.instance(value, tz=std.timezone)
+    return value
+
+
+@contextlib.contextmanager
+def _opened_output(name: str, out: TextIO) -> Iterator[TextIO]:
+    """``-o FILE`` as a text stream; ``-`` (the default) is standard output."""
+    if name == "-":
+        yield out
+        return
+    try:
+        handle = Path(name).open("w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as err:
+        msg = f"cannot write {_validate.echo(name)}: {err.strerror}"
+        raise _OutputFailed(msg) from None
+    with handle:
+        yield _Output(handle)  # type: ignore[misc]
+
+
+class _Progress:
+    """Progress through a big file on stderr, only when stderr is a terminal (``rich``)."""
+
+    def __init__(self, path: str, *, quiet: bool, what: str) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+        if quiet or not sys.stderr.isatty() or path == "-":
+            return
+        try:
+            from rich.progress import Progress  # the 'progress' extra; without it, no bar
+        except ImportError:
+            return
+        try:
+            total = Path(path).stat().st_size
+        except OSError:
+            return
+        self._bar = Progress(transient=True, console=None)
+        self._bar.start()
+        self._task = self._bar.add_task(what, total=total)
+
+    def advance(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _lines(path: str) -> Iterator[tuple[int, int, bytes]]:
+    r"""(line number, bytes read so far, line) of a JSON-lines file, ``-`` for stdin.
+
+    Lines end at ``\\n`` only, as :func:`fieldservice.orders_io.read_orders` reads them.
+    """
+    try:
+        handle = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
+    except OSError as err:
+        msg = f"cannot read {_validate.echo(path)}: {err.strerror}"
+        raise InvalidInput(msg) from None
+    except ValueError:
+        msg = "cannot read the orders file: give a readable file path"
+        raise InvalidInput(msg) from None
+    done = 0
+    try:
+        for number, line in enumerate(handle, start=1):
+            done += len(line)
+            yield number, done, line
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _refused(path: str, number: int, err: FieldServiceError | None, *, strict: bool) -> None:
+    """Say on stderr which line was refused, and why; stop the run under ``--strict``."""
+    where = f"{_validate.echo(path) if path != '-' else 'stdin'}, line {number}"
+    if err is None:
+        err = InvalidInput("the line is not valid JSON (or nested too deeply)")
+    if strict:
+        msg = f"{where}: {err.message}"
+        raise type(err)(msg, violations=err.violations) from None
+    _say(f"error [{err.code}]: {where}: {err.message}")
+
+
+def _read_json(line: bytes) -> Any:
+    try:
+        return _json_loads(line)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
+_NOT_JSON = object()
+_json_loads: Callable[[bytes], Any] = json.loads
 
 
 def _sla(args: argparse.Namespace, out: TextIO) -> int:
-    import json
-
-    import pendulum
-
     from fieldservice import sla
 
     std = _load(args.standard)
-    at: dt.datetime = args.at
-    if at.tzinfo is None:  # a wall time in the standard's timezone
-        at = pendulum.instance(at, tz=std.timezone)
-    orders = _read_orders(args.orders, std)
-    batch = sla.evaluate_many(orders, at=at, standard=std)
+    at = _instant(args.at, std)
+    judge = sla.OrderJudge(at=at, standard=std)
     clocks = [sla.ClockName(args.clock)] if args.clock else list(sla.ClockName)
-    rows: list[dict[str, Any]] = [
-        {
-            "clock": clock.value,
-            "rule": clock.rule,
-            "tier": row.tier.value,
-            "count": row.count,
-            "running": row.running,
-            "met": row.met,
-            "breached": row.breached,
-            "met_share": row.met_share,
-            "median_elapsed_s": None
-            if row.median_elapsed is None
-            else row.median_elapsed.total_seconds(),
-            "p95_elapsed_s": None if row.p95_elapsed is None else row.p95_elapsed.total_seconds(),
-        }
-        for clock in clocks
-        for row in sla.summarize(batch, clock)
-        if row.count
-    ]
-    only = clocks[0] if args.clock else None
-    breached = [{"order": oid, "clock": c.value} for oid, c in sla.breaches(batch, only)]
-    if args.json:
-        json.dump(
-            {"at": batch.at.isoformat(), "orders": len(batch), "tiers": rows, "breaches": breached},
-            out,
-            ensure_ascii=False,
-        )
-        out.write("\n")
-        return 0
-    out.write(f"SLA report at {batch.at:%Y-%m-%d %H:%M} ({std.timezone}), {len(batch)} orders\n")
-    out.write(
-        f"  {'clock':<17}{'rule':<5}{'tier':<9}{'clocks':>7}{'running':>8}{'met':>6}"
-        f"{'breached':>9}{'met %':>7}{'median':>10}{'p95':>10}\n"
+    summary = sla.SlaSummary(clocks=tuple(clocks))
+    wanted = [list(sla.ClockName).index(c) for c in clocks]
+    names = list(sla.ClockName)
+    breached: list[tuple[str, str]] = []
+    refused = 0
+    progress = _Progress(args.orders, quiet=args.quiet, what="sla")
+    try:
+        for number, done, line in _lines(args.orders):
+            if not line.strip():
+                continue
+            if number % 4096 == 0:
+                progress.advance(done)
+            data = _read_json(line)
+            try:
+                if data is _NOT_JSON:
+                    msg = "the line is not valid JSON (or nested too deeply)"
+                    raise InvalidInput(msg)
+                row = judge.judge(data)
+            except FieldServiceError as err:
+                refused += 1
+                _refused(args.orders, number, err, strict=args.strict)
+                continue
+            summary.add_clocks(row.state, row.tier, row.elapsed)
+            state = row.state
+            # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
+            breached.extend((row.id, names[i].value) for i in wanted if state[i] == 4)
+    finally:
+        progress.close()
+    rows = summary.to_records()
+    with _opened_output(args.output, out) as dest:
+        if args.json:
+            json.dump(
+                {
+                    "at": judge.at.isoformat(),
+                    "orders": summary.orders,
+                    "refused_lines": refused,
+                    "relative_accuracy": sla.RELATIVE_ACCURACY,
+                    "tiers": rows,
+                    "breaches": [{"order": o, "clock": c} for o, c in breached],
+                },
+                dest,
+                ensure_ascii=False,
+            )
+            dest.write("\n")
+        else:
+            _sla_table(dest, judge.at, std, summary.orders, rows, breached, refused)
+    return 1 if refused else 0
+
+
+def _sla_table(
+    out: TextIO,
+    at: dt.datetime,
+    std: ServiceStandard,
+    orders: int,
+    rows: list[dict[str, Any]],
+    breached: list[tuple[str, str]],
+    refused: int,
+) -> None:
+    def span(seconds: float | None) -> str:
+        return "-" if seconds is None else format_duration(dt.timedelta(seconds=round(seconds)))
+
+    out.write(f"SLA report at {at:%Y-%m-%d %H:%M} ({std.timezone}), {orders} orders\n")
+    if refused:
+        out.write(f"  {refused} lines refused (see stderr)\n")
+    # Widths grow with the largest number, and every column starts with a space:
+    # numbers never run together, however many orders there are.
+    counts = ("count", "running", "met", "breached")
+    width = {k: max(len(k), *(len(str(r[k])) for r in rows)) if rows else len(k) for k in counts}
+    width["count"] = max(width["count"], len("clocks"))
+    head = f"  {'clock':<17}{'rule':<5}{'tier':<9}" + "".join(
+        f" {('clocks' if k == 'count' else k):>{width[k]}}" for k in counts
     )
+    out.write(head + f" {'met %':>6} {'median':>9} {'p95':>9}\n")
     for r in rows:
         share = "-" if r["met_share"] is None else f"{r['met_share']:.0%}"
-        med = (
-            "-"
-            if r["median_elapsed_s"] is None
-            else format_duration(dt.timedelta(seconds=round(r["median_elapsed_s"])))
-        )
-        p95 = (
-            "-"
-            if r["p95_elapsed_s"] is None
-            else format_duration(dt.timedelta(seconds=round(r["p95_elapsed_s"])))
-        )
+        cells = "".join(f" {r[k]:>{width[k]}}" for k in counts)
         out.write(
-            f"  {r['clock']:<17}{r['rule']:<5}{r['tier']:<9}{r['count']:>7}{r['running']:>8}"
-            f"{r['met']:>6}{r['breached']:>9}{share:>7}{med:>10}{p95:>10}\n"
+            f"  {r['clock']:<17}{r['rule']:<5}{r['tier']:<9}{cells} {share:>6} "
+            f"{span(r['median_elapsed_s']):>9} {span(r['p95_elapsed_s']):>9}\n"
         )
     out.write(
         f"  {len(breached)} breached clocks"
         + (": " if breached else "")
-        + ", ".join(f"{b['order']} {b['clock']}" for b in breached[:20])
+        + ", ".join(f"{o} {c}" for o, c in breached[:20])
         + (" ..." if len(breached) > 20 else "")
         + "\n"
     )
-    return 0
 
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -398,16 +519,26 @@ def _parser() -> argparse.ArgumentParser:
     report = commands.add_parser(
         "sla", help="an SLA report per tier for orders in a JSON-lines file (B3, R1, F2, F4)"
     )
-    report.add_argument("orders", metavar="FILE", help="orders, one WorkOrder.to_json per line")
+    report.add_argument(
+        "orders", metavar="FILE", help="orders, one WorkOrder.to_json per line; - for stdin"
+    )
     report.add_argument(
         "--at",
         required=True,
-        type=_iso_datetime,
-        help="the instant to judge at; without an offset, in the standard's timezone",
+        type=_at,
+        help="the instant to judge at, ISO 8601 (without an offset, in the standard's "
+        "timezone), or now",
     )
     report.add_argument("--clock", choices=[c.value for c in _clock_names()], help="one clock only")
-    report.add_argument("--json", action="store_true", help="print JSON for machines")
+    report.add_argument("--json", action="store_true", help="print one line of JSON for machines")
     report.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    report.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="write the report here (- = stdout)"
+    )
+    report.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    report.add_argument(
+        "--strict", action="store_true", help="stop at the first refused line (default: go on)"
+    )
     report.set_defaults(run=_sla)
 
     ics = commands.add_parser("ics", help="export booked visits as iCalendar (iTIP REQUEST/CANCEL)")
