@@ -217,3 +217,18 @@ def test_sla_command_writes_to_a_file_and_takes_now(orders_file: Path, tmp_path:
     data = json.loads(target.read_text(encoding="utf-8"))
     assert data["at"].endswith("+08:00")  # now, in the standard's zone
     assert data["orders"] == len(LINES)
+
+
+def test_generate_writes_orders_that_restore_and_the_same_for_a_seed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert run("generate", "50", "--seed", "3", "-o", str(first))[0] == 0
+    assert run("generate", "50", "--seed", "3", "-o", str(second), "--quiet") == (0, "")
+    assert first.read_bytes() == second.read_bytes()
+    orders = fs.orders_io.read_orders(first)
+    assert [o.id for o in orders] == [f"WO-{i}" for i in range(50)]
+
+
+def test_demo_writes_its_orders_as_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "day.jsonl"
+    assert run("demo", "--jsonl", str(path))[0] == 0
+    assert [o.id for o in fs.orders_io.read_orders(path)][:2] == ["WO-101", "WO-102"]

@@ -110,8 +110,52 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import demo
 
+    std = _load(args.standard)
     ics = None if args.ics is None else Path(args.ics)
-    return demo.run(_load(args.standard), out, ics=ics)
+    if args.jsonl is not None:
+        # The demo's customers are made up: written in full, so that the file restores.
+        lines = "".join(o.to_json(include_personal=True) + "\n" for o in demo.build_day(std))
+        _write_text(args.jsonl, lines)
+    return demo.run(std, out, ics=ics)
+
+
+def _write_text(name: str, text: str) -> None:
+    try:
+        Path(name).write_text(text, encoding="utf-8", newline="\n")
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or "not a writable file name"
+        msg = f"cannot write {_validate.echo(name)}: {reason}; give a writable file path"
+        raise InvalidInput(msg) from None
+
+
+def _count(text: str) -> int:
+    try:
+        count = int(text.replace("_", ""))
+    except ValueError:
+        msg = f"{_validate.echo(text)} is not a whole number"
+        raise argparse.ArgumentTypeError(msg) from None
+    if count < 0:
+        msg = f"must be 0 or more (got {count})"
+        raise argparse.ArgumentTypeError(msg)
+    return count
+
+
+def _generate(args: argparse.Namespace, out: TextIO) -> int:
+    from fieldservice.synthetic import synthetic_lines
+
+    lines = synthetic_lines(args.count, seed=args.seed)
+    progress = _Progress("-", quiet=args.quiet, what="generate", total=args.count)
+    try:
+        with _opened_output(args.output, out) as dest:
+            for i, line in enumerate(lines, start=1):
+                dest.write(line + "\n")
+                if i % 4096 == 0:
+                    progress.advance(i)
+    finally:
+        progress.close()
+    if args.output != "-" and not args.quiet:
+        out.write(f"{args.output}: {args.count} synthetic orders (seed {args.seed})\n")
+    return 0
 
 
 def _iso_datetime(text: str) -> dt.datetime:
@@ -238,19 +282,20 @@ def _opened_output(name: str, out: TextIO) -> Iterator[TextIO]:
 class _Progress:
     """Progress through a big file on stderr, only when stderr is a terminal (``rich``)."""
 
-    def __init__(self, path: str, *, quiet: bool, what: str) -> None:
+    def __init__(self, path: str, *, quiet: bool, what: str, total: int | None = None) -> None:
         self._bar: Any = None
         self._task: Any = None
-        if quiet or not sys.stderr.isatty() or path == "-":
+        if quiet or not sys.stderr.isatty() or (path == "-" and total is None):
             return
         try:
             from rich.progress import Progress  # the 'progress' extra; without it, no bar
         except ImportError:
             return
-        try:
-            total = Path(path).stat().st_size
-        except OSError:
-            return
+        if total is None:
+            try:
+                total = Path(path).stat().st_size
+            except OSError:
+                return
         self._bar = Progress(transient=True, console=None)
         self._bar.start()
         self._task = self._bar.add_task(what, total=total)
@@ -500,7 +545,21 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="simulate a team's day on the standard")
     demo.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     demo.add_argument("--ics", metavar="FILE", help="also write the day's visits as iCalendar")
+    demo.add_argument(
+        "--jsonl", metavar="FILE", help="also write the day's orders, one JSON per line"
+    )
     demo.set_defaults(run=_demo)
+
+    generate = commands.add_parser(
+        "generate", help="write N realistic synthetic orders as JSON lines (for big-file tests)"
+    )
+    generate.add_argument("count", type=_count, metavar="N", help="how many orders")
+    generate.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
+    generate.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the file to write (- = stdout)"
+    )
+    generate.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    generate.set_defaults(run=_generate)
 
     slots = commands.add_parser("slots", help="list the next bookable half-day windows (B2, B5)")
     slots.add_argument(

@@ -195,7 +195,9 @@ def synthetic_lines(n: int, *, seed: int = 0) -> Iterator[str]:
             # Made-up names and numbers: written in full so that the orders restore.
             data = order.to_dict(include_personal=True)
             data["id"] = "\x00ID\x00"
-            head, tail = json.dumps(data, ensure_ascii=False).split('"\\u0000ID\\u0000"')
+            head, tail = json.dumps(data, ensure_ascii=False, separators=(",", ":")).split(
+                '"\\u0000ID\\u0000"'
+            )
             pool.append((head, tail))
         head, tail = pool[i % POOL]
         yield f'{head}"WO-{i}"{tail}'
