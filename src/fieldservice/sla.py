@@ -588,6 +588,8 @@ class SlaReport:
 
     at: pendulum.DateTime
     clocks: tuple[ClockStatus, ...]
+    order_id: str | None = attrs.field(default=None, kw_only=True)
+    """The ID of the order judged (None for a bare event log)."""
 
     def __getitem__(self, name: ClockName | str) -> ClockStatus:
         return self.clocks[_INDEX[_clock(name)]]
@@ -601,8 +603,17 @@ class SlaReport:
         return tuple(c for c in self.clocks if c.state is ClockState.BREACHED)
 
     def to_records(self) -> list[dict[str, object]]:
-        """One plain dict per started clock, ready for ``pandas.DataFrame``."""
-        return [_record(s) for s in self.clocks if s.state is not ClockState.NOT_STARTED]
+        """One plain dict per started clock, with the order's ID, ready for ``pandas.DataFrame``.
+
+        >>> import pendulum, fieldservice as fs
+        >>> from fieldservice.synthetic import synthetic_order
+        >>> order = synthetic_order(1)
+        >>> report = evaluate(order, at=pendulum.datetime(2026, 12, 1, tz="UTC"))
+        >>> {r["order_id"] for r in report.to_records()}
+        {'WO-1'}
+        """
+        order_id = self.order_id
+        return [_record(s, order_id) for s in self.clocks if s.state is not ClockState.NOT_STARTED]
 
     def _repr_html_(self) -> str:
         """Show the report in a notebook: a table of the started clocks, coloured by state.
@@ -663,8 +674,9 @@ class SlaReport:
         )
 
 
-def _record(status: ClockStatus) -> dict[str, object]:
+def _record(status: ClockStatus, order_id: str | None) -> dict[str, object]:
     return {
+        "order_id": order_id,
         "clock": status.clock.value,
         "rule": status.rule,
         "state": status.state.value,
@@ -777,13 +789,18 @@ def evaluate(
                 else (),
             )
         )
-    return SlaReport(at=when.in_timezone(tz), clocks=tuple(statuses))
+    order_id = getattr(order, "id", None)
+    return SlaReport(
+        at=when.in_timezone(tz),
+        clocks=tuple(statuses),
+        order_id=None if order_id is None else str(order_id),
+    )
 
 
 # --- the batch path --------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class SlaBatch:
     """The clocks of many orders in columns: one array per field and clock.
 
@@ -823,6 +840,53 @@ class SlaBatch:
     def report(self, row: int, order: Orderish) -> SlaReport:
         """The full report of the order in ``row`` (it must be the same order)."""
         return evaluate(order, at=self.at, standard=self.standard)
+
+    def __repr__(self) -> str:
+        # Short: a batch of a million orders must not print a million numbers per column.
+        breached = sum(col.count(_S_BREACHED) for col in self.state.values())
+        return (
+            f"<SlaBatch {len(self)} orders at {self.at.isoformat()} under "
+            f"{self.standard.name!r}: {breached} breached clocks>"
+        )
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per order and started clock, with the order's ID, for data frames.
+
+        Deadlines are timezone-aware instants in the standard's zone; elapsed and
+        limit are seconds in the clock's own time.
+
+        >>> import pendulum, fieldservice as fs
+        >>> from fieldservice.synthetic import synthetic_order
+        >>> orders = [synthetic_order(1), synthetic_order(2)]
+        >>> batch = evaluate_many(orders, at=pendulum.datetime(2026, 12, 1, tz="UTC"))
+        >>> batch  # doctest: +ELLIPSIS
+        <SlaBatch 2 orders at 2026-12-01T08:00:00+08:00 under 'default': ... breached clocks>
+        >>> sorted({r["order_id"] for r in batch.to_records()})
+        ['WO-1', 'WO-2']
+        """
+        tz = self.standard.timezone
+        out: list[dict[str, object]] = []
+        for row, order_id in enumerate(self.ids):
+            for name in _CLOCKS:
+                state = self.state[name][row]
+                if state == _S_NOT_STARTED:
+                    continue
+                out.append(
+                    {
+                        "order_id": order_id,
+                        "clock": name.value,
+                        "rule": name.rule,
+                        "state": _STATES[state].value,
+                        "tier": None
+                        if name is ClockName.ARRIVAL
+                        else _TIERS[self.tier[name][row]].value,
+                        "deadline": _instant(self.deadline[name][row], tz),
+                        "elapsed_s": self.elapsed[name][row],
+                        "limit_s": self.limit[name][row],
+                        "at_risk": bool(self.at_risk[name][row]),
+                    }
+                )
+        return out
 
 
 def evaluate_many(
