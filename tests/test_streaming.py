@@ -232,3 +232,15 @@ def test_demo_writes_its_orders_as_json_lines(tmp_path: Path) -> None:
     path = tmp_path / "day.jsonl"
     assert run("demo", "--jsonl", str(path))[0] == 0
     assert [o.id for o in fs.orders_io.read_orders(path)][:2] == ["WO-101", "WO-102"]
+
+
+def test_arrow_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from fieldservice import columnar
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(fs.InvalidInput, match=r"pip install 'fieldservice\[arrow\]'"):
+        sla.evaluate_table("events.parquet", at=AT)
+    with pytest.raises(fs.InvalidInput, match="'arrow' extra"):
+        columnar.events_table([])
