@@ -244,3 +244,37 @@ def test_arrow_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch
         sla.evaluate_table("events.parquet", at=AT)
     with pytest.raises(fs.InvalidInput, match="'arrow' extra"):
         columnar.events_table([])
+
+
+@settings(max_examples=15, deadline=None)
+@given(seeds=st.lists(st.integers(0, 10**6), max_size=12, unique=True), plain=st.booleans())
+def test_write_ical_streams_the_bytes_of_to_ical(seeds: list[int], plain: bool) -> None:
+    from fieldservice import calendar
+
+    orders = [synthetic_order(s) for s in seeds]
+    out = io.BytesIO()
+    try:
+        expected = calendar.to_ical(orders, itip=not plain)
+    except fs.InvalidInput:
+        with pytest.raises(fs.InvalidInput):
+            calendar.write_ical(orders, out, itip=not plain)
+        assert out.getvalue() == b""  # nothing half-written
+        return
+    assert calendar.write_ical(orders, out, itip=not plain) == expected.count(b"BEGIN:VEVENT")
+    assert out.getvalue() == expected
+
+
+def test_ics_command_reports_a_bad_line_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(f"{LINES[0]}\nnot json\n" + "".join(x + "\n" for x in LINES[1:60]))
+    target = tmp_path / "out.ics"
+    code, text = run("ics", str(path), "-o", str(target), "--plain", "--json")
+    assert code == 1
+    summary = json.loads(text)
+    assert summary["refused_lines"] == 1
+    assert target.read_bytes().count(b"BEGIN:VEVENT") == summary["visits"] > 0
+    assert "line 2" in capsys.readouterr().err
+    code, text = run("ics", str(path), "-o", "-", "--plain", "--quiet")
+    assert text.startswith("BEGIN:VCALENDAR")

@@ -222,24 +222,107 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
 
 def _ics(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import calendar
+    from fieldservice.workflow import WorkOrder
 
     std = None if args.standard is None else _load(args.standard)
-    orders = calendar.orders_from_jsonl(args.orders, standard=std)
-    data = calendar.to_ical(
-        orders, audience=args.audience, include_personal=args.include_personal, itip=not args.plain
-    )
+    refused = read = 0
+    progress = _Progress(args.orders, quiet=args.quiet, what="ics")
+
+    def orders() -> Iterator[Any]:
+        # One order at a time: restored, turned into its VEVENT, and dropped.
+        nonlocal refused, read
+        for number, done, line in _lines(args.orders):
+            if not line.strip():
+                continue
+            if number % 1024 == 0:
+                progress.advance(done)
+            try:
+                order = WorkOrder.from_json(line.removesuffix(b"\n"), standard=std)
+            except FieldServiceError as err:
+                refused += 1
+                _refused(args.orders, number, err, strict=args.strict)
+                continue
+            read += 1
+            yield order
+
+    written = None
     try:
-        Path(args.output).write_bytes(data)
+        with contextlib.ExitStack() as stack:
+            if args.output == "-":
+                target: Any = _BinaryOut(out)
+            else:
+                target = stack.enter_context(_binary_file(args.output))
+            try:
+                written = calendar.write_ical(
+                    orders(),
+                    target,
+                    audience=args.audience,
+                    include_personal=args.include_personal,
+                    itip=not args.plain,
+                )
+            except FieldServiceError:
+                if refused and not read:
+                    return 1  # every line was refused, and each already said why
+                raise
+    finally:
+        progress.close()
+    if args.output != "-" and not args.quiet:
+        cancel = not args.plain and _all_cancelled(args.output)
+        method = "no METHOD" if args.plain else f"METHOD:{'CANCEL' if cancel else 'REQUEST'}"
+        note = f", {refused} lines refused" if refused else ""
+        summary = {
+            "file": args.output,
+            "visits": written,
+            "audience": args.audience,
+            "method": None if args.plain else method.removeprefix("METHOD:"),
+            "personal": bool(args.include_personal),
+            "refused_lines": refused,
+        }
+        if args.json:
+            out.write(json.dumps(summary) + "\n")
+        else:
+            out.write(
+                f"{args.output}: {written} visits for the {args.audience}, {method}, personal data "
+                f"{'included' if args.include_personal else 'left out (G1)'}{note}\n"
+            )
+    return 1 if refused else 0
+
+
+def _all_cancelled(path: str) -> bool:
+    with Path(path).open("rb") as f:
+        for line in f:
+            if line.startswith(b"METHOD:"):
+                return line.strip() == b"METHOD:CANCEL"
+    return False
+
+
+class _BinaryOut:
+    """Bytes written to a text output: the calendar is ASCII-safe UTF-8 text."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, data: bytes) -> int:
+        return self._out.write(data.decode("utf-8"))
+
+
+@contextlib.contextmanager
+def _binary_file(name: str) -> Iterator[Any]:
+    # Written next to the target and renamed at the end: a refused run leaves no half file.
+    target = Path(name)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        handle = partial.open("wb")
     except OSError as err:
-        sys.stderr.write(f"fieldservice: error: cannot write {args.output}: {err.strerror}\n")
-        return 1
-    method = next((line for line in data.splitlines() if line.startswith(b"METHOD:")), None)
-    out.write(
-        f"{args.output}: {data.count(b'BEGIN:VEVENT')} visits for the {args.audience}, "
-        f"{method.decode() if method else 'no METHOD'}, personal data "
-        f"{'included' if args.include_personal else 'left out (G1)'}\n"
-    )
-    return 0
+        msg = f"cannot write {_validate.echo(name)}: {err.strerror}"
+        raise _OutputFailed(msg) from None
+    try:
+        with handle:
+            yield handle
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
 
 
 def _clock_names() -> list[Any]:
@@ -334,7 +417,8 @@ def _lines(path: str) -> Iterator[tuple[int, int, bytes]]:
 
 def _refused(path: str, number: int, err: FieldServiceError | None, *, strict: bool) -> None:
     """Say on stderr which line was refused, and why; stop the run under ``--strict``."""
-    where = f"{_validate.echo(path) if path != '-' else 'stdin'}, line {number}"
+    # The path as typed, as read_orders names it: the user's own argument.
+    where = f"{path if path != '-' else 'stdin'}, line {number}"
     if err is None:
         err = InvalidInput("the line is not valid JSON (or nested too deeply)")
     if strict:
@@ -604,8 +688,15 @@ def _parser() -> argparse.ArgumentParser:
     report.set_defaults(run=_sla)
 
     ics = commands.add_parser("ics", help="export booked visits as iCalendar (iTIP REQUEST/CANCEL)")
-    ics.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line")
-    ics.add_argument("-o", "--output", required=True, metavar="FILE", help="the .ics file to write")
+    ics.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line; - for stdin")
+    ics.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the .ics file to write (- = stdout)"
+    )
+    ics.add_argument("--json", action="store_true", help="print the closing line as JSON")
+    ics.add_argument("--quiet", action="store_true", help="no progress bar, no closing line")
+    ics.add_argument(
+        "--strict", action="store_true", help="stop at the first refused line (default: go on)"
+    )
     ics.add_argument(
         "--audience",
         choices=["technician", "customer"],
