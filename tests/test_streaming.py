@@ -278,3 +278,23 @@ def test_ics_command_reports_a_bad_line_and_goes_on(
     assert "line 2" in capsys.readouterr().err
     code, text = run("ics", str(path), "-o", "-", "--plain", "--quiet")
     assert text.startswith("BEGIN:VCALENDAR")
+
+
+def test_slots_json_prints_one_window_a_line() -> None:
+    code, text = run("slots", "--booked-at", "2026-11-24T10:30", "--count", "3", "--json")
+    assert code == 0
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert [(r["date"], r["half"]) for r in rows] == [
+        ("2026-11-25", "morning"),
+        ("2026-11-25", "afternoon"),
+        ("2026-11-26", "morning"),
+    ]
+    assert rows[0]["earliest_arrival"] == "2026-11-25T10:30:00+08:00"  # B5: 24 h lead time
+
+
+def test_standard_show_json_is_one_line_with_the_digest() -> None:
+    code, text = run("standard", "show", "--json")
+    assert code == 0
+    data = json.loads(text)
+    assert (data["name"], data["digest"]) == ("default", STD.digest)
+    assert data["timezone"] == "Asia/Shanghai"

@@ -89,6 +89,12 @@ def describe(std: ServiceStandard) -> str:
 
 def _standard_show(args: argparse.Namespace, out: TextIO) -> int:
     std = _load(args.file)
+    if args.json:
+        import tomllib
+
+        data = {"name": std.name, "digest": std.digest, **tomllib.loads(std.to_toml())}
+        out.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+        return 0
     out.write(std.to_toml() if args.toml else describe(std) + "\n")
     return 0
 
@@ -193,6 +199,21 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
     if booked.tzinfo is None:  # a wall time in the standard's timezone
         booked = pendulum.instance(booked, tz=std.timezone)
     windows = next_windows(booked, std, count=args.count)
+    if args.json:  # JSON Lines: one window a line
+        for window in windows:
+            start, end = window.bounds(std)
+            check = check_window(window, booked, std)
+            earliest = check.earliest_arrival
+            row = {
+                "date": window.date.isoformat(),
+                "half": window.half.value,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "earliest_arrival": None if earliest is None else earliest.isoformat(),
+                "provisional": check.provisional,
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
     out.write(
         f"Next {len(windows)} appointment windows (预约时段) for a booking at "
         f"{pendulum.instance(booked).in_timezone(std.timezone):%Y-%m-%d %H:%M} ({std.timezone}); "
@@ -580,6 +601,13 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     orders = orders_from_jsonl(args.orders, standard=std)
     plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)  # type: ignore[arg-type]
+    if args.json:  # JSON Lines: one stop a line, then one line per order left out
+        for record in plan.to_records():
+            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        for x in plan.left_out:
+            left = {"left_out": x.order_id, "tier": x.tier.value, "rule": x.rule, "code": x.code}
+            out.write(json.dumps(left, ensure_ascii=False) + "\n")
+        return 0
     out.write(f"Day plan {day} ({plan.solver}): {sum(plan.served.values())} visits served, ")
     out.write(f"travel {plan.travel.total_seconds() / 60:.0f} min\n")
     for route in plan.routes:
@@ -614,6 +642,7 @@ def _parser() -> argparse.ArgumentParser:
     show = standard_commands.add_parser("show", help="print a standard (default: the seed's)")
     show.add_argument("file", nargs="?", metavar="FILE", help="a branch's TOML standard")
     show.add_argument("--toml", action="store_true", help="print TOML instead of a summary")
+    show.add_argument("--json", action="store_true", help="print one line of JSON instead")
     show.set_defaults(run=_standard_show)
     check = standard_commands.add_parser("check", help="validate a branch's TOML standard")
     check.add_argument("file", metavar="FILE")
@@ -660,6 +689,7 @@ def _parser() -> argparse.ArgumentParser:
         "--count", type=_window_count, default=4, help="how many windows, 1 to 1000 (default 4)"
     )
     slots.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    slots.add_argument("--json", action="store_true", help="print JSON Lines, one window a line")
     slots.set_defaults(run=_slots)
 
     report = commands.add_parser(
@@ -724,6 +754,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
     plan.add_argument("--solver", choices=["auto", "ortools", "greedy"], default="auto")
     plan.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    plan.add_argument("--json", action="store_true", help="print JSON Lines, one stop a line")
     plan.set_defaults(run=_plan)
     return parser
 
