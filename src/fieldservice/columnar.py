@@ -166,21 +166,48 @@ def write_events(
         msg = f"partition_by must be one of {', '.join(PARTITIONS)} (or None)"
         raise InvalidInput(msg)
     pa = pyarrow()
-    table = events_table(orders, include_personal=include_personal)
     target = Path(path)
-    if partition_by is None:
-        pa.parquet.write_table(table, target)
-    else:
-        pa.dataset.write_dataset(
-            table,
-            target,
-            format="parquet",
-            partitioning=pa.dataset.partitioning(
-                pa.schema([table.schema.field(partition_by)]), flavor="hive"
-            ),
-            existing_data_behavior="overwrite_or_ignore",
-        )
+    writer = None
+    try:
+        for number, chunk in enumerate(_chunks(orders, _CHUNK)):
+            table = events_table(chunk, include_personal=include_personal)
+            if partition_by is None:
+                if writer is None:
+                    writer = pa.parquet.ParquetWriter(target, table.schema)
+                writer.write_table(table)
+                continue
+            # A chunk at a time, each its own files: memory stays flat in the number of
+            # orders, and an order's events are always in one file.
+            pa.dataset.write_dataset(
+                table,
+                target,
+                format="parquet",
+                partitioning=pa.dataset.partitioning(
+                    pa.schema([table.schema.field(partition_by)]), flavor="hive"
+                ),
+                basename_template=f"part-{number}-{{i}}.parquet",
+                existing_data_behavior="overwrite_or_ignore",
+            )
+        if writer is None and partition_by is None:
+            pa.parquet.write_table(events_table([]), target)
+    finally:
+        if writer is not None:
+            writer.close()
     return target
+
+
+_CHUNK = 50_000
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def read_events(source: Any) -> Any:
