@@ -42,7 +42,7 @@ from typing import Any
 
 from fieldservice.errors import InvalidInput
 
-__all__ = ["PARTITIONS", "event_logs", "events_table", "read_events", "write_events"]
+__all__ = ["PARTITIONS", "event_logs", "events_table", "parts", "read_events", "write_events"]
 
 PARTITIONS = ("day", "branch")
 """The columns a dataset may be partitioned by."""
@@ -223,17 +223,35 @@ def read_events(source: Any) -> Any:
     pa = pyarrow()
     if isinstance(source, pa.Table):
         return source
+    target = _existing(source)
+    if not target.is_dir():
+        return _read_file(pa, target, _named(target.parent.name))
+    table = pa.dataset.dataset(target, format="parquet", partitioning="hive").to_table()
+    # A partition column comes back dictionary-encoded: cast to the log's own schema.
+    # One partition folder read on its own lacks its column: its name has it.
+    return _conform(pa, table, _schema(pa), _named(target.name))
+
+
+def _existing(source: Any) -> Path:
     target = Path(source)
     if not target.exists():
         msg = "no such Parquet file or dataset folder: give the path write_events wrote"
         raise InvalidInput(msg)
-    partitioning = "hive" if target.is_dir() else None
-    table = pa.dataset.dataset(target, format="parquet", partitioning=partitioning).to_table()
-    # A partition column comes back dictionary-encoded (or as a plain string for a date):
-    # cast the table to the log's own schema.
-    schema = _schema(pa)
-    # One partition read on its own lacks its partition column: its folder name has it.
-    named = dict([target.name.split("=", 1)]) if "=" in target.name else {}
+    return target
+
+
+def _named(*folders: str) -> dict[str, str]:
+    """Hive partition values from folder names such as ``day=2026-11-24``."""
+    return dict(f.split("=", 1) for f in folders if "=" in f)
+
+
+def _read_file(pa: Any, file: Path, named: Mapping[str, str]) -> Any:
+    table = pa.parquet.ParquetFile(file).read()
+    return _conform(pa, table, _schema(pa), named)
+
+
+def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
+    """The table in the log's own schema; a missing partition column from ``named``."""
     columns = []
     for field in schema:
         if field.name in table.column_names:
@@ -255,34 +273,64 @@ def event_logs(table: Any) -> Iterator[dict[str, Any]]:
     >>> [log["id"] for log in event_logs(events_table([order]))]
     ['WO-1']
     """
-    pa = pyarrow()
+    pyarrow()
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
-    ids = table.column("order_id").to_pylist()
-    kinds = table.column("kind").to_pylist()
-    ats = table.column("at").to_pylist()
-    offsets = table.column("offset_s").to_pylist()
-    actors = table.column("actor").to_pylist()
-    datas = table.column("data").to_pylist()
-    del pa
     zones: dict[int, dt.timezone] = {}
     current: str | None = None
     events: list[dict[str, Any]] = []
-    for i, order_id in enumerate(ids):
-        if order_id != current:
-            if current is not None:
-                yield {"id": current, "events": events}
-            current, events = order_id, []
-        offset = offsets[i]
-        zone = zones.get(offset)
-        if zone is None:
-            zone = zones[offset] = dt.timezone(dt.timedelta(seconds=offset))
-        events.append(
-            {
-                "kind": kinds[i],
-                "at": ats[i].astimezone(zone).isoformat(),
-                "actor": actors[i],
-                "data": json.loads(datas[i]),
-            }
-        )
+    # A batch at a time: Python objects for one batch of rows, never for the whole table.
+    for batch in table.to_batches(max_chunksize=65_536):
+        ids = batch.column("order_id").to_pylist()
+        kinds = batch.column("kind").to_pylist()
+        ats = batch.column("at").to_pylist()
+        offsets = batch.column("offset_s").to_pylist()
+        actors = batch.column("actor").to_pylist()
+        datas = batch.column("data").to_pylist()
+        for i, order_id in enumerate(ids):
+            if order_id != current:
+                if current is not None:
+                    yield {"id": current, "events": events}
+                current, events = order_id, []
+            offset = offsets[i]
+            zone = zones.get(offset)
+            if zone is None:
+                zone = zones[offset] = dt.timezone(dt.timedelta(seconds=offset))
+            events.append(
+                {
+                    "kind": kinds[i],
+                    "at": ats[i].astimezone(zone).isoformat(),
+                    "actor": actors[i],
+                    "data": json.loads(datas[i]),
+                }
+            )
     if current is not None:
         yield {"id": current, "events": events}
+
+
+def parts(source: Any) -> Iterator[Any]:
+    """Tables of whole orders from a table, a Parquet file or a dataset folder, one at a time.
+
+    A file is read a row group at a time and a folder a file at a time (what
+    :func:`write_events` writes keeps each order in one row group), so a reader
+    holds one part in memory, not the dataset.
+
+    >>> import pathlib, tempfile, pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> _ = write_events([synthetic_order(1), synthetic_order(2)], path)
+    >>> sum(part.num_rows for part in parts(path)) == read_events(path).num_rows
+    True
+    """
+    pa = pyarrow()
+    if isinstance(source, pa.Table):
+        yield source
+        return
+    target = _existing(source)
+    if target.is_dir():
+        for file in sorted(target.rglob("*.parquet")):
+            yield _read_file(pa, file, _named(*file.relative_to(target).parts[:-1], target.name))
+        return
+    schema = _schema(pa)
+    reader = pa.parquet.ParquetFile(target)
+    for group in range(reader.num_row_groups):
+        yield _conform(pa, reader.read_row_group(group), schema, {})

@@ -1115,51 +1115,33 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
     rules = [c.rule for c in _CLOCKS]
     states = [s.value for s in _STATES]
     tiers = [t.value for t in _TIERS]
-    cols: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "order_id",
-            "clock",
-            "rule",
-            "state",
-            "tier",
-            "deadline",
-            "elapsed_s",
-            "limit_s",
-            "at_risk",
-        )
-    }
-    for log in columnar.event_logs(columnar.read_events(source)):
-        row = judge.judge(log)
-        for index, state in enumerate(row.state):
-            if state == _S_NOT_STARTED:
-                continue
-            cols["order_id"].append(row.id)
-            cols["clock"].append(names[index])
-            cols["rule"].append(rules[index])
-            cols["state"].append(states[state])
-            cols["tier"].append(None if index == 4 else tiers[row.tier[index]])
-            cols["deadline"].append(row.deadline[index])
-            cols["elapsed_s"].append(row.elapsed[index])
-            cols["limit_s"].append(row.limit[index])
-            cols["at_risk"].append(bool(row.at_risk[index]))
-    tz = std.timezone
-    deadline = pa.array(cols.pop("deadline"), pa.float64())
-    micros = pa.compute.cast(pa.compute.round(pa.compute.multiply(deadline, 1e6)), pa.int64())
-    table = pa.table(cols)
-    return table.add_column(5, "deadline", micros.cast(pa.timestamp("us", tz=tz))).select(
-        [
-            "order_id",
-            "clock",
-            "rule",
-            "state",
-            "tier",
-            "deadline",
-            "elapsed_s",
-            "limit_s",
-            "at_risk",
-        ]
-    )
+    keys: tuple[str, ...] = ("order_id", "clock", "rule", "state", "tier", "deadline")
+    keys += ("elapsed_s", "limit_s", "at_risk")
+    deadline_type = pa.timestamp("us", tz=std.timezone)
+    tables = []
+    # A part (a row group or a file of whole orders) at a time: Python objects for one part.
+    for part in columnar.parts(source):
+        cols: dict[str, list[Any]] = {k: [] for k in keys}
+        for log in columnar.event_logs(part):
+            row = judge.judge(log)
+            for index, state in enumerate(row.state):
+                if state == _S_NOT_STARTED:
+                    continue
+                cols["order_id"].append(row.id)
+                cols["clock"].append(names[index])
+                cols["rule"].append(rules[index])
+                cols["state"].append(states[state])
+                cols["tier"].append(None if index == 4 else tiers[row.tier[index]])
+                cols["deadline"].append(round(row.deadline[index] * 1e6))
+                cols["elapsed_s"].append(row.elapsed[index])
+                cols["limit_s"].append(row.limit[index])
+                cols["at_risk"].append(bool(row.at_risk[index]))
+        micros = pa.array(cols.pop("deadline"), pa.int64())
+        table = pa.table(cols)
+        tables.append(table.add_column(5, "deadline", micros.cast(deadline_type)))
+    if not tables:
+        return pa.table({k: pa.array([], pa.string()) for k in keys})
+    return pa.concat_tables(tables).sort_by([("order_id", "ascending")])
 
 
 def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str, ClockName]]:
