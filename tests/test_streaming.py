@@ -298,3 +298,21 @@ def test_standard_show_json_is_one_line_with_the_digest() -> None:
     data = json.loads(text)
     assert (data["name"], data["digest"]) == ("default", STD.digest)
     assert data["timezone"] == "Asia/Shanghai"
+
+
+def test_sla_table_counts_every_breach_and_names_the_first_20(tmp_path: Path) -> None:
+    path = tmp_path / "late.jsonl"
+    event = {
+        "kind": "reported",
+        "at": "2026-11-20T10:00:00+08:00",
+        "actor": "desk",
+        "data": {"tier": "gold", "area": "city"},
+    }
+    path.write_text(
+        "".join(json.dumps({"id": f"WO-{i}", "events": [event]}) + "\n" for i in range(30))
+    )
+    code, text = run("sla", str(path), "--at", "2026-11-24T12:00", "--clock", "repair")
+    assert code == 0
+    last = text.splitlines()[-1]
+    assert last.startswith("  30 breached clocks: WO-0 repair, WO-1 repair, ")
+    assert last.endswith("WO-19 repair ...")

@@ -477,6 +477,7 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
     wanted = [list(sla.ClockName).index(c) for c in clocks]
     names = list(sla.ClockName)
     breached: list[tuple[str, str]] = []
+    breach_count = 0
     refused = 0
     progress = _Progress(args.orders, quiet=args.quiet, what="sla")
     try:
@@ -498,7 +499,12 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
             summary.add_clocks(row.state, row.tier, row.elapsed)
             state = row.state
             # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
-            breached.extend((row.id, names[i].value) for i in wanted if state[i] == 4)
+            for i in wanted:
+                if state[i] == 4:
+                    breach_count += 1
+                    # The table names the first 20; only --json lists them all.
+                    if args.json or len(breached) < _LISTED:
+                        breached.append((row.id, names[i].value))
     finally:
         progress.close()
     rows = summary.to_records()
@@ -518,8 +524,11 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
             )
             dest.write("\n")
         else:
-            _sla_table(dest, judge.at, std, summary.orders, rows, breached, refused)
+            _sla_table(dest, judge.at, std, summary.orders, rows, breached, breach_count, refused)
     return 1 if refused else 0
+
+
+_LISTED = 20
 
 
 def _sla_table(
@@ -529,6 +538,7 @@ def _sla_table(
     orders: int,
     rows: list[dict[str, Any]],
     breached: list[tuple[str, str]],
+    breach_count: int,
     refused: int,
 ) -> None:
     def span(seconds: float | None) -> str:
@@ -557,10 +567,10 @@ def _sla_table(
             f"{span(r['median_elapsed_s']):>9} {span(r['p95_elapsed_s']):>9}\n"
         )
     out.write(
-        f"  {len(breached)} breached clocks"
+        f"  {breach_count} breached clocks"
         + (": " if breached else "")
-        + ", ".join(f"{o} {c}" for o, c in breached[:20])
-        + (" ..." if len(breached) > 20 else "")
+        + ", ".join(f"{o} {c}" for o, c in breached[:_LISTED])
+        + (" ..." if breach_count > _LISTED else "")
         + "\n"
     )
 
