@@ -316,3 +316,24 @@ def test_sla_table_counts_every_breach_and_names_the_first_20(tmp_path: Path) ->
     last = text.splitlines()[-1]
     assert last.startswith("  30 breached clocks: WO-0 repair, WO-1 repair, ")
     assert last.endswith("WO-19 repair ...")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_goes_to_a_terminal_stderr_only(
+    orders_file: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool
+) -> None:
+    pytest.importorskip("rich", reason="the progress bar is the 'progress' extra")
+    import sys
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    argv = ["sla", str(orders_file), "--at", AT.isoformat(), "--json"]
+    code, text = run(*argv, *(["--quiet"] if quiet else []))
+    assert code == 0
+    json.loads(text)  # standard output holds the report alone
+    assert (terminal.getvalue() != "") is not quiet

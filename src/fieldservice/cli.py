@@ -399,7 +399,8 @@ class _Progress:
         if quiet or not sys.stderr.isatty() or (path == "-" and total is None):
             return
         try:
-            from rich.progress import Progress  # the 'progress' extra; without it, no bar
+            from rich.console import Console  # the 'progress' extra; without it, no bar
+            from rich.progress import Progress
         except ImportError:
             return
         if total is None:
@@ -407,7 +408,8 @@ class _Progress:
                 total = Path(path).stat().st_size
             except OSError:
                 return
-        self._bar = Progress(transient=True, console=None)
+        # stderr only: standard output carries the report (and may be a pipe).
+        self._bar = Progress(transient=True, console=Console(file=sys.stderr))
         self._bar.start()
         self._task = self._bar.add_task(what, total=total)
 
