@@ -1,21 +1,32 @@
-"""The nightly SLA report scaled out with ``dask.bag``: partitions of a JSON-lines file.
+"""The nightly SLA report scaled out with Dask: partitions of a JSON-lines file or Parquet.
 
-``sla.evaluate_many`` keeps no state between calls, so a file too big for one
-process is judged per partition and the per-tier counts are added up: the table
-is the one ``nightly_sla_report.py`` prints for the same file and instant.
+Each partition is judged on its own, one order at a time (``sla.OrderJudge``), into an
+``sla.SlaSummary``: exact counts per clock and tier, and elapsed-time percentiles in a
+DDSketch. Summaries merge: the counts of the merged report are those of one process on
+the whole file, and its median and p95 are within ``sla.RELATIVE_ACCURACY`` (1 %) of the
+exact ones. The count table is the one ``nightly_sla_report.py`` prints.
 
-``dask.bag.read_text`` splits the file into byte blocks cut at line ends (one
-partition per block); ``map_partitions`` runs ``evaluate_many`` + ``summarize``
-on each and returns its counts and breaches, which are combined here. It runs
-on a local scheduler: ``threads`` (the default) or ``sync`` (one thread, for
-debugging). The same graph runs on ``dask.distributed`` for a real cluster.
-Only counts combine exactly; the median and p95 of ``summarize`` do not, so
-this table leaves them out (as does ``nightly_sla_report.py``).
+Two inputs:
 
-Dask is an optional extra: ``pip install 'fieldservice[dask]'``.
+* a JSON-lines file (``dask.bag.read_text`` cuts it into byte blocks at line ends);
+* ``--parquet DIR``: an event log written by ``fieldservice.columnar.write_events``, one
+  task per Parquet file (partitioned by day or branch, an order never spans two).
+
+Where it runs:
+
+* ``--scheduler threads`` (the default) or ``sync``: in this process;
+* ``--cluster local``: a ``dask.distributed`` ``LocalCluster`` of ``--workers`` processes;
+* ``--cluster tcp://scheduler-host:8786``: a real cluster. Start one with
+  ``dask scheduler`` on one machine and ``dask worker tcp://scheduler-host:8786`` on each of
+  the others, all with ``pip install 'fieldservice[dask,arrow]'``; the Parquet folder (or
+  file) must be readable at the same path on every worker (a shared file system or an
+  object store path that pyarrow opens).
+
+Needs the ``dask`` extra (and ``arrow`` for Parquet): ``pip install 'fieldservice[dask,arrow]'``.
 
     python examples/dask_sla_report.py                          # the demo day, generated
     python examples/dask_sla_report.py orders.jsonl --at 2026-11-25T20:00 --partitions 8
+    python examples/dask_sla_report.py --parquet events/ --at 2026-11-25T20:00 --cluster local
 """
 
 from __future__ import annotations
@@ -26,72 +37,83 @@ import json
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
+import dask
 import dask.bag as db
 import pendulum
 
-from fieldservice import ServiceStandard, Tier, sla
+from fieldservice import ServiceStandard, Tier, columnar, sla
 from fieldservice.demo import build_day
-from fieldservice.events import Event
+from fieldservice.standard import format_duration
 
 DEMO_NIGHT = "2026-11-25T20:00"
 
 # (clock, tier) -> [clocks, running, met, breached]: plain counts that add up.
 Counts = dict[tuple[str, str], list[int]]
+Part = tuple[sla.SlaSummary, list[str]]
 
 
-class Logged(NamedTuple):
-    """An order as the clocks need it (``sla.HasEvents``): its ID and its events."""
-
-    id: str
-    events: tuple[Event, ...]
-
-
-def read_line(line: str) -> Logged:
-    """One line of ``WorkOrder.to_json`` output as an ID and its events, nothing personal."""
-    data = json.loads(line)
-    return Logged(str(data["id"]), tuple(Event.from_dict(e) for e in data["events"]))
-
-
-def count(batch: sla.SlaBatch) -> Counts:
-    """Per clock and tier, how many clocks started, run (or are paused), were met or breached."""
-    return {
-        (clock.value, row.tier.value): [row.count, row.running, row.met, row.breached]
-        for clock in sla.ClockName
-        for row in sla.summarize(batch, clock)
-        if row.count
-    }
+def judge_logs(
+    logs: Iterable[dict[str, Any]], *, at: pendulum.DateTime, standard: ServiceStandard
+) -> Part:
+    """Judge orders (the data of their JSON lines) into a summary and the breaches."""
+    judge = sla.OrderJudge(at=at, standard=standard)
+    summary = sla.SlaSummary()
+    breached: list[str] = []
+    for log in logs:
+        row = judge.judge(log)
+        summary.add_clocks(row.state, row.tier, row.elapsed)
+        breached += [f"{row.id} {clock.value}" for clock in row.breached()]
+    return summary, breached
 
 
 def judge_partition(
     lines: Iterable[str], *, at: pendulum.DateTime, standard: ServiceStandard
-) -> list[dict[str, Any]]:
-    """One partition: judge its orders and return one plain summary (picklable, small)."""
-    orders = [read_line(line) for line in lines if line.strip()]
-    batch = sla.evaluate_many(orders, at=at, standard=standard)
-    return [
-        {
-            "orders": len(batch),
-            "counts": count(batch),
-            "breached": [f"{order} {clock.value}" for order, clock in sla.breaches(batch)],
-        }
-    ]
+) -> list[Part]:
+    """One partition of JSON lines: one summary (small, picklable), and its breaches."""
+    logs = (json.loads(line) for line in lines if line.strip())
+    return [judge_logs(logs, at=at, standard=standard)]
 
 
-def combine(parts: Iterable[dict[str, Any]]) -> tuple[int, Counts, list[str]]:
-    """Add the partitions' counts up; breaches stay in file order (partitions are in order)."""
-    orders = 0
-    counts: Counts = {}
+def judge_parquet(path: str, *, at: pendulum.DateTime, standard: ServiceStandard) -> Part:
+    """One Parquet file of an event log, judged on the worker that reads it."""
+    return judge_logs(columnar.event_logs(columnar.read_events(path)), at=at, standard=standard)
+
+
+def combine(parts: Iterable[Part]) -> tuple[sla.SlaSummary, list[str]]:
+    """Merge the partitions' summaries; breaches stay in partition order."""
+    summary = sla.SlaSummary()
     breached: list[str] = []
-    for part in parts:
-        orders += part["orders"]
-        for key, row in part["counts"].items():
-            total = counts.setdefault(key, [0, 0, 0, 0])
-            for i, value in enumerate(row):
-                total[i] += value
-        breached += part["breached"]
-    return orders, counts, breached
+    for part, bad in parts:
+        summary = summary.merge(part)
+        breached += bad
+    return summary, breached
+
+
+def counts_of(summary: sla.SlaSummary) -> Counts:
+    """Per clock and tier, how many clocks started, run (or are paused), were met or breached."""
+    return {
+        (r["clock"], r["tier"]): [r["count"], r["running"], r["met"], r["breached"]]
+        for r in summary.to_records()
+    }
+
+
+def percentiles(summary: sla.SlaSummary) -> list[str]:
+    """The merged median and p95 of elapsed time per clock and tier."""
+
+    def span(seconds: object) -> str:
+        if not isinstance(seconds, float):
+            return "-"
+        return format_duration(dt.timedelta(minutes=round(seconds / 60)))
+
+    lines = [f"Merged percentiles (DDSketch, within {sla.RELATIVE_ACCURACY:.0%}):"]
+    lines += [
+        f"  {r['clock']:<17}{r['tier']:<9} median {span(r['median_elapsed_s']):>9}"
+        f"  p95 {span(r['p95_elapsed_s']):>9}"
+        for r in summary.to_records()
+    ]
+    return lines
 
 
 def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: list[str]) -> list[str]:
@@ -132,15 +154,40 @@ def write_demo_day(path: Path, std: ServiceStandard) -> None:
 
 def report(
     path: Path, at: pendulum.DateTime, std: ServiceStandard, partitions: int, scheduler: str
-) -> tuple[int, list[str]]:
-    """Judge the file partition by partition; return the partition count and the report."""
+) -> tuple[int, sla.SlaSummary, list[str]]:
+    """Judge a JSON-lines file partition by partition: the partition count, summary, breaches."""
     # Blocks of size // partitions bytes, each read on to a line end: whole orders only.
     # A block with no line start of its own is an empty partition, which counts nothing.
     blocksize = max(1, path.stat().st_size // partitions)
     bag = db.read_text(str(path), blocksize=blocksize, encoding="utf-8")
-    parts = bag.map_partitions(judge_partition, at=at, standard=std).compute(scheduler=scheduler)
-    orders, counts, breached = combine(parts)
-    return bag.npartitions, table(at.in_timezone(std.timezone), orders, counts, breached)
+    kwargs = {} if scheduler == "cluster" else {"scheduler": scheduler}
+    parts = bag.map_partitions(judge_partition, at=at, standard=std).compute(**kwargs)
+    summary, breached = combine(parts)
+    return bag.npartitions, summary, breached
+
+
+def report_parquet(
+    folder: Path, at: pendulum.DateTime, std: ServiceStandard, scheduler: str
+) -> tuple[int, sla.SlaSummary, list[str]]:
+    """Judge a Parquet event log, one task per file."""
+    files = sorted(str(p) for p in folder.rglob("*.parquet")) if folder.is_dir() else [str(folder)]
+    tasks = [dask.delayed(judge_parquet)(f, at=at, standard=std) for f in files]
+    kwargs = {} if scheduler == "cluster" else {"scheduler": scheduler}
+    parts = dask.compute(*tasks, **kwargs)
+    summary, breached = combine(parts)
+    return len(files), summary, breached
+
+
+def connect(address: str, workers: int) -> Any:
+    """A dask.distributed client: a LocalCluster for ``local``, else the scheduler's address."""
+    from dask.distributed import Client, LocalCluster
+
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        return Client(cluster)
+    return Client(address)
 
 
 def main() -> int:
@@ -153,22 +200,52 @@ def main() -> int:
     )
     parser.add_argument("--partitions", type=int, default=3, help="how many partitions (default 3)")
     parser.add_argument("--scheduler", choices=["threads", "sync"], default="threads")
+    parser.add_argument("--parquet", type=Path, help="a Parquet event log (file or folder)")
+    parser.add_argument(
+        "--cluster", help="local (a LocalCluster), or a dask scheduler's address tcp://host:8786"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="LocalCluster workers (2)")
     args = parser.parse_args()
     std = ServiceStandard.default()
+    client = None if args.cluster is None else connect(args.cluster, args.workers)
+    scheduler = "cluster" if client is not None else args.scheduler
+    try:
+        return run(args, std, scheduler)
+    finally:
+        if client is not None:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def run(args: argparse.Namespace, std: ServiceStandard, scheduler: str) -> int:
+    """Read, judge and print, on the scheduler chosen."""
     with tempfile.TemporaryDirectory() as tmp:
         path: Path = args.orders
         at = args.at
+        if args.parquet is not None:
+            when = judging_instant(at, std)
+            n, summary, breached = report_parquet(args.parquet, when, std, scheduler)
+            print(f"dask: {n} Parquet partitions, {scheduler} scheduler")
+            show(when.in_timezone(std.timezone), summary, breached)
+            return 0
         if path is None:
             path = Path(tmp) / "orders.jsonl"
             write_demo_day(path, std)
             at = at or DEMO_NIGHT
             print(f"No file given: wrote the demo day to {path.name} in a temporary directory")
-        npartitions, lines = report(
-            path, judging_instant(at, std), std, max(1, args.partitions), args.scheduler
-        )
-        print(f"dask: {npartitions} partitions, {args.scheduler} scheduler")
-        print("\n".join(lines))
+        when = judging_instant(at, std)
+        npartitions, summary, breached = report(path, when, std, max(1, args.partitions), scheduler)
+        print(f"dask: {npartitions} partitions, {scheduler} scheduler")
+        show(when.in_timezone(std.timezone), summary, breached)
     return 0
+
+
+def show(at: pendulum.DateTime, summary: sla.SlaSummary, breached: list[str]) -> None:
+    """The count table (as nightly_sla_report.py prints it), then the merged percentiles."""
+    print("\n".join(table(at, summary.orders, counts_of(summary), breached)))
+    print("\n".join(percentiles(summary)))
 
 
 if __name__ == "__main__":

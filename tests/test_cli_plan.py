@@ -64,3 +64,17 @@ def test_B6_plan_refuses_a_team_whose_shift_ends_before_it_starts(tmp_path: Path
     )
     assert code == 1
     assert "invalid_plan_input" in capsys.readouterr().err
+
+
+def test_plan_json_prints_one_stop_a_line(tmp_path: Path) -> None:
+    import json
+
+    team = tmp_path / "team.toml"
+    team.write_text(TEAM, encoding="utf-8")
+    out = io.StringIO()
+    argv = ["plan", str(_orders(tmp_path / "o.jsonl")), "--team", str(team)]
+    code = main([*argv, "--day", "2026-11-26", "--solver", "greedy", "--json"], out)
+    assert code == 0
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [(r["technician"], r["seq"]) for r in rows] == [("T1", 1), ("T1", 2)]
+    assert {r["order_id"] for r in rows} == {"A", "B"}

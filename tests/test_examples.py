@@ -193,6 +193,45 @@ def test_dask_sla_report_prints_the_same_table_as_the_nightly_report(
     assert sla_table(generated) == sla_table(run("nightly_sla_report.py", cwd=tmp_path))
 
 
+def test_dask_sla_report_on_parquet_partitions_over_a_local_cluster(tmp_path: Path) -> None:
+    pytest.importorskip("dask.distributed", reason="the dask example needs the 'dask' extra")
+    pytest.importorskip("pyarrow", reason="Parquet needs the 'arrow' extra")
+    from fieldservice import columnar
+    from fieldservice.synthetic import synthetic_lines
+
+    lines = list(synthetic_lines(300, seed=4))
+    jsonl = tmp_path / "branch.jsonl"
+    jsonl.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    columnar.write_events(lines, tmp_path / "events", partition_by="day")
+    at = "2026-11-24T20:00"
+    out = run(
+        "dask_sla_report.py",
+        "--parquet",
+        str(tmp_path / "events"),
+        "--at",
+        at,
+        "--cluster",
+        "local",
+        "--workers",
+        "2",
+        cwd=tmp_path,
+    )
+    assert "Parquet partitions, cluster scheduler" in out
+    single = io.StringIO()
+    assert cli(["sla", str(jsonl), "--at", at, "--json"], out=single) == 0
+    expected = json.loads(single.getvalue())
+    table = sla_table(out)
+    assert table[0].endswith(f", {expected['orders']} orders")
+    rows = [line.split() for line in table[2:-1]]
+    assert [r[:7] for r in rows] == [
+        [t["clock"], t["rule"], t["tier"]]
+        + [str(t[k]) for k in ("count", "running", "met", "breached")]
+        for t in expected["tiers"]
+    ]
+    assert table[-1].startswith(f"  {len(expected['breaches'])} breached clocks")
+    assert "Merged percentiles (DDSketch, within 1%):" in out
+
+
 def test_notebook_runs_on_a_kernel_without_errors(tmp_path: Path) -> None:
     try:
         import nbformat

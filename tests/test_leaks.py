@@ -848,7 +848,10 @@ def test_G1_cli_errors_about_a_bad_line_show_no_personal_data(
     else:
         argv = ("sla", str(path), "--at", "2026-12-01T10:00")
     code, out, err = _cli(*argv)
-    assert code == 1, err
+    # fieldservice sla judges clocks from the events alone and never reads the customer:
+    # a bad customer field is not its business (the line is judged), an event's is.
+    refused = command == "ics" or where == "booked date"
+    assert code == (1 if refused else 0), err
     assert not leaks(out + err), err
 
 

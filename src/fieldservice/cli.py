@@ -16,13 +16,13 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from fieldservice import _validate
 from fieldservice._version import __version__
-from fieldservice.errors import FieldServiceError
+from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import Area, Tier
 from fieldservice.standard import ClockRule, ServiceStandard, format_duration
 
@@ -89,6 +89,12 @@ def describe(std: ServiceStandard) -> str:
 
 def _standard_show(args: argparse.Namespace, out: TextIO) -> int:
     std = _load(args.file)
+    if args.json:
+        import tomllib
+
+        data = {"name": std.name, "digest": std.digest, **tomllib.loads(std.to_toml())}
+        out.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+        return 0
     out.write(std.to_toml() if args.toml else describe(std) + "\n")
     return 0
 
@@ -110,8 +116,59 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import demo
 
+    std = _load(args.standard)
     ics = None if args.ics is None else Path(args.ics)
-    return demo.run(_load(args.standard), out, ics=ics)
+    if args.jsonl is not None:
+        # The demo's customers are made up: written in full, so that the file restores.
+        lines = "".join(o.to_json(include_personal=True) + "\n" for o in demo.build_day(std))
+        _write_text(args.jsonl, lines)
+    return demo.run(std, out, ics=ics)
+
+
+def _write_text(name: str, text: str) -> None:
+    try:
+        Path(name).write_text(text, encoding="utf-8", newline="\n")
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "strerror", None) or "not a writable file name"
+        msg = f"cannot write {_validate.echo(name)}: {reason}; give a writable file path"
+        raise InvalidInput(msg) from None
+
+
+def _count(text: str) -> int:
+    try:
+        count = int(text.replace("_", ""))
+    except ValueError:
+        msg = f"{_validate.echo(text)} is not a whole number"
+        raise argparse.ArgumentTypeError(msg) from None
+    if count < 0:
+        msg = f"must be 0 or more (got {count})"
+        raise argparse.ArgumentTypeError(msg)
+    return count
+
+
+def _generate(args: argparse.Namespace, out: TextIO) -> int:
+    from fieldservice.synthetic import synthetic_lines
+
+    lines = synthetic_lines(args.count, seed=args.seed)
+    if args.output.endswith(".parquet") or args.partition_by is not None:
+        from fieldservice import columnar
+
+        columnar.write_events(lines, args.output, partition_by=args.partition_by)
+        if not args.quiet:
+            out.write(f"{args.output}: {args.count} synthetic orders (seed {args.seed}), Parquet\n")
+        return 0
+    progress = _Progress("-", quiet=args.quiet, what="generate", total=args.count)
+    try:
+        with _opened_output(args.output, out) as dest:
+            for i, line in enumerate(lines, start=1):
+                dest.write(line + "\n")
+                if i % 4096 == 0:
+                    progress.advance(i)
+    finally:
+        progress.close()
+    if args.output != "-" and not args.quiet:
+        out.write(f"{args.output}: {args.count} synthetic orders (seed {args.seed})\n")
+    return 0
 
 
 def _iso_datetime(text: str) -> dt.datetime:
@@ -149,6 +206,21 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
     if booked.tzinfo is None:  # a wall time in the standard's timezone
         booked = pendulum.instance(booked, tz=std.timezone)
     windows = next_windows(booked, std, count=args.count)
+    if args.json:  # JSON Lines: one window a line
+        for window in windows:
+            start, end = window.bounds(std)
+            check = check_window(window, booked, std)
+            earliest = check.earliest_arrival
+            row = {
+                "date": window.date.isoformat(),
+                "half": window.half.value,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "earliest_arrival": None if earliest is None else earliest.isoformat(),
+                "provisional": check.provisional,
+            }
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return 0
     out.write(
         f"Next {len(windows)} appointment windows (预约时段) for a booking at "
         f"{pendulum.instance(booked).in_timezone(std.timezone):%Y-%m-%d %H:%M} ({std.timezone}); "
@@ -178,24 +250,107 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
 
 def _ics(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import calendar
+    from fieldservice.workflow import WorkOrder
 
     std = None if args.standard is None else _load(args.standard)
-    orders = calendar.orders_from_jsonl(args.orders, standard=std)
-    data = calendar.to_ical(
-        orders, audience=args.audience, include_personal=args.include_personal, itip=not args.plain
-    )
+    refused = read = 0
+    progress = _Progress(args.orders, quiet=args.quiet, what="ics")
+
+    def orders() -> Iterator[Any]:
+        # One order at a time: restored, turned into its VEVENT, and dropped.
+        nonlocal refused, read
+        for number, done, line in _lines(args.orders):
+            if not line.strip():
+                continue
+            if number % 1024 == 0:
+                progress.advance(done)
+            try:
+                order = WorkOrder.from_json(line.removesuffix(b"\n"), standard=std)
+            except FieldServiceError as err:
+                refused += 1
+                _refused(args.orders, number, err, strict=args.strict)
+                continue
+            read += 1
+            yield order
+
+    written = None
     try:
-        Path(args.output).write_bytes(data)
+        with contextlib.ExitStack() as stack:
+            if args.output == "-":
+                target: Any = _BinaryOut(out)
+            else:
+                target = stack.enter_context(_binary_file(args.output))
+            try:
+                written = calendar.write_ical(
+                    orders(),
+                    target,
+                    audience=args.audience,
+                    include_personal=args.include_personal,
+                    itip=not args.plain,
+                )
+            except FieldServiceError:
+                if refused and not read:
+                    return 1  # every line was refused, and each already said why
+                raise
+    finally:
+        progress.close()
+    if args.output != "-" and not args.quiet:
+        cancel = not args.plain and _all_cancelled(args.output)
+        method = "no METHOD" if args.plain else f"METHOD:{'CANCEL' if cancel else 'REQUEST'}"
+        note = f", {refused} lines refused" if refused else ""
+        summary = {
+            "file": args.output,
+            "visits": written,
+            "audience": args.audience,
+            "method": None if args.plain else method.removeprefix("METHOD:"),
+            "personal": bool(args.include_personal),
+            "refused_lines": refused,
+        }
+        if args.json:
+            out.write(json.dumps(summary) + "\n")
+        else:
+            out.write(
+                f"{args.output}: {written} visits for the {args.audience}, {method}, personal data "
+                f"{'included' if args.include_personal else 'left out (G1)'}{note}\n"
+            )
+    return 1 if refused else 0
+
+
+def _all_cancelled(path: str) -> bool:
+    with Path(path).open("rb") as f:
+        for line in f:
+            if line.startswith(b"METHOD:"):
+                return line.strip() == b"METHOD:CANCEL"
+    return False
+
+
+class _BinaryOut:
+    """Bytes written to a text output: the calendar is ASCII-safe UTF-8 text."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, data: bytes) -> int:
+        return self._out.write(data.decode("utf-8"))
+
+
+@contextlib.contextmanager
+def _binary_file(name: str) -> Iterator[Any]:
+    # Written next to the target and renamed at the end: a refused run leaves no half file.
+    target = Path(name)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        handle = partial.open("wb")
     except OSError as err:
-        sys.stderr.write(f"fieldservice: error: cannot write {args.output}: {err.strerror}\n")
-        return 1
-    method = next((line for line in data.splitlines() if line.startswith(b"METHOD:")), None)
-    out.write(
-        f"{args.output}: {data.count(b'BEGIN:VEVENT')} visits for the {args.audience}, "
-        f"{method.decode() if method else 'no METHOD'}, personal data "
-        f"{'included' if args.include_personal else 'left out (G1)'}\n"
-    )
-    return 0
+        msg = f"cannot write {_validate.echo(name)}: {err.strerror}"
+        raise _OutputFailed(msg) from None
+    try:
+        with handle:
+            yield handle
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    partial.replace(target)
 
 
 def _clock_names() -> list[Any]:
@@ -204,84 +359,222 @@ def _clock_names() -> list[Any]:
     return list(ClockName)
 
 
-def _read_orders(path: str, std: ServiceStandard) -> list[Any]:
-    from fieldservice.orders_io import read_orders
+def _at(text: str) -> dt.datetime | str:
+    """``--at``: an ISO 8601 instant, or ``now`` (taken in the standard's zone when run)."""
+    return "now" if text.strip().lower() == "now" else _iso_datetime(text)
 
-    return read_orders(path, std)
+
+def _instant(value: dt.datetime | str, std: ServiceStandard) -> dt.datetime:
+    import pendulum
+
+    if value == "now":
+        return pendulum.now(std.timezone)
+    assert isinstance(value, dt.datetime)
+    if value.tzinfo is None:  # a wall time in the standard's timezone
+        return pendulum.instance(value, tz=std.timezone)
+    return value
+
+
+@contextlib.contextmanager
+def _opened_output(name: str, out: TextIO) -> Iterator[TextIO]:
+    """``-o FILE`` as a text stream; ``-`` (the default) is standard output."""
+    if name == "-":
+        yield out
+        return
+    try:
+        handle = Path(name).open("w", encoding="utf-8", newline="\n")  # noqa: SIM115
+    except OSError as err:
+        msg = f"cannot write {_validate.echo(name)}: {err.strerror}"
+        raise _OutputFailed(msg) from None
+    with handle:
+        yield _Output(handle)  # type: ignore[misc]
+
+
+class _Progress:
+    """Progress through a big file on stderr, only when stderr is a terminal (``rich``)."""
+
+    def __init__(self, path: str, *, quiet: bool, what: str, total: int | None = None) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+        if quiet or not sys.stderr.isatty() or (path == "-" and total is None):
+            return
+        try:
+            from rich.console import Console  # the 'progress' extra; without it, no bar
+            from rich.progress import Progress
+        except ImportError:
+            return
+        if total is None:
+            try:
+                total = Path(path).stat().st_size
+            except OSError:
+                return
+        # stderr only: standard output carries the report (and may be a pipe).
+        self._bar = Progress(transient=True, console=Console(file=sys.stderr))
+        self._bar.start()
+        self._task = self._bar.add_task(what, total=total)
+
+    def advance(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _lines(path: str) -> Iterator[tuple[int, int, bytes]]:
+    r"""(line number, bytes read so far, line) of a JSON-lines file, ``-`` for stdin.
+
+    Lines end at ``\\n`` only, as :func:`fieldservice.orders_io.read_orders` reads them.
+    """
+    try:
+        handle = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
+    except OSError as err:
+        msg = f"cannot read {_validate.echo(path)}: {err.strerror}"
+        raise InvalidInput(msg) from None
+    except ValueError:
+        msg = "cannot read the orders file: give a readable file path"
+        raise InvalidInput(msg) from None
+    done = 0
+    try:
+        for number, line in enumerate(handle, start=1):
+            done += len(line)
+            yield number, done, line
+    finally:
+        if handle is not sys.stdin.buffer:
+            handle.close()
+
+
+def _refused(path: str, number: int, err: FieldServiceError | None, *, strict: bool) -> None:
+    """Say on stderr which line was refused, and why; stop the run under ``--strict``."""
+    # The path as typed, as read_orders names it: the user's own argument.
+    where = f"{path if path != '-' else 'stdin'}, line {number}"
+    if err is None:
+        err = InvalidInput("the line is not valid JSON (or nested too deeply)")
+    if strict:
+        msg = f"{where}: {err.message}"
+        raise type(err)(msg, violations=err.violations) from None
+    _say(f"error [{err.code}]: {where}: {err.message}")
+
+
+def _read_json(line: bytes) -> Any:
+    try:
+        return _json_loads(line)
+    except (ValueError, RecursionError):
+        return _NOT_JSON
+
+
+_NOT_JSON = object()
+_json_loads: Callable[[bytes], Any] = json.loads
 
 
 def _sla(args: argparse.Namespace, out: TextIO) -> int:
-    import json
-
-    import pendulum
-
     from fieldservice import sla
 
     std = _load(args.standard)
-    at: dt.datetime = args.at
-    if at.tzinfo is None:  # a wall time in the standard's timezone
-        at = pendulum.instance(at, tz=std.timezone)
-    orders = _read_orders(args.orders, std)
-    batch = sla.evaluate_many(orders, at=at, standard=std)
+    at = _instant(args.at, std)
+    judge = sla.OrderJudge(at=at, standard=std)
     clocks = [sla.ClockName(args.clock)] if args.clock else list(sla.ClockName)
-    rows: list[dict[str, Any]] = [
-        {
-            "clock": clock.value,
-            "rule": clock.rule,
-            "tier": row.tier.value,
-            "count": row.count,
-            "running": row.running,
-            "met": row.met,
-            "breached": row.breached,
-            "met_share": row.met_share,
-            "median_elapsed_s": None
-            if row.median_elapsed is None
-            else row.median_elapsed.total_seconds(),
-            "p95_elapsed_s": None if row.p95_elapsed is None else row.p95_elapsed.total_seconds(),
-        }
-        for clock in clocks
-        for row in sla.summarize(batch, clock)
-        if row.count
-    ]
-    only = clocks[0] if args.clock else None
-    breached = [{"order": oid, "clock": c.value} for oid, c in sla.breaches(batch, only)]
-    if args.json:
-        json.dump(
-            {"at": batch.at.isoformat(), "orders": len(batch), "tiers": rows, "breaches": breached},
-            out,
-            ensure_ascii=False,
+    summary = sla.SlaSummary(clocks=tuple(clocks))
+    wanted = [list(sla.ClockName).index(c) for c in clocks]
+    names = list(sla.ClockName)
+    breached: list[tuple[str, str]] = []
+    breach_count = 0
+    refused = 0
+    progress = _Progress(args.orders, quiet=args.quiet, what="sla")
+    try:
+        for number, done, line in _lines(args.orders):
+            if not line.strip():
+                continue
+            if number % 4096 == 0:
+                progress.advance(done)
+            data = _read_json(line)
+            try:
+                if data is _NOT_JSON:
+                    msg = "the line is not valid JSON (or nested too deeply)"
+                    raise InvalidInput(msg)
+                row = judge.judge(data)
+            except FieldServiceError as err:
+                refused += 1
+                _refused(args.orders, number, err, strict=args.strict)
+                continue
+            summary.add_clocks(row.state, row.tier, row.elapsed)
+            state = row.state
+            # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
+            for i in wanted:
+                if state[i] == 4:
+                    breach_count += 1
+                    # The table names the first 20; only --json lists them all.
+                    if args.json or len(breached) < _LISTED:
+                        breached.append((row.id, names[i].value))
+    finally:
+        progress.close()
+    rows = summary.to_records()
+    with _opened_output(args.output, out) as dest:
+        if args.json:
+            json.dump(
+                {
+                    "at": judge.at.isoformat(),
+                    "orders": summary.orders,
+                    "refused_lines": refused,
+                    "relative_accuracy": sla.RELATIVE_ACCURACY,
+                    "tiers": rows,
+                    "breaches": [{"order": o, "clock": c} for o, c in breached],
+                },
+                dest,
+                ensure_ascii=False,
+            )
+            dest.write("\n")
+        else:
+            _sla_table(dest, judge.at, std, summary.orders, rows, breached, breach_count, refused)
+    return 1 if refused else 0
+
+
+_LISTED = 20
+
+
+def _sla_table(
+    out: TextIO,
+    at: dt.datetime,
+    std: ServiceStandard,
+    orders: int,
+    rows: list[dict[str, Any]],
+    breached: list[tuple[str, str]],
+    breach_count: int,
+    refused: int,
+) -> None:
+    def span(seconds: float | None) -> str:
+        # Whole minutes: the sketch is within 1 % anyway, and the column stays narrow.
+        return (
+            "-" if seconds is None else format_duration(dt.timedelta(minutes=round(seconds / 60)))
         )
-        out.write("\n")
-        return 0
-    out.write(f"SLA report at {batch.at:%Y-%m-%d %H:%M} ({std.timezone}), {len(batch)} orders\n")
-    out.write(
-        f"  {'clock':<17}{'rule':<5}{'tier':<9}{'clocks':>7}{'running':>8}{'met':>6}"
-        f"{'breached':>9}{'met %':>7}{'median':>10}{'p95':>10}\n"
+
+    out.write(f"SLA report at {at:%Y-%m-%d %H:%M} ({std.timezone}), {orders} orders\n")
+    if refused:
+        out.write(f"  {refused} lines refused (see stderr)\n")
+    # Widths grow with the largest number, and every column starts with a space:
+    # numbers never run together, however many orders there are.
+    counts = ("count", "running", "met", "breached")
+    width = {k: max(len(k), *(len(str(r[k])) for r in rows)) if rows else len(k) for k in counts}
+    width["count"] = max(width["count"], len("clocks"))
+    head = f"  {'clock':<17}{'rule':<5}{'tier':<9}" + "".join(
+        f" {('clocks' if k == 'count' else k):>{width[k]}}" for k in counts
     )
+    out.write(head + f" {'met %':>6} {'median':>9} {'p95':>9}\n")
     for r in rows:
         share = "-" if r["met_share"] is None else f"{r['met_share']:.0%}"
-        med = (
-            "-"
-            if r["median_elapsed_s"] is None
-            else format_duration(dt.timedelta(seconds=round(r["median_elapsed_s"])))
-        )
-        p95 = (
-            "-"
-            if r["p95_elapsed_s"] is None
-            else format_duration(dt.timedelta(seconds=round(r["p95_elapsed_s"])))
-        )
+        cells = "".join(f" {r[k]:>{width[k]}}" for k in counts)
         out.write(
-            f"  {r['clock']:<17}{r['rule']:<5}{r['tier']:<9}{r['count']:>7}{r['running']:>8}"
-            f"{r['met']:>6}{r['breached']:>9}{share:>7}{med:>10}{p95:>10}\n"
+            f"  {r['clock']:<17}{r['rule']:<5}{r['tier']:<9}{cells} {share:>6} "
+            f"{span(r['median_elapsed_s']):>9} {span(r['p95_elapsed_s']):>9}\n"
         )
     out.write(
-        f"  {len(breached)} breached clocks"
+        f"  {breach_count} breached clocks"
         + (": " if breached else "")
-        + ", ".join(f"{b['order']} {b['clock']}" for b in breached[:20])
-        + (" ..." if len(breached) > 20 else "")
+        + ", ".join(f"{o} {c}" for o, c in breached[:_LISTED])
+        + (" ..." if breach_count > _LISTED else "")
         + "\n"
     )
-    return 0
 
 
 _QUOTED = re.compile(r"'([^']*)'")
@@ -327,6 +620,13 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         return 2
     orders = orders_from_jsonl(args.orders, standard=std)
     plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)  # type: ignore[arg-type]
+    if args.json:  # JSON Lines: one stop a line, then one line per order left out
+        for record in plan.to_records():
+            out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        for x in plan.left_out:
+            left = {"left_out": x.order_id, "tier": x.tier.value, "rule": x.rule, "code": x.code}
+            out.write(json.dumps(left, ensure_ascii=False) + "\n")
+        return 0
     out.write(f"Day plan {day} ({plan.solver}): {sum(plan.served.values())} visits served, ")
     out.write(f"travel {plan.travel.total_seconds() / 60:.0f} min\n")
     for route in plan.routes:
@@ -361,6 +661,7 @@ def _parser() -> argparse.ArgumentParser:
     show = standard_commands.add_parser("show", help="print a standard (default: the seed's)")
     show.add_argument("file", nargs="?", metavar="FILE", help="a branch's TOML standard")
     show.add_argument("--toml", action="store_true", help="print TOML instead of a summary")
+    show.add_argument("--json", action="store_true", help="print one line of JSON instead")
     show.set_defaults(run=_standard_show)
     check = standard_commands.add_parser("check", help="validate a branch's TOML standard")
     check.add_argument("file", metavar="FILE")
@@ -379,7 +680,30 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="simulate a team's day on the standard")
     demo.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     demo.add_argument("--ics", metavar="FILE", help="also write the day's visits as iCalendar")
+    demo.add_argument(
+        "--jsonl", metavar="FILE", help="also write the day's orders, one JSON per line"
+    )
     demo.set_defaults(run=_demo)
+
+    generate = commands.add_parser(
+        "generate", help="write N realistic synthetic orders as JSON lines (for big-file tests)"
+    )
+    generate.add_argument("count", type=_count, metavar="N", help="how many orders")
+    generate.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
+    generate.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the file to write (- = stdout); a .parquet name writes Parquet (the 'arrow' extra)",
+    )
+    generate.add_argument(
+        "--partition-by",
+        choices=["day", "branch"],
+        help="write a Parquet dataset folder partitioned so (the 'arrow' extra)",
+    )
+    generate.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    generate.set_defaults(run=_generate)
 
     slots = commands.add_parser("slots", help="list the next bookable half-day windows (B2, B5)")
     slots.add_argument(
@@ -393,26 +717,44 @@ def _parser() -> argparse.ArgumentParser:
         "--count", type=_window_count, default=4, help="how many windows, 1 to 1000 (default 4)"
     )
     slots.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    slots.add_argument("--json", action="store_true", help="print JSON Lines, one window a line")
     slots.set_defaults(run=_slots)
 
     report = commands.add_parser(
         "sla", help="an SLA report per tier for orders in a JSON-lines file (B3, R1, F2, F4)"
     )
-    report.add_argument("orders", metavar="FILE", help="orders, one WorkOrder.to_json per line")
+    report.add_argument(
+        "orders", metavar="FILE", help="orders, one WorkOrder.to_json per line; - for stdin"
+    )
     report.add_argument(
         "--at",
         required=True,
-        type=_iso_datetime,
-        help="the instant to judge at; without an offset, in the standard's timezone",
+        type=_at,
+        help="the instant to judge at, ISO 8601 (without an offset, in the standard's "
+        "timezone), or now",
     )
     report.add_argument("--clock", choices=[c.value for c in _clock_names()], help="one clock only")
-    report.add_argument("--json", action="store_true", help="print JSON for machines")
+    report.add_argument("--json", action="store_true", help="print one line of JSON for machines")
     report.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    report.add_argument(
+        "-o", "--output", default="-", metavar="FILE", help="write the report here (- = stdout)"
+    )
+    report.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
+    report.add_argument(
+        "--strict", action="store_true", help="stop at the first refused line (default: go on)"
+    )
     report.set_defaults(run=_sla)
 
     ics = commands.add_parser("ics", help="export booked visits as iCalendar (iTIP REQUEST/CANCEL)")
-    ics.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line")
-    ics.add_argument("-o", "--output", required=True, metavar="FILE", help="the .ics file to write")
+    ics.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line; - for stdin")
+    ics.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the .ics file to write (- = stdout)"
+    )
+    ics.add_argument("--json", action="store_true", help="print the closing line as JSON")
+    ics.add_argument("--quiet", action="store_true", help="no progress bar, no closing line")
+    ics.add_argument(
+        "--strict", action="store_true", help="stop at the first refused line (default: go on)"
+    )
     ics.add_argument(
         "--audience",
         choices=["technician", "customer"],
@@ -440,6 +782,7 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
     plan.add_argument("--solver", choices=["auto", "ortools", "greedy"], default="auto")
     plan.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
+    plan.add_argument("--json", action="store_true", help="print JSON Lines, one stop a line")
     plan.set_defaults(run=_plan)
     return parser
 

@@ -55,7 +55,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-import statistics
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeAlias
@@ -64,7 +63,7 @@ import attrs
 import pendulum
 
 from fieldservice import _labels, _validate
-from fieldservice.errors import InvalidInput
+from fieldservice.errors import InvalidInput, StandardMismatch
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.model import Area, Tier
 from fieldservice.servicecal import ServiceCalendar
@@ -72,17 +71,22 @@ from fieldservice.standard import LEGAL_REPAIR_CEILING, ClockBasis, ServiceStand
 from fieldservice.visits import NOTHING_BOOKED, changes_appointment
 
 __all__ = [
+    "RELATIVE_ACCURACY",
     "ClockName",
     "ClockState",
     "ClockStatus",
     "HasEvents",
+    "OrderClocks",
+    "OrderJudge",
     "Pause",
     "SlaBatch",
     "SlaReport",
+    "SlaSummary",
     "TierSummary",
     "breaches",
     "evaluate",
     "evaluate_many",
+    "evaluate_table",
     "summarize",
 ]
 
@@ -585,6 +589,8 @@ class SlaReport:
 
     at: pendulum.DateTime
     clocks: tuple[ClockStatus, ...]
+    order_id: str | None = attrs.field(default=None, kw_only=True)
+    """The ID of the order judged (None for a bare event log)."""
 
     def __getitem__(self, name: ClockName | str) -> ClockStatus:
         return self.clocks[_INDEX[_clock(name)]]
@@ -598,8 +604,17 @@ class SlaReport:
         return tuple(c for c in self.clocks if c.state is ClockState.BREACHED)
 
     def to_records(self) -> list[dict[str, object]]:
-        """One plain dict per started clock, ready for ``pandas.DataFrame``."""
-        return [_record(s) for s in self.clocks if s.state is not ClockState.NOT_STARTED]
+        """One plain dict per started clock, with the order's ID, ready for ``pandas.DataFrame``.
+
+        >>> import pendulum, fieldservice as fs
+        >>> from fieldservice.synthetic import synthetic_order
+        >>> order = synthetic_order(1)
+        >>> report = evaluate(order, at=pendulum.datetime(2026, 12, 1, tz="UTC"))
+        >>> {r["order_id"] for r in report.to_records()}
+        {'WO-1'}
+        """
+        order_id = self.order_id
+        return [_record(s, order_id) for s in self.clocks if s.state is not ClockState.NOT_STARTED]
 
     def _repr_html_(self) -> str:
         """Show the report in a notebook: a table of the started clocks, coloured by state.
@@ -660,8 +675,9 @@ class SlaReport:
         )
 
 
-def _record(status: ClockStatus) -> dict[str, object]:
+def _record(status: ClockStatus, order_id: str | None) -> dict[str, object]:
     return {
+        "order_id": order_id,
         "clock": status.clock.value,
         "rule": status.rule,
         "state": status.state.value,
@@ -774,13 +790,18 @@ def evaluate(
                 else (),
             )
         )
-    return SlaReport(at=when.in_timezone(tz), clocks=tuple(statuses))
+    order_id = getattr(order, "id", None)
+    return SlaReport(
+        at=when.in_timezone(tz),
+        clocks=tuple(statuses),
+        order_id=None if order_id is None else str(order_id),
+    )
 
 
 # --- the batch path --------------------------------------------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class SlaBatch:
     """The clocks of many orders in columns: one array per field and clock.
 
@@ -820,6 +841,53 @@ class SlaBatch:
     def report(self, row: int, order: Orderish) -> SlaReport:
         """The full report of the order in ``row`` (it must be the same order)."""
         return evaluate(order, at=self.at, standard=self.standard)
+
+    def __repr__(self) -> str:
+        # Short: a batch of a million orders must not print a million numbers per column.
+        breached = sum(col.count(_S_BREACHED) for col in self.state.values())
+        return (
+            f"<SlaBatch {len(self)} orders at {self.at.isoformat()} under "
+            f"{self.standard.name!r}: {breached} breached clocks>"
+        )
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per order and started clock, with the order's ID, for data frames.
+
+        Deadlines are timezone-aware instants in the standard's zone; elapsed and
+        limit are seconds in the clock's own time.
+
+        >>> import pendulum, fieldservice as fs
+        >>> from fieldservice.synthetic import synthetic_order
+        >>> orders = [synthetic_order(1), synthetic_order(2)]
+        >>> batch = evaluate_many(orders, at=pendulum.datetime(2026, 12, 1, tz="UTC"))
+        >>> batch  # doctest: +ELLIPSIS
+        <SlaBatch 2 orders at 2026-12-01T08:00:00+08:00 under 'default': ... breached clocks>
+        >>> sorted({r["order_id"] for r in batch.to_records()})
+        ['WO-1', 'WO-2']
+        """
+        tz = self.standard.timezone
+        out: list[dict[str, object]] = []
+        for row, order_id in enumerate(self.ids):
+            for name in _CLOCKS:
+                state = self.state[name][row]
+                if state == _S_NOT_STARTED:
+                    continue
+                out.append(
+                    {
+                        "order_id": order_id,
+                        "clock": name.value,
+                        "rule": name.rule,
+                        "state": _STATES[state].value,
+                        "tier": None
+                        if name is ClockName.ARRIVAL
+                        else _TIERS[self.tier[name][row]].value,
+                        "deadline": _instant(self.deadline[name][row], tz),
+                        "elapsed_s": self.elapsed[name][row],
+                        "limit_s": self.limit[name][row],
+                        "at_risk": bool(self.at_risk[name][row]),
+                    }
+                )
+        return out
 
 
 def evaluate_many(
@@ -891,6 +959,191 @@ def evaluate_many(
     )
 
 
+_CLOCK_KINDS: frozenset[str] = frozenset(_EFFECTS_OF) | {"tier_changed"}
+"""The event kinds a clock reads; the light path builds events of these kinds only."""
+
+
+@attrs.frozen
+class OrderClocks:
+    """One order's clocks in plain numbers, by clock index (:class:`ClockName` order).
+
+    ``state`` holds :class:`ClockState` codes (their index in ``tuple(ClockState)``),
+    ``tier`` indexes in ``tuple(Tier)``; ``deadline`` is epoch seconds (NaN if
+    the clock has not started), ``elapsed`` and ``limit`` seconds, as in
+    :class:`SlaBatch`'s columns.
+
+    >>> OrderClocks("WO-1", (0,) * 5, (0,) * 5, (math.nan,) * 5, (0.0,) * 5, (0.0,) * 5,
+    ...             (0,) * 5).states()[0]
+    <ClockState.NOT_STARTED: 'not_started'>
+    """
+
+    id: str
+    state: tuple[int, ...]
+    tier: tuple[int, ...]
+    deadline: tuple[float, ...]
+    elapsed: tuple[float, ...]
+    limit: tuple[float, ...]
+    at_risk: tuple[int, ...]
+
+    def states(self) -> list[ClockState]:
+        """The state of every clock, in :class:`ClockName` order."""
+        return [_STATES[s] for s in self.state]
+
+    def breached(self) -> list[ClockName]:
+        """The clocks that are breached."""
+        return [name for name, s in zip(_CLOCKS, self.state, strict=True) if s == _S_BREACHED]
+
+
+class OrderJudge:
+    """Judge orders one at a time from their JSON data: the streaming path of big files.
+
+    :meth:`judge` takes one parsed line of :meth:`WorkOrder.to_json
+    <fieldservice.workflow.WorkOrder.to_json>` and returns its clocks with the
+    numbers of :func:`evaluate`, without restoring the order: only the events
+    a clock reads are built (and checked), nothing personal is read, and
+    nothing is kept between calls, so memory stays flat however many orders
+    pass through.
+
+    Raises (from :meth:`judge`):
+        InvalidInput: The data is not an order, or an event's data is malformed.
+        InvalidEvent: The events are malformed or not in time order.
+        StandardMismatch: The order was written under another standard.
+
+    >>> import pendulum, fieldservice as fs
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> order = synthetic_order(5)
+    >>> at = pendulum.datetime(2026, 12, 1, tz="Asia/Shanghai")
+    >>> judge = OrderJudge(at=at, standard=order.standard)
+    >>> row = judge.judge(order.to_dict())
+    >>> row.states() == [c.state for c in evaluate(order, at=at)]
+    True
+    """
+
+    def __init__(self, *, at: dt.datetime, standard: ServiceStandard) -> None:
+        self.standard = _standard(standard)
+        when = _validate.aware("at", at)
+        self.at = when.in_timezone(standard.timezone)
+        self._at = when.timestamp()
+        self._lim = _Limits.compile(standard)
+
+    def __repr__(self) -> str:
+        return f"OrderJudge(at={self.at.isoformat()!r}, standard={self.standard.name!r})"
+
+    def judge(self, data: Mapping[str, Any]) -> OrderClocks:
+        """The clocks of one order given as the data of its JSON line."""
+        if not isinstance(data, Mapping):
+            msg = f"an order must be a JSON object (got {type(data).__name__})"
+            raise InvalidInput(msg)
+        order_id = data.get("id")
+        raw = data.get("events")
+        if not isinstance(order_id, str) or not isinstance(raw, list):
+            msg = "an order needs an id (text) and its events (a list)"
+            raise InvalidInput(msg)
+        recorded = data.get("standard")
+        if recorded is not None:
+            digest = recorded.get("digest") if isinstance(recorded, Mapping) else None
+            if digest != self.standard.digest:
+                name = recorded.get("name") if isinstance(recorded, Mapping) else None
+                msg = (
+                    f"the order was written under the standard {_validate.echo(name)}, not "
+                    f"{self.standard.name!r}; judge it under its own standard (--standard)"
+                )
+                raise StandardMismatch(msg)
+        kinds = _CLOCK_KINDS
+        from_dict = Event.from_dict
+        events = []
+        for item in raw:
+            kind = item.get("kind") if isinstance(item, dict) else None
+            if kind in kinds or not isinstance(kind, str):
+                events.append(from_dict(item))  # checks it, and refuses what is malformed
+        clocks, area = _scan(events, self._at)
+        state = [0] * 5
+        tier = [0] * 5
+        deadline = [math.nan] * 5
+        elapsed = [0.0] * 5
+        limit = [0.0] * 5
+        at_risk = [0] * 5
+        for index, clock in clocks.items():
+            s, d, e, li, r = _judge(clock, index, area, self._at, self._lim)
+            state[index], deadline[index], elapsed[index] = s, d, e
+            limit[index], at_risk[index], tier[index] = li, int(r), clock.tier
+        return OrderClocks(
+            order_id,
+            tuple(state),
+            tuple(tier),
+            tuple(deadline),
+            tuple(elapsed),
+            tuple(limit),
+            tuple(at_risk),
+        )
+
+
+def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | None = None) -> Any:
+    """Judge every order of an Arrow events table (or Parquet file or dataset) at ``at``.
+
+    Needs the ``arrow`` extra. The events are those :mod:`fieldservice.columnar`
+    writes, one row per event; the result is an Arrow table with one row per
+    order and started clock, the columns of :meth:`SlaBatch.to_records`, with
+    the numbers of :func:`evaluate` (orders sorted by ID).
+
+    Args:
+        source: A ``pyarrow.Table``, or the path of a Parquet file or dataset folder.
+        at: The instant to judge at.
+        standard: The standard whose limits and calendar apply (the default one
+            when left out: the table does not hold a standard's content).
+
+    Raises:
+        InvalidInput: The ``arrow`` extra is missing, or an event is malformed.
+
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> import pendulum
+    >>> from fieldservice import columnar
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> at = pendulum.datetime(2026, 12, 1, tz="Asia/Shanghai")
+    >>> orders = [synthetic_order(1), synthetic_order(2)]
+    >>> clocks = evaluate_table(columnar.events_table(orders), at=at)
+    >>> clocks.to_pylist() == [
+    ...     dict(r, deadline=r["deadline"]) for r in evaluate_many(orders, at=at).to_records()]
+    True
+    """
+    from fieldservice import columnar  # imported here: only Arrow users need it
+
+    pa = columnar.pyarrow()
+    std = ServiceStandard.default() if standard is None else _standard(standard)
+    judge = OrderJudge(at=at, standard=std)
+    names = [c.value for c in _CLOCKS]
+    rules = [c.rule for c in _CLOCKS]
+    states = [s.value for s in _STATES]
+    tiers = [t.value for t in _TIERS]
+    keys: tuple[str, ...] = ("order_id", "clock", "rule", "state", "tier", "deadline")
+    keys += ("elapsed_s", "limit_s", "at_risk")
+    deadline_type = pa.timestamp("us", tz=std.timezone)
+    tables = []
+    # A part (a row group or a file of whole orders) at a time: Python objects for one part.
+    for part in columnar.parts(source):
+        cols: dict[str, list[Any]] = {k: [] for k in keys}
+        for log in columnar.event_logs(part):
+            row = judge.judge(log)
+            for index, state in enumerate(row.state):
+                if state == _S_NOT_STARTED:
+                    continue
+                cols["order_id"].append(row.id)
+                cols["clock"].append(names[index])
+                cols["rule"].append(rules[index])
+                cols["state"].append(states[state])
+                cols["tier"].append(None if index == 4 else tiers[row.tier[index]])
+                cols["deadline"].append(round(row.deadline[index] * 1e6))
+                cols["elapsed_s"].append(row.elapsed[index])
+                cols["limit_s"].append(row.limit[index])
+                cols["at_risk"].append(bool(row.at_risk[index]))
+        micros = pa.array(cols.pop("deadline"), pa.int64())
+        table = pa.table(cols)
+        tables.append(table.add_column(5, "deadline", micros.cast(deadline_type)))
+    if not tables:
+        return pa.table({k: pa.array([], pa.string()) for k in keys})
+    return pa.concat_tables(tables).sort_by([("order_id", "ascending")])
+
+
 def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str, ClockName]]:
     """The (order id, clock) pairs that are breached, in order.
 
@@ -916,6 +1169,11 @@ class TierSummary:
     """How one clock fared for one tier: counts, share met, elapsed percentiles.
 
     ``met_share`` is met / (met + breached), or None when nothing has finished.
+    The percentiles come from a :class:`SlaSummary`'s sketch: within its
+    relative accuracy of the exact ones (exact for one value, or all equal).
+
+    >>> TierSummary(ClockName.REPAIR, Tier.GOLD, 1, 0, 1, 0, 1.0, None, None).count
+    1
     """
 
     clock: ClockName
@@ -929,8 +1187,201 @@ class TierSummary:
     p95_elapsed: dt.timedelta | None
 
 
-def summarize(batch: SlaBatch, clock: ClockName) -> tuple[TierSummary, ...]:
-    """A compact per-tier summary of one clock, highest tier first, for reports.
+RELATIVE_ACCURACY = 0.01
+"""The relative accuracy of :class:`SlaSummary`'s percentiles: a percentile it
+gives is within 1 % of a value at that rank (DDSketch's guarantee)."""
+
+# Per (clock index, tier index): clocks, running (or paused), met, breached, cancelled.
+_COUNTS = 5
+
+
+def _sketch() -> Any:
+    from ddsketch import DDSketch  # imported here: only summaries need it
+
+    return DDSketch(relative_accuracy=RELATIVE_ACCURACY)
+
+
+@attrs.define(eq=False)
+class SlaSummary:
+    """Per clock and tier: exact counts and mergeable elapsed-time percentiles.
+
+    Made by :func:`summarize` (or empty, then fed with :meth:`add_batch` and
+    :meth:`add_clocks`); two summaries of disjoint sets of orders
+    :meth:`merge` into the summary of their union: counts add exactly, the
+    percentiles come from DDSketch quantile sketches that merge without loss
+    (:data:`RELATIVE_ACCURACY`), clamped to the exact minimum and maximum.
+    As a sequence it holds :class:`TierSummary` rows, clock by clock in
+    :class:`ClockName` order, highest tier first, for the clocks it was made for.
+
+    >>> import pendulum, fieldservice as fs
+    >>> from fieldservice.events import Event
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> std = fs.ServiceStandard.default()
+    >>> one = summarize(evaluate_many([[Event("reported", t, actor="d", data={"tier": "gold"})]],
+    ...                               at=t.add(hours=2), standard=std))
+    >>> two = summarize(evaluate_many([[Event("reported", t, actor="d", data={"tier": "gold"})]],
+    ...                               at=t.add(hours=4), standard=std))
+    >>> gold = one.merge(two).tiers(ClockName.REPAIR)[1]
+    >>> gold.count, gold.running, gold.median_elapsed <= dt.timedelta(hours=4)
+    (2, 2, True)
+    """
+
+    clocks: tuple[ClockName, ...] = _CLOCKS
+    orders: int = 0
+    _counts: dict[tuple[int, int], list[int]] = attrs.field(
+        factory=dict, alias="counts", repr=False
+    )
+    _sketches: dict[tuple[int, int], Any] = attrs.field(factory=dict, alias="sketches", repr=False)
+    _bounds: dict[tuple[int, int], list[float]] = attrs.field(
+        factory=dict, alias="bounds", repr=False
+    )
+
+    def add_clocks(
+        self, states: Sequence[int], tiers: Sequence[int], elapsed: Sequence[float]
+    ) -> None:
+        """Count one order's clocks: state codes, tier indexes and elapsed seconds by clock index.
+
+        For streaming readers that judge an order at a time (:class:`OrderJudge`).
+        """
+        self.orders += 1
+        for index, state in enumerate(states):
+            if state != _S_NOT_STARTED:
+                self._put(index, tiers[index], state, elapsed[index])
+
+    def _put(self, index: int, tier: int, state: int, elapsed: float) -> None:
+        key = (index, tier)
+        counts = self._counts.get(key)
+        if counts is None:
+            counts = self._counts[key] = [0] * _COUNTS
+            self._sketches[key] = _sketch()
+            self._bounds[key] = [elapsed, elapsed]
+        counts[0] += 1
+        if state in (_S_RUNNING, _S_PAUSED):
+            counts[1] += 1
+        elif state == _S_MET:
+            counts[2] += 1
+        elif state == _S_BREACHED:
+            counts[3] += 1
+        else:
+            counts[4] += 1
+        self._sketches[key].add(elapsed)
+        bounds = self._bounds[key]
+        if elapsed < bounds[0]:
+            bounds[0] = elapsed
+        elif elapsed > bounds[1]:
+            bounds[1] = elapsed
+
+    def add_batch(self, batch: SlaBatch) -> None:
+        """Count every order of a batch."""
+        self.orders += len(batch)
+        for index, name in enumerate(_CLOCKS):
+            states, tiers, elapsed = batch.state[name], batch.tier[name], batch.elapsed[name]
+            for row, state in enumerate(states):
+                if state != _S_NOT_STARTED:
+                    self._put(index, tiers[row], state, elapsed[row])
+
+    def merge(self, other: SlaSummary) -> SlaSummary:
+        """The summary of both sets of orders (neither summary changes).
+
+        Raises:
+            InvalidInput: ``other`` is not an :class:`SlaSummary`.
+        """
+        if not isinstance(other, SlaSummary):
+            msg = f"only an SlaSummary merges with an SlaSummary (got {type(other).__name__})"
+            raise InvalidInput(msg)
+        clocks = tuple(c for c in _CLOCKS if c in self.clocks or c in other.clocks)
+        out = SlaSummary(clocks=clocks, orders=self.orders + other.orders)
+        for part in (self, other):
+            for key, counts in part._counts.items():
+                mine = out._counts.get(key)
+                if mine is None:
+                    out._counts[key] = list(counts)
+                    out._sketches[key] = _sketch()
+                    out._sketches[key].merge(part._sketches[key])
+                    out._bounds[key] = list(part._bounds[key])
+                    continue
+                for i, value in enumerate(counts):
+                    mine[i] += value
+                out._sketches[key].merge(part._sketches[key])
+                low, high = part._bounds[key]
+                bounds = out._bounds[key]
+                bounds[0], bounds[1] = min(bounds[0], low), max(bounds[1], high)
+        return out
+
+    def percentile(self, clock: ClockName | str, tier: Tier | str, q: float) -> float | None:
+        """The ``q`` quantile (0 to 1) of elapsed seconds for a clock and tier, None if none."""
+        key = (_INDEX[_clock(clock)], _TIERS.index(_validate.enum_member(Tier, "tier", tier)))
+        sketch = self._sketches.get(key)
+        if sketch is None:
+            return None
+        low, high = self._bounds[key]
+        value = sketch.get_quantile_value(q)
+        return float(min(max(value, low), high))
+
+    def tiers(self, clock: ClockName | str) -> tuple[TierSummary, ...]:
+        """The rows of one clock, highest tier first (a tier with no clock has count 0)."""
+        clock = _clock(clock)
+        index = _INDEX[clock]
+        out = []
+        for tier in sorted(Tier, reverse=True):
+            counts = self._counts.get((index, _TIERS.index(tier)), [0] * _COUNTS)
+            met, breached = counts[2], counts[3]
+            median = self.percentile(clock, tier, 0.5)
+            p95 = self.percentile(clock, tier, 0.95)
+            out.append(
+                TierSummary(
+                    clock=clock,
+                    tier=tier,
+                    count=counts[0],
+                    running=counts[1],
+                    met=met,
+                    breached=breached,
+                    met_share=met / (met + breached) if met + breached else None,
+                    median_elapsed=None if median is None else _seconds(round(median)),
+                    p95_elapsed=None if p95 is None else _seconds(round(p95)),
+                )
+            )
+        return tuple(out)
+
+    def _rows(self) -> tuple[TierSummary, ...]:
+        return tuple(row for clock in self.clocks for row in self.tiers(clock))
+
+    def __len__(self) -> int:
+        return len(self.clocks) * len(_TIERS)
+
+    def __getitem__(self, item: int) -> TierSummary:
+        return self._rows()[item]
+
+    def __iter__(self) -> Iterator[TierSummary]:
+        return iter(self._rows())
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per clock and tier that has clocks, for reports and data frames."""
+        return [
+            {
+                "clock": r.clock.value,
+                "rule": r.clock.rule,
+                "tier": r.tier.value,
+                "count": r.count,
+                "running": r.running,
+                "met": r.met,
+                "breached": r.breached,
+                "met_share": r.met_share,
+                "median_elapsed_s": None
+                if r.median_elapsed is None
+                else r.median_elapsed.total_seconds(),
+                "p95_elapsed_s": None if r.p95_elapsed is None else r.p95_elapsed.total_seconds(),
+            }
+            for r in self._rows()
+            if r.count
+        ]
+
+
+def summarize(batch: SlaBatch, clock: ClockName | str | None = None) -> SlaSummary:
+    """A per-tier summary of one clock (or every clock), mergeable across partitions.
+
+    The result is a sequence of :class:`TierSummary` rows, highest tier first,
+    and an :class:`SlaSummary` that merges with the summaries of other batches.
 
     >>> import pendulum, fieldservice as fs
     >>> from fieldservice.events import Event
@@ -943,35 +1394,10 @@ def summarize(batch: SlaBatch, clock: ClockName) -> tuple[TierSummary, ...]:
     >>> gold.tier, gold.met, gold.met_share, gold.median_elapsed
     (<Tier.GOLD: 'gold'>, 1, 1.0, datetime.timedelta(seconds=7200))
     """
-    clock = _clock(clock)
-    by_tier: dict[int, list[int]] = {}
-    tiers = batch.tier[clock]
-    for row, state in enumerate(batch.state[clock]):
-        if state != _S_NOT_STARTED:
-            by_tier.setdefault(tiers[row], []).append(row)
-    out = []
-    for tier in sorted(Tier, reverse=True):
-        rows = by_tier.get(_TIERS.index(tier), [])
-        states = [batch.state[clock][r] for r in rows]
-        met = states.count(_S_MET)
-        breached = states.count(_S_BREACHED)
-        running = states.count(_S_RUNNING) + states.count(_S_PAUSED)
-        elapsed = sorted(batch.elapsed[clock][r] for r in rows)
-        out.append(
-            TierSummary(
-                clock=clock,
-                tier=tier,
-                count=len(rows),
-                running=running,
-                met=met,
-                breached=breached,
-                met_share=met / (met + breached) if met + breached else None,
-                median_elapsed=_seconds(statistics.median(elapsed)) if elapsed else None,
-                p95_elapsed=_seconds(
-                    elapsed[min(len(elapsed) - 1, math.ceil(0.95 * len(elapsed)) - 1)]
-                )
-                if elapsed
-                else None,
-            )
-        )
-    return tuple(out)
+    clocks = _CLOCKS if clock is None else (_clock(clock),)
+    out = SlaSummary(clocks=clocks)
+    if not isinstance(batch, SlaBatch):
+        msg = f"summarize takes an SlaBatch from evaluate_many (got {type(batch).__name__})"
+        raise InvalidInput(msg)
+    out.add_batch(batch)
+    return out

@@ -1,0 +1,336 @@
+"""Event logs as Apache Arrow tables and Parquet datasets: one row per event.
+
+With the ``arrow`` extra (``pip install 'fieldservice[arrow]'``, pyarrow). The
+columns are those of the event schema (``fieldservice schema events``) plus the
+order they belong to:
+
+==============  ==========================  ===============================================
+column          type                        what
+==============  ==========================  ===============================================
+``order_id``    string                      the order's ID
+``branch``      string                      the name of the order's standard
+``day``         date32                      the day the order was opened (its first
+                                            event), in the standard's zone
+``seq``         int32                       the event's position in the order's log
+``kind``        string                      :class:`~fieldservice.events.EventKind` value
+``at``          timestamp[us, UTC]          the instant
+``offset_s``    int32                       the UTC offset ``at`` was recorded with
+``actor``       string                      who recorded it
+``data``        string                      the payload as JSON (personal values masked
+                                            unless ``include_personal``)
+==============  ==========================  ===============================================
+
+A dataset is partitioned by ``day`` or ``branch`` (Hive style, ``day=2026-11-24/``):
+an order's events always stay in one partition, so each partition is judged on its
+own (:func:`fieldservice.sla.evaluate_table`, ``examples/dask_sla_report.py``).
+
+>>> import pytest; pa = pytest.importorskip("pyarrow")
+>>> from fieldservice.synthetic import synthetic_order
+>>> table = events_table([synthetic_order(1), synthetic_order(2)])
+>>> table.column_names[:4], len(set(table.column("order_id").to_pylist()))
+(['order_id', 'branch', 'day', 'seq'], 2)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zoneinfo
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from fieldservice.errors import InvalidInput
+
+__all__ = ["PARTITIONS", "event_logs", "events_table", "parts", "read_events", "write_events"]
+
+PARTITIONS = ("day", "branch")
+"""The columns a dataset may be partitioned by."""
+
+
+def pyarrow() -> Any:
+    """The ``pyarrow`` module, or an error that names the extra to install.
+
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> pyarrow().__name__
+    'pyarrow'
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute
+        import pyarrow.dataset
+        import pyarrow.parquet
+    except ImportError:
+        msg = "Arrow and Parquet need the 'arrow' extra: pip install 'fieldservice[arrow]'"
+        raise InvalidInput(msg) from None
+    return pa
+
+
+def _schema(pa: Any) -> Any:
+    return pa.schema(
+        [
+            ("order_id", pa.string()),
+            ("branch", pa.string()),
+            ("day", pa.date32()),
+            ("seq", pa.int32()),
+            ("kind", pa.string()),
+            ("at", pa.timestamp("us", tz="UTC")),
+            ("offset_s", pa.int32()),
+            ("actor", pa.string()),
+            ("data", pa.string()),
+        ]
+    )
+
+
+def _order_data(order: Any, include_personal: bool) -> Mapping[str, Any]:
+    if isinstance(order, Mapping):
+        return order
+    if isinstance(order, str | bytes):
+        return json.loads(order)  # type: ignore[no-any-return]
+    return order.to_dict(include_personal=include_personal)  # type: ignore[no-any-return]
+
+
+def events_table(orders: Iterable[Any], *, include_personal: bool = False) -> Any:
+    """One Arrow row per event of every order (WorkOrders, their JSON lines or dicts).
+
+    Args:
+        orders: Work orders, or lines (or parsed lines) of ``WorkOrder.to_json``.
+        include_personal: Write personal values of the events' data in clear (G1);
+            lines and dicts are written as they are.
+
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> events_table([synthetic_order(1)]).column("seq").to_pylist()[:3]
+    [0, 1, 2]
+    """
+    pa = pyarrow()
+    cols: dict[str, list[Any]] = {name: [] for name in _schema(pa).names}
+    zones: dict[str, zoneinfo.ZoneInfo] = {}
+    for order in orders:
+        data = _order_data(order, include_personal)
+        events = data.get("events") or []
+        standard = data.get("standard") or {}
+        branch = standard.get("name", "default") if isinstance(standard, Mapping) else "default"
+        order_id = str(data.get("id"))
+        day = None
+        for seq, event in enumerate(events):
+            at = dt.datetime.fromisoformat(event["at"])
+            if day is None:
+                # The opening day in the order's own zone; the default standard's zone when
+                # the line does not say (the zone of its first instant is as good a guess).
+                zone = zones.setdefault(branch, _zone_of(branch, at))
+                day = at.astimezone(zone).date()
+            offset = at.utcoffset()
+            cols["order_id"].append(order_id)
+            cols["branch"].append(branch)
+            cols["day"].append(day)
+            cols["seq"].append(seq)
+            cols["kind"].append(event["kind"])
+            cols["at"].append(at.astimezone(dt.UTC))
+            cols["offset_s"].append(0 if offset is None else int(offset.total_seconds()))
+            cols["actor"].append(event["actor"])
+            cols["data"].append(
+                json.dumps(event.get("data") or {}, ensure_ascii=False, separators=(",", ":"))
+            )
+    return pa.table(cols, schema=_schema(pa))
+
+
+def _zone_of(branch: str, at: dt.datetime) -> Any:
+    from fieldservice.standard import ServiceStandard
+
+    default = ServiceStandard.default()
+    return zoneinfo.ZoneInfo(default.timezone) if branch == default.name else at.tzinfo
+
+
+def write_events(
+    orders: Iterable[Any],
+    path: str | Path,
+    *,
+    partition_by: str | None = None,
+    include_personal: bool = False,
+) -> Path:
+    """Write the event log of ``orders`` as Parquet: one file, or a dataset by day or branch.
+
+    Raises:
+        InvalidInput: ``partition_by`` is not ``"day"`` or ``"branch"``, or the
+            ``arrow`` extra is missing.
+
+    >>> import pathlib, tempfile, pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "events"
+    >>> _ = write_events([synthetic_order(1), synthetic_order(2)], folder, partition_by="day")
+    >>> sorted(p.name for p in folder.iterdir())[0].startswith("day=")
+    True
+    """
+    if partition_by is not None and partition_by not in PARTITIONS:
+        msg = f"partition_by must be one of {', '.join(PARTITIONS)} (or None)"
+        raise InvalidInput(msg)
+    pa = pyarrow()
+    target = Path(path)
+    writer = None
+    try:
+        for number, chunk in enumerate(_chunks(orders, _CHUNK)):
+            table = events_table(chunk, include_personal=include_personal)
+            if partition_by is None:
+                if writer is None:
+                    writer = pa.parquet.ParquetWriter(target, table.schema)
+                writer.write_table(table)
+                continue
+            # A chunk at a time, each its own files: memory stays flat in the number of
+            # orders, and an order's events are always in one file.
+            pa.dataset.write_dataset(
+                table,
+                target,
+                format="parquet",
+                partitioning=pa.dataset.partitioning(
+                    pa.schema([table.schema.field(partition_by)]), flavor="hive"
+                ),
+                basename_template=f"part-{number}-{{i}}.parquet",
+                existing_data_behavior="overwrite_or_ignore",
+            )
+        if writer is None and partition_by is None:
+            pa.parquet.write_table(events_table([]), target)
+    finally:
+        if writer is not None:
+            writer.close()
+    return target
+
+
+_CHUNK = 50_000
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def read_events(source: Any) -> Any:
+    """An Arrow table of events from a table, a Parquet file or a partitioned dataset folder.
+
+    >>> import pathlib, tempfile, pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> folder = pathlib.Path(tempfile.mkdtemp()) / "events"
+    >>> _ = write_events([synthetic_order(1)], folder, partition_by="branch")
+    >>> read_events(folder).num_rows == len(synthetic_order(1).events)
+    True
+    """
+    pa = pyarrow()
+    if isinstance(source, pa.Table):
+        return source
+    target = _existing(source)
+    if not target.is_dir():
+        return _read_file(pa, target, _named(target.parent.name))
+    table = pa.dataset.dataset(target, format="parquet", partitioning="hive").to_table()
+    # A partition column comes back dictionary-encoded: cast to the log's own schema.
+    # One partition folder read on its own lacks its column: its name has it.
+    return _conform(pa, table, _schema(pa), _named(target.name))
+
+
+def _existing(source: Any) -> Path:
+    target = Path(source)
+    if not target.exists():
+        msg = "no such Parquet file or dataset folder: give the path write_events wrote"
+        raise InvalidInput(msg)
+    return target
+
+
+def _named(*folders: str) -> dict[str, str]:
+    """Hive partition values from folder names such as ``day=2026-11-24``."""
+    return dict(f.split("=", 1) for f in folders if "=" in f)
+
+
+def _read_file(pa: Any, file: Path, named: Mapping[str, str]) -> Any:
+    table = pa.parquet.ParquetFile(file).read()
+    return _conform(pa, table, _schema(pa), named)
+
+
+def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
+    """The table in the log's own schema; a missing partition column from ``named``."""
+    columns = []
+    for field in schema:
+        if field.name in table.column_names:
+            columns.append(table.column(field.name).cast(field.type))
+        else:
+            value = pa.array([named.get(field.name)] * table.num_rows, pa.string())
+            columns.append(value.cast(field.type))
+    return pa.table(columns, schema=schema)
+
+
+def event_logs(table: Any) -> Iterator[dict[str, Any]]:
+    """Each order of an events table as the data of its JSON line (id, standard, events).
+
+    Rows are grouped by order and put back in log order (``seq``).
+
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> order = synthetic_order(1)
+    >>> [log["id"] for log in event_logs(events_table([order]))]
+    ['WO-1']
+    """
+    pyarrow()
+    table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
+    zones: dict[int, dt.timezone] = {}
+    current: str | None = None
+    events: list[dict[str, Any]] = []
+    # A batch at a time: Python objects for one batch of rows, never for the whole table.
+    for batch in table.to_batches(max_chunksize=65_536):
+        ids = batch.column("order_id").to_pylist()
+        kinds = batch.column("kind").to_pylist()
+        ats = batch.column("at").to_pylist()
+        offsets = batch.column("offset_s").to_pylist()
+        actors = batch.column("actor").to_pylist()
+        datas = batch.column("data").to_pylist()
+        for i, order_id in enumerate(ids):
+            if order_id != current:
+                if current is not None:
+                    yield {"id": current, "events": events}
+                current, events = order_id, []
+            offset = offsets[i]
+            zone = zones.get(offset)
+            if zone is None:
+                zone = zones[offset] = dt.timezone(dt.timedelta(seconds=offset))
+            events.append(
+                {
+                    "kind": kinds[i],
+                    "at": ats[i].astimezone(zone).isoformat(),
+                    "actor": actors[i],
+                    "data": json.loads(datas[i]),
+                }
+            )
+    if current is not None:
+        yield {"id": current, "events": events}
+
+
+def parts(source: Any) -> Iterator[Any]:
+    """Tables of whole orders from a table, a Parquet file or a dataset folder, one at a time.
+
+    A file is read a row group at a time and a folder a file at a time (what
+    :func:`write_events` writes keeps each order in one row group), so a reader
+    holds one part in memory, not the dataset.
+
+    >>> import pathlib, tempfile, pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> _ = write_events([synthetic_order(1), synthetic_order(2)], path)
+    >>> sum(part.num_rows for part in parts(path)) == read_events(path).num_rows
+    True
+    """
+    pa = pyarrow()
+    if isinstance(source, pa.Table):
+        yield source
+        return
+    target = _existing(source)
+    if target.is_dir():
+        for file in sorted(target.rglob("*.parquet")):
+            yield _read_file(pa, file, _named(*file.relative_to(target).parts[:-1], target.name))
+        return
+    schema = _schema(pa)
+    reader = pa.parquet.ParquetFile(target)
+    for group in range(reader.num_row_groups):
+        yield _conform(pa, reader.read_row_group(group), schema, {})

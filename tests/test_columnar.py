@@ -1,0 +1,95 @@
+"""Arrow and Parquet event logs, and the clocks judged from them (the 'arrow' extra)."""
+
+import json
+from pathlib import Path
+
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fieldservice as fs
+from fieldservice import columnar, sla
+from fieldservice.synthetic import synthetic_order
+
+pa = pytest.importorskip("pyarrow", reason="Arrow and Parquet need the 'arrow' extra")
+
+AT = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai")
+ORDERS = [synthetic_order(seed) for seed in range(120)]
+
+
+def records(orders: list[fs.WorkOrder], at: pendulum.DateTime) -> list[dict[str, object]]:
+    rows = sla.evaluate_many(orders, at=at).to_records()
+    return sorted(rows, key=lambda r: (str(r["order_id"]), str(r["clock"])))
+
+
+def table_rows(table: object) -> list[dict[str, object]]:
+    return sorted(table.to_pylist(), key=lambda r: (r["order_id"], r["clock"]))  # type: ignore[attr-defined]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=8, unique=True),
+    hours=st.integers(-2000, 600),
+)
+def test_evaluate_table_equals_evaluate_on_every_order(seeds: list[int], hours: int) -> None:
+    orders = [synthetic_order(s) for s in seeds]
+    at = AT.add(hours=hours)
+    got = table_rows(sla.evaluate_table(columnar.events_table(orders), at=at))
+    assert got == records(orders, at)
+
+
+@pytest.mark.parametrize("partition_by", [None, "day", "branch"])
+def test_parquet_round_trip_gives_the_same_clocks(tmp_path: Path, partition_by: str | None) -> None:
+    target = tmp_path / ("events.parquet" if partition_by is None else "events")
+    columnar.write_events(ORDERS, target, partition_by=partition_by)
+    table = columnar.read_events(target)
+    assert table.num_rows == sum(len(o.events) for o in ORDERS)
+    assert table_rows(sla.evaluate_table(target, at=AT)) == records(ORDERS, AT)
+
+
+def test_a_day_partition_keeps_each_order_whole(tmp_path: Path) -> None:
+    columnar.write_events(ORDERS, tmp_path / "events", partition_by="day")
+    seen: dict[str, str] = {}
+    for part in (tmp_path / "events").iterdir():
+        for order_id in set(columnar.read_events(part).column("order_id").to_pylist()):
+            assert order_id not in seen
+            seen[order_id] = part.name
+    assert len(seen) == len(ORDERS)
+
+
+def test_event_logs_give_back_the_events(tmp_path: Path) -> None:
+    logs = {log["id"]: log for log in columnar.event_logs(columnar.events_table(ORDERS[:5]))}
+    for order in ORDERS[:5]:
+        written = json.loads(order.to_json())["events"]
+        assert logs[order.id]["events"] == written
+
+
+def test_write_events_refuses_another_partition(tmp_path: Path) -> None:
+    with pytest.raises(fs.InvalidInput, match="partition_by"):
+        columnar.write_events(ORDERS[:1], tmp_path / "x", partition_by="tier")
+
+
+def test_read_events_names_a_missing_dataset(tmp_path: Path) -> None:
+    with pytest.raises(fs.InvalidInput, match="no such Parquet"):
+        columnar.read_events(tmp_path / "absent")
+
+
+def test_generate_writes_parquet_that_judges_like_the_json_lines(tmp_path: Path) -> None:
+    import io
+
+    from fieldservice.cli import main
+
+    for argv in (
+        ["-o", str(tmp_path / "g.parquet")],
+        ["-o", str(tmp_path / "ds"), "--partition-by", "day"],
+    ):
+        assert main(["generate", "120", "--seed", "2", *argv], out=io.StringIO()) == 0
+    assert (
+        main(["generate", "120", "--seed", "2", "-o", str(tmp_path / "g.jsonl")], out=io.StringIO())
+        == 0
+    )
+    orders = fs.orders_io.read_orders(tmp_path / "g.jsonl")
+    want = records(orders, AT)
+    assert table_rows(sla.evaluate_table(tmp_path / "g.parquet", at=AT)) == want
+    assert table_rows(sla.evaluate_table(tmp_path / "ds", at=AT)) == want

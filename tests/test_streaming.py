@@ -1,0 +1,339 @@
+"""Big files: the streaming SLA path, mergeable summaries and the command line's flags."""
+
+import io
+import itertools
+import json
+import math
+import tracemalloc
+from pathlib import Path
+
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fieldservice as fs
+from fieldservice import sla
+from fieldservice.cli import main
+from fieldservice.errors import StandardMismatch
+from fieldservice.synthetic import synthetic_lines, synthetic_order
+
+STD = fs.ServiceStandard.default()
+TZ = "Asia/Shanghai"
+FIRST = pendulum.datetime(2026, 9, 1, tz=TZ)
+LINES = list(synthetic_lines(400, seed=11))
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def same_clocks(row: sla.OrderClocks, report: sla.SlaReport) -> None:
+    for index, status in enumerate(report):
+        assert row.states()[index] is status.state, (row.id, status.clock)
+        if status.deadline is None:
+            assert math.isnan(row.deadline[index])
+        else:
+            assert row.deadline[index] == pytest.approx(status.deadline.timestamp(), abs=1e-6)
+        assert row.elapsed[index] == pytest.approx(status.elapsed.total_seconds(), abs=1e-5)
+        assert bool(row.at_risk[index]) is status.at_risk
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10**9), days=st.integers(0, 100), minutes=st.integers(0, 1439))
+def test_streaming_clocks_equal_evaluate_on_generated_orders(
+    seed: int, days: int, minutes: int
+) -> None:
+    order = synthetic_order(seed)
+    at = FIRST.add(days=days, minutes=minutes)
+    row = sla.OrderJudge(at=at, standard=STD).judge(json.loads(order.to_json()))
+    assert row.id == order.id
+    same_clocks(row, sla.evaluate(order, at=at))
+
+
+def test_streaming_refuses_an_order_of_another_standard() -> None:
+    data = json.loads(LINES[0])
+    data["standard"]["digest"] = "0" * 64
+    with pytest.raises(StandardMismatch):
+        sla.OrderJudge(at=FIRST, standard=STD).judge(data)
+
+
+def test_streaming_refuses_events_out_of_time_order() -> None:
+    data = json.loads(LINES[1])
+    data["events"].append(dict(data["events"][0], at="2020-01-01T00:00:00+08:00"))
+    with pytest.raises(fs.InvalidEvent):
+        sla.OrderJudge(at=FIRST.add(days=200), standard=STD).judge(data)
+
+
+def test_memory_stays_flat_over_200000_orders(tmp_path: Path) -> None:
+    path = tmp_path / "branch.jsonl"
+    tiers = [t.value for t in fs.Tier]
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(200_000):
+            at = FIRST.add(minutes=i % 5000).isoformat()
+            data = {"tier": tiers[i % 4], "area": "city"}
+            event = {"kind": "reported", "at": at, "actor": "desk", "data": data}
+            f.write(json.dumps({"id": f"WO-{i}", "events": [event]}) + "\n")
+    out = io.StringIO()
+    tracemalloc.start()
+    try:
+        code = main(["sla", str(path), "--at", "2026-09-01T12:00", "--quiet"], out=out)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert code == 0
+    assert "200000 orders" in out.getvalue()
+    # One order at a time and the summary's sketches: far below what 200,000 restored
+    # orders would hold (about 1.5 kB each, 300 MB), and flat in their number.
+    assert peak < 16 * 2**20, peak
+
+
+# --- mergeable summaries ------------------------------------------------------------------
+
+
+def batch_of(lines: list[str], at: pendulum.DateTime) -> sla.SlaBatch:
+    return sla.evaluate_many([fs.WorkOrder.from_json(line) for line in lines], at=at, standard=STD)
+
+
+AT = pendulum.datetime(2026, 11, 24, 20, tz=TZ)
+WHOLE = batch_of(LINES, AT)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cuts=st.lists(st.integers(0, len(LINES)), max_size=6))
+def test_merged_summaries_of_any_split_equal_the_whole(cuts: list[int]) -> None:
+    bounds = [0, *sorted(cuts), len(LINES)]
+    parts = [sla.summarize(batch_of(LINES[a:b], AT)) for a, b in itertools.pairwise(bounds)]
+    merged = parts[0]
+    for part in parts[1:]:
+        merged = merged.merge(part)
+    whole = sla.summarize(WHOLE)
+    assert merged.orders == len(LINES)
+    for clock in sla.ClockName:
+        for got, want in zip(merged.tiers(clock), whole.tiers(clock), strict=True):
+            counts = ("count", "running", "met", "breached", "met_share")
+            assert [getattr(got, k) for k in counts] == [getattr(want, k) for k in counts]
+            exact = sorted(
+                e
+                for e, s, t in zip(
+                    WHOLE.elapsed[clock], WHOLE.state[clock], WHOLE.tier[clock], strict=True
+                )
+                if s and t == list(fs.Tier).index(got.tier)
+            )
+            if not exact:
+                assert got.median_elapsed is None
+                continue
+            for q, value in ((0.5, got.median_elapsed), (0.95, got.p95_elapsed)):
+                assert value is not None
+                # DDSketch: within the relative accuracy of the value at the sketch's rank.
+                rank = max(0, math.floor(q * (len(exact) - 1)))
+                near = exact[max(0, rank - 1) : rank + 2]
+                bound = sla.RELATIVE_ACCURACY * max(near) + 1  # rounded to the second
+                assert min(near) - bound <= value.total_seconds() <= max(near) + bound
+
+
+def test_summary_merges_only_with_a_summary() -> None:
+    with pytest.raises(fs.InvalidInput):
+        sla.SlaSummary().merge("counts")  # type: ignore[arg-type]
+
+
+# --- the command line on big files ----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def orders_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "orders.jsonl"
+    path.write_text("".join(line + "\n" for line in LINES), encoding="utf-8")
+    return path
+
+
+def test_sla_command_streams_the_same_counts_as_evaluate_many(orders_file: Path) -> None:
+    code, text = run("sla", str(orders_file), "--at", AT.isoformat(), "--json")
+    assert code == 0
+    assert text.count("\n") == 1  # one JSON line
+    data = json.loads(text)
+    assert data["orders"] == len(LINES)
+    assert data["refused_lines"] == 0
+    whole = sla.summarize(WHOLE)
+    expected = [(r["clock"], r["tier"], r["count"], r["breached"]) for r in whole.to_records()]
+    assert [(r["clock"], r["tier"], r["count"], r["breached"]) for r in data["tiers"]] == expected
+    assert [(b["order"], b["clock"]) for b in data["breaches"]] == [
+        (o, c.value) for o, c in sla.breaches(WHOLE)
+    ]
+
+
+def test_sla_command_reports_a_bad_line_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(f"{LINES[0]}\nnot json\n{LINES[1]}\n", encoding="utf-8")
+    code, text = run("sla", str(path), "--at", AT.isoformat())
+    assert code == 1
+    assert ", 2 orders" in text
+    assert "1 lines refused" in text
+    err = capsys.readouterr().err
+    assert "line 2" in err
+    assert err.count("\n") == 1
+
+
+def test_sla_command_strict_stops_at_the_first_bad_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(f"{LINES[0]}\n{{}}\n{LINES[1]}\n", encoding="utf-8")
+    code, text = run("sla", str(path), "--at", AT.isoformat(), "--strict")
+    assert (code, text) == (1, "")
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_sla_command_columns_never_run_together(tmp_path: Path) -> None:
+    path = tmp_path / "many.jsonl"
+    line = json.dumps(
+        {
+            "id": "WO-1",
+            "events": [
+                {
+                    "kind": "reported",
+                    "at": "2026-11-24T10:00:00+08:00",
+                    "actor": "desk",
+                    "data": {"tier": "gold", "area": "city"},
+                }
+            ],
+        }
+    )
+    path.write_text((line + "\n") * 100_001, encoding="utf-8")
+    code, text = run("sla", str(path), "--at", "2026-11-24T12:00", "--clock", "repair")
+    assert code == 0
+    row = next(r for r in text.splitlines() if r.strip().startswith("repair"))
+    assert row.split()[:7] == ["repair", "F4", "gold", "100001", "100001", "0", "0"]
+
+
+def test_sla_command_writes_to_a_file_and_takes_now(orders_file: Path, tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    code, text = run("sla", str(orders_file), "--at", "now", "--json", "-o", str(target))
+    assert (code, text) == (0, "")
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["at"].endswith("+08:00")  # now, in the standard's zone
+    assert data["orders"] == len(LINES)
+
+
+def test_generate_writes_orders_that_restore_and_the_same_for_a_seed(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert run("generate", "50", "--seed", "3", "-o", str(first))[0] == 0
+    assert run("generate", "50", "--seed", "3", "-o", str(second), "--quiet") == (0, "")
+    assert first.read_bytes() == second.read_bytes()
+    orders = fs.orders_io.read_orders(first)
+    assert [o.id for o in orders] == [f"WO-{i}" for i in range(50)]
+
+
+def test_demo_writes_its_orders_as_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "day.jsonl"
+    assert run("demo", "--jsonl", str(path))[0] == 0
+    assert [o.id for o in fs.orders_io.read_orders(path)][:2] == ["WO-101", "WO-102"]
+
+
+def test_arrow_without_the_extra_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from fieldservice import columnar
+
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(fs.InvalidInput, match=r"pip install 'fieldservice\[arrow\]'"):
+        sla.evaluate_table("events.parquet", at=AT)
+    with pytest.raises(fs.InvalidInput, match="'arrow' extra"):
+        columnar.events_table([])
+
+
+@settings(max_examples=15, deadline=None)
+@given(seeds=st.lists(st.integers(0, 10**6), max_size=12, unique=True), plain=st.booleans())
+def test_write_ical_streams_the_bytes_of_to_ical(seeds: list[int], plain: bool) -> None:
+    from fieldservice import calendar
+
+    orders = [synthetic_order(s) for s in seeds]
+    out = io.BytesIO()
+    try:
+        expected = calendar.to_ical(orders, itip=not plain)
+    except fs.InvalidInput:
+        with pytest.raises(fs.InvalidInput):
+            calendar.write_ical(orders, out, itip=not plain)
+        assert out.getvalue() == b""  # nothing half-written
+        return
+    assert calendar.write_ical(orders, out, itip=not plain) == expected.count(b"BEGIN:VEVENT")
+    assert out.getvalue() == expected
+
+
+def test_ics_command_reports_a_bad_line_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(f"{LINES[0]}\nnot json\n" + "".join(x + "\n" for x in LINES[1:60]))
+    target = tmp_path / "out.ics"
+    code, text = run("ics", str(path), "-o", str(target), "--plain", "--json")
+    assert code == 1
+    summary = json.loads(text)
+    assert summary["refused_lines"] == 1
+    assert target.read_bytes().count(b"BEGIN:VEVENT") == summary["visits"] > 0
+    assert "line 2" in capsys.readouterr().err
+    code, text = run("ics", str(path), "-o", "-", "--plain", "--quiet")
+    assert text.startswith("BEGIN:VCALENDAR")
+
+
+def test_slots_json_prints_one_window_a_line() -> None:
+    code, text = run("slots", "--booked-at", "2026-11-24T10:30", "--count", "3", "--json")
+    assert code == 0
+    rows = [json.loads(line) for line in text.splitlines()]
+    assert [(r["date"], r["half"]) for r in rows] == [
+        ("2026-11-25", "morning"),
+        ("2026-11-25", "afternoon"),
+        ("2026-11-26", "morning"),
+    ]
+    assert rows[0]["earliest_arrival"] == "2026-11-25T10:30:00+08:00"  # B5: 24 h lead time
+
+
+def test_standard_show_json_is_one_line_with_the_digest() -> None:
+    code, text = run("standard", "show", "--json")
+    assert code == 0
+    data = json.loads(text)
+    assert (data["name"], data["digest"]) == ("default", STD.digest)
+    assert data["timezone"] == "Asia/Shanghai"
+
+
+def test_sla_table_counts_every_breach_and_names_the_first_20(tmp_path: Path) -> None:
+    path = tmp_path / "late.jsonl"
+    event = {
+        "kind": "reported",
+        "at": "2026-11-20T10:00:00+08:00",
+        "actor": "desk",
+        "data": {"tier": "gold", "area": "city"},
+    }
+    path.write_text(
+        "".join(json.dumps({"id": f"WO-{i}", "events": [event]}) + "\n" for i in range(30))
+    )
+    code, text = run("sla", str(path), "--at", "2026-11-24T12:00", "--clock", "repair")
+    assert code == 0
+    last = text.splitlines()[-1]
+    assert last.startswith("  30 breached clocks: WO-0 repair, WO-1 repair, ")
+    assert last.endswith("WO-19 repair ...")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_goes_to_a_terminal_stderr_only(
+    orders_file: Path, monkeypatch: pytest.MonkeyPatch, quiet: bool
+) -> None:
+    pytest.importorskip("rich", reason="the progress bar is the 'progress' extra")
+    import sys
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    argv = ["sla", str(orders_file), "--at", AT.isoformat(), "--json"]
+    code, text = run(*argv, *(["--quiet"] if quiet else []))
+    assert code == 0
+    json.loads(text)  # standard output holds the report alone
+    assert (terminal.getvalue() != "") is not quiet
