@@ -278,7 +278,7 @@ def run(std: ServiceStandard, out: TextIO, *, ics: Path | None = None) -> int:
             continue  # one line per checklist item would drown the day
         out.write(
             f"  {event.at.format('HH:mm')}  {order.id}  {event.actor:<10} "
-            f"{event.kind.value} ({event.kind.label_zh}, {event.kind.rule})\n"
+            f"{event.kind.value} ({event.kind.label_zh}, {event.rule})\n"
         )
 
     out.write(f"\nSLA clocks at {night.format('YYYY-MM-DD HH:mm')}\n")

@@ -244,6 +244,22 @@ class Event:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "epoch", self.at.timestamp())
 
+    @property
+    def rule(self) -> str:
+        """The rule this event records: its kind's, or for a checklist update the item's own.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 11, 24, 11, tz="UTC")
+        >>> Event("checklist_updated", t, actor="T7", data={"action": "tick", "item": "S1"}).rule
+        'S1'
+        >>> Event("arrived", t, actor="T7").rule
+        'T2'
+        """
+        data = self.data
+        if isinstance(data, payloads.ChecklistUpdated):
+            return data.rule
+        return _META[self.kind][0]
+
     @classmethod
     def of_command(
         cls,

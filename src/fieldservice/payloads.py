@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
@@ -963,6 +964,20 @@ def _action_parse(value: object, where: str) -> str:
 _FINDINGS: Final = ("label_missing", "lightning_protection")
 
 
+def _hotline_parse(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.isdigit() or not 3 <= len(value) <= 16:
+        msg = f"{where} must be a service number of 3 to 16 digits, like '10000'"
+        raise InvalidInput(msg)
+    return value
+
+
+_HOTLINE: Final = _Spec(
+    _hotline_parse, _same, _same, {"type": "string", "pattern": "^[0-9]{3,16}$"}
+)
+_FINDING_RULE: Final = {"label_missing": "L2", "lightning_protection": "L3"}
+_RULE_ID: Final = re.compile(r"[A-Z][0-9]{1,2}")
+
+
 @attrs.frozen(slots=True)
 class ChecklistUpdated(Payload):
     """``checklist_updated`` (S, L, W items): a tick, an item not applicable or declined, a finding.
@@ -984,6 +999,23 @@ class ChecklistUpdated(Payload):
     label: ModemLabel | None = _field(_LABEL, "label", optional=True)
     reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
     finding: Finding | None = _field(_enum_spec(_finding, _FINDINGS), "finding", optional=True)
+    hotline: str | None = _field(_HOTLINE, "hotline", optional=True)
+    """On a declined label (L4): the hotline number the customer was told for later help."""
+
+    @property
+    def rule(self) -> str:
+        """The rule of the item this event resolves: the item's own, not always S5.
+
+        A template's items are named by their rule (``S1``, ``W2``, ``L1``); a
+        finding adds a label item (L2 a missing label, L3 lightning protection).
+
+        >>> ChecklistUpdated("tick", item="W2").rule, ChecklistUpdated("finding", finding="label_missing").rule
+        ('W2', 'L2')
+        """
+        if self.finding is not None:
+            return _FINDING_RULE[self.finding.value]
+        item = self.item or ""
+        return item if _RULE_ID.fullmatch(item) else "S5"
 
     def __attrs_post_init__(self) -> None:
         action = self.action
@@ -994,10 +1026,12 @@ class ChecklistUpdated(Payload):
             "finding": self.finding is not None and self.item is None,
         }[action]
         extra = action != "tick" and (self.evidence is not None or self.label is not None)
+        extra = extra or (action != "decline" and self.hotline is not None)
         if not fits or extra:
             msg = (
                 "a checklist_updated event holds: tick with item (evidence, label); "
-                "not_applicable or decline with item and reason; finding with finding"
+                "not_applicable or decline with item and reason (a declined label: "
+                "hotline); finding with finding"
             )
             raise InvalidInput(msg)
 

@@ -487,6 +487,9 @@ def _window(value: AppointmentWindow | tuple[dt.date | str, HalfDay | str]) -> A
     raise InvalidInput(msg)
 
 
+_LABEL_RULES: Final = frozenset({"L1", "L2", "L3"})
+"""Label items: declining one needs the hotline told (L4)."""
+
 _NOT_A_REASON: Final = ("too many customers", "客户太多", "用户太多", "单子太多")
 """T4: reasons a customer is never given for lateness."""
 
@@ -1169,14 +1172,52 @@ class WorkOrder:
         """Mark a checklist item not applicable, with the reason."""
         return self._resolve_item("not_applicable", item, at, by, reason)
 
-    def decline(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
-        """Record that the customer declined an item (S2 shoe covers, labels: L4)."""
-        return self._resolve_item("decline", item, at, by, reason)
+    def decline(
+        self,
+        item: str,
+        *,
+        at: dt.datetime,
+        by: str,
+        reason: str,
+        hotline_told: bool | None = None,
+    ) -> Event:
+        """Record that the customer declined an item (S2 shoe covers, labels: L4).
 
-    def _resolve_item(self, action: str, item: str, at: dt.datetime, by: str, reason: str) -> Event:
+        A declined label (L1-L3) records that the customer was told the hotline
+        for later help (L4): ``hotline_told=True`` is required, and the event
+        holds the number, the standard's :attr:`~ServiceStandard.hotline`.
+
+        Raises:
+            InvalidInput: A label declined without telling the hotline (L4), or
+                an item that cannot be declined.
+        """
+        self._may("update_checklist")
+        extra: dict[str, object] = {}
+        if self._s.work.checklist.item(item).rule in _LABEL_RULES:
+            if hotline_told is not True:
+                text = (
+                    f"tell the customer to call the {self.standard.hotline} hotline for later help"
+                )
+                msg = f"cannot record the label declined: {text} (L4)"
+                raise InvalidInput(msg, violations=(Violation("L4", "hotline_not_told", text),))
+            extra["hotline"] = self.standard.hotline
+        elif hotline_told is not None:
+            msg = "hotline_told is for a declined label (L1-L3, L4) only"
+            raise InvalidInput(msg)
+        return self._resolve_item("decline", item, at, by, reason, **extra)
+
+    def _resolve_item(
+        self, action: str, item: str, at: dt.datetime, by: str, reason: str, **extra: object
+    ) -> Event:
         self._may("update_checklist")
         event = self._event(
-            EventKind.CHECKLIST_UPDATED, self._when(at), by, action=action, item=item, reason=reason
+            EventKind.CHECKLIST_UPDATED,
+            self._when(at),
+            by,
+            action=action,
+            item=item,
+            reason=reason,
+            **extra,
         )
         checklist = self._s.work.checklist
         change = checklist.decline if action == "decline" else checklist.mark_not_applicable
