@@ -255,7 +255,7 @@ class _Life:
             if rng.random() < 0.15:
                 self.do(
                     "report_delay",
-                    rng.choice(("堵车", "road works")),
+                    rng.choice(("traffic", "weather")),
                     by=tech,
                     hi=30,
                     minutes=rng.randint(5, 60),

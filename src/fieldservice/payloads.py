@@ -46,7 +46,16 @@ import attrs
 from fieldservice import _time, _validate
 from fieldservice._frozen import FrozenMap
 from fieldservice.errors import InvalidInput
-from fieldservice.model import Area, OrderKind, Party, PersonalName, Product, Secret, Tier
+from fieldservice.model import (
+    Area,
+    DelayCause,
+    OrderKind,
+    Party,
+    PersonalName,
+    Product,
+    Secret,
+    Tier,
+)
 
 if TYPE_CHECKING:
     from fieldservice.appointments import HalfDay
@@ -611,6 +620,7 @@ _ORDER_KIND: Final = _enum_spec(_of(OrderKind), tuple(k.value for k in OrderKind
 _TIER: Final = _enum_spec(_of(Tier), tuple(t.value for t in Tier))
 _AREA: Final = _enum_spec(_of(Area), tuple(a.value for a in Area))
 _PARTY: Final = _enum_spec(_of(Party), tuple(p.value for p in Party))
+_CAUSE: Final = _enum_spec(_of(DelayCause), tuple(c.value for c in DelayCause))
 
 
 def _field(spec: _Spec, name: str, *, optional: bool = False) -> Any:
@@ -871,6 +881,35 @@ class Rescheduled(Booked):
     requested_by: Party | None = _field(_PARTY, "requested_by", optional=True)
     reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
     consent: bool | None = _field(_BOOL, "consent", optional=True)
+    """The one flag of logs before 0.3: contacted and agreed at once. Read, no longer written."""
+    contacted: bool | None = _field(_BOOL, "contacted", optional=True)
+    """Whether the customer was contacted beforehand (B8)."""
+    agreed: bool | None = _field(_BOOL, "agreed", optional=True)
+    """Whether the customer agreed to the new time (B8, B9)."""
+    cause: DelayCause | None = _field(_CAUSE, "cause", optional=True)
+    """A provider reschedule's kind of reason (T4); ``reason`` holds the words."""
+    late: bool | None = _field(_BOOL, "late", optional=True)
+    """Made after the window in force had begun: the missed window stays breached."""
+
+    @property
+    def was_contacted(self) -> bool | None:
+        """Whether the customer was contacted beforehand (an old log's ``consent``).
+
+        >>> Rescheduled("2026-11-27T08:00:00+08:00", "2026-11-27T12:00:00+08:00",
+        ...             consent=True).was_contacted
+        True
+        """
+        return self.consent if self.contacted is None else self.contacted
+
+    @property
+    def was_agreed(self) -> bool | None:
+        """Whether the customer agreed to the new time (an old log's ``consent``).
+
+        >>> Rescheduled("2026-11-27T08:00:00+08:00", "2026-11-27T12:00:00+08:00",
+        ...             contacted=True, agreed=False).was_agreed
+        False
+        """
+        return self.consent if self.agreed is None else self.agreed
 
 
 @attrs.frozen(slots=True)
@@ -928,15 +967,38 @@ class Departed(Payload):
 
 @attrs.frozen(slots=True)
 class Delayed(Payload):
-    """``delayed`` (T3): the reason given, the minutes late, and that the customer was told.
+    """``delayed`` (T3, T4): the kind of reason given, the minutes late, that the customer was told.
 
-    >>> Delayed(reason="road works", minutes=20, customer_told=True).minutes
-    20
+    ``cause`` is one of a closed set (:class:`~fieldservice.model.DelayCause`), so
+    "too many customers" is never a reason given (T4); ``note`` keeps the words.
+    A log written before 0.3 holds free text in ``reason``: it is read as
+    ``other`` with that text as the note.
+
+    >>> Delayed(cause="traffic", note="内环高架事故", minutes=20, customer_told=True).cause
+    <DelayCause.TRAFFIC: 'traffic'>
+    >>> old = Delayed(reason="road works", minutes=20, customer_told=True)
+    >>> old.delay_cause, old.delay_note
+    (<DelayCause.OTHER: 'other'>, 'road works')
     """
 
     reason: str | None = _field(_text_spec(200), "reason", optional=True)
+    """The free text of logs before 0.3. Read, no longer written."""
     minutes: int | None = _field(_count_spec(1, 24 * 60), "minutes", optional=True)
     customer_told: bool | None = _field(_BOOL, "customer_told", optional=True)
+    cause: DelayCause | None = _field(_CAUSE, "cause", optional=True)
+    note: str | None = _field(_text_spec(200), "note", optional=True)
+
+    @property
+    def delay_cause(self) -> DelayCause | None:
+        """The kind of reason: ``cause``, or ``other`` for an old log's free text."""
+        if self.cause is not None:
+            return self.cause
+        return None if self.reason is None else DelayCause.OTHER
+
+    @property
+    def delay_note(self) -> str | None:
+        """The words kept with the reason: ``note``, or an old log's free text."""
+        return self.note if self.note is not None else self.reason
 
 
 @attrs.frozen(slots=True)

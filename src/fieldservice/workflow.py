@@ -63,6 +63,7 @@ from fieldservice.events import Event, EventKind
 from fieldservice.model import (
     Area,
     Customer,
+    DelayCause,
     OrderKind,
     Party,
     Product,
@@ -300,6 +301,12 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
         # Optional in the schema for a bare log; an order's commands always write them.
         msg = f"a {kind.value} event of an order must hold {', '.join(needs)}"
         raise InvalidEvent(msg)
+    if kind in _EITHER_NEEDS and not any(
+        getattr(data, name) is not None for name in _EITHER_NEEDS[kind]
+    ):
+        # A log before 0.3 holds the old field; a newer one the new fields.
+        msg = f"a {kind.value} event of an order must hold {' or '.join(_EITHER_NEEDS[kind])}"
+        raise InvalidEvent(msg)
     facts = s.facts
     changes: dict[str, Any] = {}
     if changes_appointment(kind):
@@ -338,18 +345,24 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
 
 _ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
     EventKind.BOOKED: ("date", "half"),
-    EventKind.RESCHEDULED: ("date", "half", "requested_by", "reason", "consent"),
+    EventKind.RESCHEDULED: ("date", "half", "requested_by", "reason"),
     EventKind.CANCELLED: ("reason",),
     EventKind.VISIT_NEEDED: ("reason",),
     EventKind.CUSTOMER_ABSENT: ("note_left", "neighbours_asked"),
     EventKind.RESOURCE_GAP_RECORDED: ("gap",),
-    EventKind.DELAYED: ("reason", "minutes", "customer_told"),
+    EventKind.DELAYED: ("minutes", "customer_told"),
     EventKind.LEFT_TEMPORARILY: ("reason", "minutes"),
     EventKind.FEASIBILITY_ANSWERED: ("available",),
     EventKind.TRIAGED: ("remote_possible",),
     EventKind.FOLLOWED_UP: ("solved",),
 }
 """Payload fields the schema leaves optional for bare logs, and an order's log must hold."""
+
+_EITHER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
+    EventKind.RESCHEDULED: ("consent", "agreed"),
+    EventKind.DELAYED: ("reason", "cause"),
+}
+"""Fields of which an order's log holds at least one: the old one, or its successor."""
 
 _WORK_KINDS: Final = frozenset(
     {EventKind.CHECKLIST_UPDATED, EventKind.WORKSHEET_UPDATED, EventKind.SIGNED}
@@ -490,8 +503,66 @@ def _window(value: AppointmentWindow | tuple[dt.date | str, HalfDay | str]) -> A
 _LABEL_RULES: Final = frozenset({"L1", "L2", "L3"})
 """Label items: declining one needs the hotline told (L4)."""
 
-_NOT_A_REASON: Final = ("too many customers", "客户太多", "用户太多", "单子太多")
-"""T4: reasons a customer is never given for lateness."""
+_NOT_A_REASON: Final = (
+    "too many customers",
+    "too many orders",
+    "客户太多",
+    "用户太多",
+    "单子太多",
+    "客户很多",
+    "工单多",
+    "单子多",
+)
+"""T4: words a customer is never given as a reason, caught in an ``other`` reason's text."""
+
+_B8_TEXT: Final = "contact the customer beforehand, explain, and agree the new time"
+_B9_TEXT: Final = "rebook only with the customer's consent"
+
+
+def _delay_cause(value: object, words: str | None) -> DelayCause:
+    """The kind of reason given (T4); ``other`` needs words, and they must not blame the load."""
+    if isinstance(value, str) and not isinstance(value, DelayCause):
+        value = _CAUSE_LABELS.get(value, value)
+    try:
+        kind = _validate.enum_member(DelayCause, "cause", value)
+    except InvalidInput:
+        kinds = ", ".join(c.value for c in DelayCause)
+        text = f"a delay's reason is one of {kinds} (with a note for other)"
+        msg = f"refused delay reason: {text}"
+        raise InvalidInput(msg, violations=(Violation("T4", "reason_not_allowed", text),)) from None
+    if kind is DelayCause.OTHER and not words:
+        msg = "a delay for another reason needs the reason in words: pass note="
+        raise InvalidInput(msg)
+    if words is not None and any(bad in words.lower() for bad in _NOT_A_REASON):
+        text = "'too many customers' is never a reason given to a customer"
+        msg = f"refused delay reason: {text}"
+        raise InvalidInput(msg, violations=(Violation("T4", "reason_not_allowed", text),))
+    return kind
+
+
+_CAUSE_LABELS: Final = {label: c.value for c in DelayCause for label in (c.label_zh, c.label_en)}
+
+
+def _contact_and_agreement(
+    consent: object, contacted: object, agreed: object, party: Party
+) -> tuple[bool, bool]:
+    """Contacted and agreed, from the two flags or the old single ``consent``."""
+    for name, flag in (("consent", consent), ("contacted", contacted), ("agreed", agreed)):
+        if flag is not None:
+            _is(flag, bool, name)
+    if consent is not None:
+        if (contacted is not None and contacted != consent) or (
+            agreed is not None and agreed != consent
+        ):
+            msg = "consent stands for contacted and agreed; pass contacted= and agreed= only"
+            raise InvalidInput(msg)
+        contacted = agreed = consent
+    if party is Party.CUSTOMER and contacted is None:
+        contacted = True  # the customer asked: that is the contact
+    if contacted is None or agreed is None:
+        msg = "a reschedule records whether the customer was contacted and agreed: pass contacted= and agreed="
+        raise InvalidInput(msg)
+    return bool(contacted), bool(agreed)
 
 
 @attrs.define(eq=False, slots=True)
@@ -994,36 +1065,63 @@ class WorkOrder:
         by: str,
         requested_by: Party | str,
         reason: str,
-        consent: bool,
+        consent: bool | None = None,
+        contacted: bool | None = None,
+        agreed: bool | None = None,
+        cause: DelayCause | str | None = None,
     ) -> Event:
-        """Rebook the visit (改约) with who asked, why, and the customer's consent (B8, B9).
+        """Rebook the visit (改约) with who asked, why, and what the customer said (B8, B9).
 
-        A provider reschedule needs the customer contacted beforehand and
-        agreeing (B8); a customer's request is rebooked with their consent (B9).
-        Neither pauses an SLA clock.
+        Two facts are recorded apart: whether the customer was ``contacted``
+        beforehand, and whether they ``agreed`` to the new time. A provider
+        reschedule needs the contact (B8); when the customer, contacted, does not
+        agree, that is recorded as it was (``agreed=False``). A customer's own
+        request is rebooked only with their agreement (B9). ``consent=True``, the
+        one flag of releases before 0.3, stands for both.
+
+        A provider reschedule's ``cause`` is one of :class:`DelayCause` (T4;
+        ``other`` when left out), ``reason`` the words. A reschedule made after
+        the window in force began is a late one: the event says so, and the
+        missed window's arrival clock stays breached. Neither pauses an SLA clock.
 
         Raises:
-            TransitionNotAllowed: No consent: the violation names B8 or B9.
+            TransitionNotAllowed: No prior contact (B8), or no agreement to a
+                customer's request (B9): the violation names the rule.
             InvalidAppointment: The new window breaks rules.
+            InvalidInput: ``consent`` disagrees with ``contacted`` or ``agreed``, or
+                the cause is not one of the kinds.
         """
         self._may("reschedule")
         party = _validate.enum_member(Party, "requested_by", requested_by)
-        _is(consent, bool, "consent")
         why = _validate.text("reason", reason, max_length=500, multiline=True)
-        if not consent:
-            rule, code, text = (
-                (
-                    "B8",
-                    "no_prior_contact",
-                    "contact the customer beforehand, explain, and agree the new time",
-                )
+        contacted, agreed = _contact_and_agreement(consent, contacted, agreed, party)
+        kind = None
+        if party is Party.PROVIDER:
+            kind = _delay_cause(DelayCause.OTHER if cause is None else cause, why)
+        elif cause is not None:
+            msg = "cause is for a provider reschedule (B8, T4); a customer's request has none"
+            raise InvalidInput(msg)
+        refusal = None
+        if not contacted:
+            refusal = (
+                ("B8", "no_prior_contact", _B8_TEXT)
                 if party is Party.PROVIDER
-                else ("B9", "no_consent", "rebook only with the customer's consent")
+                else ("B9", "no_consent", _B9_TEXT)
             )
+        elif not agreed and party is Party.CUSTOMER:
+            refusal = ("B9", "no_consent", _B9_TEXT)
+        if refusal is not None:
+            rule, code, text = refusal
             msg = f"cannot reschedule order {self.id}: {text}"
             raise TransitionNotAllowed(msg, violations=(Violation(rule, code, text),))
         chosen = _window(window)
         when = self._when(at)
+        extra: dict[str, object] = {"contacted": contacted, "agreed": agreed}
+        if kind is not None:
+            extra["cause"] = kind.value
+        begun = self._s.facts.visit.promised_start
+        if self._s.facts.visit.live and begun is not None and when.timestamp() > begun.timestamp():
+            extra["late"] = True
         event = self._booked(
             EventKind.RESCHEDULED,
             chosen,
@@ -1031,7 +1129,7 @@ class WorkOrder:
             by,
             requested_by=party.value,
             reason=why,
-            consent=consent,
+            **extra,
         )
         return self._commit(event, made=chosen)
 
@@ -1044,23 +1142,36 @@ class WorkOrder:
         return self._commit(self._event(EventKind.DEPARTED, self._when(at), by, **data))
 
     def report_delay(
-        self, reason: str, *, at: dt.datetime, by: str, minutes: int, customer_told: bool
+        self,
+        cause: DelayCause | str,
+        *,
+        at: dt.datetime,
+        by: str,
+        minutes: int,
+        customer_told: bool,
+        note: str | None = None,
     ) -> Event:
         """Record a delay on the way (T3): the customer is called ahead and given a reason.
 
+        Args:
+            cause: The kind of reason given (T4), one of :class:`DelayCause`
+                (value, Chinese or English label): traffic, previous visit
+                overran, vehicle, weather, provider reschedule, or other with
+                ``note``. "Too many customers" is not one of them.
+            at: When the delay was reported.
+            by: Who reported it.
+            minutes: How late the technician will be.
+            customer_told: Whether the customer was called ahead (T3): must be true.
+            note: The words kept with the reason (required for ``other``).
+
         Raises:
-            InvalidInput: The customer was not told (T3), or the reason is one
-                never given to a customer (T4: "too many customers").
+            InvalidInput: The customer was not told (T3), the cause is not one of
+                the kinds, or ``other`` without a note, or a note that gives
+                "too many customers" as the reason (T4).
         """
         self._may("report_delay")
-        why = _validate.text("reason", reason, max_length=200)
-        if any(bad in why.lower() for bad in _NOT_A_REASON):
-            text = "'too many customers' is never a reason given to a customer"
-            msg = f"refused delay reason: {text}"
-            raise InvalidInput(
-                msg,
-                violations=(Violation("T4", "reason_not_allowed", text),),
-            )
+        words = None if note is None else _validate.text("note", note, max_length=200)
+        kind = _delay_cause(cause, words)
         if customer_told is not True:
             text = "call the customer ahead, apologise and explain (T3)"
             msg = f"a delay must be told: {text}"
@@ -1076,9 +1187,10 @@ class WorkOrder:
                 EventKind.DELAYED,
                 self._when(at),
                 by,
-                reason=why,
+                cause=kind.value,
                 minutes=minutes,
                 customer_told=True,
+                **({} if words is None else {"note": words}),
             )
         )
 
