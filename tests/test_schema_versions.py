@@ -42,6 +42,15 @@ def _plain(value: object) -> object:
     return str(value)
 
 
+NEW_CLOCKS = frozenset({"confirmation", "punctuality", "missed_window"})
+"""Clocks added after schema 0 (#18: C1, T2 punctuality, B8 missed windows): new answers,
+left out here; every clock schema 0 had must answer as it did."""
+
+
+def _clocks(records: list[dict[str, object]]) -> object:
+    return _plain([r for r in records if r["clock"] not in NEW_CLOCKS])
+
+
 def _answers(order: fs.WorkOrder) -> dict[str, Any]:
     std = order.standard
     last = order.events[-1].at
@@ -53,8 +62,10 @@ def _answers(order: fs.WorkOrder) -> dict[str, Any]:
         "allowed": order.allowed_commands(),
         # Schema 1 adds the version and the standard; everything else is as it was.
         "masked_json": {k: v for k, v in masked.items() if k not in ("schema_version", "standard")},
-        "sla_at_last": _plain(sla.evaluate(order, at=last).to_records()),
-        "sla_30h_later": _plain(sla.evaluate(order, at=last + dt.timedelta(hours=30)).to_records()),
+        "sla_at_last": _clocks(sla.evaluate(order, at=last).to_records()),
+        "sla_30h_later": _clocks(
+            sla.evaluate(order, at=last + dt.timedelta(hours=30)).to_records()
+        ),
         "plan": _plain(reminders.plan(order).to_records()),
         "plan_travel": _plain(reminders.plan(order, travel=TRAVEL).to_records()),
     }

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pendulum
 import pytest
 from test_workflow import LABEL, T7, at, booked_install, on_site
 
 import fieldservice as fs
-from fieldservice.events import EventKind
+from fieldservice import sla
+from fieldservice.events import Event, EventKind
+from fieldservice.sla import ClockName, ClockState
 
 
 def test_S1_W2_checklist_events_carry_the_ticked_items_own_rule() -> None:
@@ -176,3 +181,154 @@ def test_B9_customer_request_needs_agreement_and_old_consent_is_still_read() -> 
     back = fs.WorkOrder.from_dict(data)
     assert (back.events[-1].data.was_contacted, back.events[-1].data.was_agreed) == (True, True)
     assert back.reschedules == 1
+
+
+def test_C1_confirmation_clock_met_by_nine_on_the_visit_day() -> None:
+    order = booked_install()
+    running = sla.evaluate(order, at=at(25, 8))[ClockName.CONFIRMATION]
+    assert running.state is ClockState.RUNNING
+    assert running.deadline == at(25, 9)
+    assert running.rule == "C1"
+    event = order.confirm(14, at=at(25, 8, 30), by="T7")
+    assert "late" not in event.data
+    assert sla.evaluate(order, at=at(25, 20))[ClockName.CONFIRMATION].state is ClockState.MET
+
+
+def test_C1_a_late_confirmation_is_flagged_and_breaches_the_clock() -> None:
+    order = booked_install()
+    assert sla.evaluate(order, at=at(25, 9, 1))[ClockName.CONFIRMATION].state is (
+        ClockState.BREACHED
+    )
+    event = order.confirm(14, at=at(25, 11), by="T7")
+    assert event.data.late is True
+    status = sla.evaluate(order, at=at(25, 20))[ClockName.CONFIRMATION]
+    assert (status.state, status.stopped) == (ClockState.BREACHED, at(25, 11))
+    # The same answer from the log alone, and from a log without the flag (older releases).
+    back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+    assert sla.evaluate(back, at=at(25, 20))[ClockName.CONFIRMATION] == status
+
+
+def test_C1_clock_in_another_zone_is_nine_in_the_standards_zone() -> None:
+    std = fs.ServiceStandard.default().replace(timezone="Europe/Berlin")
+    t = pendulum.datetime(2026, 11, 24, 10, tz="Europe/Berlin")
+    log = [
+        Event("accepted", t, actor="desk", data={"tier": "gold"}),
+        Event(
+            "booked",
+            t.add(minutes=5),
+            actor="desk",
+            data={
+                "date": "2026-11-26",
+                "half": "afternoon",
+                "start": "2026-11-26T12:00:00+01:00",
+                "end": "2026-11-26T18:00:00+01:00",
+            },
+        ),
+    ]
+    status = sla.evaluate(log, at=t.add(hours=1), standard=std)[ClockName.CONFIRMATION]
+    assert status.deadline == pendulum.datetime(2026, 11, 26, 9, tz="Europe/Berlin")
+
+
+def test_C1_a_same_day_booking_after_nine_starts_no_confirmation_clock() -> None:
+    t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    log = [
+        Event("reported", t, actor="desk", data={"tier": "gold"}),
+        Event(
+            "booked",
+            t.add(minutes=5),
+            actor="desk",
+            data={"start": "2026-11-24T12:00:00+08:00", "end": "2026-11-24T18:00:00+08:00"},
+        ),
+    ]
+    std = fs.ServiceStandard.default()
+    assert sla.evaluate(log, at=t.add(hours=3), standard=std)[ClockName.CONFIRMATION].state is (
+        ClockState.NOT_STARTED
+    )
+
+
+def test_T2_punctuality_is_judged_against_the_start_of_the_confirmed_hour() -> None:
+    order = booked_install()
+    order.confirm(14, at=at(25, 8, 30), by="T7")
+    order.depart(at=at(25, 13, 20), by="T7")
+    event = order.arrive(at=at(25, 14, 25), by="T7")
+    report = sla.evaluate(order, at=at(25, 20))
+    # Inside the hour: the window clock is met, but 14:25 is not 14:00.
+    assert report[ClockName.ARRIVAL].state is ClockState.MET
+    punctual = report[ClockName.PUNCTUALITY]
+    assert (punctual.state, punctual.deadline) == (ClockState.BREACHED, at(25, 14))
+    assert (event.data.late_minutes, event.data.called_ahead) == (25, False)
+
+
+def test_T2_punctuality_tolerance_is_a_field_of_the_standard() -> None:
+    std = fs.ServiceStandard.default().replace(arrival_tolerance=dt.timedelta(minutes=5))
+    assert fs.ServiceStandard.from_toml(std.to_toml()) == std
+    order = fs.WorkOrder.from_events(
+        id="WO-1",
+        customer=booked_install().customer,
+        events=booked_install().events,
+        standard=std,
+        technicians=booked_install().technicians,
+    )
+    order.confirm(14, at=at(25, 8, 30), by="T7")
+    order.depart(at=at(25, 13, 20), by="T7")
+    event = order.arrive(at=at(25, 14, 4), by="T7")
+    assert "late_minutes" not in event.data
+    assert sla.evaluate(order, at=at(25, 20))[ClockName.PUNCTUALITY].state is ClockState.MET
+    with pytest.raises(fs.StandardError):
+        fs.ServiceStandard.default().replace(arrival_tolerance=dt.timedelta(minutes=-1))
+
+
+def test_T3_a_late_arrival_called_ahead_is_recorded_as_called() -> None:
+    order = booked_install()
+    order.confirm(14, at=at(25, 8, 30), by="T7")
+    order.depart(at=at(25, 13, 20), by="T7")
+    order.report_delay("traffic", at=at(25, 13, 50), by="T7", minutes=20, customer_told=True)
+    event = order.arrive(at=at(25, 14, 18), by="T7")
+    assert (event.data.late_minutes, event.data.called_ahead) == (18, True)
+
+
+def test_B8_a_reschedule_after_the_window_began_is_late_and_the_miss_stays_breached() -> None:
+    order = booked_install()
+    order.confirm(14, at=at(25, 8, 30), by="T7")
+    event = order.reschedule(
+        ("2026-11-27", "morning"),
+        at=at(25, 16),
+        by="dispatch-1",
+        requested_by="provider",
+        reason="装维人员未能按时上门",
+        cause="previous_visit_overran",
+        contacted=True,
+        agreed=True,
+    )
+    assert event.data.late is True
+    for judged in (at(25, 17), at(27, 20)):  # the report of that night, and any later one
+        report = sla.evaluate(order, at=judged)
+        missed = report[ClockName.MISSED_WINDOW]
+        assert (missed.state, missed.started, missed.stopped) == (
+            ClockState.BREACHED,
+            at(25, 14),
+            at(25, 16),
+        )
+    # A new clock for the new window.
+    arrival = sla.evaluate(order, at=at(26, 12))[ClockName.ARRIVAL]
+    assert (arrival.state, arrival.deadline) == (ClockState.RUNNING, at(27, 12))
+    # Shown as such: in the records of the report.
+    records = sla.evaluate(order, at=at(26, 12)).to_records()
+    assert {"clock": "missed_window", "rule": "B8", "state": "breached"}.items() <= next(
+        r for r in records if r["clock"] == "missed_window"
+    ).items()
+
+
+def test_regression_a_timely_reschedule_starts_no_missed_window() -> None:
+    order = booked_install()
+    event = order.reschedule(
+        ("2026-11-27", "morning"),
+        at=at(24, 16),
+        by="desk-1",
+        requested_by="customer",
+        reason="客户出差",
+        agreed=True,
+    )
+    assert "late" not in event.data
+    state = sla.evaluate(order, at=at(27, 20))[ClockName.MISSED_WINDOW].state
+    assert state is ClockState.NOT_STARTED

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from fieldservice.worksheet import WorkSheet
 
 __all__ = [
+    "Arrived",
     "Booked",
     "ChecklistUpdated",
     "ClockPaused",
@@ -923,6 +924,8 @@ class Confirmed(Payload):
     start: dt.datetime = _field(_INSTANT, "start")
     end: dt.datetime = _field(_INSTANT, "end")
     note: Secret | None = _field(_SECRET, "note", optional=True)
+    late: bool | None = _field(_BOOL, "late", optional=True)
+    """Made after the standard's confirm-by time (09:00) of the visit day (C1)."""
 
     def __attrs_post_init__(self) -> None:
         if self.end.timestamp() <= self.start.timestamp():
@@ -999,6 +1002,24 @@ class Delayed(Payload):
     def delay_note(self) -> str | None:
         """The words kept with the reason: ``note``, or an old log's free text."""
         return self.note if self.note is not None else self.reason
+
+
+@attrs.frozen(slots=True)
+class Arrived(Payload):
+    """``arrived`` (T2, T3): at the door; a late arrival says how late, and whether it was called ahead.
+
+    Written only when the technician arrives after the start of the confirmed
+    hour plus the standard's ``arrival_tolerance``: ``late_minutes`` and
+    ``called_ahead`` (a ``delayed`` event told the customer, T3).
+
+    >>> Arrived(late_minutes=12, called_ahead=False).called_ahead
+    False
+    >>> dict(Arrived())
+    {}
+    """
+
+    late_minutes: int | None = _field(_count_spec(1, 24 * 60), "late_minutes", optional=True)
+    called_ahead: bool | None = _field(_BOOL, "called_ahead", optional=True)
 
 
 @attrs.frozen(slots=True)
@@ -1226,6 +1247,7 @@ for _cls in (
     TechniciansAssigned,
     Departed,
     Delayed,
+    Arrived,
     CustomerAbsent,
     ChecklistUpdated,
     WorksheetUpdated,
@@ -1257,6 +1279,7 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
         "technicians_assigned": TechniciansAssigned,
         "departed": Departed,
         "delayed": Delayed,
+        "arrived": Arrived,
         "customer_absent": CustomerAbsent,
         "checklist_updated": ChecklistUpdated,
         "worksheet_updated": WorksheetUpdated,
@@ -1278,7 +1301,7 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
 def payload_class(kind: str) -> type[Payload]:
     """The payload class of an event kind's value.
 
-    >>> payload_class("confirmed").__name__, payload_class("arrived").__name__
+    >>> payload_class("confirmed").__name__, payload_class("entered").__name__
     ('Confirmed', 'NoData')
     """
     return PAYLOAD_OF.get(kind, NoData)

@@ -31,7 +31,7 @@ from typing import Any, Final, NoReturn, TypeVar
 
 import attrs
 
-from fieldservice import _labels, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput, StandardError, StandardMismatch
 from fieldservice.model import Area, OrderKind, Product, Tier
 
@@ -46,6 +46,7 @@ __all__ = [
     "TierLimits",
     "TimeRange",
     "UnconfirmedYears",
+    "confirm_due",
     "format_duration",
     "parse_duration",
     "standard_of",
@@ -628,6 +629,15 @@ _DEFAULT_SOURCES: Final[dict[str, str]] = {
 }
 
 
+def _not_negative(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
+        msg = f"{attribute.name} must be a duration of zero or more (got {_shown_value(value)})"
+        raise StandardError(msg)
+    if value % dt.timedelta(seconds=1):
+        msg = f"{attribute.name} must be a whole number of seconds (got {_shown_value(value)})"
+        raise StandardError(msg)
+
+
 def _duration_pair(value: object) -> tuple[dt.timedelta, dt.timedelta]:
     if (
         not isinstance(value, tuple)
@@ -675,6 +685,9 @@ class ServiceStandard:
         confirm_by: The day-of second confirmation is due by (C1): 09:00.
         call_ahead: Call the customer this long before arrival (C2): 30 min.
         early_arrival: Arrive this much early, shortest and longest (T2): 5-10 min.
+        arrival_tolerance: How late after the start of the confirmed hour an
+            arrival still counts as on time (T2, the card's step 7: "按约定时间或
+            提前5分钟到达"): 0.
         knock: The knock protocol (K1-K2).
         follow_up: Follow up this long after remote guidance (F2): 30 min.
         hotline: The customer service hotline the technician gives a customer
@@ -720,6 +733,7 @@ class ServiceStandard:
     early_arrival: tuple[dt.timedelta, dt.timedelta] = attrs.field(
         default=(dt.timedelta(minutes=5), dt.timedelta(minutes=10)), converter=_duration_pair
     )
+    arrival_tolerance: dt.timedelta = attrs.field(default=dt.timedelta(0), validator=_not_negative)
     knock: KnockProtocol = attrs.field(factory=KnockProtocol, validator=_instance_of(KnockProtocol))
     follow_up: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
     hotline: str = attrs.field(default="10000", validator=_hotline)
@@ -1027,6 +1041,31 @@ _DIGESTS: dict[ServiceStandard, str] = {}
 _DEFAULT: Final[ServiceStandard] = ServiceStandard()
 
 
+def confirm_due(
+    day: dt.date, booked_at: dt.datetime | None, standard: ServiceStandard
+) -> float | None:
+    """The instant (epoch seconds) the day-of confirmation of a visit on ``day`` is due (C1).
+
+    The standard's ``confirm_by`` (09:00) of the visit day in its timezone; None
+    when the booking itself came at or after it (a same-day booking needs no
+    second confirmation to be on time).
+
+    >>> import datetime as dt, pendulum
+    >>> std = ServiceStandard.default()
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> due = confirm_due(dt.date(2026, 11, 26), t, std)
+    >>> pendulum.from_timestamp(due, tz="Asia/Shanghai").isoformat()
+    '2026-11-26T09:00:00+08:00'
+    >>> confirm_due(dt.date(2026, 11, 24), t, std) is None
+    True
+    """
+    tz = _time.zone(standard.timezone)
+    due = float(_time.wall_epoch(tz, day, _time.seconds_of(standard.confirm_by)))
+    if booked_at is not None and booked_at.timestamp() >= due:
+        return None
+    return due
+
+
 def standard_of(order: object, given: ServiceStandard | None) -> ServiceStandard:
     """The standard to judge ``order`` by: its own, unless ``given`` (which must not differ).
 
@@ -1189,9 +1228,16 @@ class _TomlReader:
         self._known(
             booking,
             "booking",
-            {"lead_time", "arrival_window", "confirm_by", "call_ahead", "early_arrival"},
+            {
+                "lead_time",
+                "arrival_window",
+                "confirm_by",
+                "call_ahead",
+                "early_arrival",
+                "arrival_tolerance",
+            },
         )
-        for key in ("lead_time", "arrival_window", "call_ahead"):
+        for key in ("lead_time", "arrival_window", "call_ahead", "arrival_tolerance"):
             if key in booking:
                 fields[key] = self._duration(booking[key], f"booking.{key}")
         if "confirm_by" in booking:
@@ -1331,7 +1377,8 @@ class _TomlReader:
         except ValueError as err:
             msg = f"{key}: {err}"
             raise StandardError(msg) from None
-        if parsed <= dt.timedelta(0) and not key.startswith("booking.early_arrival"):
+        zero_allowed = key.startswith("booking.early_arrival") or key == "booking.arrival_tolerance"
+        if parsed <= dt.timedelta(0) and not zero_allowed:
             self._fail(key, value, "a positive duration")
         return parsed
 
@@ -1488,6 +1535,7 @@ def _write_toml(s: ServiceStandard) -> str:
         f"confirm_by = {_q(_format_time(s.confirm_by))}  # C1",
         f"call_ahead = {_q(format_duration(s.call_ahead))}  # C2",
         f"early_arrival = [{early}]  # T2",
+        f"arrival_tolerance = {_q(format_duration(s.arrival_tolerance))}  # T2: late after the hour's start",
         "",
         "[knock]  # K1-K2",
         f"rounds = {s.knock.rounds}",

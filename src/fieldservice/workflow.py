@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -78,7 +79,7 @@ from fieldservice.model import (
 from fieldservice.modemlabel import ModemLabel
 from fieldservice.payloads import ChecklistUpdated, Opened
 from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
-from fieldservice.standard import ServiceStandard
+from fieldservice.standard import ServiceStandard, confirm_due
 from fieldservice.states import INSTALL_MACHINE as INSTALL_MACHINE
 from fieldservice.states import REPAIR_MACHINE as REPAIR_MACHINE
 from fieldservice.states import TABLES as _TABLES
@@ -1047,6 +1048,12 @@ class WorkOrder:
         if violations:
             msg = f"cannot confirm {arrival}"
             raise InvalidAppointment(msg, violations=violations)
+        extra = {}
+        # C1: by 09:00 of the visit day. Accepted later (the customer is still told
+        # the hour), but the event says it was late and the C1 clock is breached.
+        due = confirm_due(window.date, booked_at, self.standard)
+        if due is not None and when.timestamp() > due:
+            extra["late"] = True
         return self._commit(
             self._event(
                 EventKind.CONFIRMED,
@@ -1054,6 +1061,7 @@ class WorkOrder:
                 by,
                 start=arrival.start.isoformat(),
                 end=arrival.end.isoformat(),
+                **extra,
             )
         )  # no made=: the fold reads the hour from the event, with its offsets, on both paths
 
@@ -1195,9 +1203,34 @@ class WorkOrder:
         )
 
     def arrive(self, *, at: dt.datetime, by: str) -> Event:
-        """Record arrival at the door (T2; the arrival clock stops)."""
+        """Record arrival at the door (T2; the arrival clock stops).
+
+        An arrival after the start of the confirmed hour (plus the standard's
+        ``arrival_tolerance``) is a late one: the event records how many minutes
+        late, and whether the customer was called ahead (a :meth:`report_delay`
+        since the confirmation, T3). Without a call it is flagged, not refused:
+        the technician is at the door.
+        """
         self._may("arrive")
-        return self._commit(self._event(EventKind.ARRIVED, self._when(at), by))
+        when = self._when(at)
+        extra: dict[str, object] = {}
+        arrival = self._s.facts.arrival
+        if arrival is not None:
+            on_time = arrival.start.timestamp() + self.standard.arrival_tolerance.total_seconds()
+            late_s = when.timestamp() - on_time
+            if late_s > 0:
+                extra["late_minutes"] = min(24 * 60, max(1, math.ceil(late_s / 60)))
+                extra["called_ahead"] = self._called_ahead()
+        return self._commit(self._event(EventKind.ARRIVED, when, by, **extra))
+
+    def _called_ahead(self) -> bool:
+        """Whether a delay was told the customer since the hour was confirmed (T3)."""
+        for event in reversed(self._log):
+            if event.kind is EventKind.DELAYED:
+                return True
+            if event.kind is EventKind.CONFIRMED:
+                return False
+        return False
 
     def customer_absent(
         self, *, at: dt.datetime, by: str, note_left: bool, neighbours_asked: bool = False
