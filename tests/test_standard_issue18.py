@@ -6,7 +6,7 @@ import datetime as dt
 
 import pendulum
 import pytest
-from test_workflow import LABEL, T7, at, booked_install, on_site
+from test_workflow import LABEL, T7, at, booked_install, on_site, work_done
 
 import fieldservice as fs
 from fieldservice import sla
@@ -332,3 +332,22 @@ def test_regression_a_timely_reschedule_starts_no_missed_window() -> None:
     assert "late" not in event.data
     state = sla.evaluate(order, at=at(27, 20))[ClockName.MISSED_WINDOW].state
     assert state is ClockState.NOT_STARTED
+
+
+def test_W2_a_voided_signature_stays_readable_from_the_order() -> None:
+    order = work_done(on_site(booked_install()))
+    signed = order.sign(signer="张三", role="customer", at=at(25, 15, 5), by="T7")
+    assert [r.voided for r in order.signatures] == [False]
+    edit = order.fill_worksheet(
+        order.worksheet.add_material("水晶头", 2, "个"), at=at(25, 15, 6), by="T7"
+    )
+    assert order.signature is None
+    (record,) = order.signatures
+    assert record.signature == signed.data.signature
+    assert record.voided_by is edit
+    assert record.holds is True
+    order.sign(signer="张三", role="customer", at=at(25, 15, 8), by="T7")
+    assert [(r.voided, r.voided_by) for r in order.signatures] == [(True, edit), (False, None)]
+    back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+    assert back.signatures == order.signatures
+    assert "张三" not in repr(order.signatures)

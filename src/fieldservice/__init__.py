@@ -108,7 +108,13 @@ if TYPE_CHECKING:
         CalendarPurpose,
         ServiceCalendar,
     )
-    from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
+    from fieldservice.signoff import (
+        Signature,
+        SignatureRecord,
+        SignerRole,
+        check_sign_off,
+        sign_off,
+    )
     from fieldservice.sla import (
         ClockName,
         ClockState,
@@ -148,6 +154,7 @@ _LAZY_NAMES: dict[str, str] = {
     "ModemLabel": "modemlabel",
     "Remedy": "worksheet",
     "Signature": "signoff",
+    "SignatureRecord": "signoff",
     "SignerRole": "signoff",
     "TechnicalParameter": "worksheet",
     "WorkSheet": "worksheet",
@@ -254,6 +261,7 @@ __all__ = [
     "ServiceCalendar",
     "ServiceStandard",
     "Signature",
+    "SignatureRecord",
     "SignerRole",
     "SlaBatch",
     "SlaReport",

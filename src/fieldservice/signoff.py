@@ -25,11 +25,13 @@ import pendulum
 from fieldservice import _jsondata, _labels, _validate
 from fieldservice.checklist import Checklist
 from fieldservice.errors import ChecklistIncomplete, InvalidInput, Violation
+from fieldservice.events import Event
 from fieldservice.model import PersonalName
 from fieldservice.worksheet import WorkSheet
 
 __all__ = [
     "Signature",
+    "SignatureRecord",
     "SignerRole",
     "check_sign_off",
     "sign_off",
@@ -74,6 +76,38 @@ _SHEET_RULES: Final[tuple[tuple[str, str, Callable[[WorkSheet], bool], str], ...
     ("W1", "no_technicians", _has_technicians, "list the technicians on the work sheet"),
     ("W2", "opinion_missing", _has_opinion, "record the customer's opinion on the work sheet"),
 )
+
+
+@attrs.frozen
+class SignatureRecord:
+    """One signature in an order's history (W2): what was signed, and what voided it.
+
+    A signature stands while the checklist and work sheet are what was signed;
+    the first edit after it (a ``checklist_updated`` or ``worksheet_updated``
+    event) voids it, and ``voided_by`` is that event. :attr:`WorkOrder.signatures
+    <fieldservice.workflow.WorkOrder.signatures>` lists every record, oldest
+    first, so a voided signature is still readable from the order.
+
+    Attributes:
+        signature: The signature as signed (the signer's name masked in repr, G1).
+        holds: Whether it matched the checklist and work sheet when signed.
+        voided_by: The edit that voided it, or ``None`` while it stands.
+
+    >>> import pendulum
+    >>> s = Signature("张三", "customer", pendulum.datetime(2026, 11, 26, 15, tz="UTC"), digest="0" * 64)
+    >>> r = SignatureRecord(s)
+    >>> r.voided, r.holds
+    (False, True)
+    """
+
+    signature: Signature
+    holds: bool = True
+    voided_by: Event | None = None
+
+    @property
+    def voided(self) -> bool:
+        """Whether a later edit voided the signature."""
+        return self.voided_by is not None
 
 
 def check_sign_off(checklist: Checklist, worksheet: WorkSheet) -> tuple[Violation, ...]:

@@ -31,7 +31,7 @@ from typing import Any, Final, NoReturn, TypeVar
 
 import attrs
 
-from fieldservice import _labels, _time, _validate
+from fieldservice import _labels, _validate
 from fieldservice.errors import InvalidInput, StandardError, StandardMismatch
 from fieldservice.model import Area, OrderKind, Product, Tier
 
@@ -46,7 +46,6 @@ __all__ = [
     "TierLimits",
     "TimeRange",
     "UnconfirmedYears",
-    "confirm_due",
     "format_duration",
     "parse_duration",
     "standard_of",
@@ -1039,31 +1038,6 @@ class ServiceStandard:
 
 _DIGESTS: dict[ServiceStandard, str] = {}
 _DEFAULT: Final[ServiceStandard] = ServiceStandard()
-
-
-def confirm_due(
-    day: dt.date, booked_at: dt.datetime | None, standard: ServiceStandard
-) -> float | None:
-    """The instant (epoch seconds) the day-of confirmation of a visit on ``day`` is due (C1).
-
-    The standard's ``confirm_by`` (09:00) of the visit day in its timezone; None
-    when the booking itself came at or after it (a same-day booking needs no
-    second confirmation to be on time).
-
-    >>> import datetime as dt, pendulum
-    >>> std = ServiceStandard.default()
-    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
-    >>> due = confirm_due(dt.date(2026, 11, 26), t, std)
-    >>> pendulum.from_timestamp(due, tz="Asia/Shanghai").isoformat()
-    '2026-11-26T09:00:00+08:00'
-    >>> confirm_due(dt.date(2026, 11, 24), t, std) is None
-    True
-    """
-    tz = _time.zone(standard.timezone)
-    due = float(_time.wall_epoch(tz, day, _time.seconds_of(standard.confirm_by)))
-    if booked_at is not None and booked_at.timestamp() >= due:
-        return None
-    return due
 
 
 def standard_of(order: object, given: ServiceStandard | None) -> ServiceStandard:

@@ -48,6 +48,7 @@ from fieldservice.appointments import (
     ArrivalWindow,
     HalfDay,
     check_arrival,
+    confirm_due,
     validate_window,
 )
 from fieldservice.checklist import Checklist, Finding
@@ -78,8 +79,14 @@ from fieldservice.model import (
 )
 from fieldservice.modemlabel import ModemLabel
 from fieldservice.payloads import ChecklistUpdated, Opened
-from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
-from fieldservice.standard import ServiceStandard, confirm_due
+from fieldservice.signoff import (
+    Signature,
+    SignatureRecord,
+    SignerRole,
+    check_sign_off,
+    sign_off,
+)
+from fieldservice.standard import ServiceStandard
 from fieldservice.states import INSTALL_MACHINE as INSTALL_MACHINE
 from fieldservice.states import REPAIR_MACHINE as REPAIR_MACHINE
 from fieldservice.states import TABLES as _TABLES
@@ -163,6 +170,8 @@ class _Work:
     signature: Signature | None = None
     signature_holds: bool = False
     """Whether ``signature`` matches the checklist and work sheet (W2), judged once when signed."""
+    history: tuple[SignatureRecord, ...] = ()
+    """Every signature so far, and the edit that voided each one that no longer stands."""
 
 
 @attrs.frozen
@@ -379,15 +388,23 @@ def _worked(work: _Work, event: Event, made: object) -> _Work:
             made if isinstance(made, Checklist) else _checklist_change(work.checklist, event)
         )
         # What was signed is no longer what is there.
-        return _Work(checklist, work.worksheet)
+        return _Work(checklist, work.worksheet, history=_voided(work, event))
     if kind is EventKind.WORKSHEET_UPDATED:
-        return _Work(work.checklist, data.worksheet)
+        return _Work(work.checklist, data.worksheet, history=_voided(work, event))
     signature: Signature = data.signature
-    if made is signature:
-        # sign_off() has just made it over this very checklist and work sheet.
-        return _Work(work.checklist, work.worksheet, signature, signature_holds=True)
-    holds = signature.verify(work.checklist, work.worksheet)
-    return _Work(work.checklist, work.worksheet, signature, signature_holds=holds)
+    # A signature sign_off() has just made is over this very checklist and work sheet.
+    holds = made is signature or signature.verify(work.checklist, work.worksheet)
+    history = (*_voided(work, event), SignatureRecord(signature, holds))
+    return _Work(work.checklist, work.worksheet, signature, holds, history)
+
+
+def _voided(work: _Work, event: Event) -> tuple[SignatureRecord, ...]:
+    """The history once ``event`` is recorded: a standing signature is voided by it."""
+    history = work.history
+    if work.signature is None or not history or history[-1].voided_by is not None:
+        return history
+    last = history[-1]
+    return (*history[:-1], SignatureRecord(last.signature, last.holds, event))
 
 
 def _start(kind: OrderKind, first: Event) -> _OrderState:
@@ -824,6 +841,15 @@ class WorkOrder:
     def signature(self) -> Signature | None:
         """The customer's signature, while it still matches what is there (W2)."""
         return self._s.work.signature
+
+    @property
+    def signatures(self) -> tuple[SignatureRecord, ...]:
+        """Every signature of the order, oldest first, each with the edit that voided it (W2).
+
+        After an edit of the checklist or work sheet :attr:`signature` is ``None``;
+        the voided signature stays here, with ``voided_by`` the edit's event.
+        """
+        return self._s.work.history
 
     @property
     def _lead_time(self) -> dt.timedelta | None:
