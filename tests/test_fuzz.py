@@ -1294,6 +1294,10 @@ def arguments(name: str, order: WorkOrder) -> tuple[st.SearchStrategy[Any], st.S
             ),
         ),
         "gap": (text, st.one_of(TEXT, HOSTILE)),
+        "via": (st.sampled_from(["system", "dispatcher"]), st.one_of(TEXT, HOSTILE)),
+        "purpose": (st.none() | text, st.one_of(TEXT, HOSTILE)),
+        "request": (text, st.one_of(TEXT, HOSTILE)),
+        "explanation": (text, st.one_of(TEXT, HOSTILE)),
         "cause": (
             st.sampled_from([*fs.DelayCause, "traffic", "天气原因", "weather"]),
             st.one_of(st.sampled_from(["too many orders", "客户很多", "other "]), TEXT, HOSTILE),
@@ -1345,6 +1349,7 @@ def arguments(name: str, order: WorkOrder) -> tuple[st.SearchStrategy[Any], st.S
         "contacted",
         "agreed",
         "hotline_told",
+        "reluctant",
         "customer_told",
         "note_left",
         "neighbours_asked",

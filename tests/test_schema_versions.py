@@ -47,6 +47,10 @@ NEW_CLOCKS = frozenset({"confirmation", "punctuality", "missed_window"})
 left out here; every clock schema 0 had must answer as it did."""
 
 
+NEW_COMMANDS = frozenset({"check_customer_data", "use_customer_phone", "record_out_of_scope"})
+"""Commands added after schema 0 (#18: O1, G5, S9): new answers, left out here."""
+
+
 def _clocks(records: list[dict[str, object]]) -> object:
     return _plain([r for r in records if r["clock"] not in NEW_CLOCKS])
 
@@ -59,7 +63,7 @@ def _answers(order: fs.WorkOrder) -> dict[str, Any]:
         "id": order.id,
         "standard": std.name,
         "state": order.state.value,
-        "allowed": order.allowed_commands(),
+        "allowed": [c for c in order.allowed_commands() if c not in NEW_COMMANDS],
         # Schema 1 adds the version and the standard; everything else is as it was.
         "masked_json": {k: v for k, v in masked.items() if k not in ("schema_version", "standard")},
         "sla_at_last": _clocks(sla.evaluate(order, at=last).to_records()),

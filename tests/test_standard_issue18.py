@@ -6,7 +6,7 @@ import datetime as dt
 
 import pendulum
 import pytest
-from test_workflow import LABEL, T7, at, booked_install, on_site, work_done
+from test_workflow import LABEL, T7, at, booked_install, new_install, on_site, work_done
 
 import fieldservice as fs
 from fieldservice import sla
@@ -351,3 +351,72 @@ def test_W2_a_voided_signature_stays_readable_from_the_order() -> None:
     back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
     assert back.signatures == order.signatures
     assert "张三" not in repr(order.signatures)
+
+
+def test_C4_a_reluctant_customer_is_not_asked_again_the_order_note_stands() -> None:
+    order = new_install()
+    order.check_resources(True, at=at(24, 10, 31), by="desk-1")
+    contact = order.contact_customer(
+        at=at(24, 11), by="desk-1", note="光猫放书房, 需带 10 米网线", reluctant=True
+    )
+    assert contact.data.reluctant is True
+    order.book(
+        fs.AppointmentWindow(dt.date(2026, 11, 25), "afternoon"), at=at(24, 11, 5), by="desk-1"
+    )
+    with pytest.raises(fs.InvalidInput):
+        order.confirm(14, at=at(25, 8, 30), by="T7", reluctant="yes")  # type: ignore[arg-type]
+    confirmed = order.confirm(14, at=at(25, 8, 30), by="T7", reluctant=True)
+    assert confirmed.data.reluctant is True
+    # The technician reads the note the order holds instead of asking again.
+    assert order.note is not None
+    assert order.note.reveal() == "光猫放书房, 需带 10 米网线"
+    assert "光猫" not in repr(order.note)
+    assert "光猫" not in order.to_json()
+
+
+def test_G5_the_customers_phone_is_used_only_with_consent_recorded() -> None:
+    order = on_site(booked_install())
+    with pytest.raises(fs.InvalidInput) as caught:
+        order.use_customer_phone(at=at(25, 14), by="T7", consent=False)
+    assert [v.rule for v in caught.value.violations] == ["G5"]
+    assert order.events[-1].kind is EventKind.ENTERED
+    event = order.use_customer_phone(
+        at=at(25, 14), by="T7", consent=True, purpose="拨打免费业务号码联系机房"
+    )
+    assert (event.kind, event.rule, event.data.consent) == (
+        EventKind.CUSTOMER_PHONE_USED,
+        "G5",
+        True,
+    )
+    assert fs.WorkOrder.from_json(order.to_json(include_personal=True)).events == order.events
+
+
+def test_O1_unclear_customer_data_is_checked_before_booking() -> None:
+    order = new_install()
+    order.check_resources(True, at=at(24, 10, 31), by="desk-1")
+    assert not order.customer_data_checked
+    with pytest.raises(fs.InvalidInput):
+        order.check_customer_data("neighbour", at=at(24, 10, 40), by="T7")
+    event = order.check_customer_data(
+        "dispatcher", at=at(24, 10, 40), by="T7", note="门牌号与系统不符, 调度确认为 302"
+    )
+    assert (event.rule, event.data.via, order.customer_data_checked) == ("O1", "dispatcher", True)
+    assert "302" not in order.to_json()
+    order.book(
+        fs.AppointmentWindow(dt.date(2026, 11, 25), "afternoon"), at=at(24, 11, 5), by="desk-1"
+    )
+    with pytest.raises(fs.TransitionNotAllowed):
+        order.check_customer_data("system", at=at(24, 11, 6), by="T7")
+
+
+def test_S9_an_out_of_scope_request_is_recorded_with_the_explanation_given() -> None:
+    order = on_site(booked_install())
+    order.start_work(at=at(25, 14, 5), by="T7")
+    with pytest.raises(fs.InvalidInput):
+        order.record_out_of_scope("帮忙修电视", at=at(25, 14, 20), by="T7", explanation=" ")
+    event = order.record_out_of_scope(
+        "帮忙修电视", at=at(25, 14, 20), by="T7", explanation="电视维修不在电信服务范围, 可联系厂家"
+    )
+    assert (event.rule, event.data.request) == ("S9", "帮忙修电视")
+    assert event.data.explanation.startswith("电视维修")
+    assert [r["rule"] for r in order.to_records()][-1] == "S9"

@@ -89,6 +89,9 @@ class EventKind(_labels.IdentityEnum):
     CHECKLIST_UPDATED = "checklist_updated"
     LEFT_TEMPORARILY = "left_temporarily"
     WORKSHEET_UPDATED = "worksheet_updated"
+    CUSTOMER_DATA_CHECKED = "customer_data_checked"
+    CUSTOMER_PHONE_USED = "customer_phone_used"
+    OUT_OF_SCOPE_REQUESTED = "out_of_scope_requested"
 
     @property
     def rule(self) -> str:
@@ -138,6 +141,9 @@ _META: dict[EventKind, tuple[str, str]] = {
     EventKind.CHECKLIST_UPDATED: ("S5", "检查项"),
     EventKind.LEFT_TEMPORARILY: ("S8", "暂时离开"),
     EventKind.WORKSHEET_UPDATED: ("W1", "施工单"),
+    EventKind.CUSTOMER_DATA_CHECKED: ("O1", "核实用户信息"),
+    EventKind.CUSTOMER_PHONE_USED: ("G5", "使用客户电话"),
+    EventKind.OUT_OF_SCOPE_REQUESTED: ("S9", "超出服务范围的要求"),
 }
 
 

@@ -73,6 +73,8 @@ __all__ = [
     "Confirmed",
     "Contacted",
     "CustomerAbsent",
+    "CustomerDataChecked",
+    "CustomerPhoneUsed",
     "Delayed",
     "Departed",
     "FeasibilityAnswered",
@@ -81,6 +83,7 @@ __all__ = [
     "LeftTemporarily",
     "NoData",
     "Opened",
+    "OutOfScopeRequested",
     "Payload",
     "Reason",
     "Rescheduled",
@@ -821,6 +824,8 @@ class Contacted(Payload):
     """
 
     note: Secret | None = _field(_SECRET, "note", optional=True)
+    reluctant: bool | None = _field(_BOOL, "reluctant", optional=True)
+    """The customer did not want to talk (C4): the order's note stands in for questions."""
 
 
 _HALVES: Final = ("morning", "afternoon")
@@ -926,6 +931,8 @@ class Confirmed(Payload):
     note: Secret | None = _field(_SECRET, "note", optional=True)
     late: bool | None = _field(_BOOL, "late", optional=True)
     """Made after the standard's confirm-by time (09:00) of the visit day (C1)."""
+    reluctant: bool | None = _field(_BOOL, "reluctant", optional=True)
+    """The customer did not want to talk (C4): the order's note stands in for questions."""
 
     def __attrs_post_init__(self) -> None:
         if self.end.timestamp() <= self.start.timestamp():
@@ -1224,6 +1231,57 @@ class ClockResumed(Payload):
     clocks: tuple[str, ...] | None = _field(_CLOCKS, "clocks", optional=True)
 
 
+_VIA: Final = ("system", "dispatcher")
+
+
+def _via_parse(value: object, where: str) -> str:
+    if value not in _VIA:
+        msg = f"{where} must be one of {', '.join(_VIA)}"
+        raise InvalidInput(msg)
+    return str(value)
+
+
+@attrs.frozen(slots=True)
+class CustomerDataChecked(Payload):
+    """``customer_data_checked`` (O1): unclear customer data checked before booking.
+
+    ``via`` is how: in the ``system`` or with the ``dispatcher`` (调度员);
+    ``note``, what was unclear and what was found, is personal (G1).
+
+    >>> CustomerDataChecked(via="dispatcher").via
+    'dispatcher'
+    """
+
+    via: str | None = _field(
+        _Spec(_via_parse, _same, _same, {"enum": list(_VIA)}), "via", optional=True
+    )
+    note: Secret | None = _field(_SECRET, "note", optional=True)
+
+
+@attrs.frozen(slots=True)
+class CustomerPhoneUsed(Payload):
+    """``customer_phone_used`` (G5): the customer's phone used for a work call, with consent.
+
+    >>> CustomerPhoneUsed(consent=True, purpose="联系机房确认端口").consent
+    True
+    """
+
+    consent: bool | None = _field(_BOOL, "consent", optional=True)
+    purpose: str | None = _field(_text_spec(200), "purpose", optional=True)
+
+
+@attrs.frozen(slots=True)
+class OutOfScopeRequested(Payload):
+    """``out_of_scope_requested`` (S9): what the customer asked beyond the service, and the explanation given.
+
+    >>> OutOfScopeRequested(request="帮忙修电视", explanation="电视维修不在电信服务范围").request
+    '帮忙修电视'
+    """
+
+    request: str | None = _field(_text_spec(500, multiline=True), "request", optional=True)
+    explanation: str | None = _field(_text_spec(500, multiline=True), "explanation", optional=True)
+
+
 @attrs.frozen(slots=True)
 class TierChanged(Payload):
     """``tier_changed`` (G3): the customer's new tier.
@@ -1260,6 +1318,9 @@ for _cls in (
     ClockPaused,
     ClockResumed,
     TierChanged,
+    CustomerDataChecked,
+    CustomerPhoneUsed,
+    OutOfScopeRequested,
 ):
     _KEYSETS[_cls] = frozenset(f.name for f in attrs.fields(_cls))
     _cls.KEYS = tuple(f.name for f in attrs.fields(_cls))
@@ -1293,6 +1354,9 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
         "clock_paused": ClockPaused,
         "clock_resumed": ClockResumed,
         "tier_changed": TierChanged,
+        "customer_data_checked": CustomerDataChecked,
+        "customer_phone_used": CustomerPhoneUsed,
+        "out_of_scope_requested": OutOfScopeRequested,
     }
 )
 """The payload class of each event kind (by the kind's value); every other kind is :class:`NoData`."""

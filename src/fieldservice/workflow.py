@@ -136,6 +136,9 @@ _EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
     EventKind.CLOCK_PAUSED: "pause_clocks",
     EventKind.CLOCK_RESUMED: "resume_clocks",
     EventKind.TIER_CHANGED: "change_tier",
+    EventKind.CUSTOMER_DATA_CHECKED: "check_customer_data",
+    EventKind.CUSTOMER_PHONE_USED: "use_customer_phone",
+    EventKind.OUT_OF_SCOPE_REQUESTED: "record_out_of_scope",
 }
 
 
@@ -365,6 +368,9 @@ _ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
     EventKind.FEASIBILITY_ANSWERED: ("available",),
     EventKind.TRIAGED: ("remote_possible",),
     EventKind.FOLLOWED_UP: ("solved",),
+    EventKind.CUSTOMER_DATA_CHECKED: ("via",),
+    EventKind.CUSTOMER_PHONE_USED: ("consent",),
+    EventKind.OUT_OF_SCOPE_REQUESTED: ("request", "explanation"),
 }
 """Payload fields the schema leaves optional for bare logs, and an order's log must hold."""
 
@@ -438,6 +444,7 @@ SCHEMA_VERSION: Final = 1
 _MAY_HOLD_SECRETS: Final = frozenset(
     {
         EventKind.CONTACTED,
+        EventKind.CUSTOMER_DATA_CHECKED,
         EventKind.BOOKED,
         EventKind.RESCHEDULED,
         EventKind.CONFIRMED,
@@ -498,6 +505,13 @@ def _products(value: Iterable[Product | str]) -> frozenset[Product]:
         msg = "an order needs at least one product (M1: one order, all its products, one visit)"
         raise InvalidInput(msg)
     return products
+
+
+def _flag(value: object, name: str) -> bool:
+    if value is True or value is False:
+        return value
+    msg = f"{name} must be True or False (got {type(value).__name__})"
+    raise InvalidInput(msg)
 
 
 def _is(value: object, kind: type, name: str) -> None:
@@ -972,15 +986,65 @@ class WorkOrder:
 
     # -- booking (B2-B9, C1, M2) --
 
-    def contact_customer(self, *, at: dt.datetime, by: str, note: str | None = None) -> Event:
-        """Record the first contact with the customer to book (B3: stops its clock)."""
+    def contact_customer(
+        self, *, at: dt.datetime, by: str, note: str | None = None, reluctant: bool = False
+    ) -> Event:
+        """Record the first contact with the customer to book (B3: stops its clock).
+
+        Args:
+            at: When the customer was reached.
+            by: Who called.
+            note: What the visit needs (C3), kept on the order (:attr:`note`).
+            reluctant: The customer did not want to talk (C4): nothing more is
+                asked; the technician works from what the order says.
+        """
         self._may("contact_customer")
-        data = {}
+        data: dict[str, object] = {}
         if note is not None:
             # What the customer says the visit needs may be personal: masked (G1).
             text = _validate.text("note", note, max_length=500, multiline=True)
             data["note"] = Secret(" ".join(text.split()))
+        if _flag(reluctant, "reluctant"):
+            data["reluctant"] = True
         return self._commit(self._event(EventKind.CONTACTED, self._when(at), by, **data))
+
+    def check_customer_data(
+        self, via: str, *, at: dt.datetime, by: str, note: str | None = None
+    ) -> Event:
+        """Record that unclear customer data was checked before booking (O1, 取单分析).
+
+        Args:
+            via: How: ``"system"`` (checked in the system) or ``"dispatcher"``
+                (with the dispatcher, 调度员).
+            at: When.
+            by: Who checked.
+            note: What was unclear and what was found: personal, masked (G1).
+
+        Raises:
+            InvalidInput: ``via`` is neither.
+            TransitionNotAllowed: The order is booked already: check before booking.
+        """
+        self._may("check_customer_data")
+        data: dict[str, object] = {"via": via}
+        if note is not None:
+            text = _validate.text("note", note, max_length=500, multiline=True)
+            data["note"] = Secret(" ".join(text.split()))
+        return self._commit(
+            self._event(EventKind.CUSTOMER_DATA_CHECKED, self._when(at), by, **data)
+        )
+
+    @property
+    def note(self) -> Secret | None:
+        """What the order says the visit needs (C3), personal (G1): read it, not ask again (C4).
+
+        The last note given at the contact, the booking or the confirmation.
+        """
+        return self._s.facts.visit.note
+
+    @property
+    def customer_data_checked(self) -> bool:
+        """Whether unclear customer data was checked before booking (O1)."""
+        return any(e.kind is EventKind.CUSTOMER_DATA_CHECKED for e in self._log)
 
     def book(
         self,
@@ -1052,8 +1116,14 @@ class WorkOrder:
         self._staff.update({t.id: t for t in staff})
         return event
 
-    def confirm(self, start: int | dt.time, *, at: dt.datetime, by: str) -> Event:
+    def confirm(
+        self, start: int | dt.time, *, at: dt.datetime, by: str, reluctant: bool = False
+    ) -> Event:
         """The day-of second confirmation (C1): refine the half-day to the arrival hour.
+
+        ``reluctant=True`` records that the customer did not want to talk (C4):
+        the hour is agreed and nothing more is asked; the order's :attr:`note`
+        says what the visit needs.
 
         Raises:
             InvalidAppointment: The hour is outside the booked half-day, in the
@@ -1074,7 +1144,7 @@ class WorkOrder:
         if violations:
             msg = f"cannot confirm {arrival}"
             raise InvalidAppointment(msg, violations=violations)
-        extra = {}
+        extra = {"reluctant": True} if _flag(reluctant, "reluctant") else {}
         # C1: by 09:00 of the visit day. Accepted later (the customer is still told
         # the hour), but the event says it was late and the C1 clock is breached.
         due = confirm_due(window.date, booked_at, self.standard)
@@ -1432,6 +1502,54 @@ class WorkOrder:
             raise InvalidInput(msg)
         return self._commit(
             self._event(EventKind.LEFT_TEMPORARILY, self._when(at), by, reason=why, minutes=minutes)
+        )
+
+    def use_customer_phone(
+        self, *, at: dt.datetime, by: str, consent: bool, purpose: str | None = None
+    ) -> Event:
+        """Record a work call made on the customer's phone, with their consent (G5).
+
+        Args:
+            at: When.
+            by: Who made the call.
+            consent: The customer agreed first: must be true.
+            purpose: What the call was for (a free service number, the exchange, ...).
+
+        Raises:
+            InvalidInput: No consent (G5): the phone is not used and nothing is recorded.
+        """
+        self._may("use_customer_phone")
+        if not _flag(consent, "consent"):
+            text = "ask the customer before using their phone (G5)"
+            msg = f"cannot use the customer's phone: {text}"
+            raise InvalidInput(msg, violations=(Violation("G5", "no_consent", text),))
+        data: dict[str, object] = {"consent": True}
+        if purpose is not None:
+            data["purpose"] = _validate.text("purpose", purpose, max_length=200)
+        return self._commit(self._event(EventKind.CUSTOMER_PHONE_USED, self._when(at), by, **data))
+
+    def record_out_of_scope(
+        self, request: str, *, at: dt.datetime, by: str, explanation: str
+    ) -> Event:
+        """Record a request beyond the service scope and the explanation given (S9).
+
+        The technician explains the scope (S3) and never argues: the order keeps
+        what was asked and what the customer was told.
+
+        Raises:
+            InvalidInput: The request or the explanation is empty.
+        """
+        self._may("record_out_of_scope")
+        asked = _validate.text("request", request, max_length=500, multiline=True)
+        told = _validate.text("explanation", explanation, max_length=500, multiline=True)
+        return self._commit(
+            self._event(
+                EventKind.OUT_OF_SCOPE_REQUESTED,
+                self._when(at),
+                by,
+                request=asked,
+                explanation=told,
+            )
         )
 
     def finish_work(self, *, at: dt.datetime, by: str) -> Event:
