@@ -979,7 +979,7 @@ def test_event_takes_anything_and_round_trips_what_it_accepts(
 ) -> None:
     made = attempt(Event, kind, at, actor=actor, data=data)
     if ok(made):
-        assert attempt(Event.from_dict, made.to_dict(include_secrets=True)) in (made, KNOWN)
+        assert attempt(Event.from_dict, made.to_dict(include_personal=True)) in (made, KNOWN)
         assert isinstance(repr(made), str)
 
 
@@ -1596,12 +1596,12 @@ def test_checklist_takes_anything(
             )
         if ok(changed):
             checklist = changed
-            back = attempt(fs.Checklist.from_dict, checklist.to_dict(include_secret=True))
+            back = attempt(fs.Checklist.from_dict, checklist.to_dict(include_personal=True))
             assert back in (checklist, KNOWN)
     attempt(fs.Checklist.from_dict, checklist.to_dict())
     attempt(fs.Checklist.from_dict, data.draw(HOSTILE | JSON))
     attempt(fs.ChecklistItem.from_dict, data.draw(HOSTILE | JSON))
-    attempt(checklist.to_dict, include_secret=data.draw(HOSTILE))
+    attempt(checklist.to_dict, include_personal=data.draw(HOSTILE))
     attempt(checklist.item, data.draw(either(st.sampled_from(ids))))
     sheet = fs.WorkSheet(technicians=["T7"], opinion=fs.CustomerOpinion(True))
     attempt(fs.check_sign_off, checklist, data.draw(st.just(sheet) | HOSTILE))
@@ -1662,7 +1662,7 @@ def test_work_sheet_takes_anything(
         attempt(cls.from_dict, data.draw(HOSTILE | JSON))
     label = attempt(fs.ModemLabel, *data.draw(st.tuples(either(TEXT), either(TEXT), either(TEXT))))
     if ok(label):
-        assert fs.ModemLabel.from_dict(label.to_dict(include_secret=True)) == label
+        assert fs.ModemLabel.from_dict(label.to_dict(include_personal=True)) == label
     attempt(
         fs.Signature,
         data.draw(either(NAMES)),
@@ -2433,7 +2433,7 @@ def test_regression_a_checklist_or_signature_in_the_repeated_hour_equals_its_cop
     at = dt.datetime(2026, 11, 1, 1, 30, tzinfo=zoneinfo.ZoneInfo("America/New_York"))
     if what == "checklist":
         checklist = fs.Checklist.for_order("install", ["fixed_line"]).tick("S1", by="T7", at=at)
-        assert fs.Checklist.from_dict(checklist.to_dict(include_secret=True)) == checklist
+        assert fs.Checklist.from_dict(checklist.to_dict(include_personal=True)) == checklist
     else:
         signature = fs.Signature("张三", "customer", at, digest="0" * 64)
         assert fs.Signature.from_dict(signature.to_dict(include_personal=True)) == signature

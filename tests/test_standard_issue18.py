@@ -420,3 +420,48 @@ def test_S9_an_out_of_scope_request_is_recorded_with_the_explanation_given() -> 
     assert (event.rule, event.data.request) == ("S9", "帮忙修电视")
     assert event.data.explanation.startswith("电视维修")
     assert [r["rule"] for r in order.to_records()][-1] == "S9"
+
+
+def test_regression_checklist_incomplete_lists_one_item_per_line_with_its_rule() -> None:
+    order = on_site(booked_install())
+    order.start_work(at=at(25, 14, 5), by="T7")
+    order.finish_work(at=at(25, 14, 30), by="T7")
+    with pytest.raises(fs.ChecklistIncomplete) as caught:
+        order.sign(signer="张三", role="customer", at=at(25, 14, 31), by="T7")
+    first, *items = str(caught.value).splitlines()
+    assert first.endswith(":")
+    assert len(items) == len(caught.value.violations) > 3
+    assert all(line.startswith("  - [") for line in items)
+    assert [line[5:7] for line in items] == [v.rule for v in caught.value.violations]
+
+
+@pytest.mark.parametrize("old", ["include_secret", "include_secrets"])
+def test_regression_one_spelling_include_personal_old_ones_still_work_with_a_warning(
+    old: str,
+) -> None:
+    order = work_done(on_site(booked_install()))
+    label = LABEL
+    event = order.events[-1]
+    calls = {
+        "include_secret": (
+            label.to_dict,
+            order.checklist.to_dict,
+            order.checklist.items[0].to_dict,
+        ),
+        "include_secrets": (event.to_dict,),
+    }[old]
+    for call in calls:
+        new = call(include_personal=True)
+        with pytest.warns(DeprecationWarning, match=f"{old} is deprecated"):
+            assert call(**{old: True}) == new
+    assert label.to_dict(include_personal=True)["password"] == label.password.reveal()
+
+
+def test_regression_public_signatures_say_include_personal_outside_the_calendar() -> None:
+    import inspect
+
+    for owner in (fs.ModemLabel, fs.Checklist, fs.ChecklistItem, fs.Event, fs.WorkOrder):
+        for name, member in inspect.getmembers(owner, inspect.isfunction):
+            params = inspect.signature(member).parameters
+            if any(p.startswith("include_secret") for p in params):
+                assert "include_personal" in params, (owner.__name__, name)

@@ -252,7 +252,7 @@ class Event:
 
     @property
     def rule(self) -> str:
-        """The rule this event records: its kind's, or for a checklist update the item's own.
+        """The rule this event records, its kind's, or for a checklist update the item's own.
 
         >>> import pendulum
         >>> t = pendulum.datetime(2026, 11, 24, 11, tz="UTC")
@@ -307,20 +307,22 @@ class Event:
         put(self, "data", state["data"])
         put(self, "epoch", state["at"].timestamp())
 
-    def to_dict(self, *, include_secrets: bool = False) -> dict[str, Any]:
+    def to_dict(
+        self, *, include_personal: bool = False, include_secrets: bool | None = None
+    ) -> dict[str, Any]:
         """Return the event as JSON-ready data (``at`` as ISO 8601 with its offset).
 
         A personal or secret value in the data is written as ``{"$secret": null}``
-        unless ``include_secrets`` is true (G1); only an export with secrets
-        restores them.
+        unless ``include_personal`` is true (G1); only an export with them
+        restores them. ``include_secrets`` is its old spelling, deprecated.
 
         >>> import pendulum
         >>> e = Event("contacted", pendulum.datetime(2026, 11, 24, 15, tz="UTC"),
         ...           actor="T7", data={"note": "带梯子"})
-        >>> e.to_dict()["data"], e.to_dict(include_secrets=True)["data"]
+        >>> e.to_dict()["data"], e.to_dict(include_personal=True)["data"]
         ({'note': {'$secret': None}}, {'note': {'$secret': '带梯子'}})
         """
-        secrets = _validate.consent("include_secrets", include_secrets)
+        secrets = _validate.include_personal(include_personal, include_secrets=include_secrets)
         return {
             "kind": self.kind.value,
             "at": self.at.isoformat(),

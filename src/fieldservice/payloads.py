@@ -825,7 +825,7 @@ class Contacted(Payload):
 
     note: Secret | None = _field(_SECRET, "note", optional=True)
     reluctant: bool | None = _field(_BOOL, "reluctant", optional=True)
-    """The customer did not want to talk (C4): the order's note stands in for questions."""
+    """Whether the customer did not want to talk (C4); the order's note stands in for questions."""
 
 
 _HALVES: Final = ("morning", "afternoon")
@@ -887,7 +887,7 @@ class Rescheduled(Booked):
     requested_by: Party | None = _field(_PARTY, "requested_by", optional=True)
     reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
     consent: bool | None = _field(_BOOL, "consent", optional=True)
-    """The one flag of logs before 0.3: contacted and agreed at once. Read, no longer written."""
+    """The one flag of logs before 0.3, contacted and agreed at once; read, no longer written."""
     contacted: bool | None = _field(_BOOL, "contacted", optional=True)
     """Whether the customer was contacted beforehand (B8)."""
     agreed: bool | None = _field(_BOOL, "agreed", optional=True)
@@ -895,7 +895,7 @@ class Rescheduled(Booked):
     cause: DelayCause | None = _field(_CAUSE, "cause", optional=True)
     """A provider reschedule's kind of reason (T4); ``reason`` holds the words."""
     late: bool | None = _field(_BOOL, "late", optional=True)
-    """Made after the window in force had begun: the missed window stays breached."""
+    """Whether it came after the window in force had begun; the missed window stays breached."""
 
     @property
     def was_contacted(self) -> bool | None:
@@ -930,9 +930,9 @@ class Confirmed(Payload):
     end: dt.datetime = _field(_INSTANT, "end")
     note: Secret | None = _field(_SECRET, "note", optional=True)
     late: bool | None = _field(_BOOL, "late", optional=True)
-    """Made after the standard's confirm-by time (09:00) of the visit day (C1)."""
+    """Whether it came after the standard's confirm-by time of the visit day (C1)."""
     reluctant: bool | None = _field(_BOOL, "reluctant", optional=True)
-    """The customer did not want to talk (C4): the order's note stands in for questions."""
+    """Whether the customer did not want to talk (C4); the order's note stands in for questions."""
 
     def __attrs_post_init__(self) -> None:
         if self.end.timestamp() <= self.start.timestamp():
@@ -1000,14 +1000,14 @@ class Delayed(Payload):
 
     @property
     def delay_cause(self) -> DelayCause | None:
-        """The kind of reason: ``cause``, or ``other`` for an old log's free text."""
+        """The kind of reason, ``cause``, or ``other`` for an old log's free text."""
         if self.cause is not None:
             return self.cause
         return None if self.reason is None else DelayCause.OTHER
 
     @property
     def delay_note(self) -> str | None:
-        """The words kept with the reason: ``note``, or an old log's free text."""
+        """The words kept with the reason, ``note``, or an old log's free text."""
         return self.note if self.note is not None else self.reason
 
 
@@ -1090,11 +1090,11 @@ class ChecklistUpdated(Payload):
     reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
     finding: Finding | None = _field(_enum_spec(_finding, _FINDINGS), "finding", optional=True)
     hotline: str | None = _field(_HOTLINE, "hotline", optional=True)
-    """On a declined label (L4): the hotline number the customer was told for later help."""
+    """The hotline number the customer was told for later help, on a declined label (L4)."""
 
     @property
     def rule(self) -> str:
-        """The rule of the item this event resolves: the item's own, not always S5.
+        """The rule of the item this event resolves, the item's own (not always S5).
 
         A template's items are named by their rule (``S1``, ``W2``, ``L1``); a
         finding adds a label item (L2 a missing label, L3 lightning protection).

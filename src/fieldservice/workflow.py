@@ -660,7 +660,9 @@ class WorkOrder:
             id: The order ID.
             customer: Who it is for.
             products: Every product of the order, installed in one visit (M1).
-            accepted_at: When the order was accepted (B3's clock starts).
+            accepted_at: When the order was accepted (受理, B3's clock starts). A
+                repair's first instant is ``reported_at`` instead (:meth:`repair`):
+                each is named after what starts the order's clock.
             by: Who accepted it: the owner until a hand-over (G2).
             standard: The standard that applies; the seed's by default.
         """
@@ -691,7 +693,17 @@ class WorkOrder:
         by: str,
         standard: ServiceStandard | None = None,
     ) -> WorkOrder:
-        """Record a fault report (障碍申告): the repair clock (F4) starts."""
+        """Record a fault report (障碍申告): the repair clock (F4) starts.
+
+        Args:
+            id: The order ID.
+            customer: Who it is for.
+            products: The products at fault.
+            reported_at: When the fault was reported (申告, F4's clock starts): the
+                counterpart of ``accepted_at`` of :meth:`install` and :meth:`move`.
+            by: Who took the report: the owner until a hand-over (G2).
+            standard: The standard that applies; the seed's by default.
+        """
         return cls._open(OrderKind.REPAIR, id, customer, products, reported_at, by, standard)
 
     @classmethod
@@ -1035,7 +1047,7 @@ class WorkOrder:
 
     @property
     def note(self) -> Secret | None:
-        """What the order says the visit needs (C3), personal (G1): read it, not ask again (C4).
+        """What the order says the visit needs (C3), personal (G1), read instead of asking again (C4).
 
         The last note given at the contact, the booking or the confirmation.
         """
@@ -1183,7 +1195,7 @@ class WorkOrder:
         request is rebooked only with their agreement (B9). ``consent=True``, the
         one flag of releases before 0.3, stands for both.
 
-        A provider reschedule's ``cause`` is one of :class:`DelayCause` (T4;
+        A provider reschedule's ``cause`` is one of :class:`~fieldservice.model.DelayCause` (T4;
         ``other`` when left out), ``reason`` the words. A reschedule made after
         the window in force began is a late one: the event says so, and the
         missed window's arrival clock stays breached. Neither pauses an SLA clock.
@@ -1258,7 +1270,7 @@ class WorkOrder:
         """Record a delay on the way (T3): the customer is called ahead and given a reason.
 
         Args:
-            cause: The kind of reason given (T4), one of :class:`DelayCause`
+            cause: The kind of reason given (T4), one of :class:`~fieldservice.model.DelayCause`
                 (value, Chinese or English label): traffic, previous visit
                 overran, vehicle, weather, provider reschedule, or other with
                 ``note``. "Too many customers" is not one of them.
@@ -1426,7 +1438,7 @@ class WorkOrder:
 
         A declined label (L1-L3) records that the customer was told the hotline
         for later help (L4): ``hotline_told=True`` is required, and the event
-        holds the number, the standard's :attr:`~ServiceStandard.hotline`.
+        holds the number, the standard's :attr:`~fieldservice.standard.ServiceStandard.hotline`.
 
         Raises:
             InvalidInput: A label declined without telling the hotline (L4), or
@@ -1705,7 +1717,7 @@ class WorkOrder:
                 technician_to_dict(self._staff[t], include_personal=include_personal)
                 for t in sorted(self._staff)
             ],
-            "events": [e.to_dict(include_secrets=include_personal) for e in self.events],
+            "events": [e.to_dict(include_personal=include_personal) for e in self.events],
         }
 
     def to_json(self, *, include_personal: bool = False) -> str:
