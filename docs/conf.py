@@ -15,6 +15,7 @@ writes the rule table to ``docs/_generated/`` (ignored by git) on every build.
 from __future__ import annotations
 
 import enum
+import importlib
 import inspect
 import sys
 from pathlib import Path
@@ -184,12 +185,16 @@ def _short_defaults(
         sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return None
+    # A private field (WorkOrder's state and log) is plumbing for the class's own
+    # constructors, not part of the public signature: it is left out.
+    private = {f.alias for f in attrs.fields(obj) if f.name.startswith("_")}
     params = [
         param.replace(
             annotation=param.empty,
             default=param.default if param.default is param.empty else _Shown(param.default),
         )
         for param in sig.parameters.values()
+        if param.name not in private
     ]
     return str(sig.replace(parameters=params, return_annotation=sig.empty)), ret
 
@@ -212,6 +217,13 @@ def _trim_class_fields(app: Sphinx, domain: str, objtype: str, contentnode: Any)
         return
     hints = annotations[fullname]
     hints.pop("return", None)
+    module = importlib.import_module(str(signature.get("module")))
+    cls = getattr(module, str(signature.get("fullname")).split(".")[0], None)
+    if cls is not None and attrs.has(cls):
+        # A private field (WorkOrder's state and log) is not a parameter to document.
+        for field in attrs.fields(cls):
+            if field.name.startswith("_"):
+                hints.pop(field.alias, None)
     children = contentnode.children
     if any(isinstance(n, addnodes.desc) and n.get("objtype") == "attribute" for n in children):
         described = {

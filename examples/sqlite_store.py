@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS orders (
 CREATE TABLE IF NOT EXISTS events (
     order_id TEXT    NOT NULL REFERENCES orders (id),
     seq      INTEGER NOT NULL,   -- 0, 1, 2, ...: the order of the log
-    json     TEXT    NOT NULL,   -- Event.to_dict(include_secrets=True)
+    json     TEXT    NOT NULL,   -- Event.to_dict(include_personal=True)
     PRIMARY KEY (order_id, seq)
 );
 """

@@ -142,10 +142,13 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         "rule values",
         frozenset({"appointments", "modemlabel", "worksheet", "checklist", "signoff", "kit"}),
     ),
-    ("event log", frozenset({"payloads", "events", "visits"})),
+    ("event log", frozenset({"payloads", "events", "visits", "columnar"})),
     ("judgements", frozenset({"sla", "reminders"})),
     ("order", frozenset({"states", "workflow", "routes", "views", "orders_io", "schema"})),
-    ("edges", frozenset({"calendar", "planning", "demo", "cli", "__init__", "__main__"})),
+    (
+        "edges",
+        frozenset({"calendar", "synthetic", "planning", "demo", "cli", "__init__", "__main__"}),
+    ),
 )
 LAYER_OF = {module: n for n, (_, modules) in enumerate(LAYERS) for module in modules}
 

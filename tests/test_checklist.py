@@ -428,11 +428,11 @@ def test_W2_random_text_never_breaks_the_digest_round_trip(
     def through_json(value: dict[str, Any]) -> Any:
         return json.loads(json.dumps(value, ensure_ascii=False))
 
-    c2 = Checklist.from_dict(through_json(c.to_dict(include_secret=True)))
+    c2 = Checklist.from_dict(through_json(c.to_dict(include_personal=True)))
     sheet2 = WorkSheet.from_dict(through_json(sheet.to_dict()))
     sig2 = Signature.from_dict(through_json(sig.to_dict(include_personal=True)))
     assert (c2, sheet2, sig2) == (c, sheet, sig)
-    assert c2.to_dict(include_secret=True) == c.to_dict(include_secret=True)
+    assert c2.to_dict(include_personal=True) == c.to_dict(include_personal=True)
     assert sig2.verify(c2, sheet2)
 
 
@@ -479,7 +479,7 @@ def test_L1_broadband_install_has_L1_and_its_password_never_shows() -> None:
         assert PASSWORD not in text
     assert "******" in repr(c)
     assert c.to_dict()["items"][ids(c.items).index("L1")]["label"]["password"] is None
-    assert PASSWORD in json.dumps(c.to_dict(include_secret=True))
+    assert PASSWORD in json.dumps(c.to_dict(include_personal=True))
 
 
 @pytest.mark.parametrize(
@@ -513,11 +513,11 @@ def test_L1_masked_export_cannot_be_restored_and_a_full_one_is_exact() -> None:
     with pytest.raises(InvalidInput, match="masked") as caught:
         Checklist.from_dict(json.loads(json.dumps(c.to_dict())))
     assert PASSWORD not in str(caught.value)
-    full = json.loads(json.dumps(c.to_dict(include_secret=True)))
+    full = json.loads(json.dumps(c.to_dict(include_personal=True)))
     assert Checklist.from_dict(full) == c
-    assert Checklist.from_dict(full).to_dict(include_secret=True) == full
+    assert Checklist.from_dict(full).to_dict(include_personal=True) == full
     label = modem_label()
-    assert ModemLabel.from_dict(label.to_dict(include_secret=True)) == label
+    assert ModemLabel.from_dict(label.to_dict(include_personal=True)) == label
     with pytest.raises(InvalidInput, match="masked"):
         ModemLabel.from_dict(label.to_dict())
 
@@ -533,7 +533,7 @@ def test_L2_repair_label_is_optional_until_the_technician_reports_it_missing() -
     assert found.report_finding("label_missing") == found
     labelled = found.tick("L2", by="T7", at=AT, label=modem_label())
     assert check_sign_off(labelled, SHEET) == ()
-    assert Checklist.from_dict(labelled.to_dict(include_secret=True)) == labelled
+    assert Checklist.from_dict(labelled.to_dict(include_personal=True)) == labelled
 
 
 def test_L2_a_missing_label_is_not_a_finding_on_a_fixed_line_repair_or_after_waiving() -> None:
@@ -820,7 +820,7 @@ def test_a_refused_change_leaves_the_checklist_as_it_was() -> None:
 
 
 def test_checklist_items_must_match_their_template() -> None:
-    data = completed().to_dict(include_secret=True)
+    data = completed().to_dict(include_personal=True)
     s5 = ids(completed().items).index("S5")
     tampered: list[Callable[[dict[str, Any]], None]] = [
         lambda d: d["items"].pop(),
@@ -881,15 +881,15 @@ def test_any_sequence_of_commands_keeps_a_valid_checklist_that_round_trips(
 ) -> None:
     c = Checklist.for_order(kind, products)
     for command, item_id, text, password in steps:
-        before = c.to_dict(include_secret=True)
+        before = c.to_dict(include_personal=True)
         try:
             c = _COMMANDS[command](c, item_id, text, password)
         except InvalidInput:
-            assert c.to_dict(include_secret=True) == before
+            assert c.to_dict(include_personal=True) == before
     assert c.missing() == tuple(i for i in c.items if i.required and i.status is ItemStatus.OPEN)
-    full = json.loads(json.dumps(c.to_dict(include_secret=True), ensure_ascii=False))
+    full = json.loads(json.dumps(c.to_dict(include_personal=True), ensure_ascii=False))
     assert Checklist.from_dict(full) == c
-    assert Checklist.from_dict(full).to_dict(include_secret=True) == full
+    assert Checklist.from_dict(full).to_dict(include_personal=True) == full
     for item in c.items:
         assert (item.reason is not None) is (
             item.status in (ItemStatus.NOT_APPLICABLE, ItemStatus.DECLINED)

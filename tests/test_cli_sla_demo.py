@@ -31,7 +31,7 @@ def test_sla_command_prints_a_table_per_clock_and_tier(day_file: Path) -> None:
     code, text = run("sla", str(day_file), "--at", "2026-11-25T20:00")
     assert code == 0
     assert "SLA report at 2026-11-25 20:00 (Asia/Shanghai), 6 orders" in text
-    assert "1 breached clocks: WO-102 arrival" in text
+    assert "2 breached clocks: WO-102 arrival, WO-102 punctuality" in text
 
 
 def test_sla_command_json_matches_evaluate_many(day_file: Path) -> None:
@@ -39,7 +39,10 @@ def test_sla_command_json_matches_evaluate_many(day_file: Path) -> None:
     assert code == 0
     data = json.loads(text)
     assert data["orders"] == 6
-    assert data["breaches"] == [{"order": "WO-102", "clock": "arrival"}]
+    assert data["breaches"] == [
+        {"order": "WO-102", "clock": "arrival"},
+        {"order": "WO-102", "clock": "punctuality"},
+    ]
     repair = {r["tier"]: r for r in data["tiers"] if r["clock"] == "repair"}
     assert repair["diamond"]["met"] == 1
     assert repair["ordinary"]["running"] == 1

@@ -144,9 +144,9 @@ def test_events_of_every_kind_round_trip_through_json_pickle_and_deepcopy(
 ) -> None:
     kind, data, when = case
     e = Event(kind, when, actor="dispatcher-1", data=data)
-    back = Event.from_dict(json.loads(json.dumps(e.to_dict(include_secrets=True))))
+    back = Event.from_dict(json.loads(json.dumps(e.to_dict(include_personal=True))))
     assert back == e
-    assert back.to_dict(include_secrets=True) == e.to_dict(include_secrets=True)
+    assert back.to_dict(include_personal=True) == e.to_dict(include_personal=True)
     assert pickle.loads(pickle.dumps(e)) == e
     assert copy.deepcopy(e) == e
     assert copy.copy(e) == e

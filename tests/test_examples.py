@@ -114,7 +114,7 @@ def test_nightly_sla_report_on_the_generated_demo_day(tmp_path: Path) -> None:
     table = sla_table(out)
     assert table[0] == "SLA report at 2026-11-25 20:00 (Asia/Shanghai), 6 orders"
     assert "  arrival          T2   silver         1       0     0        1     0%" in table
-    assert table[-1] == "  1 breached clocks: WO-102 arrival"
+    assert table[-1] == "  2 breached clocks: WO-102 arrival, WO-102 punctuality"
     assert list(tmp_path.iterdir()) == []  # the temporary file is gone
 
 

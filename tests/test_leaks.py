@@ -451,15 +451,15 @@ def test_G1_opt_in_paths_show_the_personal_data() -> None:
         assert not shows_all(ics, [detail])
         customer_ics = _ics([order], include_personal=True, audience="customer")
         assert not shows_all(customer_ics, [customer.phones[0].reveal()])
-        assert label.to_dict(include_secret=True)["password"] == label.password.reveal()
+        assert label.to_dict(include_personal=True)["password"] == label.password.reveal()
         assert not shows_all(
-            json.dumps(order.checklist.to_dict(include_secret=True), ensure_ascii=False),
+            json.dumps(order.checklist.to_dict(include_personal=True), ensure_ascii=False),
             [label.password.reveal()],
         )
         ticked = [e for e in order.events if "label" in e.data]
         assert ticked
         assert not shows_all(
-            json.dumps(ticked[0].to_dict(include_secrets=True), ensure_ascii=False),
+            json.dumps(ticked[0].to_dict(include_personal=True), ensure_ascii=False),
             [label.password.reveal()],
         )
         # ... and the scan finds what they show.
@@ -472,8 +472,8 @@ def test_G1_an_opt_in_flag_that_is_not_a_bool_does_not_reveal(flag: str) -> None
     order = _visits()[0]
     label = LABELS[0]
     outputs: list[Callable[[], object]] = [
-        lambda: label.to_dict(include_secret=flag),
-        lambda: order.checklist.to_dict(include_secret=flag),
+        lambda: label.to_dict(include_personal=flag),
+        lambda: order.checklist.to_dict(include_personal=flag),
     ]
     for output in outputs:
         try:
@@ -489,7 +489,7 @@ def test_G1_include_personal_that_is_not_a_bool_does_not_reveal(flag: str) -> No
     outputs: list[Callable[[], object]] = [
         lambda: order.to_json(include_personal=flag),  # type: ignore[arg-type]
         lambda: order.to_dict(include_personal=flag),  # type: ignore[arg-type]
-        lambda: [e.to_dict(include_secrets=flag) for e in order.events],  # type: ignore[arg-type]
+        lambda: [e.to_dict(include_personal=flag) for e in order.events],  # type: ignore[arg-type]
         lambda: calendar.to_ical([order], include_personal=flag, itip=False),  # type: ignore[arg-type]
         lambda: model.customer_to_dict(order.customer, include_personal=flag),  # type: ignore[arg-type]
         lambda: model.technician_to_dict(order.technicians[0], include_personal=flag),  # type: ignore[arg-type]

@@ -135,7 +135,8 @@ def test_an_order_records_one_plain_dict_per_event(day: dict[str, fs.WorkOrder])
 
 def test_a_report_colours_met_green_and_breached_red(day: dict[str, fs.WorkOrder]) -> None:
     page = evaluate(day["WO-102"], at=NIGHT, standard=STD)._repr_html_()
-    assert parse(page).rows == 3  # the header, booking_contact, arrival
+    # The header, booking_contact, arrival, confirmation (C1) and punctuality (T2).
+    assert parse(page).rows == 5
     assert f'style="background:{GREEN}"><td>booking_contact</td><td>B3</td><td>met</td>' in page
     arrival = row_of(page, "arrival")
     assert f"background:{RED}" in arrival

@@ -255,7 +255,7 @@ class _Life:
             if rng.random() < 0.15:
                 self.do(
                     "report_delay",
-                    rng.choice(("堵车", "road works")),
+                    rng.choice(("traffic", "weather")),
                     by=tech,
                     hi=30,
                     minutes=rng.randint(5, 60),
@@ -304,7 +304,10 @@ class _Life:
                 continue
             r = rng.random()
             if item.id in ("S2", "L1", "L2", "L3") and r < 0.15:
-                self.do("decline", item.id, by=tech, hi=5, reason="用户赶时间,已告知10000热线")
+                told = {"hotline_told": True} if item.id.startswith("L") else {}
+                self.do(
+                    "decline", item.id, by=tech, hi=5, reason="用户赶时间,已告知10000热线", **told
+                )
             elif item.id in ("S4", "S6", "S7", "L3") and r < 0.3:
                 self.do("mark_not_applicable", item.id, by=tech, hi=5, reason="沿用原有布线")
             elif item.required or r < 0.5:

@@ -78,7 +78,7 @@ def test_every_lifecycle_writes_valid_orders(seed: int) -> None:
     key=st.text(min_size=1, max_size=12).filter(lambda k: k.isidentifier()),
 )
 def test_a_key_the_kind_does_not_define_is_refused_by_both(seed: int, key: str) -> None:
-    event = lifecycle(seed).events[-1].to_dict(include_secrets=True)
+    event = lifecycle(seed).events[-1].to_dict(include_personal=True)
     if key in event_schema()["$defs"][event["kind"]]["properties"]["data"]["properties"]:
         return
     event["data"][key] = 1

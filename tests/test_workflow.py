@@ -275,9 +275,9 @@ def test_B8_B9_reschedules_are_recorded_with_who_asked_and_why() -> None:
     assert order.reschedules == 2
     assert order.window == fs.AppointmentWindow(dt.date(2026, 11, 27), "afternoon")
     moves = [e.data for e in order.events if e.kind is EventKind.RESCHEDULED]
-    assert [(m["requested_by"], m["reason"], m["consent"]) for m in moves] == [
-        ("provider", "装维人员病假", True),
-        ("customer", "客户出差", True),
+    assert [(m["requested_by"], m["reason"], m.was_contacted, m.was_agreed) for m in moves] == [
+        ("provider", "装维人员病假", True, True),
+        ("customer", "客户出差", True, True),
     ]
 
 
@@ -368,9 +368,9 @@ def test_T3_T4_delay_is_called_ahead_and_never_blames_too_many_customers() -> No
         )
     assert info.value.violations[0].rule == "T4"
     with pytest.raises(fs.InvalidInput) as info:
-        order.report_delay("堵车", at=at(25, 13, 40), by="T7", minutes=20, customer_told=False)
+        order.report_delay("traffic", at=at(25, 13, 40), by="T7", minutes=20, customer_told=False)
     assert info.value.violations[0].rule == "T3"
-    order.report_delay("堵车", at=at(25, 13, 40), by="T7", minutes=20, customer_told=True)
+    order.report_delay("交通拥堵", at=at(25, 13, 40), by="T7", minutes=20, customer_told=True)
     assert order.events[-1].kind is EventKind.DELAYED
 
 

@@ -38,6 +38,7 @@ from fieldservice.model import (
     Area,
     ContactPhone,
     Customer,
+    DelayCause,
     OrderKind,
     Party,
     PersonalName,
@@ -107,7 +108,12 @@ if TYPE_CHECKING:
         CalendarPurpose,
         ServiceCalendar,
     )
-    from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
+    from fieldservice.signoff import (
+        Signature,
+        SignerRole,
+        check_sign_off,
+        sign_off,
+    )
     from fieldservice.sla import (
         ClockName,
         ClockState,
@@ -116,7 +122,7 @@ if TYPE_CHECKING:
         SlaReport,
     )
     from fieldservice.states import State
-    from fieldservice.workflow import WorkOrder
+    from fieldservice.workflow import SignatureRecord, WorkOrder
     from fieldservice.worksheet import (
         CustomerOpinion,
         Material,
@@ -147,6 +153,7 @@ _LAZY_NAMES: dict[str, str] = {
     "ModemLabel": "modemlabel",
     "Remedy": "worksheet",
     "Signature": "signoff",
+    "SignatureRecord": "workflow",
     "SignerRole": "signoff",
     "TechnicalParameter": "worksheet",
     "WorkSheet": "worksheet",
@@ -226,6 +233,7 @@ __all__ = [
     "Customer",
     "CustomerOpinion",
     "DateOverride",
+    "DelayCause",
     "Event",
     "EventKind",
     "FieldServiceError",
@@ -252,6 +260,7 @@ __all__ = [
     "ServiceCalendar",
     "ServiceStandard",
     "Signature",
+    "SignatureRecord",
     "SignerRole",
     "SlaBatch",
     "SlaReport",

@@ -116,8 +116,10 @@ CLEAR_FORM: Final = Form(Secrets.CLEAR, utc=False)
 CANONICAL_FORM: Final = Form(Secrets.EXCLUDED, utc=True)
 
 
-def form_of(include_secret: object) -> Form:
-    return CLEAR_FORM if flag("include_secret", include_secret) else MASKED_FORM
+def form_of(include_personal: object, include_secret: object = None) -> Form:
+    """The form an export asks for: ``include_personal``, or its old spelling (deprecated)."""
+    clear = _validate.include_personal(include_personal, include_secret=include_secret)
+    return CLEAR_FORM if clear else MASKED_FORM
 
 
 def _password_masked(_: Secret) -> dict[str, Any]:

@@ -53,6 +53,7 @@ __all__ = [
     "WindowCheck",
     "check_arrival",
     "check_window",
+    "confirm_due",
     "departure_time",
     "next_windows",
     "validate_arrival",
@@ -879,3 +880,29 @@ def departure_time(
         )
         raise InvalidInput(msg)
     return _time.datetime_of(at - (travel + margin).total_seconds(), cal.timezone)
+
+
+def confirm_due(
+    day: dt.date, booked_at: dt.datetime | None, standard: ServiceStandard
+) -> float | None:
+    """The instant (epoch seconds) the day-of confirmation of a visit on ``day`` is due (C1).
+
+    The standard's ``confirm_by`` (09:00) of the visit day in its timezone; None
+    when the booking itself came at or after it (a same-day booking needs no
+    second confirmation to be on time).
+
+    >>> import datetime as dt, pendulum
+    >>> from fieldservice import ServiceStandard
+    >>> std = ServiceStandard.default()
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> due = confirm_due(dt.date(2026, 11, 26), t, std)
+    >>> pendulum.from_timestamp(due, tz="Asia/Shanghai").isoformat()
+    '2026-11-26T09:00:00+08:00'
+    >>> confirm_due(dt.date(2026, 11, 24), t, std) is None
+    True
+    """
+    tz = _time.zone(standard.timezone)
+    due = float(_time.wall_epoch(tz, day, _time.seconds_of(standard.confirm_by)))
+    if booked_at is not None and booked_at.timestamp() >= due:
+        return None
+    return due

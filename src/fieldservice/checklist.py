@@ -572,17 +572,20 @@ class ChecklistItem:
         """Whether the item is required and still open."""
         return self.required and self.is_open
 
-    def to_dict(self, *, include_secret: bool = False) -> dict[str, Any]:
+    def to_dict(
+        self, *, include_personal: bool = False, include_secret: bool | None = None
+    ) -> dict[str, Any]:
         """Return the item as JSON-ready data (``at`` as ISO 8601 with its offset).
 
         Args:
-            include_secret: Write a modem label's password in clear.
+            include_personal: Write a modem label's password in clear.
+            include_secret: The old spelling of ``include_personal``: deprecated.
 
         >>> ChecklistItem("S7", rule="S7", label_zh="清理现场", label_en="Clean up",
         ...               required=True).to_dict()["status"]
         'open'
         """
-        return self._data(_jsondata.form_of(include_secret))
+        return self._data(_jsondata.form_of(include_personal, include_secret))
 
     def _data(self, form: _jsondata.Form) -> dict[str, Any]:
         return {
@@ -990,19 +993,22 @@ class Checklist:
             )
         return self._with(index, _validate.checked_copy(item, {"required": True}))
 
-    def to_dict(self, *, include_secret: bool = False) -> dict[str, Any]:
+    def to_dict(
+        self, *, include_personal: bool = False, include_secret: bool | None = None
+    ) -> dict[str, Any]:
         """Return the checklist as JSON-ready data.
 
         Args:
-            include_secret: Write the modem label's password in clear; without
+            include_personal: Write the modem label's password in clear; without
                 it the password is ``None`` and :meth:`from_dict` refuses the data.
+            include_secret: The old spelling of ``include_personal``: deprecated.
 
         >>> from fieldservice import OrderKind, Product
         >>> d = Checklist.for_order(OrderKind.INSTALL, [Product.BROADBAND]).to_dict()
         >>> d["template_version"], d["kind"], d["products"], len(d["items"])
         ('2026.1', 'install', ['broadband'], 11)
         """
-        return self.data_as(_jsondata.form_of(include_secret))
+        return self.data_as(_jsondata.form_of(include_personal, include_secret))
 
     def data_as(self, form: _jsondata.Form) -> dict[str, Any]:
         """The checklist as JSON-ready data written in that form (the signature's digest).
@@ -1018,7 +1024,7 @@ class Checklist:
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> Checklist:
-        """Rebuild a checklist from ``to_dict(include_secret=True)`` output, exactly.
+        """Rebuild a checklist from ``to_dict(include_personal=True)`` output, exactly.
 
         Raises:
             InvalidInput: The data is malformed, does not match its template, or
@@ -1026,7 +1032,7 @@ class Checklist:
 
         >>> from fieldservice import OrderKind, Product
         >>> c = Checklist.for_order(OrderKind.REPAIR, [Product.BROADBAND])
-        >>> Checklist.from_dict(c.to_dict(include_secret=True)) == c
+        >>> Checklist.from_dict(c.to_dict(include_personal=True)) == c
         True
         """
         data = _jsondata.json_object(

@@ -144,7 +144,9 @@ def build_day(std: ServiceStandard) -> list[WorkOrder]:
     o.assign([t9], contact=t9, at=at(24, 17, 5), by="dispatch-1")
     o.confirm(10, at=at(25, 8, 10), by="T9")
     o.depart(at=at(25, 9, 30), by="T9", travel=dt.timedelta(minutes=25))
-    o.report_delay("道路施工堵车", at=at(25, 9, 50), by="T9", minutes=25, customer_told=True)
+    o.report_delay(
+        "traffic", note="道路施工堵车", at=at(25, 9, 50), by="T9", minutes=25, customer_told=True
+    )
     o.arrive(at=at(25, 11, 12), by="T9")
     o.enter(at=at(25, 11, 14), by="T9")
     _work(o, "T9", at(25, 11, 20), sheet.with_opinion(CustomerOpinion(True)))
@@ -278,7 +280,7 @@ def run(std: ServiceStandard, out: TextIO, *, ics: Path | None = None) -> int:
             continue  # one line per checklist item would drown the day
         out.write(
             f"  {event.at.format('HH:mm')}  {order.id}  {event.actor:<10} "
-            f"{event.kind.value} ({event.kind.label_zh}, {event.kind.rule})\n"
+            f"{event.kind.value} ({event.kind.label_zh}, {event.rule})\n"
         )
 
     out.write(f"\nSLA clocks at {night.format('YYYY-MM-DD HH:mm')}\n")

@@ -195,13 +195,27 @@ class ChecklistIncomplete(FieldServiceError, ValueError):
 
     The open items are in :attr:`~FieldServiceError.violations`, one per item.
 
+    Its text lists them one per line, each with its rule ID, so a long list
+    stays readable in a log or a terminal.
+
     >>> ChecklistIncomplete("S5 is not done").code
     'checklist_incomplete'
+    >>> print(ChecklistIncomplete("cannot sign: 2 items are open", violations=(
+    ...     Violation("S5", "item_open", "S5 test end to end is open"),
+    ...     Violation("W2", "item_open", "W2 ask the opinion is open"))))
+    cannot sign: 2 items are open:
+      - [S5/item_open] S5 test end to end is open
+      - [W2/item_open] W2 ask the opinion is open
 
     .. versionadded:: 0.1.0
     """
 
     code: ClassVar[str] = "checklist_incomplete"
+
+    def __str__(self) -> str:
+        if not self.violations:
+            return self.message
+        return "\n".join([f"{self.message}:", *(f"  - {v}" for v in self.violations)])
 
 
 class StandardError(FieldServiceError, ValueError):

@@ -89,6 +89,9 @@ class EventKind(_labels.IdentityEnum):
     CHECKLIST_UPDATED = "checklist_updated"
     LEFT_TEMPORARILY = "left_temporarily"
     WORKSHEET_UPDATED = "worksheet_updated"
+    CUSTOMER_DATA_CHECKED = "customer_data_checked"
+    CUSTOMER_PHONE_USED = "customer_phone_used"
+    OUT_OF_SCOPE_REQUESTED = "out_of_scope_requested"
 
     @property
     def rule(self) -> str:
@@ -138,6 +141,9 @@ _META: dict[EventKind, tuple[str, str]] = {
     EventKind.CHECKLIST_UPDATED: ("S5", "检查项"),
     EventKind.LEFT_TEMPORARILY: ("S8", "暂时离开"),
     EventKind.WORKSHEET_UPDATED: ("W1", "施工单"),
+    EventKind.CUSTOMER_DATA_CHECKED: ("O1", "核实用户信息"),
+    EventKind.CUSTOMER_PHONE_USED: ("G5", "使用客户电话"),
+    EventKind.OUT_OF_SCOPE_REQUESTED: ("S9", "超出服务范围的要求"),
 }
 
 
@@ -244,6 +250,22 @@ class Event:
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "epoch", self.at.timestamp())
 
+    @property
+    def rule(self) -> str:
+        """The rule this event records, its kind's, or for a checklist update the item's own.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 11, 24, 11, tz="UTC")
+        >>> Event("checklist_updated", t, actor="T7", data={"action": "tick", "item": "S1"}).rule
+        'S1'
+        >>> Event("arrived", t, actor="T7").rule
+        'T2'
+        """
+        data = self.data
+        if isinstance(data, payloads.ChecklistUpdated):
+            return data.rule
+        return _META[self.kind][0]
+
     @classmethod
     def of_command(
         cls,
@@ -285,20 +307,22 @@ class Event:
         put(self, "data", state["data"])
         put(self, "epoch", state["at"].timestamp())
 
-    def to_dict(self, *, include_secrets: bool = False) -> dict[str, Any]:
+    def to_dict(
+        self, *, include_personal: bool = False, include_secrets: bool | None = None
+    ) -> dict[str, Any]:
         """Return the event as JSON-ready data (``at`` as ISO 8601 with its offset).
 
         A personal or secret value in the data is written as ``{"$secret": null}``
-        unless ``include_secrets`` is true (G1); only an export with secrets
-        restores them.
+        unless ``include_personal`` is true (G1); only an export with them
+        restores them. ``include_secrets`` is its old spelling, deprecated.
 
         >>> import pendulum
         >>> e = Event("contacted", pendulum.datetime(2026, 11, 24, 15, tz="UTC"),
         ...           actor="T7", data={"note": "带梯子"})
-        >>> e.to_dict()["data"], e.to_dict(include_secrets=True)["data"]
+        >>> e.to_dict()["data"], e.to_dict(include_personal=True)["data"]
         ({'note': {'$secret': None}}, {'note': {'$secret': '带梯子'}})
         """
-        secrets = _validate.consent("include_secrets", include_secrets)
+        secrets = _validate.include_personal(include_personal, include_secrets=include_secrets)
         return {
             "kind": self.kind.value,
             "at": self.at.isoformat(),

@@ -31,6 +31,7 @@ __all__ = [
     "Area",
     "ContactPhone",
     "Customer",
+    "DelayCause",
     "OrderKind",
     "Party",
     "PersonalName",
@@ -143,6 +144,26 @@ class Party(_labels.Labelled):
     PROVIDER = "provider"
 
 
+class DelayCause(_labels.Labelled):
+    """Why a visit is late or moved by the provider (T3, T4, B8): a closed set of kinds.
+
+    The customer is given one of these; "too many customers" (or orders) is
+    never a reason given (T4), so it is not one of them. ``OTHER`` needs the
+    reason in words.
+
+    >>> from fieldservice import DelayCause
+    >>> DelayCause("traffic").label_zh, DelayCause.PREVIOUS_VISIT_OVERRAN.label_en
+    ('交通拥堵', 'previous visit overran')
+    """
+
+    TRAFFIC = "traffic"
+    PREVIOUS_VISIT_OVERRAN = "previous_visit_overran"
+    VEHICLE = "vehicle"
+    WEATHER = "weather"
+    PROVIDER_RESCHEDULE = "provider_reschedule"
+    OTHER = "other"
+
+
 _labels.add_labels(
     {
         Tier.DIAMOND: ("钻石", "diamond"),
@@ -159,6 +180,12 @@ _labels.add_labels(
         Area.COUNTRYSIDE: ("农村", "countryside"),
         Party.CUSTOMER: ("客户", "customer"),
         Party.PROVIDER: ("装维方", "provider"),
+        DelayCause.TRAFFIC: ("交通拥堵", "traffic"),
+        DelayCause.PREVIOUS_VISIT_OVERRAN: ("上一单施工超时", "previous visit overran"),
+        DelayCause.VEHICLE: ("车辆故障", "vehicle"),
+        DelayCause.WEATHER: ("天气原因", "weather"),
+        DelayCause.PROVIDER_RESCHEDULE: ("装维方改约", "provider reschedule"),
+        DelayCause.OTHER: ("其他", "other"),
     }
 )
 

@@ -37,7 +37,7 @@ class ModemLabel:
     """The label stuck on a new broadband modem (L1): account, user name, initial password.
 
     The password is a :class:`~fieldservice.model.Secret`: masked in ``repr``, ``str``, errors and
-    :meth:`to_dict` unless ``include_secret=True`` is asked for (G1).
+    :meth:`to_dict` unless ``include_personal=True`` is asked for (G1).
 
     Args:
         account: The broadband account number (宽带编号).
@@ -52,7 +52,7 @@ class ModemLabel:
     ModemLabel(account='AD0001', user_name='ad0001@bb', password=Secret('******'))
     >>> label.to_dict()
     {'account': 'AD0001', 'user_name': 'ad0001@bb', 'password': None}
-    >>> ModemLabel.from_dict(label.to_dict(include_secret=True)) == label
+    >>> ModemLabel.from_dict(label.to_dict(include_personal=True)) == label
     True
 
     .. versionadded:: 0.1.0
@@ -62,17 +62,20 @@ class ModemLabel:
     user_name: str = attrs.field(converter=_user_name)
     password: Secret = attrs.field(converter=_jsondata.to_secret)
 
-    def to_dict(self, *, include_secret: bool = False) -> dict[str, Any]:
+    def to_dict(
+        self, *, include_personal: bool = False, include_secret: bool | None = None
+    ) -> dict[str, Any]:
         """Return the label as JSON-ready data; the password is ``None`` unless asked for.
 
         Args:
-            include_secret: Write the password in clear. Only for storage that
+            include_personal: Write the password in clear. Only for storage that
                 must restore the label, never for display or logs.
+            include_secret: The old spelling of ``include_personal``: deprecated.
 
-        >>> ModemLabel("AD0001", "u1", "pw-1").to_dict(include_secret=True)["password"]
+        >>> ModemLabel("AD0001", "u1", "pw-1").to_dict(include_personal=True)["password"]
         'pw-1'
         """
-        return self.data_as(_jsondata.form_of(include_secret))
+        return self.data_as(_jsondata.form_of(include_personal, include_secret))
 
     def data_as(self, form: _jsondata.Form) -> dict[str, Any]:
         """The label as JSON-ready data written in that form.
@@ -87,7 +90,7 @@ class ModemLabel:
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> ModemLabel:
-        """Rebuild a label from ``to_dict(include_secret=True)`` output.
+        """Rebuild a label from ``to_dict(include_personal=True)`` output.
 
         A masked export (``password`` is ``None``) cannot be restored: the
         password is not in it, and a label without one would not be a label.
@@ -105,7 +108,7 @@ class ModemLabel:
         if data["password"] is None:
             msg = (
                 "the modem label's password was masked in this export; "
-                "restore from to_dict(include_secret=True) output"
+                "restore from to_dict(include_personal=True) output"
             )
             raise InvalidInput(msg)
         return cls(data["account"], data["user_name"], data["password"])

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
@@ -45,7 +46,16 @@ import attrs
 from fieldservice import _time, _validate
 from fieldservice._frozen import FrozenMap
 from fieldservice.errors import InvalidInput
-from fieldservice.model import Area, OrderKind, Party, PersonalName, Product, Secret, Tier
+from fieldservice.model import (
+    Area,
+    DelayCause,
+    OrderKind,
+    Party,
+    PersonalName,
+    Product,
+    Secret,
+    Tier,
+)
 
 if TYPE_CHECKING:
     from fieldservice.appointments import HalfDay
@@ -55,6 +65,7 @@ if TYPE_CHECKING:
     from fieldservice.worksheet import WorkSheet
 
 __all__ = [
+    "Arrived",
     "Booked",
     "ChecklistUpdated",
     "ClockPaused",
@@ -62,6 +73,8 @@ __all__ = [
     "Confirmed",
     "Contacted",
     "CustomerAbsent",
+    "CustomerDataChecked",
+    "CustomerPhoneUsed",
     "Delayed",
     "Departed",
     "FeasibilityAnswered",
@@ -70,6 +83,7 @@ __all__ = [
     "LeftTemporarily",
     "NoData",
     "Opened",
+    "OutOfScopeRequested",
     "Payload",
     "Reason",
     "Rescheduled",
@@ -610,6 +624,7 @@ _ORDER_KIND: Final = _enum_spec(_of(OrderKind), tuple(k.value for k in OrderKind
 _TIER: Final = _enum_spec(_of(Tier), tuple(t.value for t in Tier))
 _AREA: Final = _enum_spec(_of(Area), tuple(a.value for a in Area))
 _PARTY: Final = _enum_spec(_of(Party), tuple(p.value for p in Party))
+_CAUSE: Final = _enum_spec(_of(DelayCause), tuple(c.value for c in DelayCause))
 
 
 def _field(spec: _Spec, name: str, *, optional: bool = False) -> Any:
@@ -809,6 +824,8 @@ class Contacted(Payload):
     """
 
     note: Secret | None = _field(_SECRET, "note", optional=True)
+    reluctant: bool | None = _field(_BOOL, "reluctant", optional=True)
+    """Whether the customer did not want to talk (C4); the order's note stands in for questions."""
 
 
 _HALVES: Final = ("morning", "afternoon")
@@ -870,6 +887,35 @@ class Rescheduled(Booked):
     requested_by: Party | None = _field(_PARTY, "requested_by", optional=True)
     reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
     consent: bool | None = _field(_BOOL, "consent", optional=True)
+    """The one flag of logs before 0.3, contacted and agreed at once; read, no longer written."""
+    contacted: bool | None = _field(_BOOL, "contacted", optional=True)
+    """Whether the customer was contacted beforehand (B8)."""
+    agreed: bool | None = _field(_BOOL, "agreed", optional=True)
+    """Whether the customer agreed to the new time (B8, B9)."""
+    cause: DelayCause | None = _field(_CAUSE, "cause", optional=True)
+    """A provider reschedule's kind of reason (T4); ``reason`` holds the words."""
+    late: bool | None = _field(_BOOL, "late", optional=True)
+    """Whether it came after the window in force had begun; the missed window stays breached."""
+
+    @property
+    def was_contacted(self) -> bool | None:
+        """Whether the customer was contacted beforehand (an old log's ``consent``).
+
+        >>> Rescheduled("2026-11-27T08:00:00+08:00", "2026-11-27T12:00:00+08:00",
+        ...             consent=True).was_contacted
+        True
+        """
+        return self.consent if self.contacted is None else self.contacted
+
+    @property
+    def was_agreed(self) -> bool | None:
+        """Whether the customer agreed to the new time (an old log's ``consent``).
+
+        >>> Rescheduled("2026-11-27T08:00:00+08:00", "2026-11-27T12:00:00+08:00",
+        ...             contacted=True, agreed=False).was_agreed
+        False
+        """
+        return self.consent if self.agreed is None else self.agreed
 
 
 @attrs.frozen(slots=True)
@@ -883,6 +929,10 @@ class Confirmed(Payload):
     start: dt.datetime = _field(_INSTANT, "start")
     end: dt.datetime = _field(_INSTANT, "end")
     note: Secret | None = _field(_SECRET, "note", optional=True)
+    late: bool | None = _field(_BOOL, "late", optional=True)
+    """Whether it came after the standard's confirm-by time of the visit day (C1)."""
+    reluctant: bool | None = _field(_BOOL, "reluctant", optional=True)
+    """Whether the customer did not want to talk (C4); the order's note stands in for questions."""
 
     def __attrs_post_init__(self) -> None:
         if self.end.timestamp() <= self.start.timestamp():
@@ -927,15 +977,56 @@ class Departed(Payload):
 
 @attrs.frozen(slots=True)
 class Delayed(Payload):
-    """``delayed`` (T3): the reason given, the minutes late, and that the customer was told.
+    """``delayed`` (T3, T4): the kind of reason given, the minutes late, that the customer was told.
 
-    >>> Delayed(reason="road works", minutes=20, customer_told=True).minutes
-    20
+    ``cause`` is one of a closed set (:class:`~fieldservice.model.DelayCause`), so
+    "too many customers" is never a reason given (T4); ``note`` keeps the words.
+    A log written before 0.3 holds free text in ``reason``: it is read as
+    ``other`` with that text as the note.
+
+    >>> Delayed(cause="traffic", note="内环高架事故", minutes=20, customer_told=True).cause
+    <DelayCause.TRAFFIC: 'traffic'>
+    >>> old = Delayed(reason="road works", minutes=20, customer_told=True)
+    >>> old.delay_cause, old.delay_note
+    (<DelayCause.OTHER: 'other'>, 'road works')
     """
 
     reason: str | None = _field(_text_spec(200), "reason", optional=True)
+    """The free text of logs before 0.3. Read, no longer written."""
     minutes: int | None = _field(_count_spec(1, 24 * 60), "minutes", optional=True)
     customer_told: bool | None = _field(_BOOL, "customer_told", optional=True)
+    cause: DelayCause | None = _field(_CAUSE, "cause", optional=True)
+    note: str | None = _field(_text_spec(200), "note", optional=True)
+
+    @property
+    def delay_cause(self) -> DelayCause | None:
+        """The kind of reason, ``cause``, or ``other`` for an old log's free text."""
+        if self.cause is not None:
+            return self.cause
+        return None if self.reason is None else DelayCause.OTHER
+
+    @property
+    def delay_note(self) -> str | None:
+        """The words kept with the reason, ``note``, or an old log's free text."""
+        return self.note if self.note is not None else self.reason
+
+
+@attrs.frozen(slots=True)
+class Arrived(Payload):
+    """``arrived`` (T2, T3): at the door; a late arrival says how late, and whether it was called ahead.
+
+    Written only when the technician arrives after the start of the confirmed
+    hour plus the standard's ``arrival_tolerance``: ``late_minutes`` and
+    ``called_ahead`` (a ``delayed`` event told the customer, T3).
+
+    >>> Arrived(late_minutes=12, called_ahead=False).called_ahead
+    False
+    >>> dict(Arrived())
+    {}
+    """
+
+    late_minutes: int | None = _field(_count_spec(1, 24 * 60), "late_minutes", optional=True)
+    called_ahead: bool | None = _field(_BOOL, "called_ahead", optional=True)
 
 
 @attrs.frozen(slots=True)
@@ -963,6 +1054,20 @@ def _action_parse(value: object, where: str) -> str:
 _FINDINGS: Final = ("label_missing", "lightning_protection")
 
 
+def _hotline_parse(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.isdigit() or not 3 <= len(value) <= 16:
+        msg = f"{where} must be a service number of 3 to 16 digits, like '10000'"
+        raise InvalidInput(msg)
+    return value
+
+
+_HOTLINE: Final = _Spec(
+    _hotline_parse, _same, _same, {"type": "string", "pattern": "^[0-9]{3,16}$"}
+)
+_FINDING_RULE: Final = {"label_missing": "L2", "lightning_protection": "L3"}
+_RULE_ID: Final = re.compile(r"[A-Z][0-9]{1,2}")
+
+
 @attrs.frozen(slots=True)
 class ChecklistUpdated(Payload):
     """``checklist_updated`` (S, L, W items): a tick, an item not applicable or declined, a finding.
@@ -984,6 +1089,23 @@ class ChecklistUpdated(Payload):
     label: ModemLabel | None = _field(_LABEL, "label", optional=True)
     reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
     finding: Finding | None = _field(_enum_spec(_finding, _FINDINGS), "finding", optional=True)
+    hotline: str | None = _field(_HOTLINE, "hotline", optional=True)
+    """The hotline number the customer was told for later help, on a declined label (L4)."""
+
+    @property
+    def rule(self) -> str:
+        """The rule of the item this event resolves, the item's own (not always S5).
+
+        A template's items are named by their rule (``S1``, ``W2``, ``L1``); a
+        finding adds a label item (L2 a missing label, L3 lightning protection).
+
+        >>> ChecklistUpdated("tick", item="W2").rule, ChecklistUpdated("finding", finding="label_missing").rule
+        ('W2', 'L2')
+        """
+        if self.finding is not None:
+            return _FINDING_RULE[self.finding.value]
+        item = self.item or ""
+        return item if _RULE_ID.fullmatch(item) else "S5"
 
     def __attrs_post_init__(self) -> None:
         action = self.action
@@ -994,10 +1116,12 @@ class ChecklistUpdated(Payload):
             "finding": self.finding is not None and self.item is None,
         }[action]
         extra = action != "tick" and (self.evidence is not None or self.label is not None)
+        extra = extra or (action != "decline" and self.hotline is not None)
         if not fits or extra:
             msg = (
                 "a checklist_updated event holds: tick with item (evidence, label); "
-                "not_applicable or decline with item and reason; finding with finding"
+                "not_applicable or decline with item and reason (a declined label: "
+                "hotline); finding with finding"
             )
             raise InvalidInput(msg)
 
@@ -1107,6 +1231,57 @@ class ClockResumed(Payload):
     clocks: tuple[str, ...] | None = _field(_CLOCKS, "clocks", optional=True)
 
 
+_VIA: Final = ("system", "dispatcher")
+
+
+def _via_parse(value: object, where: str) -> str:
+    if value not in _VIA:
+        msg = f"{where} must be one of {', '.join(_VIA)}"
+        raise InvalidInput(msg)
+    return str(value)
+
+
+@attrs.frozen(slots=True)
+class CustomerDataChecked(Payload):
+    """``customer_data_checked`` (O1): unclear customer data checked before booking.
+
+    ``via`` is how: in the ``system`` or with the ``dispatcher`` (调度员);
+    ``note``, what was unclear and what was found, is personal (G1).
+
+    >>> CustomerDataChecked(via="dispatcher").via
+    'dispatcher'
+    """
+
+    via: str | None = _field(
+        _Spec(_via_parse, _same, _same, {"enum": list(_VIA)}), "via", optional=True
+    )
+    note: Secret | None = _field(_SECRET, "note", optional=True)
+
+
+@attrs.frozen(slots=True)
+class CustomerPhoneUsed(Payload):
+    """``customer_phone_used`` (G5): the customer's phone used for a work call, with consent.
+
+    >>> CustomerPhoneUsed(consent=True, purpose="联系机房确认端口").consent
+    True
+    """
+
+    consent: bool | None = _field(_BOOL, "consent", optional=True)
+    purpose: str | None = _field(_text_spec(200), "purpose", optional=True)
+
+
+@attrs.frozen(slots=True)
+class OutOfScopeRequested(Payload):
+    """``out_of_scope_requested`` (S9): what the customer asked beyond the service, and the explanation given.
+
+    >>> OutOfScopeRequested(request="帮忙修电视", explanation="电视维修不在电信服务范围").request
+    '帮忙修电视'
+    """
+
+    request: str | None = _field(_text_spec(500, multiline=True), "request", optional=True)
+    explanation: str | None = _field(_text_spec(500, multiline=True), "explanation", optional=True)
+
+
 @attrs.frozen(slots=True)
 class TierChanged(Payload):
     """``tier_changed`` (G3): the customer's new tier.
@@ -1130,6 +1305,7 @@ for _cls in (
     TechniciansAssigned,
     Departed,
     Delayed,
+    Arrived,
     CustomerAbsent,
     ChecklistUpdated,
     WorksheetUpdated,
@@ -1142,6 +1318,9 @@ for _cls in (
     ClockPaused,
     ClockResumed,
     TierChanged,
+    CustomerDataChecked,
+    CustomerPhoneUsed,
+    OutOfScopeRequested,
 ):
     _KEYSETS[_cls] = frozenset(f.name for f in attrs.fields(_cls))
     _cls.KEYS = tuple(f.name for f in attrs.fields(_cls))
@@ -1161,6 +1340,7 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
         "technicians_assigned": TechniciansAssigned,
         "departed": Departed,
         "delayed": Delayed,
+        "arrived": Arrived,
         "customer_absent": CustomerAbsent,
         "checklist_updated": ChecklistUpdated,
         "worksheet_updated": WorksheetUpdated,
@@ -1174,6 +1354,9 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
         "clock_paused": ClockPaused,
         "clock_resumed": ClockResumed,
         "tier_changed": TierChanged,
+        "customer_data_checked": CustomerDataChecked,
+        "customer_phone_used": CustomerPhoneUsed,
+        "out_of_scope_requested": OutOfScopeRequested,
     }
 )
 """The payload class of each event kind (by the kind's value); every other kind is :class:`NoData`."""
@@ -1182,7 +1365,7 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
 def payload_class(kind: str) -> type[Payload]:
     """The payload class of an event kind's value.
 
-    >>> payload_class("confirmed").__name__, payload_class("arrived").__name__
+    >>> payload_class("confirmed").__name__, payload_class("entered").__name__
     ('Confirmed', 'NoData')
     """
     return PAYLOAD_OF.get(kind, NoData)

@@ -306,7 +306,8 @@ def sign_off(
     >>> sign_off(c, sheet, signer="张三", role="customer", at=at)
     Traceback (most recent call last):
     ...
-    fieldservice.errors.ChecklistIncomplete: sign-off is blocked: S5 ([S5/item_open] ...)
+    fieldservice.errors.ChecklistIncomplete: sign-off is blocked: S5:
+      - [S5/item_open] ...
 
     .. versionadded:: 0.1.0
     """

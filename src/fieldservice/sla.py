@@ -15,6 +15,12 @@ clock                   rule   starts (restarts) on            stops on         
 ``repair``              F4     reported                        cleared                       per tier
 ``arrival``             T2     booked, rescheduled,            arrived                       the window
                                confirmed (C1)
+``confirmation``        C1     booked, rescheduled             confirmed                     09:00 of
+                                                                                             the day
+``punctuality``         T2     confirmed                       arrived                       the hour's
+                                                                                             start
+``missed_window``       B8     a reschedule after the          (breached when it starts)     the window's
+                               window in force began                                         start
 ======================  =====  ==============================  ============================  ==========
 
 Rules the clocks follow, each a decision written down once:
@@ -34,6 +40,14 @@ Rules the clocks follow, each a decision written down once:
   its deadline is the instant the last needed second of open time ends. A repair
   clock (F4) on service time is also capped by the legal ceiling in wall time
   (:data:`~fieldservice.standard.LEGAL_REPAIR_CEILING`, extended by pauses).
+* **Windows.** ``arrival`` follows the window in force: a reschedule opens a
+  new clock for the new window. A reschedule made after the window in force
+  began (B8: the customer is told beforehand) starts ``missed_window``, breached
+  at once and for good, so a missed visit stays in every report judged later.
+  ``confirmation`` (C1) is due at the standard's ``confirm_by`` of the visit
+  day, and not started for a booking made after that instant. ``punctuality``
+  judges the arrival against the start of the confirmed hour plus the standard's
+  ``arrival_tolerance`` (the card's "按约定时间或提前5分钟到达").
 * **Judging.** Events after ``at`` are ignored. A clock is ``BREACHED`` once
   ``at`` is past its deadline (one second past is enough) or when it stopped
   after it; ``MET`` when it stopped at or before it; ``CANCELLED`` when the
@@ -62,13 +76,13 @@ from typing import Any, TypeAlias
 import attrs
 import pendulum
 
-from fieldservice import _labels, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput, StandardMismatch
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.model import Area, Tier
 from fieldservice.servicecal import ServiceCalendar
 from fieldservice.standard import LEGAL_REPAIR_CEILING, ClockBasis, ServiceStandard, standard_of
-from fieldservice.visits import NOTHING_BOOKED, changes_appointment
+from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
 
 __all__ = [
     "RELATIVE_ACCURACY",
@@ -103,6 +117,9 @@ class ClockName(_labels.IdentityEnum):
     REMOTE_FOLLOW_UP = "remote_follow_up"
     REPAIR = "repair"
     ARRIVAL = "arrival"
+    CONFIRMATION = "confirmation"
+    PUNCTUALITY = "punctuality"
+    MISSED_WINDOW = "missed_window"
 
     @property
     def rule(self) -> str:
@@ -116,6 +133,9 @@ _RULES = {
     ClockName.REMOTE_FOLLOW_UP: "F2",
     ClockName.REPAIR: "F4",
     ClockName.ARRIVAL: "T2",
+    ClockName.CONFIRMATION: "C1",
+    ClockName.PUNCTUALITY: "T2",
+    ClockName.MISSED_WINDOW: "B8",
 }
 _CLOCKS: tuple[ClockName, ...] = tuple(ClockName)
 _INDEX = {name: i for i, name in enumerate(_CLOCKS)}
@@ -146,7 +166,8 @@ _S_NOT_STARTED, _S_RUNNING, _S_PAUSED, _S_MET, _S_BREACHED, _S_CANCELLED = range
 
 # --- what each event does to each clock: the rules as a table ---------------------
 
-_START, _STOP, _PAUSE, _RESUME, _CANCEL, _WINDOW = range(6)
+_START, _STOP, _PAUSE, _RESUME, _CANCEL, _WINDOW, _CONFIRM_BY, _PUNCTUAL, _DROP, _MISSED = range(10)
+_WINDOWED = 4  # clocks from this index on are judged against a window, in wall time
 _PAUSABLE = frozenset({0, 1, 3})  # booking_contact, resource_notice, repair
 _CUSTOMER_REASONS = frozenset({"customer_request", "waiting_for_customer"})
 
@@ -155,16 +176,16 @@ _EFFECTS: dict[EventKind, tuple[tuple[int, int], ...]] = {
     EventKind.RESOURCES_BUILT: ((_START, 0),),
     EventKind.CUSTOMER_ABSENT: ((_START, 0),),
     EventKind.CONTACTED: ((_STOP, 0),),
-    EventKind.BOOKED: ((_STOP, 0), (_WINDOW, 4)),
-    EventKind.RESCHEDULED: ((_WINDOW, 4),),
-    EventKind.CONFIRMED: ((_WINDOW, 4),),
+    EventKind.BOOKED: ((_STOP, 0), (_WINDOW, 4), (_CONFIRM_BY, 5), (_DROP, 6)),
+    EventKind.RESCHEDULED: ((_MISSED, 7), (_WINDOW, 4), (_CONFIRM_BY, 5), (_DROP, 6)),
+    EventKind.CONFIRMED: ((_WINDOW, 4), (_STOP, 5), (_PUNCTUAL, 6)),
     EventKind.RESOURCES_MISSING: ((_START, 1),),
     EventKind.RESOURCE_NOTICE_GIVEN: ((_STOP, 0), (_STOP, 1)),
     EventKind.REMOTE_GUIDANCE_GIVEN: ((_START, 2),),
     EventKind.FOLLOWED_UP: ((_STOP, 2),),
     EventKind.REPORTED: ((_START, 3),),
     EventKind.CLEARED: ((_STOP, 3),),
-    EventKind.ARRIVED: ((_STOP, 4),),
+    EventKind.ARRIVED: ((_STOP, 4), (_STOP, 6)),
     EventKind.CLOCK_PAUSED: ((_PAUSE, -1),),
     EventKind.CLOCK_RESUMED: ((_RESUME, -1),),
     EventKind.CANCELLED: ((_CANCEL, -1),),
@@ -211,7 +232,7 @@ def _index(table: Mapping[str, int], enum_type: type[Tier] | type[Area], value: 
     return found
 
 
-def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
+def _scan(events: Sequence[Event], at: float, lim: _Limits) -> tuple[dict[int, _Clock], int]:
     """One pass over a log up to ``at``: the started clocks by index, and the area index."""
     clocks: dict[int, _Clock] = {}
     tier = _ORDINARY
@@ -233,6 +254,7 @@ def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
         elif value == "tier_changed":
             tier = _TIER_AT[event.data.tier]  # type: ignore[attr-defined]
             continue
+        before = visit
         if changes_appointment(event.kind):
             visit = visit.after(event)
         effects = _EFFECTS_OF.get(value)
@@ -257,6 +279,34 @@ def _scan(events: Sequence[Event], at: float) -> tuple[dict[int, _Clock], int]:
                 clock.start = promised_start.timestamp()
                 clock.window_end = promised_end.timestamp()
                 clock.stop = None
+            elif action == _CONFIRM_BY:
+                due = lim.confirm_due(visit, when)
+                if due is None:
+                    clocks.pop(index, None)  # booked after the confirm-by time: nothing to confirm
+                else:
+                    clock = clocks[index] = _Clock(when, tier)
+                    clock.window_end = due
+            elif action == _PUNCTUAL:
+                begins = visit.promised_start
+                if visit.confirmation is not None and begins is not None:
+                    clock = clocks[index] = _Clock(begins.timestamp(), tier)
+                    clock.window_end = clock.start + lim.tolerance
+            elif action == _DROP:
+                clocks.pop(index, None)  # a new window: punctuality waits for its confirmation
+            elif action == _MISSED:
+                begun = before.promised_start
+                arrival = clocks.get(4)
+                if (
+                    index not in clocks
+                    and before.live
+                    and begun is not None
+                    and when > begun.timestamp()
+                    and (arrival is None or arrival.stop is None)
+                ):
+                    # Rescheduled after the window began: too late to tell the customer (B8).
+                    clock = clocks[index] = _Clock(begun.timestamp(), tier)
+                    clock.window_end = clock.start
+                    clock.stop = when
             elif action == _CANCEL:
                 for clock in clocks.values():
                     if clock.stop is None and clock.cancelled is None:
@@ -303,10 +353,36 @@ class _Limits:
     ceiling: tuple[float, ...]
     """The legal repair ceiling in seconds by area index."""
     at_risk_share: float
+    tolerance: float
+    """The standard's arrival tolerance in seconds (punctuality, T2)."""
+    confirm_by: int
+    """The standard's confirm-by time of day in seconds (C1)."""
+    zone: dt.tzinfo
+    due_by_day: dict[dt.date, float] = attrs.field(factory=dict, eq=False)
+    """The confirm-by instant of each visit day met so far: a few days per call."""
+
+    def confirm_due(self, visit: Appointment, booked: float) -> float | None:
+        """When the visit's day-of confirmation is due (C1); None if booked after it."""
+        begins = visit.window_start
+        if begins is None:
+            return None
+        day = visit.booking.date if visit.booking is not None else None
+        if day is None:
+            day = begins.astimezone(self.zone).date()
+        due = self.due_by_day.get(day)
+        if due is None:
+            due = self.due_by_day[day] = float(_time.wall_epoch(self.zone, day, self.confirm_by))
+        return None if booked >= due else due
 
     @classmethod
     def compile(cls, standard: ServiceStandard) -> _Limits:
-        rules = (standard.booking_contact, standard.resource_notice, None, standard.repair, None)
+        rules = (
+            standard.booking_contact,
+            standard.resource_notice,
+            None,
+            standard.repair,
+            *(None,) * (len(_CLOCKS) - 4),
+        )
         follow_up = standard.follow_up.total_seconds()
         seconds = tuple(
             tuple(
@@ -328,6 +404,9 @@ class _Limits:
             from_service=calendar.from_service_seconds,
             ceiling=tuple(LEGAL_REPAIR_CEILING[a].total_seconds() for a in _AREAS),
             at_risk_share=standard.at_risk_share,
+            tolerance=standard.arrival_tolerance.total_seconds(),
+            confirm_by=_time.seconds_of(standard.confirm_by),
+            zone=_time.zone(standard.timezone),
         )
 
     def basis(self, index: int) -> ClockBasis:
@@ -396,7 +475,7 @@ def _capped(clock: _Clock, index: int, area: int, at: float, lim: _Limits) -> bo
 
 def _at_risk_from(clock: _Clock, index: int, area: int, at: float, lim: _Limits) -> float | None:
     """The instant a tiered clock's elapsed time reaches the at-risk share of its limit."""
-    if index in (2, 4):
+    if index == 2 or index >= _WINDOWED:
         return None
     if _capped(clock, index, area, at, lim):
         share = lim.at_risk_share * lim.ceiling[area]
@@ -412,7 +491,7 @@ def _judge(clock: _Clock, index: int, area: int, at: float, lim: _Limits) -> tup
     """Return (state, deadline, elapsed, limit, at_risk) as plain numbers for one started clock."""
     start = clock.start
     stop = clock.stop
-    if index == 4:  # arrival: the promised window is the limit, wall time, no pauses
+    if index >= _WINDOWED:  # arrival & co: the promised window is the limit, wall time, no pauses
         deadline = clock.window_end
         limit = deadline - start
         elapsed = (stop if stop is not None else at) - start
@@ -752,11 +831,11 @@ def evaluate(
     when = _validate.aware("at", at)
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
-    clocks, area = _scan(events_of(order), at_epoch)
+    clocks, area = _scan(events_of(order), at_epoch, lim)
     tz = standard.timezone
     statuses = []
     for index, name in enumerate(_CLOCKS):
-        basis = ClockBasis.WALL if index == 4 else lim.basis(index)
+        basis = ClockBasis.WALL if index >= _WINDOWED else lim.basis(index)
         clock = clocks.get(index)
         if clock is None:
             statuses.append(_not_started(name, basis))
@@ -771,7 +850,7 @@ def evaluate(
                 clock=name,
                 state=_STATES[state],
                 basis=basis,
-                tier=None if index == 4 else _TIERS[clock.tier],
+                tier=None if index >= _WINDOWED else _TIERS[clock.tier],
                 limit=_seconds(limit),
                 started=_instant(clock.start, tz),
                 deadline=_instant(deadline, tz),
@@ -936,7 +1015,7 @@ def evaluate_many(
         own = getattr(order, "standard", standard)
         if own is not standard:
             standard_of(order, standard)  # raises unless it is an equal standard
-        clocks, area = scan(events_of(order), at_epoch)
+        clocks, area = scan(events_of(order), at_epoch, lim)
         for index, clock in clocks.items():
             s, d, e, li, r = judge(clock, index, area, at_epoch, lim)
             col_s, col_d, col_e, col_l, col_r, col_t = columns[index]
@@ -959,7 +1038,11 @@ def evaluate_many(
     )
 
 
-_CLOCK_KINDS: frozenset[str] = frozenset(_EFFECTS_OF) | {"tier_changed"}
+_CLOCK_KINDS: frozenset[str] = (
+    frozenset(_EFFECTS_OF)
+    | {"tier_changed"}
+    | {k.value for k in EventKind if changes_appointment(k)}  # the visit view's kinds
+)
 """The event kinds a clock reads; the light path builds events of these kinds only."""
 
 
@@ -1039,6 +1122,8 @@ class OrderJudge:
         if not isinstance(order_id, str) or not isinstance(raw, list):
             msg = "an order needs an id (text) and its events (a list)"
             raise InvalidInput(msg)
+        # The ID is shown in reports: it must pass the ID check first (G1: it may be anything).
+        _validate.identifier("order id", order_id)
         recorded = data.get("standard")
         if recorded is not None:
             digest = recorded.get("digest") if isinstance(recorded, Mapping) else None
@@ -1056,13 +1141,14 @@ class OrderJudge:
             kind = item.get("kind") if isinstance(item, dict) else None
             if kind in kinds or not isinstance(kind, str):
                 events.append(from_dict(item))  # checks it, and refuses what is malformed
-        clocks, area = _scan(events, self._at)
-        state = [0] * 5
-        tier = [0] * 5
-        deadline = [math.nan] * 5
-        elapsed = [0.0] * 5
-        limit = [0.0] * 5
-        at_risk = [0] * 5
+        clocks, area = _scan(events, self._at, self._lim)
+        n = len(_CLOCKS)
+        state = [0] * n
+        tier = [0] * n
+        deadline = [math.nan] * n
+        elapsed = [0.0] * n
+        limit = [0.0] * n
+        at_risk = [0] * n
         for index, clock in clocks.items():
             s, d, e, li, r = _judge(clock, index, area, self._at, self._lim)
             state[index], deadline[index], elapsed[index] = s, d, e

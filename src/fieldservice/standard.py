@@ -642,6 +642,15 @@ _DEFAULT_SOURCES: Final[dict[str, str]] = {
 }
 
 
+def _not_negative(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
+        msg = f"{attribute.name} must be a duration of zero or more (got {_shown_value(value)})"
+        raise StandardError(msg)
+    if value % dt.timedelta(seconds=1):
+        msg = f"{attribute.name} must be a whole number of seconds (got {_shown_value(value)})"
+        raise StandardError(msg)
+
+
 def _duration_pair(value: object) -> tuple[dt.timedelta, dt.timedelta]:
     if (
         not isinstance(value, tuple)
@@ -689,6 +698,9 @@ class ServiceStandard:
         confirm_by: The day-of second confirmation is due by (C1): 09:00.
         call_ahead: Call the customer this long before arrival (C2): 30 min.
         early_arrival: Arrive this much early, shortest and longest (T2): 5-10 min.
+        arrival_tolerance: How late after the start of the confirmed hour an
+            arrival still counts as on time (T2, the card's step 7: "按约定时间或
+            提前5分钟到达"): 0.
         knock: The knock protocol (K1-K2).
         follow_up: Follow up this long after remote guidance (F2): 30 min.
         hotline: The customer service hotline the technician gives a customer
@@ -738,6 +750,7 @@ class ServiceStandard:
     early_arrival: tuple[dt.timedelta, dt.timedelta] = attrs.field(
         default=(dt.timedelta(minutes=5), dt.timedelta(minutes=10)), converter=_duration_pair
     )
+    arrival_tolerance: dt.timedelta = attrs.field(default=dt.timedelta(0), validator=_not_negative)
     knock: KnockProtocol = attrs.field(factory=KnockProtocol, validator=_instance_of(KnockProtocol))
     follow_up: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
     hotline: str = attrs.field(default="10000", validator=_hotline)
@@ -1214,9 +1227,16 @@ class _TomlReader:
         self._known(
             booking,
             "booking",
-            {"lead_time", "arrival_window", "confirm_by", "call_ahead", "early_arrival"},
+            {
+                "lead_time",
+                "arrival_window",
+                "confirm_by",
+                "call_ahead",
+                "early_arrival",
+                "arrival_tolerance",
+            },
         )
-        for key in ("lead_time", "arrival_window", "call_ahead"):
+        for key in ("lead_time", "arrival_window", "call_ahead", "arrival_tolerance"):
             if key in booking:
                 fields[key] = self._duration(booking[key], f"booking.{key}")
         if "confirm_by" in booking:
@@ -1356,7 +1376,8 @@ class _TomlReader:
         except ValueError as err:
             msg = f"{key}: {err}"
             raise StandardError(msg) from None
-        if parsed <= dt.timedelta(0) and not key.startswith("booking.early_arrival"):
+        zero_allowed = key.startswith("booking.early_arrival") or key == "booking.arrival_tolerance"
+        if parsed <= dt.timedelta(0) and not zero_allowed:
             self._fail(key, value, "a positive duration")
         return parsed
 
@@ -1514,6 +1535,7 @@ def _write_toml(s: ServiceStandard) -> str:
         f"confirm_by = {_q(_format_time(s.confirm_by))}  # C1",
         f"call_ahead = {_q(format_duration(s.call_ahead))}  # C2",
         f"early_arrival = [{early}]  # T2",
+        f"arrival_tolerance = {_q(format_duration(s.arrival_tolerance))}  # T2: late after the hour's start",
         "",
         "[knock]  # K1-K2",
         f"rounds = {s.knock.rounds}",

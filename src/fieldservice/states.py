@@ -111,6 +111,7 @@ def _visit_path(done: State) -> list[dict[str, Any]]:
     """The visit from booking to sign-off, shared by both workflows (B2-B9, C1, T2-T4, K3, S, W)."""
     return [
         {"trigger": "contact_customer", "source": S.AWAITING_BOOKING, "dest": "="},
+        {"trigger": "check_customer_data", "source": S.AWAITING_BOOKING, "dest": "="},
         {"trigger": "book", "source": S.AWAITING_BOOKING, "dest": S.BOOKED},
         {"trigger": "assign", "source": [S.AWAITING_BOOKING, S.BOOKED, S.CONFIRMED], "dest": "="},
         {"trigger": "confirm", "source": S.BOOKED, "dest": S.CONFIRMED},
@@ -124,6 +125,8 @@ def _visit_path(done: State) -> list[dict[str, Any]]:
         {"trigger": "update_checklist", "source": list(_ON_SITE), "dest": "="},
         {"trigger": "fill_worksheet", "source": list(_ON_SITE), "dest": "="},
         {"trigger": "leave_temporarily", "source": S.IN_PROGRESS, "dest": "="},
+        {"trigger": "use_customer_phone", "source": list(_ON_SITE), "dest": "="},
+        {"trigger": "record_out_of_scope", "source": list(_ON_SITE), "dest": "="},
         {"trigger": "finish_work", "source": S.IN_PROGRESS, "dest": S.AWAITING_SIGNOFF},
         {"trigger": "sign", "source": S.AWAITING_SIGNOFF, "dest": "="},
         {"trigger": "complete", "source": S.AWAITING_SIGNOFF, "dest": done, "conditions": "signed"},

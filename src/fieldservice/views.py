@@ -45,7 +45,7 @@ def order_records(order: WorkOrder) -> list[dict[str, object]]:
             "at": e.at,
             "kind": e.kind.value,
             "label_zh": e.kind.label_zh,
-            "rule": e.kind.rule,
+            "rule": e.rule,
             "actor": e.actor,
         }
         for e in order.events
@@ -77,7 +77,7 @@ def order_html(order: WorkOrder) -> str:
     rows = "".join(
         f"<tr><td>{esc(e.at.in_timezone(tz).format('YYYY-MM-DD HH:mm'))}</td>"
         f"<td><code>{esc(e.kind.value)}</code></td><td>{esc(e.kind.label_zh)}</td>"
-        f"<td>{esc(e.kind.rule)}</td><td>{esc(e.actor)}</td></tr>"
+        f"<td>{esc(e.rule)}</td><td>{esc(e.actor)}</td></tr>"
         for e in order.events
     )
     return (

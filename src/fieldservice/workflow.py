@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -47,6 +48,7 @@ from fieldservice.appointments import (
     ArrivalWindow,
     HalfDay,
     check_arrival,
+    confirm_due,
     validate_window,
 )
 from fieldservice.checklist import Checklist, Finding
@@ -63,6 +65,7 @@ from fieldservice.events import Event, EventKind
 from fieldservice.model import (
     Area,
     Customer,
+    DelayCause,
     OrderKind,
     Party,
     Product,
@@ -76,7 +79,12 @@ from fieldservice.model import (
 )
 from fieldservice.modemlabel import ModemLabel
 from fieldservice.payloads import ChecklistUpdated, Opened
-from fieldservice.signoff import Signature, SignerRole, check_sign_off, sign_off
+from fieldservice.signoff import (
+    Signature,
+    SignerRole,
+    check_sign_off,
+    sign_off,
+)
 from fieldservice.standard import ServiceStandard
 from fieldservice.states import INSTALL_MACHINE as INSTALL_MACHINE
 from fieldservice.states import REPAIR_MACHINE as REPAIR_MACHINE
@@ -86,7 +94,7 @@ from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
 from fieldservice.worksheet import WorkSheet
 
 # State and the Machines are defined in fieldservice.states and importable from here too.
-__all__ = ["WorkOrder"]
+__all__ = ["SignatureRecord", "WorkOrder"]
 
 
 S = State  # the reducer's short name
@@ -127,6 +135,9 @@ _EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
     EventKind.CLOCK_PAUSED: "pause_clocks",
     EventKind.CLOCK_RESUMED: "resume_clocks",
     EventKind.TIER_CHANGED: "change_tier",
+    EventKind.CUSTOMER_DATA_CHECKED: "check_customer_data",
+    EventKind.CUSTOMER_PHONE_USED: "use_customer_phone",
+    EventKind.OUT_OF_SCOPE_REQUESTED: "record_out_of_scope",
 }
 
 
@@ -153,6 +164,38 @@ class _Facts:
 
 
 @attrs.frozen
+class SignatureRecord:
+    """One signature in an order's history (W2): what was signed, and what voided it.
+
+    A signature stands while the checklist and work sheet are what was signed;
+    the first edit after it (a ``checklist_updated`` or ``worksheet_updated``
+    event) voids it, and ``voided_by`` is that event. :attr:`WorkOrder.signatures
+    <fieldservice.workflow.WorkOrder.signatures>` lists every record, oldest
+    first, so a voided signature is still readable from the order.
+
+    Attributes:
+        signature: The signature as signed (the signer's name masked in repr, G1).
+        holds: Whether it matched the checklist and work sheet when signed.
+        voided_by: The edit that voided it, or ``None`` while it stands.
+
+    >>> import pendulum
+    >>> s = Signature("张三", "customer", pendulum.datetime(2026, 11, 26, 15, tz="UTC"), digest="0" * 64)
+    >>> r = SignatureRecord(s)
+    >>> r.voided, r.holds
+    (False, True)
+    """
+
+    signature: Signature
+    holds: bool = True
+    voided_by: Event | None = None
+
+    @property
+    def voided(self) -> bool:
+        """Whether a later edit voided the signature."""
+        return self.voided_by is not None
+
+
+@attrs.frozen
 class _Work:
     """The work on site: the checklist, the work sheet and the customer's signature (S, L, W)."""
 
@@ -161,6 +204,8 @@ class _Work:
     signature: Signature | None = None
     signature_holds: bool = False
     """Whether ``signature`` matches the checklist and work sheet (W2), judged once when signed."""
+    history: tuple[SignatureRecord, ...] = ()
+    """Every signature so far, and the edit that voided each one that no longer stands."""
 
 
 @attrs.frozen
@@ -300,6 +345,12 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
         # Optional in the schema for a bare log; an order's commands always write them.
         msg = f"a {kind.value} event of an order must hold {', '.join(needs)}"
         raise InvalidEvent(msg)
+    if kind in _EITHER_NEEDS and not any(
+        getattr(data, name) is not None for name in _EITHER_NEEDS[kind]
+    ):
+        # A log before 0.3 holds the old field; a newer one the new fields.
+        msg = f"a {kind.value} event of an order must hold {' or '.join(_EITHER_NEEDS[kind])}"
+        raise InvalidEvent(msg)
     facts = s.facts
     changes: dict[str, Any] = {}
     if changes_appointment(kind):
@@ -338,18 +389,27 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
 
 _ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
     EventKind.BOOKED: ("date", "half"),
-    EventKind.RESCHEDULED: ("date", "half", "requested_by", "reason", "consent"),
+    EventKind.RESCHEDULED: ("date", "half", "requested_by", "reason"),
     EventKind.CANCELLED: ("reason",),
     EventKind.VISIT_NEEDED: ("reason",),
     EventKind.CUSTOMER_ABSENT: ("note_left", "neighbours_asked"),
     EventKind.RESOURCE_GAP_RECORDED: ("gap",),
-    EventKind.DELAYED: ("reason", "minutes", "customer_told"),
+    EventKind.DELAYED: ("minutes", "customer_told"),
     EventKind.LEFT_TEMPORARILY: ("reason", "minutes"),
     EventKind.FEASIBILITY_ANSWERED: ("available",),
     EventKind.TRIAGED: ("remote_possible",),
     EventKind.FOLLOWED_UP: ("solved",),
+    EventKind.CUSTOMER_DATA_CHECKED: ("via",),
+    EventKind.CUSTOMER_PHONE_USED: ("consent",),
+    EventKind.OUT_OF_SCOPE_REQUESTED: ("request", "explanation"),
 }
 """Payload fields the schema leaves optional for bare logs, and an order's log must hold."""
+
+_EITHER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
+    EventKind.RESCHEDULED: ("consent", "agreed"),
+    EventKind.DELAYED: ("reason", "cause"),
+}
+"""Fields of which an order's log holds at least one: the old one, or its successor."""
 
 _WORK_KINDS: Final = frozenset(
     {EventKind.CHECKLIST_UPDATED, EventKind.WORKSHEET_UPDATED, EventKind.SIGNED}
@@ -365,15 +425,23 @@ def _worked(work: _Work, event: Event, made: object) -> _Work:
             made if isinstance(made, Checklist) else _checklist_change(work.checklist, event)
         )
         # What was signed is no longer what is there.
-        return _Work(checklist, work.worksheet)
+        return _Work(checklist, work.worksheet, history=_voided(work, event))
     if kind is EventKind.WORKSHEET_UPDATED:
-        return _Work(work.checklist, data.worksheet)
+        return _Work(work.checklist, data.worksheet, history=_voided(work, event))
     signature: Signature = data.signature
-    if made is signature:
-        # sign_off() has just made it over this very checklist and work sheet.
-        return _Work(work.checklist, work.worksheet, signature, signature_holds=True)
-    holds = signature.verify(work.checklist, work.worksheet)
-    return _Work(work.checklist, work.worksheet, signature, signature_holds=holds)
+    # A signature sign_off() has just made is over this very checklist and work sheet.
+    holds = made is signature or signature.verify(work.checklist, work.worksheet)
+    history = (*_voided(work, event), SignatureRecord(signature, holds))
+    return _Work(work.checklist, work.worksheet, signature, holds, history)
+
+
+def _voided(work: _Work, event: Event) -> tuple[SignatureRecord, ...]:
+    """The history once ``event`` is recorded: a standing signature is voided by it."""
+    history = work.history
+    if work.signature is None or not history or history[-1].voided_by is not None:
+        return history
+    last = history[-1]
+    return (*history[:-1], SignatureRecord(last.signature, last.holds, event))
 
 
 def _start(kind: OrderKind, first: Event) -> _OrderState:
@@ -407,6 +475,7 @@ SCHEMA_VERSION: Final = 1
 _MAY_HOLD_SECRETS: Final = frozenset(
     {
         EventKind.CONTACTED,
+        EventKind.CUSTOMER_DATA_CHECKED,
         EventKind.BOOKED,
         EventKind.RESCHEDULED,
         EventKind.CONFIRMED,
@@ -469,6 +538,13 @@ def _products(value: Iterable[Product | str]) -> frozenset[Product]:
     return products
 
 
+def _flag(value: object, name: str) -> bool:
+    if value is True or value is False:
+        return value
+    msg = f"{name} must be True or False (got {type(value).__name__})"
+    raise InvalidInput(msg)
+
+
 def _is(value: object, kind: type, name: str) -> None:
     if not isinstance(value, kind):
         msg = f"{name} must be a {kind.__name__} (got {type(value).__name__})"
@@ -487,8 +563,69 @@ def _window(value: AppointmentWindow | tuple[dt.date | str, HalfDay | str]) -> A
     raise InvalidInput(msg)
 
 
-_NOT_A_REASON: Final = ("too many customers", "客户太多", "用户太多", "单子太多")
-"""T4: reasons a customer is never given for lateness."""
+_LABEL_RULES: Final = frozenset({"L1", "L2", "L3"})
+"""Label items: declining one needs the hotline told (L4)."""
+
+_NOT_A_REASON: Final = (
+    "too many customers",
+    "too many orders",
+    "客户太多",
+    "用户太多",
+    "单子太多",
+    "客户很多",
+    "工单多",
+    "单子多",
+)
+"""T4: words a customer is never given as a reason, caught in an ``other`` reason's text."""
+
+_B8_TEXT: Final = "contact the customer beforehand, explain, and agree the new time"
+_B9_TEXT: Final = "rebook only with the customer's consent"
+
+
+def _delay_cause(value: object, words: str | None) -> DelayCause:
+    """The kind of reason given (T4); ``other`` needs words, and they must not blame the load."""
+    if isinstance(value, str) and not isinstance(value, DelayCause):
+        value = _CAUSE_LABELS.get(value, value)
+    try:
+        kind = _validate.enum_member(DelayCause, "cause", value)
+    except InvalidInput:
+        kinds = ", ".join(c.value for c in DelayCause)
+        text = f"a delay's reason is one of {kinds} (with a note for other)"
+        msg = f"refused delay reason: {text}"
+        raise InvalidInput(msg, violations=(Violation("T4", "reason_not_allowed", text),)) from None
+    if kind is DelayCause.OTHER and not words:
+        msg = "a delay for another reason needs the reason in words: pass note="
+        raise InvalidInput(msg)
+    if words is not None and any(bad in words.lower() for bad in _NOT_A_REASON):
+        text = "'too many customers' is never a reason given to a customer"
+        msg = f"refused delay reason: {text}"
+        raise InvalidInput(msg, violations=(Violation("T4", "reason_not_allowed", text),))
+    return kind
+
+
+_CAUSE_LABELS: Final = {label: c.value for c in DelayCause for label in (c.label_zh, c.label_en)}
+
+
+def _contact_and_agreement(
+    consent: object, contacted: object, agreed: object, party: Party
+) -> tuple[bool, bool]:
+    """Contacted and agreed, from the two flags or the old single ``consent``."""
+    for name, flag in (("consent", consent), ("contacted", contacted), ("agreed", agreed)):
+        if flag is not None:
+            _is(flag, bool, name)
+    if consent is not None:
+        if (contacted is not None and contacted != consent) or (
+            agreed is not None and agreed != consent
+        ):
+            msg = "consent stands for contacted and agreed; pass contacted= and agreed= only"
+            raise InvalidInput(msg)
+        contacted = agreed = consent
+    if party is Party.CUSTOMER and contacted is None:
+        contacted = True  # the customer asked: that is the contact
+    if contacted is None or agreed is None:
+        msg = "a reschedule records whether the customer was contacted and agreed: pass contacted= and agreed="
+        raise InvalidInput(msg)
+    return bool(contacted), bool(agreed)
 
 
 @attrs.define(eq=False, slots=True)
@@ -554,7 +691,9 @@ class WorkOrder:
             id: The order ID.
             customer: Who it is for.
             products: Every product of the order, installed in one visit (M1).
-            accepted_at: When the order was accepted (B3's clock starts).
+            accepted_at: When the order was accepted (受理, B3's clock starts). A
+                repair's first instant is ``reported_at`` instead (:meth:`repair`):
+                each is named after what starts the order's clock.
             by: Who accepted it: the owner until a hand-over (G2).
             standard: The standard that applies; the seed's by default.
         """
@@ -585,7 +724,17 @@ class WorkOrder:
         by: str,
         standard: ServiceStandard | None = None,
     ) -> WorkOrder:
-        """Record a fault report (障碍申告): the repair clock (F4) starts."""
+        """Record a fault report (障碍申告): the repair clock (F4) starts.
+
+        Args:
+            id: The order ID.
+            customer: Who it is for.
+            products: The products at fault.
+            reported_at: When the fault was reported (申告, F4's clock starts): the
+                counterpart of ``accepted_at`` of :meth:`install` and :meth:`move`.
+            by: Who took the report: the owner until a hand-over (G2).
+            standard: The standard that applies; the seed's by default.
+        """
         return cls._open(OrderKind.REPAIR, id, customer, products, reported_at, by, standard)
 
     @classmethod
@@ -751,6 +900,15 @@ class WorkOrder:
         return self._s.work.signature
 
     @property
+    def signatures(self) -> tuple[SignatureRecord, ...]:
+        """Every signature of the order, oldest first, each with the edit that voided it (W2).
+
+        After an edit of the checklist or work sheet :attr:`signature` is ``None``;
+        the voided signature stays here, with ``voided_by`` the edit's event.
+        """
+        return self._s.work.history
+
+    @property
     def _lead_time(self) -> dt.timedelta | None:
         # B5's lead time is for installs and moves (装移机); a repair visit is
         # arranged as soon as possible (F2, F3).
@@ -871,15 +1029,65 @@ class WorkOrder:
 
     # -- booking (B2-B9, C1, M2) --
 
-    def contact_customer(self, *, at: dt.datetime, by: str, note: str | None = None) -> Event:
-        """Record the first contact with the customer to book (B3: stops its clock)."""
+    def contact_customer(
+        self, *, at: dt.datetime, by: str, note: str | None = None, reluctant: bool = False
+    ) -> Event:
+        """Record the first contact with the customer to book (B3: stops its clock).
+
+        Args:
+            at: When the customer was reached.
+            by: Who called.
+            note: What the visit needs (C3), kept on the order (:attr:`note`).
+            reluctant: The customer did not want to talk (C4): nothing more is
+                asked; the technician works from what the order says.
+        """
         self._may("contact_customer")
-        data = {}
+        data: dict[str, object] = {}
         if note is not None:
             # What the customer says the visit needs may be personal: masked (G1).
             text = _validate.text("note", note, max_length=500, multiline=True)
             data["note"] = Secret(" ".join(text.split()))
+        if _flag(reluctant, "reluctant"):
+            data["reluctant"] = True
         return self._commit(self._event(EventKind.CONTACTED, self._when(at), by, **data))
+
+    def check_customer_data(
+        self, via: str, *, at: dt.datetime, by: str, note: str | None = None
+    ) -> Event:
+        """Record that unclear customer data was checked before booking (O1, 取单分析).
+
+        Args:
+            via: How: ``"system"`` (checked in the system) or ``"dispatcher"``
+                (with the dispatcher, 调度员).
+            at: When.
+            by: Who checked.
+            note: What was unclear and what was found: personal, masked (G1).
+
+        Raises:
+            InvalidInput: ``via`` is neither.
+            TransitionNotAllowed: The order is booked already: check before booking.
+        """
+        self._may("check_customer_data")
+        data: dict[str, object] = {"via": via}
+        if note is not None:
+            text = _validate.text("note", note, max_length=500, multiline=True)
+            data["note"] = Secret(" ".join(text.split()))
+        return self._commit(
+            self._event(EventKind.CUSTOMER_DATA_CHECKED, self._when(at), by, **data)
+        )
+
+    @property
+    def note(self) -> Secret | None:
+        """What the order says the visit needs (C3), personal (G1), read instead of asking again (C4).
+
+        The last note given at the contact, the booking or the confirmation.
+        """
+        return self._s.facts.visit.note
+
+    @property
+    def customer_data_checked(self) -> bool:
+        """Whether unclear customer data was checked before booking (O1)."""
+        return any(e.kind is EventKind.CUSTOMER_DATA_CHECKED for e in self._log)
 
     def book(
         self,
@@ -951,8 +1159,14 @@ class WorkOrder:
         self._staff.update({t.id: t for t in staff})
         return event
 
-    def confirm(self, start: int | dt.time, *, at: dt.datetime, by: str) -> Event:
+    def confirm(
+        self, start: int | dt.time, *, at: dt.datetime, by: str, reluctant: bool = False
+    ) -> Event:
         """The day-of second confirmation (C1): refine the half-day to the arrival hour.
+
+        ``reluctant=True`` records that the customer did not want to talk (C4):
+        the hour is agreed and nothing more is asked; the order's :attr:`note`
+        says what the visit needs.
 
         Raises:
             InvalidAppointment: The hour is outside the booked half-day, in the
@@ -973,6 +1187,12 @@ class WorkOrder:
         if violations:
             msg = f"cannot confirm {arrival}"
             raise InvalidAppointment(msg, violations=violations)
+        extra = {"reluctant": True} if _flag(reluctant, "reluctant") else {}
+        # C1: by 09:00 of the visit day. Accepted later (the customer is still told
+        # the hour), but the event says it was late and the C1 clock is breached.
+        due = confirm_due(window.date, booked_at, self.standard)
+        if due is not None and when.timestamp() > due:
+            extra["late"] = True
         return self._commit(
             self._event(
                 EventKind.CONFIRMED,
@@ -980,6 +1200,7 @@ class WorkOrder:
                 by,
                 start=arrival.start.isoformat(),
                 end=arrival.end.isoformat(),
+                **extra,
             )
         )  # no made=: the fold reads the hour from the event, with its offsets, on both paths
 
@@ -991,36 +1212,63 @@ class WorkOrder:
         by: str,
         requested_by: Party | str,
         reason: str,
-        consent: bool,
+        consent: bool | None = None,
+        contacted: bool | None = None,
+        agreed: bool | None = None,
+        cause: DelayCause | str | None = None,
     ) -> Event:
-        """Rebook the visit (改约) with who asked, why, and the customer's consent (B8, B9).
+        """Rebook the visit (改约) with who asked, why, and what the customer said (B8, B9).
 
-        A provider reschedule needs the customer contacted beforehand and
-        agreeing (B8); a customer's request is rebooked with their consent (B9).
-        Neither pauses an SLA clock.
+        Two facts are recorded apart: whether the customer was ``contacted``
+        beforehand, and whether they ``agreed`` to the new time. A provider
+        reschedule needs the contact (B8); when the customer, contacted, does not
+        agree, that is recorded as it was (``agreed=False``). A customer's own
+        request is rebooked only with their agreement (B9). ``consent=True``, the
+        one flag of releases before 0.3, stands for both.
+
+        A provider reschedule's ``cause`` is one of :class:`~fieldservice.model.DelayCause` (T4;
+        ``other`` when left out), ``reason`` the words. A reschedule made after
+        the window in force began is a late one: the event says so, and the
+        missed window's arrival clock stays breached. Neither pauses an SLA clock.
 
         Raises:
-            TransitionNotAllowed: No consent: the violation names B8 or B9.
+            TransitionNotAllowed: No prior contact (B8), or no agreement to a
+                customer's request (B9): the violation names the rule.
             InvalidAppointment: The new window breaks rules.
+            InvalidInput: ``consent`` disagrees with ``contacted`` or ``agreed``, or
+                the cause is not one of the kinds.
         """
         self._may("reschedule")
         party = _validate.enum_member(Party, "requested_by", requested_by)
-        _is(consent, bool, "consent")
         why = _validate.text("reason", reason, max_length=500, multiline=True)
-        if not consent:
-            rule, code, text = (
-                (
-                    "B8",
-                    "no_prior_contact",
-                    "contact the customer beforehand, explain, and agree the new time",
-                )
+        contacted, agreed = _contact_and_agreement(consent, contacted, agreed, party)
+        kind = None
+        if party is Party.PROVIDER:
+            kind = _delay_cause(DelayCause.OTHER if cause is None else cause, why)
+        elif cause is not None:
+            msg = "cause is for a provider reschedule (B8, T4); a customer's request has none"
+            raise InvalidInput(msg)
+        refusal = None
+        if not contacted:
+            refusal = (
+                ("B8", "no_prior_contact", _B8_TEXT)
                 if party is Party.PROVIDER
-                else ("B9", "no_consent", "rebook only with the customer's consent")
+                else ("B9", "no_consent", _B9_TEXT)
             )
+        elif not agreed and party is Party.CUSTOMER:
+            refusal = ("B9", "no_consent", _B9_TEXT)
+        if refusal is not None:
+            rule, code, text = refusal
             msg = f"cannot reschedule order {self.id}: {text}"
             raise TransitionNotAllowed(msg, violations=(Violation(rule, code, text),))
         chosen = _window(window)
         when = self._when(at)
+        extra: dict[str, object] = {"contacted": contacted, "agreed": agreed}
+        if kind is not None:
+            extra["cause"] = kind.value
+        begun = self._s.facts.visit.promised_start
+        if self._s.facts.visit.live and begun is not None and when.timestamp() > begun.timestamp():
+            extra["late"] = True
         event = self._booked(
             EventKind.RESCHEDULED,
             chosen,
@@ -1028,7 +1276,7 @@ class WorkOrder:
             by,
             requested_by=party.value,
             reason=why,
-            consent=consent,
+            **extra,
         )
         return self._commit(event, made=chosen)
 
@@ -1041,23 +1289,36 @@ class WorkOrder:
         return self._commit(self._event(EventKind.DEPARTED, self._when(at), by, **data))
 
     def report_delay(
-        self, reason: str, *, at: dt.datetime, by: str, minutes: int, customer_told: bool
+        self,
+        cause: DelayCause | str,
+        *,
+        at: dt.datetime,
+        by: str,
+        minutes: int,
+        customer_told: bool,
+        note: str | None = None,
     ) -> Event:
         """Record a delay on the way (T3): the customer is called ahead and given a reason.
 
+        Args:
+            cause: The kind of reason given (T4), one of :class:`~fieldservice.model.DelayCause`
+                (value, Chinese or English label): traffic, previous visit
+                overran, vehicle, weather, provider reschedule, or other with
+                ``note``. "Too many customers" is not one of them.
+            at: When the delay was reported.
+            by: Who reported it.
+            minutes: How late the technician will be.
+            customer_told: Whether the customer was called ahead (T3): must be true.
+            note: The words kept with the reason (required for ``other``).
+
         Raises:
-            InvalidInput: The customer was not told (T3), or the reason is one
-                never given to a customer (T4: "too many customers").
+            InvalidInput: The customer was not told (T3), the cause is not one of
+                the kinds, or ``other`` without a note, or a note that gives
+                "too many customers" as the reason (T4).
         """
         self._may("report_delay")
-        why = _validate.text("reason", reason, max_length=200)
-        if any(bad in why.lower() for bad in _NOT_A_REASON):
-            text = "'too many customers' is never a reason given to a customer"
-            msg = f"refused delay reason: {text}"
-            raise InvalidInput(
-                msg,
-                violations=(Violation("T4", "reason_not_allowed", text),),
-            )
+        words = None if note is None else _validate.text("note", note, max_length=200)
+        kind = _delay_cause(cause, words)
         if customer_told is not True:
             text = "call the customer ahead, apologise and explain (T3)"
             msg = f"a delay must be told: {text}"
@@ -1073,16 +1334,42 @@ class WorkOrder:
                 EventKind.DELAYED,
                 self._when(at),
                 by,
-                reason=why,
+                cause=kind.value,
                 minutes=minutes,
                 customer_told=True,
+                **({} if words is None else {"note": words}),
             )
         )
 
     def arrive(self, *, at: dt.datetime, by: str) -> Event:
-        """Record arrival at the door (T2; the arrival clock stops)."""
+        """Record arrival at the door (T2; the arrival clock stops).
+
+        An arrival after the start of the confirmed hour (plus the standard's
+        ``arrival_tolerance``) is a late one: the event records how many minutes
+        late, and whether the customer was called ahead (a :meth:`report_delay`
+        since the confirmation, T3). Without a call it is flagged, not refused:
+        the technician is at the door.
+        """
         self._may("arrive")
-        return self._commit(self._event(EventKind.ARRIVED, self._when(at), by))
+        when = self._when(at)
+        extra: dict[str, object] = {}
+        arrival = self._s.facts.arrival
+        if arrival is not None:
+            on_time = arrival.start.timestamp() + self.standard.arrival_tolerance.total_seconds()
+            late_s = when.timestamp() - on_time
+            if late_s > 0:
+                extra["late_minutes"] = min(24 * 60, max(1, math.ceil(late_s / 60)))
+                extra["called_ahead"] = self._called_ahead()
+        return self._commit(self._event(EventKind.ARRIVED, when, by, **extra))
+
+    def _called_ahead(self) -> bool:
+        """Whether a delay was told the customer since the hour was confirmed (T3)."""
+        for event in reversed(self._log):
+            if event.kind is EventKind.DELAYED:
+                return True
+            if event.kind is EventKind.CONFIRMED:
+                return False
+        return False
 
     def customer_absent(
         self, *, at: dt.datetime, by: str, note_left: bool, neighbours_asked: bool = False
@@ -1169,14 +1456,52 @@ class WorkOrder:
         """Mark a checklist item not applicable, with the reason."""
         return self._resolve_item("not_applicable", item, at, by, reason)
 
-    def decline(self, item: str, *, at: dt.datetime, by: str, reason: str) -> Event:
-        """Record that the customer declined an item (S2 shoe covers, labels: L4)."""
-        return self._resolve_item("decline", item, at, by, reason)
+    def decline(
+        self,
+        item: str,
+        *,
+        at: dt.datetime,
+        by: str,
+        reason: str,
+        hotline_told: bool | None = None,
+    ) -> Event:
+        """Record that the customer declined an item (S2 shoe covers, labels: L4).
 
-    def _resolve_item(self, action: str, item: str, at: dt.datetime, by: str, reason: str) -> Event:
+        A declined label (L1-L3) records that the customer was told the hotline
+        for later help (L4): ``hotline_told=True`` is required, and the event
+        holds the number, the standard's :attr:`~fieldservice.standard.ServiceStandard.hotline`.
+
+        Raises:
+            InvalidInput: A label declined without telling the hotline (L4), or
+                an item that cannot be declined.
+        """
+        self._may("update_checklist")
+        extra: dict[str, object] = {}
+        if self._s.work.checklist.item(item).rule in _LABEL_RULES:
+            if hotline_told is not True:
+                text = (
+                    f"tell the customer to call the {self.standard.hotline} hotline for later help"
+                )
+                msg = f"cannot record the label declined: {text} (L4)"
+                raise InvalidInput(msg, violations=(Violation("L4", "hotline_not_told", text),))
+            extra["hotline"] = self.standard.hotline
+        elif hotline_told is not None:
+            msg = "hotline_told is for a declined label (L1-L3, L4) only"
+            raise InvalidInput(msg)
+        return self._resolve_item("decline", item, at, by, reason, **extra)
+
+    def _resolve_item(
+        self, action: str, item: str, at: dt.datetime, by: str, reason: str, **extra: object
+    ) -> Event:
         self._may("update_checklist")
         event = self._event(
-            EventKind.CHECKLIST_UPDATED, self._when(at), by, action=action, item=item, reason=reason
+            EventKind.CHECKLIST_UPDATED,
+            self._when(at),
+            by,
+            action=action,
+            item=item,
+            reason=reason,
+            **extra,
         )
         checklist = self._s.work.checklist
         change = checklist.decline if action == "decline" else checklist.mark_not_applicable
@@ -1220,6 +1545,54 @@ class WorkOrder:
             raise InvalidInput(msg)
         return self._commit(
             self._event(EventKind.LEFT_TEMPORARILY, self._when(at), by, reason=why, minutes=minutes)
+        )
+
+    def use_customer_phone(
+        self, *, at: dt.datetime, by: str, consent: bool, purpose: str | None = None
+    ) -> Event:
+        """Record a work call made on the customer's phone, with their consent (G5).
+
+        Args:
+            at: When.
+            by: Who made the call.
+            consent: The customer agreed first: must be true.
+            purpose: What the call was for (a free service number, the exchange, ...).
+
+        Raises:
+            InvalidInput: No consent (G5): the phone is not used and nothing is recorded.
+        """
+        self._may("use_customer_phone")
+        if not _flag(consent, "consent"):
+            text = "ask the customer before using their phone (G5)"
+            msg = f"cannot use the customer's phone: {text}"
+            raise InvalidInput(msg, violations=(Violation("G5", "no_consent", text),))
+        data: dict[str, object] = {"consent": True}
+        if purpose is not None:
+            data["purpose"] = _validate.text("purpose", purpose, max_length=200)
+        return self._commit(self._event(EventKind.CUSTOMER_PHONE_USED, self._when(at), by, **data))
+
+    def record_out_of_scope(
+        self, request: str, *, at: dt.datetime, by: str, explanation: str
+    ) -> Event:
+        """Record a request beyond the service scope and the explanation given (S9).
+
+        The technician explains the scope (S3) and never argues: the order keeps
+        what was asked and what the customer was told.
+
+        Raises:
+            InvalidInput: The request or the explanation is empty.
+        """
+        self._may("record_out_of_scope")
+        asked = _validate.text("request", request, max_length=500, multiline=True)
+        told = _validate.text("explanation", explanation, max_length=500, multiline=True)
+        return self._commit(
+            self._event(
+                EventKind.OUT_OF_SCOPE_REQUESTED,
+                self._when(at),
+                by,
+                request=asked,
+                explanation=told,
+            )
         )
 
     def finish_work(self, *, at: dt.datetime, by: str) -> Event:
@@ -1375,7 +1748,7 @@ class WorkOrder:
                 technician_to_dict(self._staff[t], include_personal=include_personal)
                 for t in sorted(self._staff)
             ],
-            "events": [e.to_dict(include_secrets=include_personal) for e in self.events],
+            "events": [e.to_dict(include_personal=include_personal) for e in self.events],
         }
 
     def to_json(self, *, include_personal: bool = False) -> str:
