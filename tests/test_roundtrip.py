@@ -132,6 +132,9 @@ class _Life:
         self.done = 0
         self.t: pendulum.DateTime = order.events[-1].at
         self.techs = technicians(tag)
+        # The rare records (O1, G5, S9) draw from their own generator: the path that
+        # ``rng`` drives stays what it was for every seed.
+        self.side = random.Random(f"{order.id}-side")
 
     def actor(self, role: str) -> str:
         return f"{role}-{self.tag}"
@@ -178,7 +181,24 @@ class _Life:
     def window(self, at: pendulum.DateTime) -> fs.AppointmentWindow:
         return self.rng.choice(fs.next_windows(at, self.order.standard, count=3))
 
+    def rare(self, where: str, tech: str | None = None) -> None:
+        """Now and then, a record that changes no state: O1 before booking, G5 and S9 on site."""
+        side = self.side
+        if self.done >= self.limit or side.random() >= 0.1:
+            return
+        self.t = self.t + dt.timedelta(minutes=1)
+        if where == "booking":
+            via = side.choice(("system", "dispatcher"))
+            self.order.check_customer_data(via, at=self.t, by=self.order.owner)
+        elif side.random() < 0.5:
+            self.order.use_customer_phone(at=self.t, by=tech, consent=True, purpose="10000")
+        else:
+            self.order.record_out_of_scope(
+                "帮忙修电视", at=self.t, by=tech, explanation="不在装维服务范围内"
+            )
+
     def book(self) -> None:
+        self.rare("booking")
         if self.rng.random() < 0.7:
             note = self.rng.choice((None, *NOTES))
             self.do("contact_customer", by=self.order.owner, note=note)
@@ -277,6 +297,7 @@ class _Life:
             raise _Stop
         self.do("enter", by=tech, hi=10)
         self.do("start_work", by=tech, hi=15)
+        self.rare("site", tech)
         self.work(tech)
 
     def work(self, tech: str) -> None:
