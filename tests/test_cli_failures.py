@@ -127,3 +127,15 @@ def test_regression_standard_show_never_prints_terminal_escapes(
     out = io.StringIO()
     assert main(["standard", "show", str(path)], out=out) == 1
     assert "\x1b" not in out.getvalue() + capsys.readouterr().err
+
+
+# Found by the long hypothesis profile: an output name with a lone surrogate, or no name.
+@pytest.mark.parametrize("name", ["\ud800", "."], ids=["surrogate", "no-name"])
+def test_regression_ics_output_name_that_cannot_be_a_file_is_one_line_exit_1(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    orders = tmp_path / "orders.jsonl"
+    orders.write_text("", encoding="utf-8")
+    assert main(["ics", str(orders), "-o", name], out=io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write that output" in err

@@ -338,11 +338,14 @@ class _BinaryOut:
 def _binary_file(name: str) -> Iterator[Any]:
     # Written next to the target and renamed at the end: a refused run leaves no half file.
     target = Path(name)
-    partial = target.with_name(target.name + ".partial")
     try:
+        partial = target.with_name(target.name + ".partial")
         handle = partial.open("wb")
     except OSError as err:
         msg = f"cannot write {_validate.echo(name)}: {err.strerror}"
+        raise _OutputFailed(msg) from None
+    except ValueError:  # no file name ("."), or a name the file system cannot encode
+        msg = "cannot write that output: give a file name in plain UTF-8, or - for stdout"
         raise _OutputFailed(msg) from None
     try:
         with handle:
