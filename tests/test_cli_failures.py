@@ -138,4 +138,5 @@ def test_regression_ics_output_name_that_cannot_be_a_file_is_one_line_exit_1(
     orders.write_text("", encoding="utf-8")
     assert main(["ics", str(orders), "-o", name], out=io.StringIO()) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "cannot write that output" in err
+    assert err.count("\n") == 1
+    assert "cannot write that output" in err
