@@ -224,6 +224,25 @@ _AREA_AT = {a: i for i, a in enumerate(_AREAS)}
 _EFFECTS_OF = {kind.value: effects for kind, effects in _EFFECTS.items()}
 
 
+# What the scan does with each kind, looked up once per event: most events are plain.
+_PLAIN, _OPENS, _TIER, _VISIT = 0, 1, 2, 3
+
+
+def _scan_role(kind: EventKind) -> tuple[int, Any]:
+    if kind.value in ("accepted", "reported"):
+        role = _OPENS
+    elif kind.value == "tier_changed":
+        role = _TIER
+    elif changes_appointment(kind):
+        role = _VISIT
+    else:
+        role = _PLAIN
+    return role, _EFFECTS_OF.get(kind.value)
+
+
+_SCAN_ROLE: dict[str, tuple[int, Any]] = {kind.value: _scan_role(kind) for kind in EventKind}
+
+
 def _index(table: Mapping[str, int], enum_type: type[Tier] | type[Area], value: object) -> int:
     found = table.get(value) if isinstance(value, str) else None
     if found is None:
@@ -246,18 +265,20 @@ def _scan(events: Sequence[Event], at: float, lim: _Limits) -> tuple[dict[int, _
         last = when
         if when > at:
             break
-        value = event.kind._value_
-        if value == "accepted" or value == "reported":
+        role, effects = _SCAN_ROLE[event.kind._value_]
+        if role == _PLAIN:
+            if effects is None:
+                continue
+        elif role == _OPENS:
             opened: Any = event.data  # an Opened payload: tier and area, typed
             tier = _ORDINARY if opened.tier is None else _TIER_AT[opened.tier]
             area = 0 if opened.area is None else _AREA_AT[opened.area]
-        elif value == "tier_changed":
+        elif role == _TIER:
             tier = _TIER_AT[event.data.tier]  # type: ignore[attr-defined]
             continue
         before = visit
-        if changes_appointment(event.kind):
+        if role == _VISIT:
             visit = visit.after(event)
-        effects = _EFFECTS_OF.get(value)
         if effects is None:
             continue
         for action, index in effects:

@@ -149,9 +149,14 @@ class Appointment:
             # a client that goes by SEQUENCE must see a new revision (RFC 5545 3.8.7.4).
             # Instants, not wall times: an hour may end in the repeated autumn hour (PEP 495).
             moved = not _same_span(self.promised_start, self.promised_end, data.start, data.end)
-            return attrs.evolve(
-                self,
-                confirmation=data,
+            # Built field by field, not by attrs.evolve: this runs once per confirmation
+            # in every SLA scan, and evolve introspects the class on each call.
+            return Appointment(
+                self.booking,
+                self.booked_at,
+                data,
+                live=True,
+                reschedules=self.reschedules,
                 revision=self.revision + 1,
                 sequence=self.sequence + moved,
                 note=data.note if data.note is not None else self.note,
@@ -161,9 +166,16 @@ class Appointment:
             return self if data.note is None else attrs.evolve(self, note=data.note)
         # K3 (back to booking) or a cancellation: the entry, if live, is withdrawn; what
         # it promised stays on record (the calendar cancels exactly that).
-        withdrawn = self.sequence + self.live
-        return attrs.evolve(
-            self, live=False, cancelled=kind is _CANCELLED or self.cancelled, sequence=withdrawn
+        return Appointment(
+            self.booking,
+            self.booked_at,
+            self.confirmation,
+            live=False,
+            cancelled=kind is _CANCELLED or self.cancelled,
+            reschedules=self.reschedules,
+            revision=self.revision,
+            sequence=self.sequence + self.live,
+            note=self.note,
         )
 
     @property
