@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
@@ -294,6 +295,11 @@ def _iso(value: dt.date, _: bool = False) -> str:
 _DATE: Final = _Spec(_date_parse, _iso, _iso, {"type": "string", "format": "date"})
 
 
+@functools.lru_cache(maxsize=256)
+def _shared_offset(zone: dt.tzinfo) -> dt.tzinfo:
+    return zone  # equal fixed offsets hash alike: the first one read stands for all
+
+
 def _instant_parse(value: object, where: str) -> dt.datetime:
     if isinstance(value, str):
         try:
@@ -305,7 +311,9 @@ def _instant_parse(value: object, where: str) -> dt.datetime:
             msg = f"{where} has no offset; write it like 2026-11-26T14:00:00+08:00"
             raise InvalidInput(msg)
         _time.epoch_of(where, parsed)
-        return parsed
+        # One shared zone object per offset, not one per text read: a million restored
+        # orders would otherwise hold a million copies of "+08:00".
+        return parsed.replace(tzinfo=_shared_offset(parsed.tzinfo))
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             msg = f"{where} is a naive datetime; pass a timezone-aware one"
