@@ -57,10 +57,12 @@ from fieldservice import _labels, _time, _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order
 from fieldservice.model import Customer, OrderKind, Product, Secret, Technician
+from fieldservice.orders_io import read_orders
 from fieldservice.payloads import is_withheld
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
 from fieldservice.visits import appointment_of
+from fieldservice.workflow import WorkOrder
 
 __all__ = [
     "IcsAudience",
@@ -935,10 +937,13 @@ def feed(
 
 def orders_from_jsonl(
     path: str | Path, *, standard: ServiceStandard | None = None
-) -> list[VisitOrder]:
+) -> list[WorkOrder]:
     """Read work orders from a JSON-lines file: one order per line, as ``WorkOrder.to_json`` writes.
 
     Each line is read by ``WorkOrder.from_json``; blank lines are skipped.
+    The result is typed as what it is, a list of
+    :class:`~fieldservice.workflow.WorkOrder`, so a type checker accepts
+    ``orders_from_jsonl(path)[0].book(...)``.
 
     Args:
         path: The file to read.
@@ -955,9 +960,6 @@ def orders_from_jsonl(
 
     .. versionadded:: 0.1.0
     """
-    # Imported here: only this reader needs the workflow.
-    from fieldservice.orders_io import read_orders
-
     try:
         return list(read_orders(path, standard))
     except InvalidInput:
