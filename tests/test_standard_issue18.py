@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import warnings
+from collections.abc import Callable
 
 import pendulum
 import pytest
@@ -455,6 +458,78 @@ def test_regression_one_spelling_include_personal_old_ones_still_work_with_a_war
         with pytest.warns(DeprecationWarning, match=f"{old} is deprecated"):
             assert call(**{old: True}) == new
     assert label.to_dict(include_personal=True)["password"] == label.password.reveal()
+
+
+OLD_SPELLINGS = ("include_secret", "include_secrets")
+
+
+def _old_spellings_taken() -> set[tuple[str, str]]:
+    """(callable, old spelling) for every public callable of ``fieldservice.__all__``,
+    and of its public modules, that still takes ``include_secret`` or ``include_secrets``."""
+    import inspect
+
+    values = []
+    for name in fs.__all__:
+        value = getattr(fs, name)
+        values += [getattr(value, n) for n in getattr(value, "__all__", ())] or [value]
+    found: set[tuple[str, str]] = set()
+    for value in values:
+        members = (
+            [m for _, m in inspect.getmembers(value, callable)]
+            if inspect.isclass(value)
+            else [value]
+        )
+        for member in members:
+            try:
+                params = inspect.signature(member).parameters
+            except (TypeError, ValueError):
+                continue
+            found |= {(member.__qualname__, old) for old in OLD_SPELLINGS if old in params}
+    return found
+
+
+def _old_spelling_calls() -> dict[str, tuple[Callable[..., object], tuple[object, ...]]]:
+    """How a user calls each of them: its name -> (callable, positional arguments)."""
+    import inspect
+
+    from fieldservice import calendar
+
+    order = work_done(on_site(booked_install()))
+    return {
+        "ModemLabel.to_dict": (LABEL.to_dict, ()),
+        "Checklist.to_dict": (order.checklist.to_dict, ()),
+        "ChecklistItem.to_dict": (order.checklist.items[0].to_dict, ()),
+        # The library's own, not the schema audit's wrapper in conftest.py, which
+        # would be the first caller outside the library.
+        "Event.to_dict": (inspect.unwrap(fs.Event.to_dict), (order.events[-1],)),
+        "to_ical": (calendar.to_ical, ([order],)),
+        "event_for": (calendar.event_for, (order,)),
+        "feed": (calendar.feed, (T7, [order], at(24, 0), at(30, 0))),
+    }
+
+
+OLD_SPELLINGS_TAKEN = sorted(_old_spellings_taken())
+
+
+def test_the_warning_test_calls_every_callable_with_an_old_spelling() -> None:
+    assert {name for name, _ in OLD_SPELLINGS_TAKEN} == set(_old_spelling_calls())
+    assert ("Event.to_dict", "include_secrets") in OLD_SPELLINGS_TAKEN
+
+
+@pytest.mark.parametrize(("name", "old"), OLD_SPELLINGS_TAKEN)
+def test_regression_a_deprecated_spelling_warns_at_the_users_line(name: str, old: str) -> None:
+    # Issue 18: through Checklist, ChecklistItem and ModemLabel the warning named a
+    # line inside the library, so a user could not find the call to change.
+    call, args = _old_spelling_calls()[name]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = sys._getframe().f_lineno + 1
+        call(*args, **{old: True})
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert [str(w.message) for w in deprecations] == [
+        f"{old} is deprecated; pass include_personal instead"
+    ]
+    assert (deprecations[0].filename, deprecations[0].lineno) == (__file__, line)
 
 
 def test_regression_public_signatures_say_include_personal_outside_the_calendar() -> None:
