@@ -337,6 +337,82 @@ def test_regression_a_timely_reschedule_starts_no_missed_window() -> None:
     assert state is ClockState.NOT_STARTED
 
 
+def _judged_both_ways(order: fs.WorkOrder, judged: pendulum.DateTime) -> sla.ClockStatus:
+    """The missed-confirmation clock by ``evaluate``, after checking the streaming judge agrees."""
+    report = sla.evaluate(order, at=judged)
+    row = sla.OrderJudge(at=judged, standard=order.standard).judge(order.to_dict())
+    assert row.states() == [c.state for c in report]
+    return report[ClockName.MISSED_CONFIRMATION]
+
+
+def _move_to_friday(order: fs.WorkOrder, when: pendulum.DateTime) -> None:
+    order.reschedule(
+        ("2026-11-27", "morning"),
+        at=when,
+        by="desk-1",
+        requested_by="customer",
+        reason="客户临时有事",
+        agreed=True,
+    )
+
+
+def test_C1_a_late_confirmation_stays_breached_after_a_reschedule() -> None:
+    order = booked_install()
+    assert order.confirm(14, at=at(25, 11), by="T7").data.late is True
+    _move_to_friday(order, at(25, 12))
+    for judged in (at(25, 20), at(28, 20)):  # that night's report, and any later one
+        missed = _judged_both_ways(order, judged)
+        assert (missed.state, missed.rule) == (ClockState.BREACHED, "C1")
+        assert (missed.deadline, missed.stopped) == (at(25, 9), at(25, 11))
+    # The new day has its own confirmation clock, met by a timely call.
+    order.confirm(9, at=at(27, 8), by="T7")
+    confirmation = sla.evaluate(order, at=at(27, 20))[ClockName.CONFIRMATION]
+    assert (confirmation.state, confirmation.deadline) == (ClockState.MET, at(27, 9))
+
+
+def test_C1_no_confirmation_by_the_visit_day_stays_breached_after_a_reschedule() -> None:
+    order = booked_install()
+    _move_to_friday(order, at(25, 10))  # moved at 10:00 of the visit day, never confirmed
+    missed = _judged_both_ways(order, at(26, 20))
+    assert (missed.state, missed.deadline, missed.stopped) == (
+        ClockState.BREACHED,
+        at(25, 9),
+        at(25, 10),
+    )
+    assert {"clock": "missed_confirmation", "rule": "C1", "state": "breached"}.items() <= next(
+        r
+        for r in sla.evaluate(order, at=at(26, 20)).to_records()
+        if r["clock"] == "missed_confirmation"
+    ).items()
+
+
+def test_C1_a_missed_confirmation_survives_a_new_booking_after_the_customer_was_away() -> None:
+    order = booked_install()
+    order.confirm(14, at=at(25, 11), by="T7")  # late (C1)
+    order.depart(at=at(25, 13, 20), by="T7", travel=dt.timedelta(minutes=30))
+    order.arrive(at=at(25, 13, 52), by="T7")
+    order.customer_absent(at=at(25, 13, 59), by="T7", note_left=True)  # K3: back to booking
+    order.contact_customer(at=at(25, 15), by="desk-1")
+    order.book(fs.AppointmentWindow(dt.date(2026, 11, 27), "morning"), at=at(25, 15), by="desk-1")
+    missed = _judged_both_ways(order, at(28, 20))
+    assert (missed.state, missed.deadline, missed.stopped) == (
+        ClockState.BREACHED,
+        at(25, 9),
+        at(25, 11),
+    )
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_regression_C1_a_reschedule_before_the_confirm_by_time_starts_no_missed_confirmation(
+    confirmed: bool,
+) -> None:
+    order = booked_install()
+    if confirmed:
+        order.confirm(14, at=at(25, 8, 30), by="T7")
+    _move_to_friday(order, at(25, 8, 45) if confirmed else at(24, 16))
+    assert _judged_both_ways(order, at(28, 20)).state is ClockState.NOT_STARTED
+
+
 def test_W2_a_voided_signature_stays_readable_from_the_order() -> None:
     order = work_done(on_site(booked_install()))
     signed = order.sign(signer="张三", role="customer", at=at(25, 15, 5), by="T7")
