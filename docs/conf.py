@@ -70,8 +70,6 @@ exclude_patterns = [
 ]
 nitpicky = True
 nitpick_ignore = [
-    # WorkOrder's attrs-generated __init__ takes its private, undocumented state.
-    ("py:class", "_OrderState"),
     # The shipped Python inventory is trimmed; Counter is a dict of counts.
     ("py:class", "collections.Counter"),
 ]
@@ -185,8 +183,12 @@ def _short_defaults(
         sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return None
-    # A private field (WorkOrder's state and log) is plumbing for the class's own
-    # constructors, not part of the public signature: it is left out.
+    kinds = {param.kind for param in sig.parameters.values()}
+    if kinds == {inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD}:
+        # WorkOrder refuses to be called: it is built by its named constructors.
+        return "", ret
+    # A private field is plumbing for the class's own constructors, not part of the
+    # public signature: it is left out.
     private = {f.alias for f in attrs.fields(obj) if f.name.startswith("_")}
     params = [
         param.replace(
@@ -261,8 +263,7 @@ def _resolve_dt_alias(app: Sphinx, env: Any, node: Any, contnode: Any) -> Any:
     return missing_reference(app, env, alias, contnode)
 
 
-# Names autodoc shows unqualified: SlaBatch's columns are stdlib arrays; WorkOrder's
-# attrs-made __init__ names its private state type, which has no page of its own.
+# Names autodoc shows unqualified: SlaBatch's columns are stdlib arrays.
 _ALIASES = {"array": "array.array"}
 
 

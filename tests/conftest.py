@@ -1,5 +1,6 @@
 """Shared test settings: hypothesis profiles for CI and for long local runs."""
 
+import functools
 import os
 
 from hypothesis import HealthCheck, settings
@@ -57,6 +58,7 @@ _BAD_HEADS: list[str] = []
 _plain_to_dict = _events.Event.to_dict
 
 
+@functools.wraps(_plain_to_dict)  # inspect.signature still shows the library's own
 def _recording_to_dict(self: _events.Event, **kwargs: bool) -> dict[str, object]:
     out = _plain_to_dict(self, **kwargs)
     if not _INSTANT.fullmatch(out["at"]) or not _ACTOR.fullmatch(out["actor"]):  # type: ignore[arg-type]

@@ -297,6 +297,66 @@ def test_regression_UID_carries_the_standards_domain() -> None:
     assert len(uids) == 3  # WO-1 of three deployments: three entries
 
 
+def _addresses(ics: bytes) -> list[str]:
+    """Every ORGANIZER and ATTENDEE address of a calendar, in order."""
+    found = []
+    for vevent in vevents(ics):
+        attendees = vevent.get("ATTENDEE", [])
+        if not isinstance(attendees, list):
+            attendees = [attendees]
+        found += [str(vevent["ORGANIZER"]), *(str(a) for a in attendees)]
+    return found
+
+
+def _every_export_path(order: Order) -> dict[str, bytes]:
+    """The bytes of each export path for one order: REQUEST, CANCEL, stream, feed, VEVENT."""
+    import io
+
+    from fieldservice.calendar import write_ical
+
+    gone = attrs.evolve(order, events=(*order.events, ev("cancelled", at(25, 9), reason="撤单")))
+    written = io.BytesIO()
+    write_ical([order], written)
+    cal = icalendar.Calendar()
+    cal.add_component(event_for(order))
+    return {
+        "to_ical REQUEST": to_ical([order]),
+        "to_ical CANCEL": to_ical([gone]),
+        "to_ical customer": to_ical([order], audience="customer"),
+        "to_ical no iTIP": to_ical([order], itip=False),
+        "write_ical": written.getvalue(),
+        "feed": feed(T7, [order], at(24, 0), at(30, 0)),
+        "event_for": cal.to_ical(),
+    }
+
+
+@pytest.mark.parametrize("technicians", [(T7, T8), ()], ids=["technicians", "dispatch desk"])
+def test_regression_attendee_addresses_carry_the_standards_domain(
+    technicians: tuple[fs.Technician, ...],
+) -> None:
+    # Issue 18: technician and dispatch-desk addresses were the same in every deployment,
+    # so two deployments' invitations addressed one person.
+    order = Order("WO-1", tuple(booked()), technicians=technicians)
+    if not technicians:  # booked, nobody assigned yet: the dispatch desk is addressed
+        order = attrs.evolve(order, events=order.events[:2])
+    by_domain = {}
+    for domain in ("fieldservice", "sh.example-telecom.cn", "bj.example-telecom.cn"):
+        this = attrs.evolve(order, standard=STD.replace(domain=domain))
+        paths = _every_export_path(this)
+        addresses = {name: _addresses(ics) for name, ics in paths.items() if name != "feed"}
+        if technicians:
+            addresses["feed"] = _addresses(paths["feed"])
+        assert all(addresses.values()), addresses
+        by_domain[domain] = {a for found in addresses.values() for a in found}
+        assert all(a.startswith("urn:uuid:") for a in by_domain[domain])
+    # Three deployments: no address in common.
+    first, second, third = by_domain.values()
+    assert len(first | second | third) == len(first) + len(second) + len(third)
+    # The default domain keeps the addresses of earlier releases (docs/calendar.md).
+    if technicians:
+        assert "urn:uuid:6e75f2bf-51e8-56c2-932e-5dff68c4755f" in first  # T7
+
+
 def test_regression_the_domain_is_read_from_and_written_to_toml() -> None:
     branch = fs.ServiceStandard.from_toml('domain = "sh.example-telecom.cn"')
     assert branch.domain == "sh.example-telecom.cn"

@@ -48,3 +48,18 @@ def test_regression_readme_and_installation_say_the_docs_need_graphviz_dot() -> 
     setup = readme.split("## Set up")[1].split("## ")[0]
     assert setup.count("```console") == 2
     assert "graphviz" not in setup.lower()
+
+
+def test_regression_install_and_repair_name_their_first_instant_side_by_side() -> None:
+    # Issue 18: install(accepted_at=) and repair(reported_at=) were two names, documented apart.
+    page = (DOCS / "workflow.md").read_text(encoding="utf-8")
+    section = page.split("## Opening an order: `accepted_at` and `reported_at`")[1].split("\n## ")[
+        0
+    ]
+    for row in ("`WorkOrder.install(...)`", "`WorkOrder.repair(...)`"):
+        assert row in section
+    assert "`accepted_at=`" in section
+    assert "`reported_at=`" in section
+    from fieldservice import WorkOrder
+
+    assert "reported_at" in (WorkOrder.install.__doc__ or "")

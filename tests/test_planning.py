@@ -272,3 +272,26 @@ def test_orders_of_other_days_and_states_are_not_planned() -> None:
     p = plan([order("A"), other], team(member("T1")), {"depot": 0, "A": 5, "B": 6}, "greedy")
     assert [s.order_id for s in p.routes[0].stops] == ["A"]
     assert p.left_out == ()
+
+
+def test_regression_the_day_plan_feed_UIDs_carry_the_standards_domain() -> None:
+    # Issue 18: every UID is in the deployment's namespace; the day plan's feed said
+    # "@fieldservice-plan" whatever the standard's domain.
+    uids = {}
+    for domain in ("fieldservice", "sh.example-telecom.cn"):
+        p = plan_day(
+            [order("A", half="afternoon", confirm=14)],
+            team(member("T1"), std=STD.replace(domain=domain)),
+            DAY,
+            travel=line({"depot": 0, "A": 20}),
+            places=places(["A"]),
+            time_limit=QUICK,
+            solver="greedy",
+        )
+        assert p.domain == domain
+        found = [ln for ln in p.to_ical("T1").decode().splitlines() if ln.startswith("UID:")]
+        assert len(found) == 1
+        uids[domain] = found[0]
+    # The default domain keeps the UIDs of earlier releases.
+    assert uids["fieldservice"] == "UID:A.T1.2026-11-26@fieldservice-plan"
+    assert uids["sh.example-telecom.cn"] == "UID:A.T1.2026-11-26@plan.sh.example-telecom.cn"

@@ -42,7 +42,7 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-NEW_CLOCKS = frozenset({"confirmation", "punctuality", "missed_window"})
+NEW_CLOCKS = frozenset({"confirmation", "punctuality", "missed_window", "missed_confirmation"})
 """Clocks added after schema 0 (#18: C1, T2 punctuality, B8 missed windows): new answers,
 left out here; every clock schema 0 had must answer as it did."""
 

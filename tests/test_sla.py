@@ -462,3 +462,23 @@ def test_F4_when_the_legal_ceiling_binds_the_clock_is_judged_against_it() -> Non
     late = evaluate(log, at=at(26, 20), standard=std)["repair"]
     assert late.state is ClockState.BREACHED
     assert late.remaining < dt.timedelta(0)
+
+
+def test_regression_sla_records_name_their_order_and_a_batch_prints_short() -> None:
+    # Issue 18: SlaReport.to_records() had no order ID; SlaBatch printed every array
+    # (3.2 MB for 20,000 orders) and had no records export.
+    from fieldservice.synthetic import synthetic_order
+
+    orders = [synthetic_order(seed) for seed in range(500)]
+    judged = pendulum.datetime(2026, 12, 1, tz="Asia/Shanghai")
+    reports = [evaluate(o, at=judged, standard=o.standard) for o in orders]
+    assert all({r["order_id"] for r in rep.to_records()} <= {rep.order_id} for rep in reports)
+    batch = evaluate_many(orders, at=judged, standard=orders[0].standard)
+    assert len(repr(batch)) < 200
+    assert repr(batch).startswith("<SlaBatch 500 orders at 2026-12-01T00:00:00+08:00")
+    by_report = sorted(
+        (r["order_id"], r["clock"], r["state"]) for rep in reports for r in rep.to_records()
+    )
+    by_batch = sorted((r["order_id"], r["clock"], r["state"]) for r in batch.to_records())
+    assert by_batch == by_report
+    assert len(by_batch) > 500

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import warnings
+from collections.abc import Callable
 
 import pendulum
 import pytest
@@ -334,6 +337,82 @@ def test_regression_a_timely_reschedule_starts_no_missed_window() -> None:
     assert state is ClockState.NOT_STARTED
 
 
+def _judged_both_ways(order: fs.WorkOrder, judged: pendulum.DateTime) -> sla.ClockStatus:
+    """The missed-confirmation clock by ``evaluate``, after checking the streaming judge agrees."""
+    report = sla.evaluate(order, at=judged)
+    row = sla.OrderJudge(at=judged, standard=order.standard).judge(order.to_dict())
+    assert row.states() == [c.state for c in report]
+    return report[ClockName.MISSED_CONFIRMATION]
+
+
+def _move_to_friday(order: fs.WorkOrder, when: pendulum.DateTime) -> None:
+    order.reschedule(
+        ("2026-11-27", "morning"),
+        at=when,
+        by="desk-1",
+        requested_by="customer",
+        reason="客户临时有事",
+        agreed=True,
+    )
+
+
+def test_C1_a_late_confirmation_stays_breached_after_a_reschedule() -> None:
+    order = booked_install()
+    assert order.confirm(14, at=at(25, 11), by="T7").data.late is True
+    _move_to_friday(order, at(25, 12))
+    for judged in (at(25, 20), at(28, 20)):  # that night's report, and any later one
+        missed = _judged_both_ways(order, judged)
+        assert (missed.state, missed.rule) == (ClockState.BREACHED, "C1")
+        assert (missed.deadline, missed.stopped) == (at(25, 9), at(25, 11))
+    # The new day has its own confirmation clock, met by a timely call.
+    order.confirm(9, at=at(27, 8), by="T7")
+    confirmation = sla.evaluate(order, at=at(27, 20))[ClockName.CONFIRMATION]
+    assert (confirmation.state, confirmation.deadline) == (ClockState.MET, at(27, 9))
+
+
+def test_C1_no_confirmation_by_the_visit_day_stays_breached_after_a_reschedule() -> None:
+    order = booked_install()
+    _move_to_friday(order, at(25, 10))  # moved at 10:00 of the visit day, never confirmed
+    missed = _judged_both_ways(order, at(26, 20))
+    assert (missed.state, missed.deadline, missed.stopped) == (
+        ClockState.BREACHED,
+        at(25, 9),
+        at(25, 10),
+    )
+    assert {"clock": "missed_confirmation", "rule": "C1", "state": "breached"}.items() <= next(
+        r
+        for r in sla.evaluate(order, at=at(26, 20)).to_records()
+        if r["clock"] == "missed_confirmation"
+    ).items()
+
+
+def test_C1_a_missed_confirmation_survives_a_new_booking_after_the_customer_was_away() -> None:
+    order = booked_install()
+    order.confirm(14, at=at(25, 11), by="T7")  # late (C1)
+    order.depart(at=at(25, 13, 20), by="T7", travel=dt.timedelta(minutes=30))
+    order.arrive(at=at(25, 13, 52), by="T7")
+    order.customer_absent(at=at(25, 13, 59), by="T7", note_left=True)  # K3: back to booking
+    order.contact_customer(at=at(25, 15), by="desk-1")
+    order.book(fs.AppointmentWindow(dt.date(2026, 11, 27), "morning"), at=at(25, 15), by="desk-1")
+    missed = _judged_both_ways(order, at(28, 20))
+    assert (missed.state, missed.deadline, missed.stopped) == (
+        ClockState.BREACHED,
+        at(25, 9),
+        at(25, 11),
+    )
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_regression_C1_a_reschedule_before_the_confirm_by_time_starts_no_missed_confirmation(
+    confirmed: bool,
+) -> None:
+    order = booked_install()
+    if confirmed:
+        order.confirm(14, at=at(25, 8, 30), by="T7")
+    _move_to_friday(order, at(25, 8, 45) if confirmed else at(24, 16))
+    assert _judged_both_ways(order, at(28, 20)).state is ClockState.NOT_STARTED
+
+
 def test_W2_a_voided_signature_stays_readable_from_the_order() -> None:
     order = work_done(on_site(booked_install()))
     signed = order.sign(signer="张三", role="customer", at=at(25, 15, 5), by="T7")
@@ -455,6 +534,78 @@ def test_regression_one_spelling_include_personal_old_ones_still_work_with_a_war
         with pytest.warns(DeprecationWarning, match=f"{old} is deprecated"):
             assert call(**{old: True}) == new
     assert label.to_dict(include_personal=True)["password"] == label.password.reveal()
+
+
+OLD_SPELLINGS = ("include_secret", "include_secrets")
+
+
+def _old_spellings_taken() -> set[tuple[str, str]]:
+    """(callable, old spelling) for every public callable of ``fieldservice.__all__``,
+    and of its public modules, that still takes ``include_secret`` or ``include_secrets``."""
+    import inspect
+
+    values = []
+    for name in fs.__all__:
+        value = getattr(fs, name)
+        values += [getattr(value, n) for n in getattr(value, "__all__", ())] or [value]
+    found: set[tuple[str, str]] = set()
+    for value in values:
+        members = (
+            [m for _, m in inspect.getmembers(value, callable)]
+            if inspect.isclass(value)
+            else [value]
+        )
+        for member in members:
+            try:
+                params = inspect.signature(member).parameters
+            except (TypeError, ValueError):
+                continue
+            found |= {(member.__qualname__, old) for old in OLD_SPELLINGS if old in params}
+    return found
+
+
+def _old_spelling_calls() -> dict[str, tuple[Callable[..., object], tuple[object, ...]]]:
+    """How a user calls each of them: its name -> (callable, positional arguments)."""
+    import inspect
+
+    from fieldservice import calendar
+
+    order = work_done(on_site(booked_install()))
+    return {
+        "ModemLabel.to_dict": (LABEL.to_dict, ()),
+        "Checklist.to_dict": (order.checklist.to_dict, ()),
+        "ChecklistItem.to_dict": (order.checklist.items[0].to_dict, ()),
+        # The library's own, not the schema audit's wrapper in conftest.py, which
+        # would be the first caller outside the library.
+        "Event.to_dict": (inspect.unwrap(fs.Event.to_dict), (order.events[-1],)),
+        "to_ical": (calendar.to_ical, ([order],)),
+        "event_for": (calendar.event_for, (order,)),
+        "feed": (calendar.feed, (T7, [order], at(24, 0), at(30, 0))),
+    }
+
+
+OLD_SPELLINGS_TAKEN = sorted(_old_spellings_taken())
+
+
+def test_the_warning_test_calls_every_callable_with_an_old_spelling() -> None:
+    assert {name for name, _ in OLD_SPELLINGS_TAKEN} == set(_old_spelling_calls())
+    assert ("Event.to_dict", "include_secrets") in OLD_SPELLINGS_TAKEN
+
+
+@pytest.mark.parametrize(("name", "old"), OLD_SPELLINGS_TAKEN)
+def test_regression_a_deprecated_spelling_warns_at_the_users_line(name: str, old: str) -> None:
+    # Issue 18: through Checklist, ChecklistItem and ModemLabel the warning named a
+    # line inside the library, so a user could not find the call to change.
+    call, args = _old_spelling_calls()[name]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        line = sys._getframe().f_lineno + 1
+        call(*args, **{old: True})
+    deprecations = [w for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert [str(w.message) for w in deprecations] == [
+        f"{old} is deprecated; pass include_personal instead"
+    ]
+    assert (deprecations[0].filename, deprecations[0].lineno) == (__file__, line)
 
 
 def test_regression_public_signatures_say_include_personal_outside_the_calendar() -> None:

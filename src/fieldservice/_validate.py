@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import inspect
+import os
 import re
 import warnings
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -203,11 +206,7 @@ def include_personal(value: object, **aliases: object) -> bool:
     """
     given = {name: flag for name, flag in aliases.items() if flag is not None}
     for name in given:
-        warnings.warn(
-            f"{name} is deprecated; pass include_personal instead",
-            DeprecationWarning,
-            stacklevel=3,
-        )
+        deprecated(f"{name} is deprecated; pass include_personal instead")
     if not given:
         return consent("include_personal", value)
     flags = {consent(name, flag) for name, flag in given.items()}
@@ -219,6 +218,32 @@ def include_personal(value: object, **aliases: object) -> bool:
         )
         raise InvalidInput(msg)
     return flags.pop()
+
+
+_PACKAGE = str(Path(__file__).resolve().parent) + os.sep
+
+
+def deprecated(message: str) -> None:
+    """Warn (:class:`DeprecationWarning`) at the first caller outside the library.
+
+    The warning names the user's file and line however many of the library's
+    functions lie between it and this call (``Checklist.to_dict`` reaches here
+    through two), so a fixed ``stacklevel`` would point inside the library.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     deprecated("old is deprecated; pass new instead")
+    >>> caught[0].category.__name__, caught[0].filename.startswith(_PACKAGE)
+    ('DeprecationWarning', False)
+    """
+    frame = inspect.currentframe()
+    frame = frame.f_back if frame is not None else None  # the caller: stacklevel 2
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    warnings.warn(message, DeprecationWarning, stacklevel=level)
 
 
 def consent(field: str, value: object) -> bool:

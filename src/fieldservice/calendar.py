@@ -57,10 +57,12 @@ from fieldservice import _labels, _time, _validate
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.events import Event, EventKind, check_time_order
 from fieldservice.model import Customer, OrderKind, Product, Secret, Technician
+from fieldservice.orders_io import read_orders
 from fieldservice.payloads import is_withheld
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
 from fieldservice.visits import appointment_of
+from fieldservice.workflow import WorkOrder
 
 __all__ = [
     "IcsAudience",
@@ -428,32 +430,38 @@ def _uid(order_id: str, domain: str = "fieldservice") -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def _address(kind: str, ident: str) -> str:
-    # urn:uuid (RFC 4122) is a registered URN namespace: an opaque, stable address
-    # that names no person; the CN parameter carries the readable ID.
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'fieldservice:{kind}:{ident}')}"
+def _address(kind: str, ident: str, domain: str = "fieldservice") -> str:
+    """``urn:uuid:`` + ``uuid5(_NAMESPACE, domain:kind:ident)``: a person's calendar address.
+
+    urn:uuid (RFC 4122) is a registered URN namespace: an opaque, stable address
+    that names no person; the CN parameter carries the readable ID. The
+    standard's ``domain`` is its namespace, as for the UIDs, so technician T7 of
+    two deployments has two addresses; the default domain gives the addresses
+    of earlier releases.
+    """
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{domain}:{kind}:{ident}')}"
 
 
 def _technician(
-    tech: Technician, include_personal: bool, role: str | None = None
+    tech: Technician, include_personal: bool, domain: str, role: str | None = None
 ) -> icalendar.vCalAddress:
     if include_personal and tech.phone is not None:
         # vCalAddress.new() would force a mailto: prefix; a phone is a tel: URI (RFC 3966).
         address = icalendar.vCalAddress(f"tel:{tech.phone.reveal()}")
     else:
-        address = icalendar.vCalAddress(_address("technician", tech.id))
+        address = icalendar.vCalAddress(_address("technician", tech.id, domain))
     address.params["CN"] = _param(tech.name.reveal()) if include_personal else tech.id
     if role is not None:  # ROLE and CUTYPE describe attendees, not the organizer
         address.params.update({"CUTYPE": "INDIVIDUAL", "ROLE": role})
     return address
 
 
-def _customer(customer: Customer, include_personal: bool) -> icalendar.vCalAddress:
+def _customer(customer: Customer, include_personal: bool, domain: str) -> icalendar.vCalAddress:
     if include_personal:
         address = icalendar.vCalAddress(f"tel:{customer.phones[0].reveal()}")
         name = _param(customer.name.reveal())
     else:
-        address = icalendar.vCalAddress(_address("customer", customer.id))
+        address = icalendar.vCalAddress(_address("customer", customer.id, domain))
         name = customer.id
     address.params.update({"CN": name, "CUTYPE": "INDIVIDUAL", "ROLE": "REQ-PARTICIPANT"})
     return address
@@ -559,7 +567,8 @@ def _build(
     travel: dt.timedelta | None = None,
 ) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("UID", _uid(order.id, order.standard.domain))
+    domain = order.standard.domain  # the namespace of the UID and of every address
+    event.add("UID", _uid(order.id, domain))
     event.add("DTSTAMP", visit.stamp)
     event.add("DTSTART", _exact(visit.start))
     event.add("DTEND", _exact(visit.end))
@@ -578,18 +587,18 @@ def _build(
     if include_personal:
         event.add("CLASS", "CONFIDENTIAL")
     if technicians:
-        event.add("ORGANIZER", _technician(technicians[0], include_personal))
+        event.add("ORGANIZER", _technician(technicians[0], include_personal, domain))
     else:
-        event.add("ORGANIZER", _dispatch())
+        event.add("ORGANIZER", _dispatch(domain))
         # RFC 5546 (3.2.2, 3.2.5): a REQUEST and a CANCEL name at least one attendee.
         # Until technicians are assigned, the dispatch desk that will assign them is it.
-        event.add("ATTENDEE", _dispatch(role="CHAIR"))
+        event.add("ATTENDEE", _dispatch(domain, role="CHAIR"))
     # The contact is an attendee too: an iTIP REQUEST names at least one (RFC 5546).
     for i, tech in enumerate(technicians):
         role = "CHAIR" if i == 0 else "REQ-PARTICIPANT"
-        event.add("ATTENDEE", _technician(tech, include_personal, role))
+        event.add("ATTENDEE", _technician(tech, include_personal, domain, role))
     if audience is IcsAudience.CUSTOMER:
-        event.add("ATTENDEE", _customer(order.customer, include_personal))
+        event.add("ATTENDEE", _customer(order.customer, include_personal, domain))
     alarms = _alarms(order, visit, audience, technicians, owner, travel)
     for _, alarm in alarms:
         event.add_component(alarm)
@@ -604,9 +613,9 @@ def _build(
     return event
 
 
-def _dispatch(role: str | None = None) -> icalendar.vCalAddress:
+def _dispatch(domain: str, role: str | None = None) -> icalendar.vCalAddress:
     # The dispatch desk: a group, addressed like technicians by an opaque urn:uuid.
-    address = icalendar.vCalAddress(_address("dispatch", _DISPATCH))
+    address = icalendar.vCalAddress(_address("dispatch", _DISPATCH, domain))
     address.params["CN"] = _DISPATCH
     if role is not None:
         address.params.update({"CUTYPE": "GROUP", "ROLE": role})
@@ -935,10 +944,13 @@ def feed(
 
 def orders_from_jsonl(
     path: str | Path, *, standard: ServiceStandard | None = None
-) -> list[VisitOrder]:
+) -> list[WorkOrder]:
     """Read work orders from a JSON-lines file: one order per line, as ``WorkOrder.to_json`` writes.
 
     Each line is read by ``WorkOrder.from_json``; blank lines are skipped.
+    The result is typed as what it is, a list of
+    :class:`~fieldservice.workflow.WorkOrder`, so a type checker accepts
+    ``orders_from_jsonl(path)[0].book(...)``.
 
     Args:
         path: The file to read.
@@ -955,9 +967,6 @@ def orders_from_jsonl(
 
     .. versionadded:: 0.1.0
     """
-    # Imported here: only this reader needs the workflow.
-    from fieldservice.orders_io import read_orders
-
     try:
         return list(read_orders(path, standard))
     except InvalidInput:

@@ -631,7 +631,7 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"--day {_validate.echo(args.day)} is not a date like 2026-11-26\n")
         return 2
     orders = orders_from_jsonl(args.orders, standard=std)
-    plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)  # type: ignore[arg-type]
+    plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)
     if args.json:  # JSON Lines: one stop a line, then one line per order left out
         for record in plan.to_records():
             out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")

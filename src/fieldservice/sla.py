@@ -5,23 +5,26 @@ counts wall time or the calendar's service time (:class:`~fieldservice.standard.
 and may be paused by the customer. Nothing here reads the clock or knows the
 workflow: give it the events and the instant to judge at.
 
-======================  =====  ==============================  ============================  ==========
-clock                   rule   starts (restarts) on            stops on                      limit
-======================  =====  ==============================  ============================  ==========
-``booking_contact``     B3     accepted, resources_built,      contacted, booked,            per tier
-                               customer_absent (K3)            resource_notice_given
-``resource_notice``     R1     resources_missing               resource_notice_given         per tier
-``remote_follow_up``    F2     remote_guidance_given           followed_up                   30 min
-``repair``              F4     reported                        cleared                       per tier
-``arrival``             T2     booked, rescheduled,            arrived                       the window
-                               confirmed (C1)
-``confirmation``        C1     booked, rescheduled             confirmed                     09:00 of
-                                                                                             the day
-``punctuality``         T2     confirmed                       arrived                       the hour's
-                                                                                             start
-``missed_window``       B8     a reschedule after the          (breached when it starts)     the window's
-                               window in force began                                         start
-======================  =====  ==============================  ============================  ==========
+========================  =====  ==============================  ============================  ==========
+clock                     rule   starts (restarts) on            stops on                      limit
+========================  =====  ==============================  ============================  ==========
+``booking_contact``       B3     accepted, resources_built,      contacted, booked,            per tier
+                                 customer_absent (K3)            resource_notice_given
+``resource_notice``       R1     resources_missing               resource_notice_given         per tier
+``remote_follow_up``      F2     remote_guidance_given           followed_up                   30 min
+``repair``                F4     reported                        cleared                       per tier
+``arrival``               T2     booked, rescheduled,            arrived                       the window
+                                 confirmed (C1)
+``confirmation``          C1     booked, rescheduled             confirmed                     09:00 of
+                                                                                               the day
+``punctuality``           T2     confirmed                       arrived                       the hour's
+                                                                                               start
+``missed_window``         B8     a reschedule after the          (breached when it starts)     the window's
+                                 window in force began                                         start
+``missed_confirmation``   C1     a reschedule or new booking     (breached when it starts)     09:00 of the
+                                 after a late or missing                                       old day
+                                 confirmation
+========================  =====  ==============================  ============================  ==========
 
 Rules the clocks follow, each a decision written down once:
 
@@ -45,7 +48,11 @@ Rules the clocks follow, each a decision written down once:
   began (B8: the customer is told beforehand) starts ``missed_window``, breached
   at once and for good, so a missed visit stays in every report judged later.
   ``confirmation`` (C1) is due at the standard's ``confirm_by`` of the visit
-  day, and not started for a booking made after that instant. ``punctuality``
+  day, and not started for a booking made after that instant. A reschedule (or
+  a new booking after K3) restarts it for the new day; if the old day's
+  confirmation came late or not at all, ``missed_confirmation`` keeps that
+  breach, at once and for good, as ``missed_window`` keeps a missed window.
+  ``punctuality``
   judges the arrival against the start of the confirmed hour plus the standard's
   ``arrival_tolerance`` (the card's "按约定时间或提前5分钟到达").
 * **Judging.** Events after ``at`` are ignored. A clock is ``BREACHED`` once
@@ -120,6 +127,7 @@ class ClockName(_labels.IdentityEnum):
     CONFIRMATION = "confirmation"
     PUNCTUALITY = "punctuality"
     MISSED_WINDOW = "missed_window"
+    MISSED_CONFIRMATION = "missed_confirmation"
 
     @property
     def rule(self) -> str:
@@ -136,6 +144,7 @@ _RULES = {
     ClockName.CONFIRMATION: "C1",
     ClockName.PUNCTUALITY: "T2",
     ClockName.MISSED_WINDOW: "B8",
+    ClockName.MISSED_CONFIRMATION: "C1",
 }
 _CLOCKS: tuple[ClockName, ...] = tuple(ClockName)
 _INDEX = {name: i for i, name in enumerate(_CLOCKS)}
@@ -167,6 +176,7 @@ _S_NOT_STARTED, _S_RUNNING, _S_PAUSED, _S_MET, _S_BREACHED, _S_CANCELLED = range
 # --- what each event does to each clock: the rules as a table ---------------------
 
 _START, _STOP, _PAUSE, _RESUME, _CANCEL, _WINDOW, _CONFIRM_BY, _PUNCTUAL, _DROP, _MISSED = range(10)
+_UNCONFIRMED = 10  # the confirmation clock is about to restart: keep a breach of it (C1)
 _WINDOWED = 4  # clocks from this index on are judged against a window, in wall time
 _PAUSABLE = frozenset({0, 1, 3})  # booking_contact, resource_notice, repair
 _CUSTOMER_REASONS = frozenset({"customer_request", "waiting_for_customer"})
@@ -176,8 +186,14 @@ _EFFECTS: dict[EventKind, tuple[tuple[int, int], ...]] = {
     EventKind.RESOURCES_BUILT: ((_START, 0),),
     EventKind.CUSTOMER_ABSENT: ((_START, 0),),
     EventKind.CONTACTED: ((_STOP, 0),),
-    EventKind.BOOKED: ((_STOP, 0), (_WINDOW, 4), (_CONFIRM_BY, 5), (_DROP, 6)),
-    EventKind.RESCHEDULED: ((_MISSED, 7), (_WINDOW, 4), (_CONFIRM_BY, 5), (_DROP, 6)),
+    EventKind.BOOKED: ((_STOP, 0), (_UNCONFIRMED, 8), (_WINDOW, 4), (_CONFIRM_BY, 5), (_DROP, 6)),
+    EventKind.RESCHEDULED: (
+        (_MISSED, 7),
+        (_UNCONFIRMED, 8),
+        (_WINDOW, 4),
+        (_CONFIRM_BY, 5),
+        (_DROP, 6),
+    ),
     EventKind.CONFIRMED: ((_WINDOW, 4), (_STOP, 5), (_PUNCTUAL, 6)),
     EventKind.RESOURCES_MISSING: ((_START, 1),),
     EventKind.RESOURCE_NOTICE_GIVEN: ((_STOP, 0), (_STOP, 1)),
@@ -328,6 +344,17 @@ def _scan(events: Sequence[Event], at: float, lim: _Limits) -> tuple[dict[int, _
                     clock = clocks[index] = _Clock(begun.timestamp(), tier)
                     clock.window_end = clock.start
                     clock.stop = when
+            elif action == _UNCONFIRMED:
+                old = clocks.get(5)
+                if index not in clocks and old is not None and old.cancelled is None:
+                    due = old.window_end
+                    done = old.stop
+                    if (done if done is not None else when) > due:
+                        # Confirmed after the old day's confirm-by time, or not at all
+                        # before the visit moved: the breach stays in the record (C1).
+                        clock = clocks[index] = _Clock(due, tier)
+                        clock.window_end = due
+                        clock.stop = when if done is None else done
             elif action == _CANCEL:
                 for clock in clocks.values():
                     if clock.stop is None and clock.cancelled is None:

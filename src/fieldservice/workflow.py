@@ -628,7 +628,9 @@ def _contact_and_agreement(
     return bool(contacted), bool(agreed)
 
 
-@attrs.define(eq=False, slots=True)
+# init=False: an order is built by its named constructors only; attrs makes
+# __attrs_init__ for them, so the public signature names no private state.
+@attrs.define(eq=False, slots=True, init=False)
 class WorkOrder:
     """A work order: an install, a move or a repair, and everything that happened to it.
 
@@ -671,6 +673,29 @@ class WorkOrder:
     @_tz.default
     def _standard_zone(self) -> pendulum.Timezone:
         return _time.zone(self.standard.timezone)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        """Refused: an order starts with a named constructor or is restored from its log."""
+        msg = (
+            "build a WorkOrder with WorkOrder.install(), move() or repair(), "
+            "or restore one with WorkOrder.from_events() or from_json()"
+        )
+        raise InvalidInput(msg)
+
+    @classmethod
+    def _made(
+        cls,
+        id: str,
+        customer: Customer,
+        standard: ServiceStandard,
+        s: _OrderState,
+        log: list[Event],
+        staff: dict[str, Technician] | None = None,
+    ) -> WorkOrder:
+        """The order with that state and log, built without the refusing ``__init__``."""
+        order = cls.__new__(cls)
+        order.__attrs_init__(id, customer, standard, s=s, log=log, staff=staff or {})
+        return order
 
     # -- constructors --
 
@@ -764,7 +789,7 @@ class WorkOrder:
                 "products": sorted(p.value for p in chosen),
             },
         )
-        return cls(order_id, customer, std, s=_start(kind, first), log=[first])
+        return cls._made(order_id, customer, std, s=_start(kind, first), log=[first])
 
     @classmethod
     def from_events(
@@ -819,7 +844,7 @@ class WorkOrder:
             msg = f"the events assign technicians that were not given: {', '.join(missing)}"
             raise InvalidInput(msg)
         order_id = _validate.identifier("order id", id)
-        return cls(order_id, customer, std, s=state, staff=staff, log=list(log))
+        return cls._made(order_id, customer, std, s=state, staff=staff, log=list(log))
 
     # -- what an order is now (all derived from the events) --
 

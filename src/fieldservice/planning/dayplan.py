@@ -160,6 +160,11 @@ class DayPlan:
     left_out: tuple[LeftOut, ...]
     solver: str
     timezone: str
+    domain: str = "fieldservice"
+    """The standard's ``domain``: the namespace of the feed's UIDs (:meth:`to_ical`).
+
+    .. versionadded:: 0.2.0
+    """
 
     @property
     def served(self) -> Counter[Tier]:
@@ -220,7 +225,10 @@ class DayPlan:
         """One technician's day as an iCalendar feed: a VEVENT per stop, a C2 alarm each.
 
         The feed holds no personal data (G1): order ID, kind, products, tier,
-        region and times only. Written with ``icalendar`` directly: the
+        region and times only. Each UID is the order, the technician and the day
+        ``@plan.`` the standard's ``domain``, so the feeds of two deployments
+        never share an entry; the default domain keeps the earlier
+        ``@fieldservice-plan``. Written with ``icalendar`` directly: the
         calendar module exports the booked window of an order, where this is
         the planned time of a visit.
 
@@ -237,9 +245,10 @@ class DayPlan:
         cal.add("version", "2.0")
         cal.add("x-wr-calname", f"{technician} {self.day.isoformat()}")
         stamp = pendulum.datetime(self.day.year, self.day.month, self.day.day, tz="UTC")
+        host = "fieldservice-plan" if self.domain == "fieldservice" else f"plan.{self.domain}"
         for seq, s in enumerate(route.stops, start=1):
             ev = icalendar.Event()
-            ev.add("uid", f"{s.order_id}.{technician}.{self.day.isoformat()}@fieldservice-plan")
+            ev.add("uid", f"{s.order_id}.{technician}.{self.day.isoformat()}@{host}")
             ev.add("dtstamp", stamp)
             ev.add("dtstart", s.start.in_timezone("UTC"))
             ev.add("dtend", s.end.in_timezone("UTC"))
@@ -612,4 +621,4 @@ def _result(
             rule, code, why = _why(problem, job)
             left.append(LeftOut(v.order.id, v.order.tier, rule, code, f"order {v.order.id}: {why}"))
     left.sort(key=lambda x: (-x.tier.priority, x.order_id))
-    return DayPlan(day, tuple(out_routes), tuple(left), used, std.timezone)
+    return DayPlan(day, tuple(out_routes), tuple(left), used, std.timezone, std.domain)
