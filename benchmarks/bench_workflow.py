@@ -76,7 +76,7 @@ from fieldservice.workflow import (
 )
 
 TZ = "Asia/Shanghai"
-TARGET = 2.5
+TARGET = 4.0  # issue #14: >= 4x the idiomatic transitions pattern
 AIM = 10.0
 STD = fs.ServiceStandard.default()
 CUSTOMER = fs.Customer(
