@@ -31,6 +31,7 @@ __all__ = [
     "Day",
     "Spans",
     "aware",
+    "aware_epoch",
     "check_epoch",
     "check_range",
     "datetime_of",
@@ -54,6 +55,11 @@ Spans = tuple[tuple[int, int], ...]
 
 def aware(field: str, value: object) -> pendulum.DateTime:
     """Return ``value`` as a timezone-aware pendulum DateTime; naive is an error."""
+    return aware_epoch(field, value)[0]
+
+
+def aware_epoch(field: str, value: object) -> tuple[pendulum.DateTime, float]:
+    """:func:`aware` and the instant's epoch seconds, computed once for readers of logs."""
     if not isinstance(value, dt.datetime):
         msg = f"{field} must be a timezone-aware datetime (got {type(value).__name__})"
         raise InvalidInput(msg)
@@ -63,16 +69,16 @@ def aware(field: str, value: object) -> pendulum.DateTime:
             "e.g. pendulum.datetime(2026, 11, 24, 10, 30, tz='Asia/Shanghai')"
         )
         raise InvalidInput(msg)
-    epoch_of(field, value)
+    epoch = epoch_of(field, value)
     if isinstance(value, pendulum.DateTime):
-        return value
+        return value, epoch
     tz = value.tzinfo
     if type(value) is dt.datetime and type(tz) is dt.timezone:
         # A fixed offset, as every ISO 8601 text gives: the DateTime pendulum.instance()
         # would make, built directly (a seventh of its cost, once per event read).
         fixed = _fixed_zone(tz.utcoffset(None))
         if fixed is not None:
-            return pendulum.DateTime(
+            made = pendulum.DateTime(
                 value.year,
                 value.month,
                 value.day,
@@ -83,7 +89,10 @@ def aware(field: str, value: object) -> pendulum.DateTime:
                 tzinfo=fixed,
                 fold=value.fold,
             )
-    return pendulum.instance(value)
+            return made, epoch
+    converted = pendulum.instance(value)
+    # pendulum may round an offset of fractional minutes: the epoch is the copy's own.
+    return converted, converted.timestamp()
 
 
 @functools.lru_cache(maxsize=256)

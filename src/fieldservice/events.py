@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeAlias
 import attrs
 import pendulum
 
-from fieldservice import _labels, _validate, payloads
+from fieldservice import _labels, _time, _validate, payloads
 from fieldservice.errors import InvalidEvent, InvalidInput
 
 __all__ = [
@@ -368,13 +368,11 @@ class Event:
         try:
             if kind is None:
                 kind = _to_kind(value["kind"])  # raises with the kinds there are
-            at_ = _to_at(parsed)
+            at_, epoch = _time.aware_epoch("event at", parsed)
             # The one construction path of a read event: the checks above and below are
             # the converters' own, without building the event twice.
             data = value.get("data")
-            return cls.of_command(
-                kind, at_, at_.timestamp(), value["actor"], {} if data is None else data
-            )
+            return cls.of_command(kind, at_, epoch, value["actor"], {} if data is None else data)
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
 
