@@ -90,3 +90,26 @@ def test_regression_K3_demo_ics_cancels_the_customer_absent_visit(tmp_path: Path
     # Visits that took place stay CONFIRMED, with their outcome.
     assert events["WO-102"]["STATUS"] == "CONFIRMED"
     assert events["WO-102"]["X-FIELDSERVICE-OUTCOME"] == "completed"
+
+
+def test_sla_jobs_give_the_same_report_and_refusals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fieldservice.synthetic import synthetic_lines
+
+    path = tmp_path / "orders.jsonl"
+    lines = list(synthetic_lines(5000, seed=3))
+    lines.insert(2500, "not json")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reports = []
+    for jobs in ("1", "2"):
+        code, text = run("sla", str(path), "--at", "2026-11-26T12:00", "--json", "--jobs", jobs)
+        reports.append((code, json.loads(text), capsys.readouterr().err))
+    assert reports[0] == reports[1]
+    assert reports[0][0] == 1
+    assert reports[0][1]["refused_lines"] == 1
+    assert "line 2501" in reports[0][2]
+
+
+def test_sla_jobs_out_of_range_is_a_usage_error(day_file: Path) -> None:
+    assert run("sla", str(day_file), "--at", "2026-11-25T20:00", "--jobs", "-1")[0] == 2

@@ -10,6 +10,7 @@ usage: fieldservice standard check [-h] FILE
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
 import datetime as dt
 import json
@@ -18,7 +19,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NamedTuple, NoReturn, TextIO
 
 from fieldservice import _validate
 from fieldservice._version import __version__
@@ -178,6 +179,18 @@ def _iso_datetime(text: str) -> dt.datetime:
         # The value is not echoed: whatever was typed there may be anything (G1).
         msg = "the value is not an ISO date and time like 2026-11-24T10:30"
         raise argparse.ArgumentTypeError(msg) from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        msg = f"{_validate.echo(text)} is not a whole number"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 0 <= jobs <= 256:
+        msg = f"must be from 0 (one per CPU) to 256 (got {_validate.echo(jobs)})"
+        raise argparse.ArgumentTypeError(msg)
+    return jobs
 
 
 # next_windows' own limit; the CLI checks it first so that a bad --count is a usage error (2).
@@ -477,60 +490,191 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
     std = _load(args.standard)
     at = _instant(args.at, std)
     judge = sla.OrderJudge(at=at, standard=std)
-    clocks = [sla.ClockName(args.clock)] if args.clock else list(sla.ClockName)
-    summary = sla.SlaSummary(clocks=tuple(clocks))
-    wanted = [list(sla.ClockName).index(c) for c in clocks]
-    names = list(sla.ClockName)
-    breached: list[tuple[str, str]] = []
-    breach_count = 0
-    refused = 0
+    clocks = tuple([sla.ClockName(args.clock)] if args.clock else list(sla.ClockName))
+    tally = _Tally(sla.SlaSummary(clocks=clocks), keep_all=bool(args.json))
+    chunks = _chunked(_lines(args.orders))
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    # Workers start before the progress bar, whose refresh thread a fork must not copy.
+    judged = _judged_in_order(chunks, std, at, clocks, jobs) if jobs > 1 else None
     progress = _Progress(args.orders, quiet=args.quiet, what="sla")
     try:
-        for number, done, line in _lines(args.orders):
-            if not line.strip():
-                continue
-            if number % 4096 == 0:
+        if judged is None:
+            for chunk in chunks:
+                part = _judge_chunk(judge, clocks, chunk)
+                tally.add(part, args.orders, strict=args.strict)
+                progress.advance(chunk.done)
+        else:
+            for part, done in judged:
+                tally.add(part, args.orders, strict=args.strict)
                 progress.advance(done)
-            data = _read_json(line)
-            try:
-                if data is _NOT_JSON:
-                    msg = "the line is not valid JSON (or nested too deeply)"
-                    raise InvalidInput(msg)
-                row = judge.judge(data)
-            except FieldServiceError as err:
-                refused += 1
-                _refused(args.orders, number, err, strict=args.strict)
-                continue
-            summary.add_clocks(row.state, row.tier, row.elapsed)
-            state = row.state
-            # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
-            for i in wanted:
-                if state[i] == 4:
-                    breach_count += 1
-                    # The table names the first 20; only --json lists them all.
-                    if args.json or len(breached) < _LISTED:
-                        breached.append((row.id, names[i].value))
     finally:
         progress.close()
-    rows = summary.to_records()
+    rows = tally.summary.to_records()
     with _opened_output(args.output, out) as dest:
         if args.json:
             json.dump(
                 {
                     "at": judge.at.isoformat(),
-                    "orders": summary.orders,
-                    "refused_lines": refused,
+                    "orders": tally.summary.orders,
+                    "refused_lines": tally.refused,
                     "relative_accuracy": sla.RELATIVE_ACCURACY,
                     "tiers": rows,
-                    "breaches": [{"order": o, "clock": c} for o, c in breached],
+                    "breaches": [{"order": o, "clock": c} for o, c in tally.breached],
                 },
                 dest,
                 ensure_ascii=False,
             )
             dest.write("\n")
         else:
-            _sla_table(dest, judge.at, std, summary.orders, rows, breached, breach_count, refused)
-    return 1 if refused else 0
+            _sla_table(
+                dest,
+                judge.at,
+                std,
+                tally.summary.orders,
+                rows,
+                tally.breached,
+                tally.breach_count,
+                tally.refused,
+            )
+    return 1 if tally.refused else 0
+
+
+class _Chunk(NamedTuple):
+    """Some lines of the orders file, with their numbers and the bytes read up to them."""
+
+    numbers: list[int]
+    lines: list[bytes]
+    done: int
+
+
+_CHUNK_LINES = 2048
+
+
+def _chunked(lines: Iterator[tuple[int, int, bytes]]) -> Iterator[_Chunk]:
+    numbers: list[int] = []
+    chunk: list[bytes] = []
+    done = 0
+    for number, done, line in lines:
+        if not line.strip():
+            continue
+        numbers.append(number)
+        chunk.append(line)
+        if len(chunk) == _CHUNK_LINES:
+            yield _Chunk(numbers, chunk, done)
+            numbers, chunk = [], []
+    if chunk:
+        yield _Chunk(numbers, chunk, done)
+
+
+class _Part(NamedTuple):
+    """What one chunk's orders add to the report: small, and picklable across processes."""
+
+    summary: Any
+    breached: list[tuple[str, int]]
+    refused: list[tuple[int, FieldServiceError | None]]
+
+
+def _judge_chunk(judge: Any, clocks: tuple[Any, ...], chunk: _Chunk) -> _Part:
+    from fieldservice import sla
+
+    summary = sla.SlaSummary(clocks=clocks)
+    wanted = [list(sla.ClockName).index(c) for c in clocks]
+    breached: list[tuple[str, int]] = []
+    refused: list[tuple[int, FieldServiceError | None]] = []
+    for number, line in zip(chunk.numbers, chunk.lines, strict=True):
+        data = _read_json(line)
+        if data is _NOT_JSON:
+            refused.append((number, None))
+            continue
+        try:
+            row = judge.judge(data)
+        except FieldServiceError as err:
+            refused.append((number, err))
+            continue
+        summary.add_clocks(row.state, row.tier, row.elapsed)
+        state = row.state
+        # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
+        breached.extend((row.id, i) for i in wanted if state[i] == 4)
+    return _Part(summary, breached, refused)
+
+
+class _Tally:
+    """The report so far: chunks are added in file order, whichever process judged them."""
+
+    def __init__(self, summary: Any, *, keep_all: bool) -> None:
+        self.summary = summary
+        self.keep_all = keep_all
+        self.breached: list[tuple[str, str]] = []
+        self.breach_count = 0
+        self.refused = 0
+
+    def add(self, part: _Part, path: str, *, strict: bool) -> None:
+        from fieldservice import sla
+
+        for number, err in part.refused:
+            self.refused += 1
+            _refused(path, number, err, strict=strict)
+        self.summary = self.summary.merge(part.summary) if self.summary.orders else part.summary
+        self.breach_count += len(part.breached)
+        names = list(sla.ClockName)
+        # The table names the first 20; only --json lists them all.
+        room = len(part.breached) if self.keep_all else max(_LISTED - len(self.breached), 0)
+        self.breached.extend((order, names[i].value) for order, i in part.breached[:room])
+
+
+# The judge of a worker process, made once by _start_worker.
+_WORKER_JUDGE: Any = None
+
+
+def _start_worker(standard: ServiceStandard, at: dt.datetime) -> None:
+    global _WORKER_JUDGE  # one judge per worker process, made at its start
+    from fieldservice import sla
+
+    _WORKER_JUDGE = sla.OrderJudge(at=at, standard=standard)
+
+
+def _judge_in_worker(clocks: tuple[Any, ...], chunk: _Chunk) -> _Part:
+    return _judge_chunk(_WORKER_JUDGE, clocks, chunk)
+
+
+def _judged_in_order(
+    chunks: Iterator[_Chunk],
+    standard: ServiceStandard,
+    at: dt.datetime,
+    clocks: tuple[Any, ...],
+    jobs: int,
+) -> Iterator[tuple[_Part, int]]:
+    """Chunks judged by ``jobs`` processes, yielded in file order; a few in flight at a time.
+
+    Only ``2 * jobs`` chunks are read ahead, so memory stays flat however long the file.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = concurrent.futures.ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(standard, at)
+    )
+    # Start every worker now, before any thread of the caller's (a progress bar) exists.
+    for _ in concurrent.futures.as_completed([pool.submit(int) for _ in range(jobs)]):
+        pass
+
+    def results() -> Iterator[tuple[_Part, int]]:
+        pending: collections.deque[tuple[Any, int]] = collections.deque()
+        try:
+            for chunk in chunks:
+                pending.append((pool.submit(_judge_in_worker, clocks, chunk), chunk.done))
+                if len(pending) >= 2 * jobs:
+                    future, done = pending.popleft()
+                    yield future.result(), done
+            while pending:
+                future, done = pending.popleft()
+                yield future.result(), done
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    return results()
 
 
 _LISTED = 20
@@ -754,6 +898,13 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--quiet", action="store_true", help="no progress bar on stderr")
     report.add_argument(
         "--strict", action="store_true", help="stop at the first refused line (default: go on)"
+    )
+    report.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="judge in N processes (0 = one per CPU; default 1); the report is the same",
     )
     report.set_defaults(run=_sla)
 
