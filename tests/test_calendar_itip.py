@@ -366,7 +366,7 @@ def test_regression_the_domain_is_read_from_and_written_to_toml() -> None:
             fs.ServiceStandard.from_toml(bad)
 
 
-def test_completed_and_closed_visits_stay_confirmed_with_their_outcome() -> None:
+def test_regression_completed_and_closed_visits_stay_confirmed_with_their_outcome() -> None:
     orders = {o.id: o for o in demo.build_day(STD)}
     events = {
         str(e["X-FIELDSERVICE-ORDER-ID"]): e
@@ -473,9 +473,7 @@ def _exports(order: Order) -> list[bytes]:
     ]
 
 
-def test_vobject_reads_every_export_with_an_attendee_on_every_itip_method_and_rising_sequence() -> (
-    None
-):
+def test_regression_vobject_reads_every_export_with_an_attendee_and_rising_sequence() -> None:
     seen: dict[str, tuple[int, float, float]] = {}
     files = 0
     for crew in ((T7, T8), ()):
