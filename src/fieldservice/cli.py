@@ -181,16 +181,21 @@ def _iso_datetime(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def _jobs(text: str) -> int:
+def _whole_number(text: str, lowest: int, highest: int, *, lowest_means: str = "") -> int:
+    """An option's whole number from ``lowest`` to ``highest``; else a usage error (2)."""
     try:
-        jobs = int(text)
+        number = int(text)
     except ValueError:
         msg = f"{_validate.echo(text)} is not a whole number"
         raise argparse.ArgumentTypeError(msg) from None
-    if not 0 <= jobs <= 256:
-        msg = f"must be from 0 (one per CPU) to 256 (got {_validate.echo(jobs)})"
+    if not lowest <= number <= highest:
+        msg = f"must be from {lowest}{lowest_means} to {highest} (got {_validate.echo(number)})"
         raise argparse.ArgumentTypeError(msg)
-    return jobs
+    return number
+
+
+def _jobs(text: str) -> int:
+    return _whole_number(text, 0, 256, lowest_means=" (one per CPU)")
 
 
 # next_windows' own limit; the CLI checks it first so that a bad --count is a usage error (2).
@@ -198,15 +203,7 @@ _MOST_WINDOWS = 1000
 
 
 def _window_count(text: str) -> int:
-    try:
-        count = int(text)
-    except ValueError:
-        msg = f"{_validate.echo(text)} is not a whole number"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not 1 <= count <= _MOST_WINDOWS:
-        msg = f"must be from 1 to {_MOST_WINDOWS} (got {_validate.echo(count)})"
-        raise argparse.ArgumentTypeError(msg)
-    return count
+    return _whole_number(text, 1, _MOST_WINDOWS)
 
 
 def _slots(args: argparse.Namespace, out: TextIO) -> int:
