@@ -457,3 +457,18 @@ def test_G1_include_personal_is_the_one_spelling_and_old_ones_warn() -> None:
         _validate.include_personal(False, include_secret="yes")
     with pytest.raises(fs.InvalidInput, match="include_personal must be True or False"):
         _validate.include_personal("false")
+
+
+def test_G1_a_personal_value_without_its_masking_hooks_cannot_be_made() -> None:
+    # The masked repr and the clear key are abstract: a new kind of personal value that
+    # forgets one fails at construction, before it could show anything unmasked.
+    from fieldservice.model import _Hidden
+
+    class Forgetful(_Hidden):
+        __slots__ = ()
+
+        def _key(self) -> tuple[object, ...]:
+            return ("clear",)
+
+    with pytest.raises(TypeError, match="_shown"):
+        Forgetful()  # type: ignore[abstract]

@@ -18,6 +18,7 @@ Customer(id='C1', name=PersonalName('张*'), tier=<Tier.GOLD: 'gold'>, phones=(C
 
 from __future__ import annotations
 
+import abc
 import re
 from collections.abc import Iterable, Iterator
 
@@ -230,7 +231,7 @@ def _to_area(value: object) -> Area:
 # --- personal data (G1) -------------------------------------------------------
 
 
-class _Hidden:
+class _Hidden(abc.ABC):
     """A frozen value whose clear data lives where generic introspection cannot reach it (G1).
 
     It is deliberately *not* an attrs class: ``attrs.asdict``, ``attrs.astuple``,
@@ -243,13 +244,15 @@ class _Hidden:
 
     __slots__ = ()
 
+    # Abstract, so a personal value that forgets either hook cannot be made at all,
+    # rather than failing later in a repr or a comparison.
+    @abc.abstractmethod
     def _key(self) -> tuple[object, ...]:
         """The constructor's arguments, in clear: for eq, hash and pickling only."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def _shown(self) -> tuple[object, ...]:
         """The masked arguments, for ``repr`` and ``rich``."""
-        raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
