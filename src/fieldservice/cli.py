@@ -10,7 +10,6 @@ usage: fieldservice standard check [-h] FILE
 from __future__ import annotations
 
 import argparse
-import collections
 import contextlib
 import datetime as dt
 import json
@@ -19,7 +18,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
 from fieldservice import _validate
 from fieldservice._version import __version__
@@ -470,39 +469,33 @@ def _refused(path: str, number: int, err: FieldServiceError | None, *, strict: b
     _say(f"error [{err.code}]: {where}: {err.message}")
 
 
-def _read_json(line: bytes) -> Any:
-    try:
-        return _json_loads(line)
-    except (ValueError, RecursionError):
-        return _NOT_JSON
-
-
-_NOT_JSON = object()
-_json_loads: Callable[[bytes], Any] = json.loads
-
-
 def _sla(args: argparse.Namespace, out: TextIO) -> int:
+    from fieldservice import _sla_report as report
     from fieldservice import sla
 
     std = _load(args.standard)
     at = _instant(args.at, std)
     judge = sla.OrderJudge(at=at, standard=std)
     clocks = tuple([sla.ClockName(args.clock)] if args.clock else list(sla.ClockName))
-    tally = _Tally(sla.SlaSummary(clocks=clocks), keep_all=bool(args.json))
-    chunks = _chunked(_lines(args.orders))
+    tally = report.Tally(
+        sla.SlaSummary(clocks=clocks),
+        keep_all=bool(args.json),
+        refuse=lambda number, err: _refused(args.orders, number, err, strict=args.strict),
+    )
+    chunks = report.chunked(_lines(args.orders))
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     # Workers start before the progress bar, whose refresh thread a fork must not copy.
-    judged = _judged_in_order(chunks, std, at, clocks, jobs) if jobs > 1 else None
+    judged = report.judged_in_order(chunks, std, at, clocks, jobs) if jobs > 1 else None
     progress = _Progress(args.orders, quiet=args.quiet, what="sla")
     try:
         if judged is None:
             for chunk in chunks:
-                part = _judge_chunk(judge, clocks, chunk)
-                tally.add(part, args.orders, strict=args.strict)
+                part = report.judge_chunk(judge, clocks, chunk)
+                tally.add(part)
                 progress.advance(chunk.done)
         else:
             for part, done in judged:
-                tally.add(part, args.orders, strict=args.strict)
+                tally.add(part)
                 progress.advance(done)
     finally:
         progress.close()
@@ -523,7 +516,7 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
             )
             dest.write("\n")
         else:
-            _sla_table(
+            report.write_table(
                 dest,
                 judge.at,
                 std,
@@ -534,200 +527,6 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
                 tally.refused,
             )
     return 1 if tally.refused else 0
-
-
-class _Chunk(NamedTuple):
-    """Some lines of the orders file, with their numbers and the bytes read up to them."""
-
-    numbers: list[int]
-    lines: list[bytes]
-    done: int
-
-
-_CHUNK_LINES = 2048
-
-
-def _chunked(lines: Iterator[tuple[int, int, bytes]]) -> Iterator[_Chunk]:
-    numbers: list[int] = []
-    chunk: list[bytes] = []
-    done = 0
-    for number, done, line in lines:
-        if not line.strip():
-            continue
-        numbers.append(number)
-        chunk.append(line)
-        if len(chunk) == _CHUNK_LINES:
-            yield _Chunk(numbers, chunk, done)
-            numbers, chunk = [], []
-    if chunk:
-        yield _Chunk(numbers, chunk, done)
-
-
-class _Part(NamedTuple):
-    """What one chunk's orders add to the report: small, and picklable across processes."""
-
-    summary: Any
-    breached: list[tuple[str, int]]
-    refused: list[tuple[int, FieldServiceError | None]]
-
-
-def _judge_chunk(judge: Any, clocks: tuple[Any, ...], chunk: _Chunk) -> _Part:
-    from fieldservice import sla
-
-    summary = sla.SlaSummary(clocks=clocks)
-    wanted = [list(sla.ClockName).index(c) for c in clocks]
-    breached: list[tuple[str, int]] = []
-    refused: list[tuple[int, FieldServiceError | None]] = []
-    for number, line in zip(chunk.numbers, chunk.lines, strict=True):
-        data = _read_json(line)
-        if data is _NOT_JSON:
-            refused.append((number, None))
-            continue
-        try:
-            row = judge.judge(data)
-        except FieldServiceError as err:
-            refused.append((number, err))
-            continue
-        summary.add_clocks(row.state, row.tier, row.elapsed)
-        state = row.state
-        # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
-        breached.extend((row.id, i) for i in wanted if state[i] == 4)
-    return _Part(summary, breached, refused)
-
-
-class _Tally:
-    """The report so far: chunks are added in file order, whichever process judged them."""
-
-    def __init__(self, summary: Any, *, keep_all: bool) -> None:
-        self.summary = summary
-        self.keep_all = keep_all
-        self.breached: list[tuple[str, str]] = []
-        self.breach_count = 0
-        self.refused = 0
-
-    def add(self, part: _Part, path: str, *, strict: bool) -> None:
-        from fieldservice import sla
-
-        for number, err in part.refused:
-            self.refused += 1
-            _refused(path, number, err, strict=strict)
-        self.summary = self.summary.merge(part.summary) if self.summary.orders else part.summary
-        self.breach_count += len(part.breached)
-        names = list(sla.ClockName)
-        # The table names the first 20; only --json lists them all.
-        room = len(part.breached) if self.keep_all else max(_LISTED - len(self.breached), 0)
-        self.breached.extend((order, names[i].value) for order, i in part.breached[:room])
-
-
-# The judge of a worker process, made once by _start_worker.
-_WORKER_JUDGE: Any = None
-
-
-def _start_worker(standard: ServiceStandard, at: dt.datetime) -> None:
-    global _WORKER_JUDGE  # one judge per worker process, made at its start
-    from fieldservice import sla
-
-    _WORKER_JUDGE = sla.OrderJudge(at=at, standard=standard)
-
-
-def _judge_in_worker(clocks: tuple[Any, ...], chunk: _Chunk) -> _Part:
-    return _judge_chunk(_WORKER_JUDGE, clocks, chunk)
-
-
-def _judged_in_order(
-    chunks: Iterator[_Chunk],
-    standard: ServiceStandard,
-    at: dt.datetime,
-    clocks: tuple[Any, ...],
-    jobs: int,
-) -> Iterator[tuple[_Part, int]]:
-    """Chunks judged by ``jobs`` processes, yielded in file order; a few in flight at a time.
-
-    Only ``2 * jobs`` chunks are read ahead, so memory stays flat however long the file.
-    """
-    import concurrent.futures
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = concurrent.futures.ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(standard, at)
-    )
-    # Start every worker now, before any thread of the caller's (a progress bar) exists.
-    for _ in concurrent.futures.as_completed([pool.submit(int) for _ in range(jobs)]):
-        pass
-
-    def results() -> Iterator[tuple[_Part, int]]:
-        pending: collections.deque[tuple[Any, int]] = collections.deque()
-        try:
-            for chunk in chunks:
-                pending.append((pool.submit(_judge_in_worker, clocks, chunk), chunk.done))
-                if len(pending) >= 2 * jobs:
-                    future, done = pending.popleft()
-                    yield future.result(), done
-            while pending:
-                future, done = pending.popleft()
-                yield future.result(), done
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    return results()
-
-
-_LISTED = 20
-
-
-def _sla_table(
-    out: TextIO,
-    at: dt.datetime,
-    std: ServiceStandard,
-    orders: int,
-    rows: list[dict[str, Any]],
-    breached: list[tuple[str, str]],
-    breach_count: int,
-    refused: int,
-) -> None:
-    def span(seconds: float | None) -> str:
-        # Whole minutes: the sketch is within 1 % anyway, and the column stays narrow.
-        return (
-            "-" if seconds is None else format_duration(dt.timedelta(minutes=round(seconds / 60)))
-        )
-
-    out.write(f"SLA report at {at:%Y-%m-%d %H:%M} ({std.timezone}), {orders} orders\n")
-    if refused:
-        out.write(f"  {refused} lines refused (see stderr)\n")
-    # Widths grow with the largest number, and every column starts with a space:
-    # numbers never run together, however many orders there are.
-    counts = ("count", "running", "met", "breached")
-    width = {k: max(len(k), *(len(str(r[k])) for r in rows)) if rows else len(k) for k in counts}
-    width["count"] = max(width["count"], len("clocks"))
-    head = f"  {'clock':<17}{'rule':<5}{'tier':<9}" + "".join(
-        f" {('clocks' if k == 'count' else k):>{width[k]}}" for k in counts
-    )
-    out.write(head + f" {'met %':>6} {'median':>9} {'p95':>9}\n")
-    for r in rows:
-        share = "-" if r["met_share"] is None else f"{r['met_share']:.0%}"
-        cells = "".join(f" {r[k]:>{width[k]}}" for k in counts)
-        out.write(
-            f"  {r['clock']:<17}{r['rule']:<5}{r['tier']:<9}{cells} {share:>6} "
-            f"{span(r['median_elapsed_s']):>9} {span(r['p95_elapsed_s']):>9}\n"
-        )
-    out.write(
-        f"  {breach_count} breached clocks"
-        + (": " if breached else "")
-        + ", ".join(f"{_listed_id(o)} {c}" for o, c in breached[:_LISTED])
-        + (" ..." if breach_count > _LISTED else "")
-        + "\n"
-    )
-
-
-# A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
-# as a phone number: an order ID holding one is not listed in the text report (G1).
-_LONG_DIGITS = re.compile(r"\d{9}")
-
-
-def _listed_id(order_id: str) -> str:
-    return "(an order ID not shown)" if _LONG_DIGITS.search(order_id) else order_id
 
 
 _QUOTED = re.compile(r"'([^']*)'")
