@@ -228,6 +228,21 @@ def test_generate_writes_orders_that_restore_and_the_same_for_a_seed(tmp_path: P
     assert [o.id for o in orders] == [f"WO-{i}" for i in range(50)]
 
 
+def test_generate_first_id_numbers_partitions_made_apart_without_shared_ids(
+    tmp_path: Path,
+) -> None:
+    parts = [tmp_path / "p0.jsonl", tmp_path / "p1.jsonl"]
+    assert run("generate", "20", "--seed", "0", "-o", str(parts[0]), "--quiet")[0] == 0
+    assert run("generate", "20", "--seed", "1", "--first-id", "20", "-o", str(parts[1]))[0] == 0
+    ids = [o.id for part in parts for o in fs.orders_io.read_orders(part)]
+    assert ids == [f"WO-{i}" for i in range(40)]
+    code, _ = run("generate", "2", "--first-id", "-1", "-o", str(tmp_path / "x.jsonl"))
+    assert code == 2  # an argparse error, nothing written
+    assert not (tmp_path / "x.jsonl").exists()
+    with pytest.raises(fs.FieldServiceError, match="first must be a whole number"):
+        synthetic_lines(2, first=-1)
+
+
 def test_demo_writes_its_orders_as_json_lines(tmp_path: Path) -> None:
     path = tmp_path / "day.jsonl"
     assert run("demo", "--jsonl", str(path))[0] == 0

@@ -149,7 +149,7 @@ def _count(text: str) -> int:
 def _generate(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice.synthetic import synthetic_lines
 
-    lines = synthetic_lines(args.count, seed=args.seed)
+    lines = synthetic_lines(args.count, seed=args.seed, first=args.first_id)
     if args.output.endswith(".parquet") or args.partition_by is not None:
         from fieldservice import columnar
 
@@ -642,6 +642,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("count", type=_count, metavar="N", help="how many orders")
     generate.add_argument("--seed", type=int, default=0, help="the seed (default 0)")
+    generate.add_argument(
+        "--first-id",
+        type=_count,
+        default=0,
+        metavar="K",
+        help="number the orders from WO-K (default 0): partitions made apart share no ID",
+    )
     generate.add_argument(
         "-o",
         "--output",

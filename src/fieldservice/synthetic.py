@@ -27,7 +27,7 @@ from collections.abc import Iterator
 import pendulum
 
 from fieldservice.appointments import next_windows
-from fieldservice.errors import FieldServiceError
+from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import Area, Customer, Technician, Tier
 from fieldservice.standard import ServiceStandard
 from fieldservice.workflow import WorkOrder
@@ -178,16 +178,28 @@ def synthetic_order(seed: int, *, standard: ServiceStandard | None = None) -> Wo
     return order
 
 
-def synthetic_lines(n: int, *, seed: int = 0) -> Iterator[str]:
-    """``n`` orders as JSON lines (no line ends), order IDs ``WO-0`` to ``WO-<n-1>``.
+def synthetic_lines(n: int, *, seed: int = 0, first: int = 0) -> Iterator[str]:
+    """``n`` orders as JSON lines (no line ends), order IDs ``WO-<first>`` onwards.
 
     The first :data:`POOL` lifecycles are made through the commands; later orders
-    repeat them under their own ID, so the cost stays flat per order.
+    repeat them under their own ID, so the cost stays flat per order. ``first``
+    numbers the IDs, so that partitions made apart (another seed each) never
+    share an order ID.
 
     >>> lines = list(synthetic_lines(3, seed=1))
     >>> [json.loads(line)["id"] for line in lines]
     ['WO-0', 'WO-1', 'WO-2']
+    >>> [json.loads(line)["id"] for line in synthetic_lines(2, seed=2, first=1_000_000)]
+    ['WO-1000000', 'WO-1000001']
     """
+    # Checked here, when called, not at the first line a caller happens to read.
+    if type(first) is not int or first < 0:
+        msg = f"first must be a whole number, 0 or more (got {first!r})"
+        raise InvalidInput(msg)
+    return _lines(n, seed, first)
+
+
+def _lines(n: int, seed: int, first: int) -> Iterator[str]:
     pool: list[tuple[str, str]] = []
     for i in range(n):
         if i < POOL:
@@ -200,4 +212,4 @@ def synthetic_lines(n: int, *, seed: int = 0) -> Iterator[str]:
             )
             pool.append((head, tail))
         head, tail = pool[i % POOL]
-        yield f'{head}"WO-{i}"{tail}'
+        yield f'{head}"WO-{first + i}"{tail}'
