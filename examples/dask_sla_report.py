@@ -82,12 +82,23 @@ def judge_parquet(path: str, *, at: pendulum.DateTime, standard: ServiceStandard
 
 
 def combine(parts: Iterable[Part]) -> tuple[sla.SlaSummary, list[str]]:
-    """Merge the partitions' summaries; breaches stay in partition order."""
+    """Merge the partitions' summaries; breaches stay in partition order.
+
+    The merged counts are checked against the plain sum of every partition's exact
+    counts: merging must lose or double nothing, however the orders were split.
+    """
     summary = sla.SlaSummary()
     breached: list[str] = []
+    added: Counts = {}
     for part, bad in parts:
         summary = summary.merge(part)
         breached += bad
+        for key, numbers in counts_of(part).items():
+            so_far = added.setdefault(key, [0, 0, 0, 0])
+            added[key] = [a + b for a, b in zip(so_far, numbers, strict=True)]
+    if counts_of(summary) != added:
+        msg = "the merged summary's counts differ from the sum of the partitions' counts"
+        raise AssertionError(msg)
     return summary, breached
 
 
@@ -227,7 +238,10 @@ def run(args: argparse.Namespace, std: ServiceStandard, scheduler: str) -> int:
         if args.parquet is not None:
             when = judging_instant(at, std)
             n, summary, breached = report_parquet(args.parquet, when, std, scheduler)
-            print(f"dask: {n} Parquet partitions, {scheduler} scheduler")
+            print(
+                f"dask: {n} Parquet partitions, {scheduler} scheduler; merged counts equal "
+                f"the sum of the partitions' exact counts ({summary.orders} orders)"
+            )
             show(when.in_timezone(std.timezone), summary, breached)
             return 0
         if path is None:
