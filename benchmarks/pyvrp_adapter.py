@@ -8,9 +8,10 @@ Reads the problem the planner builds (a private record of
   place as depots, its shift as the type's time window, its daily cap as a
   capacity (each visit delivers one unit);
 - a client per visit: its start window (B2/C1, already cut by the quiet
-  hours, B6), its on-site minutes, and a prize by tier (ten times more per
-  tier up, far above any route's travel) with ``required=False``, so the
-  search may leave visits out and leaves the lowest tiers out first (B7);
+  hours, B6), its on-site minutes, and a prize by tier (five times more per
+  tier up, above the travel one visit adds) with ``required=False``, so the
+  search may leave visits out and leaves the lower tiers out first (B7,
+  though not strictly: five ordinary visits weigh one silver);
 - travel minutes as the distance (the cost), travel plus the T2 margin into
   a visit as the duration;
 - skills (M1) as routing profiles: one profile per set of technicians with
@@ -41,12 +42,21 @@ from pyvrp.stop import MaxRuntime
 from fieldservice.planning import _greedy
 from fieldservice.planning._problem import Problem, Routes, repair
 
-_ORDINARY_PRIZE = 100_000  # over any route's travel minutes; ten times more per tier up
+# Over the travel any one visit adds; five times more per tier up. Not larger:
+# PyVRP weighs a prize against its penalty for lateness (at most 100,000 per
+# minute), and prizes of 10**8 made it trade lateness for prizes and warn.
+_ORDINARY_PRIZE = 200
+_TIER_FACTOR = 5
 _UNREACHABLE = 10**9  # distance and duration into a visit a technician cannot do (M1)
 
 
-def solve(prob: Problem, limit: float, seed: int = 1) -> tuple[Routes, int]:
-    """PyVRP's routes, re-timed by the planner's rules, and how many visits that dropped."""
+def solve(prob: Problem, limit: float, seed: int = 1, lunch: bool = True) -> tuple[Routes, int]:
+    """PyVRP's routes, re-timed by the planner's rules, and how many visits that dropped.
+
+    ``lunch=False`` leaves the lunch breaks out and returns PyVRP's own
+    routes: a relaxed day, to show what the break costs PyVRP (the planner's
+    check then counts the routes that work through lunch).
+    """
     n = len(prob.travel) + 1  # the last place is where lunch is taken
     lunch_place = n - 1
     visit_places = {j.place for j in prob.jobs}
@@ -69,7 +79,7 @@ def solve(prob: Problem, limit: float, seed: int = 1) -> tuple[Routes, int]:
             service_duration=prob.jobs[i].duration,
             tw_early=prob.jobs[i].earliest,
             tw_late=prob.jobs[i].latest,
-            prize=_ORDINARY_PRIZE * 10 ** prob.jobs[i].priority,
+            prize=_ORDINARY_PRIZE * _TIER_FACTOR ** prob.jobs[i].priority,
             required=False,
         )
         for i in jobs
@@ -84,7 +94,7 @@ def solve(prob: Problem, limit: float, seed: int = 1) -> tuple[Routes, int]:
             required=True,
         )
         for t in prob.techs
-        if t.lunch is not None
+        if t.lunch is not None and lunch
     ]
     # One profile per distinct skill set: the visits its technicians cannot do.
     profiles: dict[frozenset[int], int] = {}
@@ -128,6 +138,8 @@ def solve(prob: Problem, limit: float, seed: int = 1) -> tuple[Routes, int]:
         for act in route.schedule():
             if act.is_client() and act.idx < len(jobs):  # not a lunch client
                 routes[tech].append((jobs[act.idx], act.start_time))
+    if not lunch:
+        return routes, 0
     timed, dropped = repair(prob, routes)
     _greedy.insert(prob, timed, (i for i in dropped if prob.jobs[i].crew == 1))
     return timed, len(dropped)

@@ -11,14 +11,19 @@ compared without them. The problem comes from ``plan_instances.problem``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import vroom
 
 from fieldservice.planning._problem import Problem, Routes
 
 
-def solve(prob: Problem, exploration: int = 5) -> Routes:
-    """Each technician's visits in order with their start minutes, from VROOM."""
+def solve(prob: Problem, limit: float, exploration: int = 5) -> Routes:
+    """Each technician's visits in order with their start minutes, from VROOM.
+
+    VROOM stops at ``limit`` seconds, as ours does, and uses both cores (ours one).
+    """
     n = len(prob.travel)
     visit_places = {j.place for j in prob.jobs}
     matrix = np.array(
@@ -69,7 +74,9 @@ def solve(prob: Problem, exploration: int = 5) -> Routes:
                 time_windows=[vroom.TimeWindow(j.earliest, j.latest)],
             )
         )
-    sol = inp.solve(exploration_level=exploration, nb_threads=2)
+    sol = inp.solve(
+        exploration_level=exploration, nb_threads=2, timeout=dt.timedelta(seconds=limit)
+    )
     routes: Routes = [[] for _ in prob.techs]
     steps = sol.routes
     for _, step in steps[steps["type"] == "job"].iterrows():
