@@ -4,11 +4,12 @@ Used when OR-Tools (``fieldservice[plan]``) is not installed, and as the
 benchmark's baseline. Visits are taken in service order (B7: higher tiers
 first; then repairs by their F4 deadline; then the tightest window first) and
 each is put where it adds the least travel on a technician who is skilled for
-it and can still take it; when it fits nowhere, it takes the place of a
-lower-tier visit that is already planned (B7), which can happen when the
-routes come back from the OR-Tools search. A visit for a crew (M2) goes to the cheapest set of
-technicians that can all start it at one common time. Nothing is moved once
-placed, so the plan is quick and predictable, not short.
+it and can still take it. A visit for a crew (M2) goes to the cheapest set of
+technicians that can all start it at one common time. No visit is moved once
+placed, so the plan is quick and predictable, not short; the one exception is
+a visit that fits nowhere and takes the place of a lower-tier one (B7), which
+only happens when the routes come back from the OR-Tools search (in service
+order, the higher tiers are all placed before any lower one).
 """
 
 from __future__ import annotations
