@@ -21,7 +21,8 @@ import random
 import pendulum
 
 import fieldservice as fs
-from fieldservice.planning import Member, Place, Team
+from fieldservice.planning import Member, Place, Team, dayplan
+from fieldservice.planning._problem import Problem
 
 DAY = dt.date(2026, 11, 26)
 CENTRE = (31.23, 121.47)
@@ -146,3 +147,23 @@ def instance(
     std = standard()
     made, crew = orders(visits, std, rng)
     return made, team(techs, std, rng), crew
+
+
+def problem(
+    made: list[fs.WorkOrder], team: Team, crew: dict[str, int] | None = None
+) -> tuple[Problem, list[fs.WorkOrder]]:
+    """The planner's private problem of the day, and the order of each job.
+
+    A benchmark may look inside: the VROOM and PyVRP adapters solve this same
+    record, and the audit maps their routes back to orders.
+    """
+    chosen = [
+        o
+        for o in made
+        if o.state in dayplan._PLANNED_STATES and o.window is not None and o.window.date == DAY
+    ]
+    midnight = pendulum.datetime(DAY.year, DAY.month, DAY.day, tz=team.standard.timezone)
+    prob, visits = dayplan._problem(
+        chosen, team, DAY, dayplan._travel(None, team), {}, crew or {}, midnight
+    )
+    return prob, [v.order for v in visits if v.job is not None]

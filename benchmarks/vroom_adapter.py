@@ -6,33 +6,24 @@ per technician (shift as its time window, lunch as a fixed break, the daily
 cap as a capacity); a job per visit (start window, on-site time, a skill per
 set of technicians who may do it, priority by tier). The T2 margin is added to
 every travel into a visit. VROOM has no crews: instances with M2 visits are
-compared without them.
+compared without them. The problem comes from ``plan_instances.problem``.
 """
 
 from __future__ import annotations
 
-import itertools
+import datetime as dt
 
 import numpy as np
-import pendulum
 import vroom
 
-from fieldservice.planning import dayplan
+from fieldservice.planning._problem import Problem, Routes
 
 
-def problem(orders, team, day):  # type: ignore[no-untyped-def]
-    chosen = [
-        o
-        for o in orders
-        if o.state in dayplan._PLANNED_STATES and o.window is not None and o.window.date == day
-    ]
-    midnight = pendulum.datetime(day.year, day.month, day.day, tz=team.standard.timezone)
-    prob, _ = dayplan._problem(chosen, team, day, dayplan._travel(None, team), {}, {}, midnight)
-    return prob
+def solve(prob: Problem, limit: float, exploration: int = 5) -> Routes:
+    """Each technician's visits in order with their start minutes, from VROOM.
 
-
-def solve(prob, exploration: int = 5) -> tuple[int, int, list[int]]:  # type: ignore[no-untyped-def]
-    """Served visits, travel minutes, and the served priorities, from VROOM."""
+    VROOM stops at ``limit`` seconds, as ours does, and uses both cores (ours one).
+    """
     n = len(prob.travel)
     visit_places = {j.place for j in prob.jobs}
     matrix = np.array(
@@ -83,14 +74,13 @@ def solve(prob, exploration: int = 5) -> tuple[int, int, list[int]]:  # type: ig
                 time_windows=[vroom.TimeWindow(j.earliest, j.latest)],
             )
         )
-    sol = inp.solve(exploration_level=exploration, nb_threads=2)
-    routes = sol.routes
-    travel = 0
-    served = []
-    for vid in sorted(set(routes["vehicle_id"])):
-        steps = routes[routes["vehicle_id"] == vid]
-        moves = steps[steps["type"] != "break"]  # a break has no place of its own
-        places = [int(x) for x in moves["location_index"]]
-        travel += sum(prob.travel[a][b] for a, b in itertools.pairwise(places))
-        served += [prob.jobs[int(x) - 1].priority for x in steps[steps["type"] == "job"]["id"]]
-    return len(served), travel, served
+    sol = inp.solve(
+        exploration_level=exploration, nb_threads=2, timeout=dt.timedelta(seconds=limit)
+    )
+    routes: Routes = [[] for _ in prob.techs]
+    steps = sol.routes
+    for _, step in steps[steps["type"] == "job"].iterrows():
+        # The T2 margin is in the travel, so the service begins at arrival + waiting.
+        start = int(step["arrival"]) + int(step["waiting_time"])
+        routes[int(step["vehicle_id"]) - 1].append((int(step["id"]) - 1, start))
+    return routes

@@ -5,8 +5,11 @@ benchmark's baseline. Visits are taken in service order (B7: higher tiers
 first; then repairs by their F4 deadline; then the tightest window first) and
 each is put where it adds the least travel on a technician who is skilled for
 it and can still take it. A visit for a crew (M2) goes to the cheapest set of
-technicians that can all start it at one common time. Nothing is moved once
-placed, so the plan is quick and predictable, not short.
+technicians that can all start it at one common time. No visit is moved once
+placed, so the plan is quick and predictable, not short; the one exception is
+a visit that fits nowhere and takes the place of a lower-tier one (B7), which
+only happens when the routes come back from the OR-Tools search (in service
+order, the higher tiers are all placed before any lower one).
 """
 
 from __future__ import annotations
@@ -94,8 +97,44 @@ def insert(problem: Problem, routes: Routes, jobs: Iterable[int]) -> None:
                         best = (cost, tech, pos, start)
             if best is not None:
                 _commit(problem, routes, best[1], best[2], job, best[3])
+            else:
+                _displace(problem, routes, job, skilled)
             continue
         _place_crew(problem, routes, job, skilled)
+
+
+def _displace(problem: Problem, routes: Routes, job: int, skilled: list[int]) -> bool:
+    """Put ``job`` in place of a lower-tier visit when it fits nowhere else (B7).
+
+    Routes built in service order never need this; routes that come back from
+    the search and its re-timing may hold an ordinary visit where a gold one
+    that was dropped would fit. The lowest tier goes first, then the cheapest
+    swap. The displaced visit gets one try elsewhere, where it may in turn
+    displace only a still lower tier, so a chain ends within the four tiers.
+    Crew visits (M2) are never displaced: their start is shared with other
+    routes.
+    """
+    jobs = problem.jobs
+    priority = jobs[job].priority
+    best: tuple[int, int, int, int, int, int] | None = None  # (tier, cost, tech, k, pos, start)
+    for tech in skilled:
+        route = routes[tech]
+        for k, (victim, _) in enumerate(route):
+            v = jobs[victim]
+            if v.priority >= priority or v.crew > 1:
+                continue
+            rest = route[:k] + route[k + 1 :]
+            for cost, pos, start in _insertions(problem, tech, rest, job, None):
+                option = (v.priority, cost, tech, k, pos, start)
+                if best is None or option < best:
+                    best = option
+    if best is None:
+        return False
+    _, _, tech, k, pos, start = best
+    victim = routes[tech].pop(k)[0]
+    _commit(problem, routes, tech, pos, job, start)
+    insert(problem, routes, [victim])  # one try elsewhere; it displaces only lower tiers
+    return True
 
 
 def _place_crew(problem: Problem, routes: Routes, job: int, skilled: list[int]) -> None:

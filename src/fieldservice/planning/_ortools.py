@@ -49,9 +49,14 @@ def solve(
     time_limit: dt.timedelta,
     solution_limit: int | None = None,
     start: Routes | None = None,
+    only: frozenset[int] | None = None,
 ) -> Routes:
-    """Return each tech's visits in order with their start minutes."""
-    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+    """Return each tech's visits in order with their start minutes.
+
+    ``only``: the jobs the model holds (all by default). The others get no
+    node, so the search spends no time trying to insert them.
+    """
+    from ortools.constraint_solver import pywrapcp
 
     techs, jobs = problem.techs, problem.jobs
     n_techs = len(techs)
@@ -61,6 +66,8 @@ def solve(
     seats: list[list[int]] = []
     for i, j in enumerate(jobs):
         seats.append([])
+        if only is not None and i not in only:
+            continue
         for _ in range(j.crew):
             seats[i].append(len(node_place))
             node_place.append(j.place)
@@ -96,6 +103,8 @@ def solve(
         time.CumulVar(routing.Start(v)).SetRange(t.shift_start, t.shift_end)
         time.CumulVar(routing.End(v)).SetRange(t.shift_start, t.shift_end)
     for i, j in enumerate(jobs):
+        if not seats[i]:
+            continue
         penalty = _BASE_PENALTY * 10**j.priority
         indices = [manager.NodeToIndex(n) for n in seats[i]]
         for index in indices:
@@ -127,16 +136,7 @@ def solve(
     for v in range(n_techs):
         routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.Start(v)))
         routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.End(v)))
-    params = pywrapcp.DefaultRoutingSearchParameters()
-    params.first_solution_strategy = (
-        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
-    )
-    params.local_search_metaheuristic = (
-        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-    )
-    params.time_limit.FromTimedelta(time_limit)
-    if solution_limit is not None:
-        params.solution_limit = solution_limit
+    params = _parameters(time_limit, solution_limit)
     solution = None
     if start is not None:
         # Start from the greedy plan: the local search then only improves it.
@@ -165,6 +165,23 @@ def solve(
             routes[v].append((job, solution.Value(time.CumulVar(index))))
             index = solution.Value(routing.NextVar(index))
     return routes
+
+
+def _parameters(time_limit: dt.timedelta, solution_limit: int | None) -> Any:
+    """The search parameters: where the search starts, how it escapes local optima, when it stops."""
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = (
+        routing_enums_pb2.FirstSolutionStrategy.PARALLEL_CHEAPEST_INSERTION
+    )
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
+    params.time_limit.FromTimedelta(time_limit)
+    if solution_limit is not None:
+        params.solution_limit = solution_limit
+    return params
 
 
 def _crew(solver: Any, routing: Any, time: Any, indices: list[int]) -> None:

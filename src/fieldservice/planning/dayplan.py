@@ -44,6 +44,7 @@ without it, a greedy tier-first insertion (``solver="greedy"``).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -73,6 +74,7 @@ __all__ = ["DayPlan", "LeftOut", "Route", "Stop", "plan_day"]
 _PLANNED_STATES = frozenset({State.BOOKED, State.CONFIRMED})
 _NO_CAP = 10**6
 _SOLVERS = ("auto", "ortools", "greedy")
+_FULL_MODEL_UP_TO = 300  # visits: up to here the search also runs on all of them
 
 
 @attrs.frozen
@@ -474,14 +476,59 @@ def _solve(
     if not _ortools.available():
         msg = "solver='ortools' needs the optional extra: pip install 'fieldservice[plan]'"
         raise InvalidInput(msg)
-    found = _ortools.solve(problem, time_limit, solution_limit, start=_greedy.solve(problem))
+    greedy = _greedy.solve(problem)
+    # First the search holds only the visits the greedy plan serves: on a full
+    # day most of its time would otherwise go to trying to insert the visits
+    # that do not fit (600 visits for 50 technicians: ~0.94x the greedy's
+    # travel with all of them, ~0.71x with these). On a smaller day, half the
+    # time then goes to all visits, from there, so the search may still add
+    # the ones that fit into the shorter routes (200 visits for 20: 176 served
+    # instead of 170 at the same travel); on a large one that second search
+    # adds nothing in its time, so it does not run.
+    full = len(problem.jobs) <= _FULL_MODEL_UP_TO
+    first = time_limit / 2 if full else time_limit
+    limit = None if solution_limit is None else max(1, solution_limit // (2 if full else 1))
+    found = _ortools.solve(
+        problem,
+        first,
+        limit,
+        start=greedy,
+        only=frozenset(job for route in greedy for job, _ in route),
+    )
     routes, _ = repair(problem, found)
+    if full:
+        found = _ortools.solve(problem, time_limit - first, limit, start=routes)
+        routes, _ = repair(problem, found)
     # Whatever the search (or the repair) left out gets one more greedy try.
     served = {job for route in routes for job, _ in route}
     _greedy.insert(problem, routes, (j for j in range(len(problem.jobs)) if j not in served))
     if check(problem, routes):  # a plan that breaks a rule is never returned
-        return _greedy.solve(problem), "greedy (the OR-Tools plan failed its check)"
+        return greedy, "greedy (the OR-Tools plan failed its check)"
+    if _merit(problem, greedy) > _merit(problem, routes):
+        return greedy, "greedy (better than the OR-Tools plan)"
     return routes, "ortools"
+
+
+def _merit(problem: Problem, routes: Routes) -> tuple[int, ...]:
+    """How good a plan is, for comparing two (the larger is better).
+
+    Visits served per tier, highest tier first (B7); then fewer repairs after
+    their F4 deadline (G4); then less travel. A crew visit counts once.
+    """
+    served = {job: start for route in routes for job, start in route}
+    by_tier = Counter(problem.jobs[job].priority for job in served)
+    late = sum(
+        1
+        for job, start in served.items()
+        if (deadline := problem.jobs[job].deadline) is not None and start > deadline
+    )
+    travel = 0
+    for tech, route in enumerate(routes):
+        t = problem.techs[tech]
+        places = [t.start_place, *(problem.jobs[job].place for job, _ in route), t.end_place]
+        if route:
+            travel += sum(problem.travel[a][b] for a, b in itertools.pairwise(places))
+    return (*(by_tier[p] for p in (3, 2, 1, 0)), -late, -travel)
 
 
 def plan_day(
