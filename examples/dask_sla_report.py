@@ -128,23 +128,30 @@ def percentiles(summary: sla.SlaSummary) -> list[str]:
 
 
 def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: list[str]) -> list[str]:
-    """The report: a header, one row per clock and tier (highest tier first), the breaches."""
+    """The report: a header, one row per clock and tier (highest tier first), the breaches.
+
+    Each count column is as wide as its largest number and starts with a space, so
+    numbers never run together, however many orders there are.
+    """
+    heads = ("clocks", "running", "met", "breached")
+    widths = [
+        max([len(h), *(len(str(row[i])) for row in counts.values())]) for i, h in enumerate(heads)
+    ]
     lines = [
         f"SLA report at {at:%Y-%m-%d %H:%M} ({at.timezone_name}), {orders} orders",
-        f"  {'clock':<17}{'rule':<5}{'tier':<9}{'clocks':>7}{'running':>8}{'met':>6}"
-        f"{'breached':>9}{'met %':>7}",
+        f"  {'clock':<17}{'rule':<5}{'tier':<8}"
+        + "".join(f" {h:>{w}}" for h, w in zip(heads, widths, strict=True))
+        + f" {'met %':>6}",
     ]
     for clock in sla.ClockName:
         for tier in sorted(Tier, reverse=True):
             row = counts.get((clock.value, tier.value))
             if row is None:
                 continue
-            n, running, met, bad = row
+            met, bad = row[2], row[3]
             share = f"{met / (met + bad):.0%}" if met + bad else "-"
-            lines.append(
-                f"  {clock.value:<17}{clock.rule:<5}{tier.value:<9}{n:>7}{running:>8}{met:>6}"
-                f"{bad:>9}{share:>7}"
-            )
+            cells = "".join(f" {n:>{w}}" for n, w in zip(row, widths, strict=True))
+            lines.append(f"  {clock.value:<17}{clock.rule:<5}{tier.value:<8}{cells} {share:>6}")
     listed = ", ".join(breached[:20]) + (" ..." if len(breached) > 20 else "")
     lines.append(f"  {len(breached)} breached clocks{': ' + listed if breached else ''}")
     return lines
