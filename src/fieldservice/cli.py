@@ -39,11 +39,12 @@ def _load(path: str | None) -> ServiceStandard:
 
 
 def _limits_table(rule: ClockRule) -> list[str]:
-    head = f"    {'':12}" + "".join(f"{t.label_en:>10}" for t in sorted(Tier, reverse=True))
+    # Every cell starts with a space: a branch's long limit never runs into its neighbour.
+    head = f"    {'':12}" + "".join(f" {t.label_en:>9}" for t in sorted(Tier, reverse=True))
     rows = [head]
     for area in Area:
         cells = "".join(
-            f"{format_duration(rule.limit(t, area)):>10}" for t in sorted(Tier, reverse=True)
+            f" {format_duration(rule.limit(t, area)):>9}" for t in sorted(Tier, reverse=True)
         )
         rows.append(f"    {area.label_en + ' ' + area.label_zh:12}{cells}")
     return rows
