@@ -51,7 +51,12 @@ DEMO_NIGHT = "2026-11-25T20:00"
 
 # (clock, tier) -> [clocks, running, met, breached]: plain counts that add up.
 Counts = dict[tuple[str, str], list[int]]
-Part = tuple[sla.SlaSummary, list[str]]
+# A partition's summary, the first LISTED breached clocks it holds, and how many it holds.
+Part = tuple[sla.SlaSummary, list[str], int]
+Breaches = tuple[list[str], int]
+# The report names the first 20 breached clocks and counts the rest: only those 20 travel
+# back from a partition, not millions of names (a branch's whole history breaches many).
+LISTED = 20
 
 
 def judge_logs(
@@ -60,12 +65,16 @@ def judge_logs(
     """Judge orders (the data of their JSON lines) into a summary and the breaches."""
     judge = sla.OrderJudge(at=at, standard=standard)
     summary = sla.SlaSummary()
-    breached: list[str] = []
+    listed: list[str] = []
+    count = 0
     for log in logs:
         row = judge.judge(log)
         summary.add_clocks(row.state, row.tier, row.elapsed)
-        breached += [f"{row.id} {clock.value}" for clock in row.breached()]
-    return summary, breached
+        bad = row.breached()
+        count += len(bad)
+        if len(listed) < LISTED:
+            listed += [f"{row.id} {clock.value}" for clock in bad][: LISTED - len(listed)]
+    return summary, listed, count
 
 
 def judge_partition(
@@ -81,25 +90,27 @@ def judge_parquet(path: str, *, at: pendulum.DateTime, standard: ServiceStandard
     return judge_logs(columnar.event_logs(columnar.read_events(path)), at=at, standard=standard)
 
 
-def combine(parts: Iterable[Part]) -> tuple[sla.SlaSummary, list[str]]:
-    """Merge the partitions' summaries; breaches stay in partition order.
+def combine(parts: Iterable[Part]) -> tuple[sla.SlaSummary, Breaches]:
+    """Merge the partitions' summaries; the listed breaches stay in partition order.
 
     The merged counts are checked against the plain sum of every partition's exact
     counts: merging must lose or double nothing, however the orders were split.
     """
     summary = sla.SlaSummary()
-    breached: list[str] = []
+    listed: list[str] = []
+    count = 0
     added: Counts = {}
-    for part, bad in parts:
+    for part, names, bad in parts:
         summary = summary.merge(part)
-        breached += bad
+        listed += names[: LISTED - len(listed)]
+        count += bad
         for key, numbers in counts_of(part).items():
             so_far = added.setdefault(key, [0, 0, 0, 0])
             added[key] = [a + b for a, b in zip(so_far, numbers, strict=True)]
     if counts_of(summary) != added:
         msg = "the merged summary's counts differ from the sum of the partitions' counts"
         raise AssertionError(msg)
-    return summary, breached
+    return summary, (listed, count)
 
 
 def counts_of(summary: sla.SlaSummary) -> Counts:
@@ -127,7 +138,7 @@ def percentiles(summary: sla.SlaSummary) -> list[str]:
     return lines
 
 
-def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: list[str]) -> list[str]:
+def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: Breaches) -> list[str]:
     """The report: a header, one row per clock and tier (highest tier first), the breaches.
 
     Each count column is as wide as its largest number and starts with a space, so
@@ -152,8 +163,9 @@ def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: list[str
             share = f"{met / (met + bad):.0%}" if met + bad else "-"
             cells = "".join(f" {n:>{w}}" for n, w in zip(row, widths, strict=True))
             lines.append(f"  {clock.value:<17}{clock.rule:<5}{tier.value:<8}{cells} {share:>6}")
-    listed = ", ".join(breached[:20]) + (" ..." if len(breached) > 20 else "")
-    lines.append(f"  {len(breached)} breached clocks{': ' + listed if breached else ''}")
+    names, count = breached
+    listed = ", ".join(names[:LISTED]) + (" ..." if count > LISTED else "")
+    lines.append(f"  {count} breached clocks{': ' + listed if count else ''}")
     return lines
 
 
@@ -172,7 +184,7 @@ def write_demo_day(path: Path, std: ServiceStandard) -> None:
 
 def report(
     path: Path, at: pendulum.DateTime, std: ServiceStandard, partitions: int, scheduler: str
-) -> tuple[int, sla.SlaSummary, list[str]]:
+) -> tuple[int, sla.SlaSummary, Breaches]:
     """Judge a JSON-lines file partition by partition: the partition count, summary, breaches."""
     # Blocks of size // partitions bytes, each read on to a line end: whole orders only.
     # A block with no line start of its own is an empty partition, which counts nothing.
@@ -186,7 +198,7 @@ def report(
 
 def report_parquet(
     folder: Path, at: pendulum.DateTime, std: ServiceStandard, scheduler: str
-) -> tuple[int, sla.SlaSummary, list[str]]:
+) -> tuple[int, sla.SlaSummary, Breaches]:
     """Judge a Parquet event log, one task per file."""
     files = sorted(str(p) for p in folder.rglob("*.parquet")) if folder.is_dir() else [str(folder)]
     tasks = [dask.delayed(judge_parquet)(f, at=at, standard=std) for f in files]
@@ -263,7 +275,7 @@ def run(args: argparse.Namespace, std: ServiceStandard, scheduler: str) -> int:
     return 0
 
 
-def show(at: pendulum.DateTime, summary: sla.SlaSummary, breached: list[str]) -> None:
+def show(at: pendulum.DateTime, summary: sla.SlaSummary, breached: Breaches) -> None:
     """The count table (as nightly_sla_report.py prints it), then the merged percentiles."""
     print("\n".join(table(at, summary.orders, counts_of(summary), breached)))
     print("\n".join(percentiles(summary)))

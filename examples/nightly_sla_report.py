@@ -36,6 +36,9 @@ DEMO_NIGHT = "2026-11-25T20:00"
 # (clock, tier) -> [clocks, running, met, breached]: plain counts, so they add up
 # across partitions (dask_sla_report.py). Cancelled clocks count only in "clocks".
 Counts = dict[tuple[str, str], list[int]]
+# The breached clocks the report names (the first LISTED), and how many there are.
+Breaches = tuple[list[str], int]
+LISTED = 20
 
 
 class Logged(NamedTuple):
@@ -61,7 +64,7 @@ def count(batch: sla.SlaBatch) -> Counts:
     }
 
 
-def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: list[str]) -> list[str]:
+def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: Breaches) -> list[str]:
     """The report: a header, one row per clock and tier (highest tier first), the breaches.
 
     Each count column is as wide as its largest number and starts with a space, so
@@ -86,8 +89,9 @@ def table(at: pendulum.DateTime, orders: int, counts: Counts, breached: list[str
             share = f"{met / (met + bad):.0%}" if met + bad else "-"
             cells = "".join(f" {n:>{w}}" for n, w in zip(row, widths, strict=True))
             lines.append(f"  {clock.value:<17}{clock.rule:<5}{tier.value:<8}{cells} {share:>6}")
-    listed = ", ".join(breached[:20]) + (" ..." if len(breached) > 20 else "")
-    lines.append(f"  {len(breached)} breached clocks{': ' + listed if breached else ''}")
+    names, count = breached
+    listed = ", ".join(names[:LISTED]) + (" ..." if count > LISTED else "")
+    lines.append(f"  {count} breached clocks{': ' + listed if count else ''}")
     return lines
 
 
@@ -110,7 +114,7 @@ def report(path: Path, at: pendulum.DateTime, std: ServiceStandard) -> list[str]
         orders = [read_line(line) for line in lines if line.strip()]
     batch = sla.evaluate_many(orders, at=at, standard=std)
     breached = [f"{order} {clock.value}" for order, clock in sla.breaches(batch)]
-    return table(batch.at, len(batch), count(batch), breached)
+    return table(batch.at, len(batch), count(batch), (breached[:LISTED], len(breached)))
 
 
 def main() -> int:

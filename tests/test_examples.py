@@ -277,7 +277,7 @@ def test_the_examples_report_columns_never_run_together(name: str) -> None:
         ("repair", "silver"): [928_500, 20_500, 209_000, 659_000],
     }
     at = pendulum.datetime(2026, 11, 26, 12, tz="Asia/Shanghai")
-    lines = module.table(at, 10_000_000, counts, [])
+    lines = module.table(at, 10_000_000, counts, ([], 0))
     rows = {tuple(line.split()[:2]): line.split() for line in lines[2:-1]}
     assert rows[("booking_contact", "B3")][3:7] == ["32525000", "0", "26215000", "5650000"]
     assert rows[("repair", "F4")][3:7] == ["928500", "20500", "209000", "659000"]
