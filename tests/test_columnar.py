@@ -65,6 +65,20 @@ def test_event_logs_give_back_the_events(tmp_path: Path) -> None:
         assert logs[order.id]["events"] == written
 
 
+def test_event_logs_of_some_kinds_keep_every_order_and_those_events_in_order() -> None:
+    orders = [synthetic_order(seed) for seed in range(30)]
+    table = columnar.events_table(orders)
+    wanted = {"booked", "confirmed", "arrived"}
+    whole = list(columnar.event_logs(table))
+    some = list(columnar.event_logs(table, kinds=wanted))
+    # Every order comes out, even one with none of those kinds, so each is still judged.
+    assert [log["id"] for log in some] == [log["id"] for log in whole]
+    assert [log["events"] for log in some] == [
+        [e for e in log["events"] if e["kind"] in wanted] for log in whole
+    ]
+    assert any(not log["events"] for log in some)
+
+
 def test_write_events_refuses_another_partition(tmp_path: Path) -> None:
     with pytest.raises(fs.InvalidInput, match="partition_by"):
         columnar.write_events(ORDERS[:1], tmp_path / "x", partition_by="tier")

@@ -1256,7 +1256,8 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
     # A part (a row group or a file of whole orders) at a time: Python objects for one part.
     for part in columnar.parts(source):
         cols: dict[str, list[Any]] = {k: [] for k in keys}
-        for log in columnar.event_logs(part):
+        # The judge reads the clock kinds only: the other events are not turned back into data.
+        for log in columnar.event_logs(part, kinds=_CLOCK_KINDS):
             row = judge.judge(log)
             for index, state in enumerate(row.state):
                 if state == _S_NOT_STARTED:
