@@ -209,6 +209,10 @@ def _baseline(rev: str, quick: bool, texts_dir: str) -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="smaller counts")
@@ -224,8 +228,19 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as texts:
         # The release before writes the texts (schema 0) and reads them; this checkout
-        # reads the same texts, as it must read what that release wrote.
-        old = None if args.no_baseline else _baseline(args.baseline, args.quick, texts)
+        # reads the same texts, as it must read what that release wrote. A full run takes
+        # long (a million orders held under tracemalloc, twice): say where it is.
+        old = None
+        if not args.no_baseline:
+            _progress(f"measuring {args.baseline} (rate, linearity, memory) in a subprocess")
+            t0 = time.perf_counter()
+            old = _baseline(args.baseline, args.quick, texts)
+            _progress(
+                f"  {args.baseline}: {old['rate']:,.0f} orders/s, "
+                f"{old['bytes_per_open_order']:,.0f} bytes per open order "
+                f"({time.perf_counter() - t0:.0f} s)"
+            )
+        _progress("measuring this checkout")
         now = measure(args.quick, None if args.no_baseline else texts)
     print(f"fieldservice from {pathlib.Path(fieldservice.__file__).parent}")
     print(f"rate: from_json on {now['n_rate']:,} install orders at every stage")
