@@ -250,7 +250,13 @@ def main() -> int:
         print(f"  ratio: {now['rate'] / old['rate']:.2f}x (target >= 5x)")
     print("linearity: one order of n events, seconds to restore")
     for size, secs in now["linear"].items():
-        was = "" if not old else f"   ({args.baseline}: {old['linear'].get(str(size), 'n/a')})"
+        then = None if not old else old["linear"].get(str(size))
+        was = (
+            ""
+            if not old
+            else f"   ({args.baseline}: "
+            + ("not run, too slow)" if then is None else f"{then:.3f} s)")
+        )
         print(f"  {int(size):>6,} events: {secs:8.3f} s{was}")
     print(
         f"memory: {now['n_mem']:,} open install orders ({now['open_state']}): "
