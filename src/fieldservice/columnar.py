@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -262,13 +262,16 @@ def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
     return pa.table(columns, schema=schema)
 
 
-def event_logs(table: Any, *, kinds: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
+def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
     """Each order of an events table as the data of its JSON line (id, standard, events).
 
     Rows are grouped by order and put back in log order (``seq``). With ``kinds``,
     only events of those kinds (and any whose kind is missing, for the reader to
     refuse) are turned back into data; every order still comes out, with the
     events kept, so a reader that needs a few kinds skips the cost of the rest.
+
+    Raises:
+        InvalidInput: ``kinds`` is a bare string, not a collection of kinds.
 
     >>> import pytest; _ = pytest.importorskip("pyarrow")
     >>> from fieldservice.synthetic import synthetic_order
@@ -280,6 +283,10 @@ def event_logs(table: Any, *, kinds: Collection[str] | None = None) -> Iterator[
     ['booked']
     """
     pyarrow()
+    if isinstance(kinds, str):  # one kind given bare would be read as its letters
+        msg = f"kinds must be a collection of event kinds, like {{{kinds!r}}}"
+        raise InvalidInput(msg)
+    wanted = None if kinds is None else frozenset(kinds)
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     zones: dict[int, dt.timezone] = {}
     current: str | None = None
@@ -298,7 +305,7 @@ def event_logs(table: Any, *, kinds: Collection[str] | None = None) -> Iterator[
                     yield {"id": current, "events": events}
                 current, events = order_id, []
             kind = kind_of[i]
-            if kinds is not None and kind not in kinds and kind is not None:
+            if wanted is not None and kind not in wanted and kind is not None:
                 continue
             offset = offsets[i]
             zone = zones.get(offset)
