@@ -282,11 +282,15 @@ def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[di
     ...  for e in log["events"]]
     ['booked']
     """
+    # Checked when called, not at the first order a caller happens to read.
     pyarrow()
     if isinstance(kinds, str):  # one kind given bare would be read as its letters
-        msg = f"kinds must be a collection of event kinds, like {{{kinds!r}}}"
+        msg = "kinds must be a collection of event kinds, like {'booked'}, not one text"
         raise InvalidInput(msg)
-    wanted = None if kinds is None else frozenset(kinds)
+    return _logs(table, None if kinds is None else frozenset(kinds))
+
+
+def _logs(table: Any, wanted: frozenset[str] | None) -> Iterator[dict[str, Any]]:
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     zones: dict[int, dt.timezone] = {}
     current: str | None = None

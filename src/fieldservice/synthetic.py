@@ -26,6 +26,7 @@ from collections.abc import Iterator
 
 import pendulum
 
+from fieldservice import _validate
 from fieldservice.appointments import next_windows
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import Area, Customer, Technician, Tier
@@ -194,7 +195,7 @@ def synthetic_lines(n: int, *, seed: int = 0, first: int = 0) -> Iterator[str]:
     """
     # Checked here, when called, not at the first line a caller happens to read.
     if type(first) is not int or first < 0:
-        msg = f"first must be a whole number, 0 or more (got {first!r})"
+        msg = f"first must be a whole number, 0 or more (got {_validate.echo(first)})"
         raise InvalidInput(msg)
     return _lines(n, seed, first)
 
