@@ -21,14 +21,14 @@ from fieldservice.standard import ServiceStandard, format_duration
 
 
 def read_json(line: bytes) -> Any:
+    """The data of one JSON line, or :data:`NOT_JSON` when it is not JSON (or nested too deeply)."""
     try:
-        return json_loads(line)
+        return json.loads(line)
     except (ValueError, RecursionError):
         return NOT_JSON
 
 
 NOT_JSON = object()
-json_loads: Callable[[bytes], Any] = json.loads
 
 
 class Chunk(NamedTuple):
