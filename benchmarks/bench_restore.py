@@ -250,13 +250,11 @@ def main() -> int:
         print(f"  ratio: {now['rate'] / old['rate']:.2f}x (target >= 5x)")
     print("linearity: one order of n events, seconds to restore")
     for size, secs in now["linear"].items():
-        then = None if not old else old["linear"].get(str(size))
-        was = (
-            ""
-            if not old
-            else f"   ({args.baseline}: "
-            + ("not run, too slow)" if then is None else f"{then:.3f} s)")
-        )
+        was = ""
+        if old:
+            then = old["linear"].get(str(size))
+            shown = "not run, too slow" if then is None else f"{then:.3f} s"
+            was = f"   ({args.baseline}: {shown})"
         print(f"  {int(size):>6,} events: {secs:8.3f} s{was}")
     print(
         f"memory: {now['n_mem']:,} open install orders ({now['open_state']}): "
