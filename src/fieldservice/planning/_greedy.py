@@ -103,7 +103,7 @@ def insert(problem: Problem, routes: Routes, jobs: Iterable[int]) -> None:
         _place_crew(problem, routes, job, skilled)
 
 
-def _displace(problem: Problem, routes: Routes, job: int, skilled: list[int]) -> bool:
+def _displace(problem: Problem, routes: Routes, job: int, skilled: list[int]) -> None:
     """Put ``job`` in place of a lower-tier visit when it fits nowhere else (B7).
 
     Routes built in service order never need this; routes that come back from
@@ -129,12 +129,11 @@ def _displace(problem: Problem, routes: Routes, job: int, skilled: list[int]) ->
                 if best is None or option < best:
                     best = option
     if best is None:
-        return False
+        return
     _, _, tech, k, pos, start = best
     victim = routes[tech].pop(k)[0]
     _commit(problem, routes, tech, pos, job, start)
     insert(problem, routes, [victim])  # one try elsewhere; it displaces only lower tiers
-    return True
 
 
 def _place_crew(problem: Problem, routes: Routes, job: int, skilled: list[int]) -> None:
