@@ -158,8 +158,21 @@ def _to_at(value: object) -> pendulum.DateTime:
 
 def _to_actor(value: object) -> str:
     # Interned: a branch's few desks and technicians act in millions of events, and a
-    # restored log would otherwise hold one copy of the name per event.
-    return sys.intern(_validate.identifier("event actor", value))
+    # restored log would otherwise hold one copy of the name per event. The names
+    # checked so far are remembered, so each is checked once.
+    if type(value) is str:
+        known = _ACTORS.get(value)
+        if known is not None:
+            return known
+    checked = sys.intern(_validate.identifier("event actor", value))
+    if len(_ACTORS) >= _ACTORS_MAX:
+        _ACTORS.clear()
+    _ACTORS[checked] = checked
+    return checked
+
+
+_ACTORS: dict[str, str] = {}
+_ACTORS_MAX = 4096
 
 
 _SECRET_KEY = payloads.SECRET_KEY
@@ -170,7 +183,12 @@ def _payload(kind: EventKind, data: object) -> payloads.Payload:
     cls = payloads.payload_class(kind._value_)
     if type(data) is cls:
         return data
-    if data is None or (type(data) is dict and not data):
+    if type(data) is dict:
+        # JSON's own type, checked first: a Mapping isinstance check runs Python code.
+        if not data and cls is payloads.NoData:
+            return payloads.NO_DATA
+        return cls.from_json_data(data, kind._value_)
+    if data is None:
         if cls is payloads.NoData:
             return payloads.NO_DATA
         data = {}
@@ -341,15 +359,15 @@ class Event:
             InvalidEvent: A key is missing or unknown, or a value is of the wrong form.
 
         """
-        if not isinstance(value, Mapping):
+        if type(value) is not dict and not isinstance(value, Mapping):
             msg = f"an event must be a JSON object (got {type(value).__name__})"
             raise InvalidEvent(msg)
         keys = value.keys()
         if not keys <= _EVENT_KEYS:
             msg = "an event holds kind, at, actor and data only"
             raise InvalidEvent(msg)
-        missing = {"kind", "at", "actor"} - keys
-        if missing:
+        if len(keys) < 3 or not keys >= _NEEDED_KEYS:
+            missing = _NEEDED_KEYS - keys
             msg = f"an event needs {', '.join(sorted(missing))}"
             raise InvalidEvent(msg)
         at = value["at"]
@@ -378,6 +396,7 @@ class Event:
 
 
 _EVENT_KEYS: frozenset[str] = frozenset({"kind", "at", "actor", "data"})
+_NEEDED_KEYS: frozenset[str] = frozenset({"kind", "at", "actor"})
 _KIND_OF: dict[str, EventKind] = {k.value: k for k in EventKind}
 
 

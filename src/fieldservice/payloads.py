@@ -196,6 +196,9 @@ class _Spec:
     dump: Callable[[Any, bool], object]
     view: Callable[[Any], object]
     schema: Mapping[str, object]
+    shareable: bool = False
+    """Whether the parsed value depends on the JSON value alone and is nothing personal:
+    payloads made only of such fields are read once and shared (:meth:`Payload.from_json_data`)."""
 
 
 def _same(value: object, _: bool = False) -> object:
@@ -226,7 +229,7 @@ def _bool_parse(value: object, where: str) -> bool:
     raise InvalidInput(msg)
 
 
-_BOOL: Final = _Spec(_bool_parse, _same, _same, {"type": "boolean"})
+_BOOL: Final = _Spec(_bool_parse, _same, _same, {"type": "boolean"}, shareable=True)
 
 
 def _count_spec(lowest: int, highest: int) -> _Spec:
@@ -236,7 +239,8 @@ def _count_spec(lowest: int, highest: int) -> _Spec:
             raise InvalidInput(msg)
         return value
 
-    return _Spec(parse, _same, _same, {"type": "integer", "minimum": lowest, "maximum": highest})
+    schema = {"type": "integer", "minimum": lowest, "maximum": highest}
+    return _Spec(parse, _same, _same, schema, shareable=True)
 
 
 def _enum_spec(load: Callable[[], type[_E]], values: tuple[str, ...]) -> _Spec:
@@ -248,7 +252,7 @@ def _enum_spec(load: Callable[[], type[_E]], values: tuple[str, ...]) -> _Spec:
     def dump(value: enum.Enum, _: bool = False) -> object:
         return value.value
 
-    return _Spec(parse, dump, dump, {"enum": list(values)})
+    return _Spec(parse, dump, dump, {"enum": list(values)}, shareable=True)
 
 
 def _of(enum_type: type[_E]) -> Callable[[], type[_E]]:
@@ -292,7 +296,7 @@ def _iso(value: dt.date, _: bool = False) -> str:
     return value.isoformat()
 
 
-_DATE: Final = _Spec(_date_parse, _iso, _iso, {"type": "string", "format": "date"})
+_DATE: Final = _Spec(_date_parse, _iso, _iso, {"type": "string", "format": "date"}, shareable=True)
 
 
 @functools.lru_cache(maxsize=256)
@@ -324,7 +328,9 @@ def _instant_parse(value: object, where: str) -> dt.datetime:
     raise InvalidInput(msg)
 
 
-_INSTANT: Final = _Spec(_instant_parse, _iso, _iso, {"type": "string", "format": "date-time"})
+_INSTANT: Final = _Spec(
+    _instant_parse, _iso, _iso, {"type": "string", "format": "date-time"}, shareable=True
+)
 
 
 def _secret_parse(value: object, where: str) -> Secret:
@@ -405,6 +411,7 @@ _PRODUCTS: Final = _Spec(
     _values,
     _value_tuple,
     {"type": "array", "items": {"enum": [p.value for p in Product]}, "uniqueItems": True},
+    shareable=True,
 )
 
 
@@ -420,6 +427,7 @@ _CLOCKS: Final = _Spec(
     _listed,
     _same,
     {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 20},
+    shareable=True,
 )
 
 _EVIDENCE_SCALAR = (str, int, float, bool)
@@ -695,6 +703,11 @@ class Payload(Mapping[str, Any]):
         >>> Reason.from_json_data({"reason": "客户出差"}, "cancelled")
         Reason(reason='客户出差')
         """
+        key = _share_key(cls, data) if type(data) is dict else None
+        if key is not None:
+            found = _SHARED.get(key)
+            if found is not None:
+                return found
         specs = cls._specs()
         if not isinstance(data, Mapping):
             msg = f"the data of a {kind} event must be a mapping (got {type(data).__name__})"
@@ -710,10 +723,15 @@ class Payload(Mapping[str, Any]):
                 msg = f"a {kind} event needs '{name}'"
                 raise InvalidInput(msg)
         try:
-            return cls(**{k: v for k, v in data.items() if v is not None})
+            made = cls(**{k: v for k, v in data.items() if v is not None})
         except InvalidInput as err:
             msg = f"{err.message} (in the data of a {kind} event)"
             raise type(err)(msg) from None
+        if key is not None:
+            if len(_SHARED) >= _SHARED_MAX:
+                _SHARED.clear()
+            _SHARED[key] = made
+        return made
 
     def to_json_data(self, *, include_personal: bool = False) -> dict[str, object]:
         """The JSON form: personal and secret values masked unless ``include_personal``.
@@ -773,6 +791,36 @@ class Payload(Mapping[str, Any]):
 
 _SPECS: dict[type[Payload], tuple[tuple[str, _Spec, bool], ...]] = {}
 _KEYSETS: dict[type[Payload], frozenset[str]] = {}
+_SHAREABLE_KEYS: dict[type[Payload], frozenset[str]] = {}
+
+# A branch's logs repeat the same details millions of times: the same half-day windows,
+# the same tier, area and products. A payload is immutable, so equal JSON read twice can
+# be one object; reading it again costs a dictionary lookup, and a million restored orders
+# hold one copy. Only fields whose value is nothing personal are shared (G1: no customer's
+# note outlives its order in this table), and the table is emptied when full.
+_SHARED: dict[tuple[object, ...], Payload] = {}
+_SHARED_MAX: Final = 8192
+_SCALARS: Final = frozenset({str, int, bool})
+
+
+def _share_key(cls: type[Payload], data: dict[object, object]) -> tuple[object, ...] | None:
+    """The key of JSON data in the shared table, or None when it is not to be shared."""
+    shareable = _SHAREABLE_KEYS[cls]
+    key: list[object] = [cls]
+    for name, value in data.items():
+        if name not in shareable:
+            return None
+        kind = type(value)
+        if kind is list:
+            items: tuple[object, ...] = tuple(value)  # type: ignore[arg-type]
+            if not all(type(v) is str for v in items):
+                return None
+            value = items
+        elif kind not in _SCALARS:
+            return None  # a float, a mapping, null: read as it comes
+        # The type is part of the key: 1 == True, but only true is a boolean.
+        key += (name, kind, value)
+    return tuple(key)
 
 
 @attrs.frozen(slots=True)
@@ -1331,6 +1379,9 @@ for _cls in (
     OutOfScopeRequested,
 ):
     _KEYSETS[_cls] = frozenset(f.name for f in attrs.fields(_cls))
+    _SHAREABLE_KEYS[_cls] = frozenset(
+        f.name for f in attrs.fields(_cls) if f.metadata["spec"].shareable
+    )
     _cls.KEYS = tuple(f.name for f in attrs.fields(_cls))
 del _cls
 

@@ -1162,7 +1162,7 @@ class OrderJudge:
 
     def judge(self, data: Mapping[str, Any]) -> OrderClocks:
         """The clocks of one order given as the data of its JSON line."""
-        if not isinstance(data, Mapping):
+        if type(data) is not dict and not isinstance(data, Mapping):
             msg = f"an order must be a JSON object (got {type(data).__name__})"
             raise InvalidInput(msg)
         order_id = data.get("id")
