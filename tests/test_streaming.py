@@ -352,3 +352,59 @@ def test_progress_goes_to_a_terminal_stderr_only(
     assert code == 0
     json.loads(text)  # standard output holds the report alone
     assert (terminal.getvalue() != "") is not quiet
+
+
+def _both_readers() -> tuple[object, object]:
+    from fieldservice import _sla_report
+
+    pytest.importorskip("msgspec")
+    return _sla_report.read_json, _sla_report._clock_reader()
+
+
+def _clock_keys(data: object) -> object:
+    from fieldservice import _sla_report
+
+    if data is _sla_report.NOT_JSON or not isinstance(data, dict):
+        return data if data is _sla_report.NOT_JSON else ("not an object", data)
+    return (data.get("id"), data.get("events"), data.get("standard"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    line=st.sampled_from(LINES[:20]),
+    where=st.integers(0, 10**6),
+    junk=st.binary(min_size=1, max_size=4)
+    | st.sampled_from([b"\xff", b"\xed\xa0\x80", b"NaN", b"\\ud800", b"\x00", b"[" * 3000]),
+)
+def test_the_fast_reader_accepts_and_reads_what_the_standard_library_does(
+    line: str, where: int, junk: bytes
+) -> None:
+    # The fast extra's decoder skips the customer unread: a malformed byte there must
+    # still refuse the line, as json.loads does.
+    std, fast = _both_readers()
+    raw = line.encode()
+    cut = where % (len(raw) + 1)
+    for text in (raw, raw[:cut] + junk + raw[cut:]):
+        assert _clock_keys(fast(text)) == _clock_keys(std(text))  # type: ignore[operator]
+
+
+def test_sla_command_counts_the_same_with_either_reader(
+    orders_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldservice import _sla_report
+
+    std, fast = _both_readers()
+    texts = []
+    for reader in (std, fast):
+        monkeypatch.setattr(_sla_report, "_READERS", [reader])
+        code, text = run("sla", str(orders_file), "--at", AT.isoformat(), "--json")
+        assert code == 0
+        texts.append(text)
+    assert texts[0] == texts[1]
+
+
+@pytest.mark.parametrize("depth", [900, 1100, 100_000])
+def test_the_fast_reader_refuses_nesting_where_the_standard_library_does(depth: int) -> None:
+    std, fast = _both_readers()
+    line = b'{"id": "WO-1", "events": [], "customer": ' + b"[" * depth + b"]" * depth + b"}"
+    assert _clock_keys(fast(line)) == _clock_keys(std(line))  # type: ignore[operator]

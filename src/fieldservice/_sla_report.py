@@ -31,6 +31,47 @@ def read_json(line: bytes) -> Any:
 NOT_JSON = object()
 
 
+def _clock_reader() -> Callable[[bytes], Any]:
+    """What the clocks read of one line (id, standard, events), by the fastest decoder here.
+
+    With the ``fast`` extra, msgspec decodes those three keys and skips the rest (the
+    customer, the technicians) without building it: a fifth of the time a line takes.
+    A line msgspec refuses is read again by the standard library, which then decides,
+    so both accept the same lines and word a refusal the same way.
+    """
+    try:
+        import msgspec
+    except ImportError:
+        return read_json
+
+    class Line(msgspec.Struct):
+        id: Any = None
+        events: Any = None
+        standard: Any = None
+
+    decode = msgspec.json.Decoder(Line).decode
+
+    def read(line: bytes) -> Any:
+        try:
+            # Decoded here: msgspec does not check the UTF-8 of the values it skips.
+            got = decode(line.decode())
+        except (UnicodeDecodeError, msgspec.MsgspecError, RecursionError):
+            return read_json(line)
+        return {"id": got.id, "events": got.events, "standard": got.standard}
+
+    return read
+
+
+_READERS: list[Callable[[bytes], Any]] = []
+
+
+def clock_reader() -> Callable[[bytes], Any]:
+    """:func:`_clock_reader`, made once per process."""
+    if not _READERS:
+        _READERS.append(_clock_reader())
+    return _READERS[0]
+
+
 class Chunk(NamedTuple):
     """Some lines of the orders file, with their numbers and the bytes read up to them."""
 
@@ -73,8 +114,9 @@ def judge_chunk(judge: Any, clocks: tuple[Any, ...], chunk: Chunk) -> Part:
     wanted = [list(sla.ClockName).index(c) for c in clocks]
     breached: list[tuple[str, int]] = []
     refused: list[tuple[int, FieldServiceError | None]] = []
+    read = clock_reader()
     for number, line in zip(chunk.numbers, chunk.lines, strict=True):
-        data = read_json(line)
+        data = read(line)
         if data is NOT_JSON:
             refused.append((number, None))
             continue
