@@ -59,16 +59,12 @@ Breaches = tuple[list[str], int]
 LISTED = 20
 
 
-def judge_logs(
-    logs: Iterable[dict[str, Any]], *, at: pendulum.DateTime, standard: ServiceStandard
-) -> Part:
-    """Judge orders (the data of their JSON lines) into a summary and the breaches."""
-    judge = sla.OrderJudge(at=at, standard=standard)
+def tally(rows: Iterable[sla.OrderClocks]) -> Part:
+    """Orders' clocks into a summary and the breaches."""
     summary = sla.SlaSummary()
     listed: list[str] = []
     count = 0
-    for log in logs:
-        row = judge.judge(log)
+    for row in rows:
         summary.add_clocks(row.state, row.tier, row.elapsed)
         bad = row.breached()
         count += len(bad)
@@ -81,13 +77,22 @@ def judge_partition(
     lines: Iterable[str], *, at: pendulum.DateTime, standard: ServiceStandard
 ) -> list[Part]:
     """One partition of JSON lines: one summary (small, picklable), and its breaches."""
-    logs = (json.loads(line) for line in lines if line.strip())
-    return [judge_logs(logs, at=at, standard=standard)]
+    judge = sla.OrderJudge(at=at, standard=standard)
+    return [tally(judge.judge(json.loads(line)) for line in lines if line.strip())]
 
 
 def judge_parquet(path: str, *, at: pendulum.DateTime, standard: ServiceStandard) -> Part:
-    """One Parquet file of an event log, judged on the worker that reads it."""
-    return judge_logs(columnar.event_logs(columnar.read_events(path)), at=at, standard=standard)
+    """One Parquet file of an event log, judged on the worker that reads it.
+
+    A row group at a time (``columnar.parts``), and only the events a clock reads are
+    built (``OrderJudge.KINDS``): the worker holds one row group, not the file.
+    """
+    judge = sla.OrderJudge(at=at, standard=standard)
+    return tally(
+        judge.judge_events(order_id, events)
+        for part in columnar.parts(path)
+        for order_id, events in columnar.order_events(part, kinds=judge.KINDS)
+    )
 
 
 def combine(parts: Iterable[Part]) -> tuple[sla.SlaSummary, Breaches]:

@@ -109,3 +109,67 @@ def test_generate_writes_parquet_that_judges_like_the_json_lines(tmp_path: Path)
     want = records(orders, AT)
     assert table_rows(sla.evaluate_table(tmp_path / "g.parquet", at=AT)) == want
     assert table_rows(sla.evaluate_table(tmp_path / "ds", at=AT)) == want
+
+
+def _with_column(table: object, name: str, values: list[object], kind: object) -> object:
+    index = table.schema.get_field_index(name)  # type: ignore[attr-defined]
+    return table.set_column(index, name, pa.array(values, kind))  # type: ignore[attr-defined]
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=6, unique=True),
+    wanted=st.none() | st.sets(st.sampled_from(sorted(k.value for k in fs.EventKind))),
+)
+def test_order_events_are_the_events_json_gives_back(
+    seeds: list[int], wanted: set[str] | None
+) -> None:
+    # Built straight from the columns, the events equal those read from the JSON form,
+    # instant, offset and payload alike: the columns hold nothing that the text does not.
+    table = columnar.events_table([synthetic_order(s) for s in seeds])
+    built = list(columnar.order_events(table, kinds=wanted))
+    read = [
+        (log["id"], [fs.Event.from_dict(e) for e in log["events"]])
+        for log in columnar.event_logs(table, kinds=wanted)
+    ]
+    assert [order_id for order_id, _ in built] == [order_id for order_id, _ in read]
+    for (_, got), (_, expected) in zip(built, read, strict=True):
+        assert got == expected
+        assert [e.at.isoformat() for e in got] == [e.at.isoformat() for e in expected]
+
+
+def test_order_events_keep_a_table_of_orders_in_log_order() -> None:
+    order = ORDERS[3]
+    table = columnar.events_table([order])
+    shuffled = table.take(pa.array(list(reversed(range(table.num_rows)))))
+    assert next(columnar.order_events(shuffled)) == (order.id, list(order.events))
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "kind", "message"),
+    [
+        ("kind", "teleported", pa.string(), "event kind"),
+        ("at", None, pa.timestamp("us", tz="UTC"), "instant"),
+        ("offset_s", None, pa.int32(), "offset"),
+        ("offset_s", 90_000, pa.int32(), "within a day"),
+        ("actor", None, pa.string(), "event actor"),
+        ("actor", "13800138000", pa.string(), "phone number"),
+        ("data", "{not json", pa.string(), "not JSON"),
+        ("data", '{"tier": "platinum"}', pa.string(), "tier"),
+        ("data", "[1, 2]", pa.string(), "mapping"),
+    ],
+)
+def test_order_events_refuse_a_malformed_row(
+    column: str, value: object, kind: object, message: str
+) -> None:
+    table = columnar.events_table([ORDERS[0]])
+    values = table.column(column).to_pylist()
+    values[0] = value
+    bad = _with_column(table, column, values, kind)
+    with pytest.raises(fs.InvalidEvent, match=message):
+        list(columnar.order_events(bad))
+
+
+def test_order_events_refuse_one_kind_given_bare() -> None:
+    with pytest.raises(fs.InvalidInput, match="collection of event kinds"):
+        columnar.order_events(columnar.events_table(ORDERS[:1]), kinds="booked")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, cast
 
 import attrs
 import pendulum
@@ -382,15 +382,35 @@ class Event:
         if parsed.tzinfo is None:
             msg = "event at has no offset; write it like 2026-11-24T10:30:00+08:00"
             raise InvalidEvent(msg)
-        kind = _KIND_OF.get(value["kind"]) if isinstance(value["kind"], str) else None
+        return cls.read(value["kind"], parsed, value["actor"], value.get("data"))
+
+    @classmethod
+    def read(cls, kind: object, at: object, actor: object, data: object) -> Event:
+        """An event from its fields as a store keeps them apart: a table's columns, a row.
+
+        The reading half of :meth:`from_dict` once ``at`` is a datetime: ``kind``
+        is the kind's value, ``at`` an aware datetime, ``data`` the JSON form of
+        the details (or None for none). Everything is checked as there.
+
+        Raises:
+            InvalidEvent: The kind is unknown, ``at`` is not an aware datetime in
+                the years the library reads, or the actor or data is malformed.
+
+        >>> import datetime as dt
+        >>> e = Event.read("arrived", dt.datetime(2026, 11, 24, 3, tzinfo=dt.UTC), "T7", None)
+        >>> e.rule, e.at.isoformat()
+        ('T2', '2026-11-24T03:00:00+00:00')
+        """
+        member = _KIND_OF.get(kind) if isinstance(kind, str) else None
         try:
-            if kind is None:
-                kind = _to_kind(value["kind"])  # raises with the kinds there are
-            at_, epoch = _time.aware_epoch("event at", parsed)
+            if member is None:
+                member = _to_kind(kind)  # raises with the kinds there are
+            at_, epoch = _time.aware_epoch("event at", at)
             # The one construction path of a read event: the checks above and below are
-            # the converters' own, without building the event twice.
-            data = value.get("data")
-            return cls.of_command(kind, at_, epoch, value["actor"], {} if data is None else data)
+            # the converters' own, without building the event twice. of_command checks
+            # the actor and the data whatever their type: the casts claim nothing unchecked.
+            details = cast("Mapping[str, object]", {} if data is None else data)
+            return cls.of_command(member, at_, epoch, cast("str", actor), details)
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
 

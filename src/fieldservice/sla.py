@@ -78,7 +78,7 @@ import html
 import math
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 import attrs
 import pendulum
@@ -1150,6 +1150,13 @@ class OrderJudge:
     True
     """
 
+    KINDS: ClassVar[frozenset[str]] = _CLOCK_KINDS
+    """The values of the event kinds a clock reads: a reader may skip every other event.
+
+    >>> "booked" in OrderJudge.KINDS, "signed" in OrderJudge.KINDS
+    (True, False)
+    """
+
     def __init__(self, *, at: dt.datetime, standard: ServiceStandard) -> None:
         self.standard = _standard(standard)
         when = _validate.aware("at", at)
@@ -1189,6 +1196,30 @@ class OrderJudge:
             kind = item.get("kind") if isinstance(item, dict) else None
             if kind in kinds or not isinstance(kind, str):
                 events.append(from_dict(item))  # checks it, and refuses what is malformed
+        return self._clocks(order_id, events)
+
+    def judge_events(self, order_id: str, events: Sequence[Event]) -> OrderClocks:
+        """The clocks of one order given as its ID and its events, in log order.
+
+        For readers that build the events themselves, such as
+        :func:`fieldservice.columnar.order_events`; events of kinds outside
+        :attr:`KINDS` may be left out, as no clock reads them.
+
+        Raises:
+            InvalidInput: The order ID is malformed.
+            InvalidEvent: The events are not in time order.
+
+        >>> import pendulum
+        >>> from fieldservice.synthetic import synthetic_order
+        >>> order = synthetic_order(5)
+        >>> judge = OrderJudge(at=pendulum.datetime(2026, 12, 1, tz="UTC"), standard=order.standard)
+        >>> judge.judge_events(order.id, order.events) == judge.judge(order.to_dict())
+        True
+        """
+        _validate.identifier("order id", order_id)
+        return self._clocks(order_id, events)
+
+    def _clocks(self, order_id: str, events: Sequence[Event]) -> OrderClocks:
         clocks, area = _scan(events, self._at, self._lim)
         n = len(_CLOCKS)
         state = [0] * n
@@ -1256,9 +1287,9 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
     # A part (a row group or a file of whole orders) at a time: Python objects for one part.
     for part in columnar.parts(source):
         cols: dict[str, list[Any]] = {k: [] for k in keys}
-        # The judge reads the clock kinds only: the other events are not turned back into data.
-        for log in columnar.event_logs(part, kinds=_CLOCK_KINDS):
-            row = judge.judge(log)
+        # The judge reads the clock kinds only: the other events are not built.
+        for order_id, events in columnar.order_events(part, kinds=_CLOCK_KINDS):
+            row = judge.judge_events(order_id, events)
             for index, state in enumerate(row.state):
                 if state == _S_NOT_STARTED:
                     continue
