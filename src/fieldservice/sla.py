@@ -1151,7 +1151,7 @@ class OrderJudge:
     """
 
     KINDS: ClassVar[frozenset[str]] = _CLOCK_KINDS
-    """The values of the event kinds a clock reads: a reader may skip every other event.
+    """The values of the event kinds a clock reads; a reader may skip every other event.
 
     >>> "booked" in OrderJudge.KINDS, "signed" in OrderJudge.KINDS
     (True, False)
