@@ -40,6 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fieldservice import _time
 from fieldservice.errors import InvalidEvent, InvalidInput
 
 if TYPE_CHECKING:
@@ -303,6 +304,7 @@ def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[di
 
 
 def _logs(table: Any, wanted: frozenset[str] | None) -> Iterator[dict[str, Any]]:
+    pa = pyarrow()
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     zones: dict[int, dt.timezone] = {}
     current: str | None = None
@@ -311,7 +313,7 @@ def _logs(table: Any, wanted: frozenset[str] | None) -> Iterator[dict[str, Any]]
     for batch in table.to_batches(max_chunksize=65_536):
         ids = batch.column("order_id").to_pylist()
         kind_of = batch.column("kind").to_pylist()
-        ats = batch.column("at").to_pylist()
+        micros = batch.column("at").cast(pa.int64()).to_pylist()
         offsets = batch.column("offset_s").to_pylist()
         actors = batch.column("actor").to_pylist()
         datas = batch.column("data").to_pylist()
@@ -323,16 +325,13 @@ def _logs(table: Any, wanted: frozenset[str] | None) -> Iterator[dict[str, Any]]
             kind = kind_of[i]
             if wanted is not None and kind not in wanted and kind is not None:
                 continue
-            offset = offsets[i]
-            zone = zones.get(offset)
-            if zone is None:
-                zone = zones[offset] = dt.timezone(dt.timedelta(seconds=offset))
+            text = datas[i]
             events.append(
                 {
                     "kind": kind,
-                    "at": ats[i].astimezone(zone).isoformat(),
+                    "at": _instant(micros[i], offsets[i], zones).isoformat(),
                     "actor": actors[i],
-                    "data": json.loads(datas[i]),
+                    "data": None if text is None else _json_data(text),
                 }
             )
     if current is not None:
@@ -403,14 +402,8 @@ def _order_events(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[s
             kind = kind_of[i]
             if wanted is not None and kind not in wanted and kind is not None:
                 continue
-            offset, us, text = offsets[i], micros[i], datas[i]
-            if us is None or offset is None:
-                msg = "an event row needs its instant (at) and its UTC offset (offset_s)"
-                raise InvalidEvent(msg)
-            zone = zones.get(offset)
-            if zone is None:
-                zone = zones[offset] = _offset_zone(offset)
-            at = (_UNIX + dt.timedelta(microseconds=us)).astimezone(zone)
+            at = _instant(micros[i], offsets[i], zones)
+            text = datas[i]
             if text is None:
                 events.append(read(kind, at, actors[i], None))
                 continue
@@ -425,11 +418,23 @@ def _order_events(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[s
         yield current, events
 
 
-def _offset_zone(offset: int) -> dt.timezone:
+def _instant(us: int | None, offset: int | None, zones: dict[int, dt.timezone]) -> dt.datetime:
+    """The instant of a row, in the offset it was recorded with; a malformed one is refused."""
+    if us is None or offset is None:
+        msg = "an event row needs its instant (at) and its UTC offset (offset_s)"
+        raise InvalidEvent(msg)
+    zone = zones.get(offset)
+    if zone is None:
+        try:
+            zone = zones[offset] = dt.timezone(dt.timedelta(seconds=offset))
+        except ValueError:
+            msg = "an event row's offset_s must lie within a day either side of UTC"
+            raise InvalidEvent(msg) from None
     try:
-        return dt.timezone(dt.timedelta(seconds=offset))
-    except ValueError:
-        msg = "an event row's offset_s must lie within a day either side of UTC"
+        return (_UNIX + dt.timedelta(microseconds=us)).astimezone(zone)
+    except OverflowError:
+        # Arrow holds instants far past what datetime can: the range check words it.
+        msg = f"event at must lie in the years {_time.FIRST_YEAR} to {_time.LAST_YEAR - 1}"
         raise InvalidEvent(msg) from None
 
 
