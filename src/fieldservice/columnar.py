@@ -295,47 +295,63 @@ def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[di
     ...  for e in log["events"]]
     ['booked']
     """
+    return _logs(table, _wanted(kinds))
+
+
+def _wanted(kinds: Iterable[str] | None) -> frozenset[str] | None:
     # Checked when called, not at the first order a caller happens to read.
     pyarrow()
     if isinstance(kinds, str):  # one kind given bare would be read as its letters
         msg = "kinds must be a collection of event kinds, like {'booked'}, not one text"
         raise InvalidInput(msg)
-    return _logs(table, None if kinds is None else frozenset(kinds))
+    return None if kinds is None else frozenset(kinds)
+
+
+_Row = tuple[Any, Any, Any, Any, Any]
+"""One event row as Python values: kind, microseconds, offset_s, actor, data text."""
+
+
+def _order_rows(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[str, list[_Row]]]:
+    """Each order's rows in log order; with ``wanted``, only those kinds (and missing kinds)."""
+    pa = pyarrow()
+    table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
+    current: str | None = None
+    rows: list[_Row] = []
+    # A batch at a time: Python objects for one batch of rows, never for the whole table.
+    for batch in table.to_batches(max_chunksize=65_536):
+        columns = [
+            batch.column("order_id").to_pylist(),
+            batch.column("kind").to_pylist(),
+            # Microseconds as integers: exact, and no datetime made by Arrow to be converted.
+            batch.column("at").cast(pa.int64()).to_pylist(),
+            batch.column("offset_s").to_pylist(),
+            batch.column("actor").to_pylist(),
+            batch.column("data").to_pylist(),
+        ]
+        for order_id, kind, us, offset, actor, text in zip(*columns, strict=True):
+            if order_id != current:
+                if current is not None:
+                    yield current, rows
+                current, rows = order_id, []
+            if wanted is None or kind in wanted or kind is None:
+                rows.append((kind, us, offset, actor, text))
+    if current is not None:
+        yield current, rows
 
 
 def _logs(table: Any, wanted: frozenset[str] | None) -> Iterator[dict[str, Any]]:
-    pa = pyarrow()
-    table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     zones: dict[int, dt.timezone] = {}
-    current: str | None = None
-    events: list[dict[str, Any]] = []
-    # A batch at a time: Python objects for one batch of rows, never for the whole table.
-    for batch in table.to_batches(max_chunksize=65_536):
-        ids = batch.column("order_id").to_pylist()
-        kind_of = batch.column("kind").to_pylist()
-        micros = batch.column("at").cast(pa.int64()).to_pylist()
-        offsets = batch.column("offset_s").to_pylist()
-        actors = batch.column("actor").to_pylist()
-        datas = batch.column("data").to_pylist()
-        for i, order_id in enumerate(ids):
-            if order_id != current:
-                if current is not None:
-                    yield {"id": current, "events": events}
-                current, events = order_id, []
-            kind = kind_of[i]
-            if wanted is not None and kind not in wanted and kind is not None:
-                continue
-            text = datas[i]
-            events.append(
-                {
-                    "kind": kind,
-                    "at": _instant(micros[i], offsets[i], zones).isoformat(),
-                    "actor": actors[i],
-                    "data": None if text is None else _json_data(text),
-                }
-            )
-    if current is not None:
-        yield {"id": current, "events": events}
+    for order_id, rows in _order_rows(table, wanted):
+        events = [
+            {
+                "kind": kind,
+                "at": _instant(us, offset, zones).isoformat(),
+                "actor": actor,
+                "data": None if text is None else _json_data(text),
+            }
+            for kind, us, offset, actor, text in rows
+        ]
+        yield {"id": order_id, "events": events}
 
 
 def order_events(
@@ -363,11 +379,7 @@ def order_events(
     ...  for order_id, events in order_events(events_table([order]))]
     [('WO-1', True)]
     """
-    pyarrow()
-    if isinstance(kinds, str):
-        msg = "kinds must be a collection of event kinds, like {'booked'}, not one text"
-        raise InvalidInput(msg)
-    return _order_events(table, None if kinds is None else frozenset(kinds))
+    return _order_events(table, _wanted(kinds))
 
 
 _UNIX: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -376,46 +388,26 @@ _UNIX: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 def _order_events(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[str, list[Event]]]:
     from fieldservice.events import Event
 
-    pa = pyarrow()
     read = Event.read
-    table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     zones: dict[int, dt.timezone] = {}
     # The payloads read so far by kind and JSON text: a log repeats the same details (the
     # windows of a day, the tiers), and a payload is immutable. The table lives only as
     # long as this read, so no detail outlives the events it came with.
     details: dict[tuple[str, str], Payload] = {}
-    current: str | None = None
-    events: list[Event] = []
-    for batch in table.to_batches(max_chunksize=65_536):
-        ids = batch.column("order_id").to_pylist()
-        kind_of = batch.column("kind").to_pylist()
-        # Microseconds as integers: exact, and no datetime made by Arrow only to be converted.
-        micros = batch.column("at").cast(pa.int64()).to_pylist()
-        offsets = batch.column("offset_s").to_pylist()
-        actors = batch.column("actor").to_pylist()
-        datas = batch.column("data").to_pylist()
-        for i, order_id in enumerate(ids):
-            if order_id != current:
-                if current is not None:
-                    yield current, events
-                current, events = order_id, []
-            kind = kind_of[i]
-            if wanted is not None and kind not in wanted and kind is not None:
+    for order_id, rows in _order_rows(table, wanted):
+        events = []
+        for kind, us, offset, actor, text in rows:
+            at = _instant(us, offset, zones)
+            known = None if text is None else details.get((kind, text))
+            if known is not None or text is None:
+                events.append(read(kind, at, actor, known))
                 continue
-            at = _instant(micros[i], offsets[i], zones)
-            text = datas[i]
-            if text is None:
-                events.append(read(kind, at, actors[i], None))
-                continue
-            known = details.get((kind, text))
-            event = read(kind, at, actors[i], _json_data(text) if known is None else known)
-            if known is None:
-                if len(details) >= 4096:
-                    details.clear()
-                details[kind, text] = event.data
+            event = read(kind, at, actor, _json_data(text))
+            if len(details) >= 4096:
+                details.clear()
+            details[kind, text] = event.data
             events.append(event)
-    if current is not None:
-        yield current, events
+        yield order_id, events
 
 
 def _instant(us: int | None, offset: int | None, zones: dict[int, dt.timezone]) -> dt.datetime:
