@@ -408,3 +408,14 @@ def test_the_fast_reader_refuses_nesting_where_the_standard_library_does(depth: 
     std, fast = _both_readers()
     line = b'{"id": "WO-1", "events": [], "customer": ' + b"[" * depth + b"]" * depth + b"}"
     assert _clock_keys(fast(line)) == _clock_keys(std(line))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("events", [[{"kind": "booked"}], ["booked"], [None]])
+def test_judge_events_refuses_what_is_not_an_event(events: list[object]) -> None:
+    with pytest.raises(fs.InvalidInput, match="Event objects"):
+        sla.OrderJudge(at=FIRST, standard=STD).judge_events("WO-1", events)  # type: ignore[arg-type]
+
+
+def test_judge_events_refuses_a_phone_number_for_an_order_id() -> None:
+    with pytest.raises(fs.InvalidInput, match="phone number"):
+        sla.OrderJudge(at=FIRST, standard=STD).judge_events("13800138000", [])

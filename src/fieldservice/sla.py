@@ -1206,7 +1206,7 @@ class OrderJudge:
         :attr:`KINDS` may be left out, as no clock reads them.
 
         Raises:
-            InvalidInput: The order ID is malformed.
+            InvalidInput: The order ID is malformed, or an item is not an :class:`Event`.
             InvalidEvent: The events are not in time order.
 
         >>> import pendulum
@@ -1217,6 +1217,13 @@ class OrderJudge:
         True
         """
         _validate.identifier("order id", order_id)
+        for event in events:
+            if not isinstance(event, Event):
+                msg = (
+                    f"events must be Event objects (got {type(event).__name__}); read them "
+                    "with Event.from_dict or columnar.order_events"
+                )
+                raise InvalidInput(msg)
         return self._clocks(order_id, events)
 
     def _clocks(self, order_id: str, events: Sequence[Event]) -> OrderClocks:
