@@ -441,7 +441,7 @@ def data_instant(data: Mapping[str, Any], key: str, kind: str | None = None) -> 
     ...
     fieldservice.errors.InvalidEvent: 'start' of a confirmed event has no offset; ...
     """
-    event = "an event" if kind is None else f"a {kind} event"
+    event = "an event" if kind is None else payloads.event_named(kind)
     value = data.get(key)
     if not isinstance(value, str):
         msg = f"{event} needs '{key}' as ISO 8601 text with an offset"

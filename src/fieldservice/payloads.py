@@ -710,22 +710,26 @@ class Payload(Mapping[str, Any]):
                 return found
         specs = cls._specs()
         if not isinstance(data, Mapping):
-            msg = f"the data of a {kind} event must be a mapping (got {type(data).__name__})"
+            msg = f"the data of {event_named(kind)} must be a mapping (got {type(data).__name__})"
             raise InvalidInput(msg)
         if len(data) > len(specs) or not data.keys() <= _KEYSETS[cls]:
             unknown = sorted(str(k) for k in data if k not in _KEYSETS[cls])
-            shown = ", ".join(repr(k[:32]) for k in unknown[:3])
+            # A key is input like any value: one that may be personal is not shown (G1).
+            shown = ", ".join(
+                echoed if echoed.startswith("'") else "a key not shown here"
+                for echoed in (_validate.echo(k) for k in unknown[:3])
+            )
             holds = ", ".join(name for name, _, _ in specs) or "nothing"
-            msg = f"a {kind} event has no {shown}; its data holds {holds}"
+            msg = f"{event_named(kind)} has no {shown}; its data holds {holds}"
             raise InvalidInput(msg)
         for name, _, optional in specs:
             if not optional and data.get(name) is None:
-                msg = f"a {kind} event needs '{name}'"
+                msg = f"{event_named(kind)} needs '{name}'"
                 raise InvalidInput(msg)
         try:
             made = cls(**{k: v for k, v in data.items() if v is not None})
         except InvalidInput as err:
-            msg = f"{err.message} (in the data of a {kind} event)"
+            msg = f"{err.message} (in the data of {event_named(kind)})"
             raise type(err)(msg) from None
         if key is not None:
             if len(_SHARED) >= _SHARED_MAX:
@@ -1419,6 +1423,15 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
     }
 )
 """The payload class of each event kind (by the kind's value); every other kind is :class:`NoData`."""
+
+
+def event_named(kind: str) -> str:
+    """An event of ``kind`` named in a message, with its article.
+
+    >>> event_named("arrived"), event_named("booked")
+    ('an arrived event', 'a booked event')
+    """
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} event"
 
 
 def payload_class(kind: str) -> type[Payload]:
