@@ -371,3 +371,11 @@ def test_cli_usage_errors_still_show_plain_words(capsys: pytest.CaptureFixture[s
     err = capsys.readouterr().err
     assert "invalid choice: 'nonsense'" in err
     assert "'standard'" in err
+
+
+def test_G1_an_unknown_key_that_may_be_personal_is_not_echoed() -> None:
+    with pytest.raises(fs.InvalidInput) as refused:
+        fs.payloads.Arrived.from_json_data({"13800138000": 1, "colour": 2}, "arrived")
+    assert "13800138000" not in refused.value.message
+    assert "'colour'" in refused.value.message
+    assert refused.value.message.startswith("an arrived event has no")
