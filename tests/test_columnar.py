@@ -193,3 +193,33 @@ def test_every_columnar_reader_refuses_a_malformed_row(
 def test_order_events_refuse_one_kind_given_bare() -> None:
     with pytest.raises(fs.InvalidInput, match="collection of event kinds"):
         columnar.order_events(columnar.events_table(ORDERS[:1]), kinds="booked")
+
+
+@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_event_logs])
+def test_every_columnar_reader_refuses_a_row_without_its_order(read: object) -> None:
+    table = columnar.events_table(ORDERS[:2])
+    ids = table.column("order_id").to_pylist()
+    bad = _with_column(
+        table, "order_id", [None if i == ORDERS[1].id else i for i in ids], pa.string()
+    )
+    with pytest.raises(fs.InvalidEvent, match="order_id"):
+        read(bad)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_instants_in_another_unit_are_read_in_that_unit(unit: str) -> None:
+    order = ORDERS[4]
+    table = columnar.events_table([order])
+    coarse = table.column("at").cast(pa.timestamp(unit, tz="UTC"), safe=False)
+    moved = _with_column(table, "at", coarse, None)
+    ((_, events),) = columnar.order_events(moved)
+    for got, expected in zip(events, order.events, strict=True):
+        assert abs(got.epoch - expected.epoch) < (1.0 if unit == "s" else 1e-3)
+
+
+@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_event_logs])
+def test_every_columnar_reader_refuses_a_column_of_another_type(read: object) -> None:
+    table = columnar.events_table(ORDERS[:1])
+    texts = ["not an instant"] * table.num_rows
+    with pytest.raises(fs.InvalidEvent, match="types"):
+        read(_with_column(table, "at", texts, pa.string()))  # type: ignore[operator]

@@ -396,18 +396,42 @@ def test_sla_command_counts_the_same_with_either_reader(
     std, fast = _both_readers()
     texts = []
     for reader in (std, fast):
-        monkeypatch.setattr(_sla_report, "_READERS", [reader])
+        monkeypatch.setattr(_sla_report, "clock_reader", lambda reader=reader: reader)
         code, text = run("sla", str(orders_file), "--at", AT.isoformat(), "--json")
         assert code == 0
         texts.append(text)
     assert texts[0] == texts[1]
 
 
-@pytest.mark.parametrize("depth", [900, 1100, 100_000])
+@pytest.mark.parametrize("depth", [250, 255, 256, 257, 900, 993, 995, 1100, 100_000])
 def test_the_fast_reader_refuses_nesting_where_the_standard_library_does(depth: int) -> None:
+    # One rule for both, whatever the stack depth: deeper than DEEPEST is refused. A
+    # bracket inside a text does not count.
+    from fieldservice import _sla_report
+
     std, fast = _both_readers()
-    line = b'{"id": "WO-1", "events": [], "customer": ' + b"[" * depth + b"]" * depth + b"}"
-    assert _clock_keys(fast(line)) == _clock_keys(std(line))  # type: ignore[operator]
+    line = (
+        b'{"id": "WO-1", "events": [], "note": "[[[[", "customer": '
+        + b"[" * (depth - 1)
+        + b"]" * (depth - 1)
+        + b"}"
+    )
+    deep = depth > _sla_report.DEEPEST
+    for reader in (std, fast):
+        assert (reader(line) is _sla_report.NOT_JSON) is deep  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("digits", [19, 400, 4300, 4301, 10_000])
+def test_both_readers_read_a_number_of_any_length(digits: int) -> None:
+    # json.loads alone refuses past the interpreter's digit limit; msgspec skips unread.
+    from fieldservice import _sla_report
+
+    std, fast = _both_readers()
+    skipped = b'{"id": "WO-1", "events": [], "x": ' + b"7" * digits + b"}"
+    kept = b'{"id": "WO-1", "events": [' + b"7" * digits + b"]}"
+    for line in (skipped, kept):
+        assert std(line) is not _sla_report.NOT_JSON  # type: ignore[operator]
+        assert _clock_keys(fast(line)) == _clock_keys(std(line))  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("events", [[{"kind": "booked"}], ["booked"], [None]])
@@ -419,3 +443,13 @@ def test_judge_events_refuses_what_is_not_an_event(events: list[object]) -> None
 def test_judge_events_refuses_a_phone_number_for_an_order_id() -> None:
     with pytest.raises(fs.InvalidInput, match="phone number"):
         sla.OrderJudge(at=FIRST, standard=STD).judge_events("13800138000", [])
+
+
+def test_judge_events_reads_an_iterator_as_its_list() -> None:
+    order = synthetic_order(12)
+    judge = sla.OrderJudge(at=FIRST.add(days=100), standard=STD)
+    assert judge.judge_events(order.id, iter(order.events)) == judge.judge_events(
+        order.id, list(order.events)
+    )
+    with pytest.raises(fs.InvalidInput, match="sequence of Event"):
+        judge.judge_events(order.id, None)  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -21,14 +22,59 @@ from fieldservice.standard import ServiceStandard, format_duration
 
 
 def read_json(line: bytes) -> Any:
-    """The data of one JSON line, or :data:`NOT_JSON` when it is not JSON (or nested too deeply)."""
+    """The data of one JSON line, or :data:`NOT_JSON` when it is not JSON (or nested too deeply).
+
+    The rule for both readers of :func:`clock_reader`: nesting deeper than
+    :data:`DEEPEST` is refused, and a number of any length is read (one too long
+    for an int becomes a float), so whether a line is read never depends on the
+    stack depth or on the interpreter's digit limit.
+    """
+    if _too_deep(line):
+        return NOT_JSON
     try:
-        return json.loads(line)
+        return json.loads(line, parse_int=_whole)
     except (ValueError, RecursionError):
         return NOT_JSON
 
 
 NOT_JSON = object()
+
+DEEPEST = 256
+"""The deepest nesting of arrays and objects a line may hold (an order holds about six)."""
+
+
+def _whole(digits: str) -> int | float:
+    # Past the interpreter's int digit limit json.loads would refuse the whole line,
+    # where msgspec skips the number unread: both now read it, as a float.
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
+
+
+def _too_deep(line: bytes) -> bool:
+    """Whether ``line`` nests arrays and objects deeper than :data:`DEEPEST`."""
+    if line.count(b"[") + line.count(b"{") <= DEEPEST:
+        return False  # the common case, decided by two counts in C
+    depth = 0
+    in_text = escaped = False
+    for byte in line:
+        if in_text:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_text = False
+        elif byte == 0x22:
+            in_text = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            if depth > DEEPEST:
+                return True
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return False
 
 
 def _clock_reader() -> Callable[[bytes], Any]:
@@ -36,8 +82,9 @@ def _clock_reader() -> Callable[[bytes], Any]:
 
     With the ``fast`` extra, msgspec decodes those three keys and skips the rest (the
     customer, the technicians) without building it: a fifth of the time a line takes.
-    A line msgspec refuses is read again by the standard library, which then decides,
-    so both accept the same lines and word a refusal the same way.
+    A line msgspec refuses is read again by :func:`read_json`, which then decides, and
+    both apply its nesting rule first, so both accept the same lines and word a
+    refusal the same way.
     """
     try:
         import msgspec
@@ -52,6 +99,8 @@ def _clock_reader() -> Callable[[bytes], Any]:
     decode = msgspec.json.Decoder(Line).decode
 
     def read(line: bytes) -> Any:
+        if _too_deep(line):
+            return NOT_JSON
         try:
             # Decoded here: msgspec does not check the UTF-8 of the values it skips.
             got = decode(line.decode())
@@ -62,14 +111,10 @@ def _clock_reader() -> Callable[[bytes], Any]:
     return read
 
 
-_READERS: list[Callable[[bytes], Any]] = []
-
-
+@functools.cache
 def clock_reader() -> Callable[[bytes], Any]:
     """:func:`_clock_reader`, made once per process."""
-    if not _READERS:
-        _READERS.append(_clock_reader())
-    return _READERS[0]
+    return _clock_reader()
 
 
 class Chunk(NamedTuple):

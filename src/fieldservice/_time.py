@@ -36,6 +36,7 @@ __all__ = [
     "check_range",
     "datetime_of",
     "epoch_of",
+    "out_of_range",
     "seconds_of",
     "to_epoch",
     "wall_epoch",
@@ -144,8 +145,12 @@ def check_range(field: str, value: dt.datetime) -> None:
     except (OverflowError, ValueError):
         year = 0
     if not FIRST_YEAR <= year <= LAST_YEAR - 1:
-        msg = f"{field} must lie in the years {FIRST_YEAR} to {LAST_YEAR - 1}"
-        raise InvalidInput(msg)
+        raise out_of_range(field)
+
+
+def out_of_range(field: str) -> InvalidInput:
+    """The error for an instant outside the years the library reads."""
+    return InvalidInput(f"{field} must lie in the years {FIRST_YEAR} to {LAST_YEAR - 1}")
 
 
 def to_epoch(field: str, value: object) -> float:

@@ -280,11 +280,16 @@ def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[di
 
     Rows are grouped by order and put back in log order (``seq``). With ``kinds``,
     only events of those kinds (and any whose kind is missing, for the reader to
-    refuse) are turned back into data; every order still comes out, with the
-    events kept, so a reader that needs a few kinds skips the cost of the rest.
+    refuse) are turned back into data and the others are left out; every order
+    still comes out, so a reader that needs a few kinds skips the cost of the rest.
+    The kind, actor and data are given as the table holds them, for the reader to
+    check (:meth:`Event.from_dict <fieldservice.events.Event.from_dict>`).
 
     Raises:
         InvalidInput: ``kinds`` is a bare string, not a collection of kinds.
+        InvalidEvent: A row cannot be given as JSON data: it has no order ID,
+            instant or offset, its instant lies outside the years the library
+            reads, its data is not JSON, or a column is not of the log's type.
 
     >>> import pytest; _ = pytest.importorskip("pyarrow")
     >>> from fieldservice.synthetic import synthetic_order
@@ -314,6 +319,13 @@ _Row = tuple[Any, Any, Any, Any, Any]
 def _order_rows(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[str, list[_Row]]]:
     """Each order's rows in log order; with ``wanted``, only those kinds (and missing kinds)."""
     pa = pyarrow()
+    try:
+        # In the log's own types: an instant in milliseconds is read as one, not as
+        # microseconds, and a column that cannot be cast is refused.
+        table = _conform(pa, table, _schema(pa), {})
+    except (pa.ArrowException, TypeError) as err:
+        msg = f"an events table's columns must have the log's types ({type(err).__name__})"
+        raise InvalidEvent(msg) from None
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     current: str | None = None
     rows: list[_Row] = []
@@ -329,6 +341,9 @@ def _order_rows(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[str
             batch.column("data").to_pylist(),
         ]
         for order_id, kind, us, offset, actor, text in zip(*columns, strict=True):
+            if order_id is None:
+                msg = "an event row needs the ID of its order (order_id)"
+                raise InvalidEvent(msg)
             if order_id != current:
                 if current is not None:
                     yield current, rows
@@ -383,6 +398,7 @@ def order_events(
 
 
 _UNIX: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_DETAILS_MAX = 4096
 
 
 def _order_events(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[str, list[Event]]]:
@@ -391,8 +407,8 @@ def _order_events(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[s
     read = Event.read
     zones: dict[int, dt.timezone] = {}
     # The payloads read so far by kind and JSON text: a log repeats the same details (the
-    # windows of a day, the tiers), and a payload is immutable. The table lives only as
-    # long as this read, so no detail outlives the events it came with.
+    # windows of a day, the tiers), and a payload is immutable. The table is local to this
+    # read, so no detail outlives the read of the table that holds it.
     details: dict[tuple[str, str], Payload] = {}
     for order_id, rows in _order_rows(table, wanted):
         events = []
@@ -403,7 +419,7 @@ def _order_events(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[s
                 events.append(read(kind, at, actor, known))
                 continue
             event = read(kind, at, actor, _json_data(text))
-            if len(details) >= 4096:
+            if len(details) >= _DETAILS_MAX:
                 details.clear()
             details[kind, text] = event.data
             events.append(event)
@@ -426,8 +442,7 @@ def _instant(us: int | None, offset: int | None, zones: dict[int, dt.timezone]) 
         return (_UNIX + dt.timedelta(microseconds=us)).astimezone(zone)
     except OverflowError:
         # Arrow holds instants far past what datetime can: the range check words it.
-        msg = f"event at must lie in the years {_time.FIRST_YEAR} to {_time.LAST_YEAR - 1}"
-        raise InvalidEvent(msg) from None
+        raise InvalidEvent(_time.out_of_range("event at").message) from None
 
 
 def _json_data(text: str) -> object:

@@ -164,7 +164,8 @@ def _to_actor(value: object) -> str:
         known = _ACTORS.get(value)
         if known is not None:
             return known
-    checked = sys.intern(_validate.identifier("event actor", value))
+    # str(): a subclass of str passes the check but cannot be interned.
+    checked = sys.intern(str(_validate.identifier("event actor", value)))
     if len(_ACTORS) >= _ACTORS_MAX:
         _ACTORS.clear()
     _ACTORS[checked] = checked
@@ -193,7 +194,7 @@ def _payload(kind: EventKind, data: object) -> payloads.Payload:
             return payloads.NO_DATA
         data = {}
     if isinstance(data, payloads.Payload):
-        msg = f"a {kind.value} event carries {cls.__name__} data (got {type(data).__name__})"
+        msg = f"{payloads.event_named(kind.value)} carries {cls.__name__} data (got {type(data).__name__})"
         raise InvalidInput(msg)
     if not isinstance(data, Mapping):
         msg = f"event data must be a mapping (got {type(data).__name__})"
@@ -390,7 +391,8 @@ class Event:
 
         The reading half of :meth:`from_dict` once ``at`` is a datetime: ``kind``
         is the kind's value, ``at`` an aware datetime, ``data`` the JSON form of
-        the details (or None for none). Everything is checked as there.
+        the details, None for none, or the kind's payload itself (one read
+        before: payloads are immutable). Everything is checked as there.
 
         Raises:
             InvalidEvent: The kind is unknown, ``at`` is not an aware datetime in

@@ -23,7 +23,7 @@ Booked(start=datetime.datetime(2026, 11, 26, 12, 0, ...), ..., half=<HalfDay.AFT
 >>> Event("booked", t, actor="desk-1", data={"date": "2026-11-26", "colour": "red"})
 Traceback (most recent call last):
 ...
-fieldservice.errors.InvalidInput: a booked event has no 'colour'; its data holds start, end, date, half, note
+fieldservice.errors.InvalidInput: a booked event has no key 'colour'; its data holds start, end, date, half, note
 
 A field that only the workflow needs (a cancellation's reason, a delay's minutes, ...)
 is optional in the schema, so a bare log for the clocks may leave it out; restoring an
@@ -427,7 +427,6 @@ _CLOCKS: Final = _Spec(
     _listed,
     _same,
     {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 20},
-    shareable=True,
 )
 
 _EVIDENCE_SCALAR = (str, int, float, bool)
@@ -709,18 +708,23 @@ class Payload(Mapping[str, Any]):
             if found is not None:
                 return found
         specs = cls._specs()
+        keyset = _KEYSETS.get(cls)
+        if keyset is None:
+            msg = f"{cls.__name__} is not the payload of a kind; read data with payload_class(kind)"
+            raise TypeError(msg)
         if not isinstance(data, Mapping):
             msg = f"the data of {event_named(kind)} must be a mapping (got {type(data).__name__})"
             raise InvalidInput(msg)
-        if len(data) > len(specs) or not data.keys() <= _KEYSETS[cls]:
-            unknown = sorted(str(k) for k in data if k not in _KEYSETS[cls])
+        if len(data) > len(specs) or not data.keys() <= keyset:
+            unknown = sorted(str(k) for k in data if k not in keyset)
             # A key is input like any value: one that may be personal is not shown (G1).
-            shown = ", ".join(
-                echoed if echoed.startswith("'") else "a key not shown here"
-                for echoed in (_validate.echo(k) for k in unknown[:3])
-            )
+            named = [e for e in map(_validate.echo, unknown) if e.startswith("'")]
+            hidden = len(unknown) - len(named)
+            listed = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
+            if hidden:
+                listed += f"{' and ' if named else ''}{hidden} not shown (it may be personal)"
             holds = ", ".join(name for name, _, _ in specs) or "nothing"
-            msg = f"{event_named(kind)} has no {shown}; its data holds {holds}"
+            msg = f"{event_named(kind)} has no key {listed}; its data holds {holds}"
             raise InvalidInput(msg)
         for name, _, optional in specs:
             if not optional and data.get(name) is None:
@@ -809,7 +813,9 @@ _SCALARS: Final = frozenset({str, int, bool})
 
 def _share_key(cls: type[Payload], data: dict[object, object]) -> tuple[object, ...] | None:
     """The key of JSON data in the shared table, or None when it is not to be shared."""
-    shareable = _SHAREABLE_KEYS[cls]
+    shareable = _SHAREABLE_KEYS.get(cls)
+    if shareable is None:
+        return None  # not a payload of the schema: from_json_data says so
     key: list[object] = [cls]
     for name, value in data.items():
         if name not in shareable:

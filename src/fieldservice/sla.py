@@ -1217,6 +1217,12 @@ class OrderJudge:
         True
         """
         _validate.identifier("order id", order_id)
+        if not isinstance(events, Sequence):
+            try:
+                events = tuple(events)  # an iterator is read once, here, not by the check
+            except TypeError:
+                msg = f"events must be a sequence of Event objects (got {type(events).__name__})"
+                raise InvalidInput(msg) from None
         for event in events:
             if not isinstance(event, Event):
                 msg = (

@@ -78,7 +78,7 @@ from fieldservice.model import (
     technician_to_dict,
 )
 from fieldservice.modemlabel import ModemLabel
-from fieldservice.payloads import ChecklistUpdated, Opened
+from fieldservice.payloads import ChecklistUpdated, Opened, event_named
 from fieldservice.signoff import (
     Signature,
     SignerRole,
@@ -343,13 +343,13 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
     needs = _ORDER_NEEDS.get(kind)
     if needs is not None and any(getattr(data, name) is None for name in needs):
         # Optional in the schema for a bare log; an order's commands always write them.
-        msg = f"a {kind.value} event of an order must hold {', '.join(needs)}"
+        msg = f"{event_named(kind.value)} of an order must hold {', '.join(needs)}"
         raise InvalidEvent(msg)
     if kind in _EITHER_NEEDS and not any(
         getattr(data, name) is not None for name in _EITHER_NEEDS[kind]
     ):
         # A log before 0.3 holds the old field; a newer one the new fields.
-        msg = f"a {kind.value} event of an order must hold {' or '.join(_EITHER_NEEDS[kind])}"
+        msg = f"{event_named(kind.value)} of an order must hold {' or '.join(_EITHER_NEEDS[kind])}"
         raise InvalidEvent(msg)
     facts = s.facts
     changes: dict[str, Any] = {}
