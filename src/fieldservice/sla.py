@@ -1206,7 +1206,8 @@ class OrderJudge:
         :attr:`KINDS` may be left out, as no clock reads them.
 
         Raises:
-            InvalidInput: The order ID is malformed, or an item is not an :class:`Event`.
+            InvalidInput: The order ID is malformed, or an item is not an
+                :class:`~fieldservice.events.Event`.
             InvalidEvent: The events are not in time order.
 
         >>> import pendulum
