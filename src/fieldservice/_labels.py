@@ -17,7 +17,7 @@ import enum
 from collections.abc import Mapping
 from typing import Final
 
-__all__ = ["IdentityEnum", "Labelled", "add_labels"]
+__all__ = ["IdentityEnum", "Labelled", "add_labels", "with_article"]
 
 
 class IdentityEnum(enum.Enum):
@@ -71,3 +71,12 @@ class Labelled(IdentityEnum):
     def label_en(self) -> str:
         """The member's label in English."""
         return _LABELS[self][1]
+
+
+def with_article(word: str) -> str:
+    """``word`` after its English indefinite article, for messages.
+
+    >>> with_article("install"), with_article("repair")
+    ('an install', 'a repair')
+    """
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"

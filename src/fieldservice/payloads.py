@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 import attrs
 
-from fieldservice import _time, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice._frozen import FrozenMap
 from fieldservice.errors import InvalidInput
 from fieldservice.model import (
@@ -1437,7 +1437,7 @@ def event_named(kind: str) -> str:
     >>> event_named("arrived"), event_named("booked")
     ('an arrived event', 'a booked event')
     """
-    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {kind} event"
+    return f"{_labels.with_article(kind)} event"
 
 
 def payload_class(kind: str) -> type[Payload]:

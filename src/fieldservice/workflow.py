@@ -42,7 +42,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from fieldservice import _time, _validate
+from fieldservice import _labels, _time, _validate
 from fieldservice.appointments import (
     AppointmentWindow,
     ArrivalWindow,
@@ -448,7 +448,7 @@ def _start(kind: OrderKind, first: Event) -> _OrderState:
     data = first.data
     expected = EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED
     if first.kind is not expected:
-        msg = f"a {kind.value} order's log must start with {expected.value}"
+        msg = f"{_labels.with_article(kind.value)} order's log must start with {expected.value}"
         raise InvalidEvent(msg)
     assert isinstance(data, Opened)
     if not data.products:
