@@ -369,7 +369,7 @@ def _clock_keys(data: object) -> object:
     return (data.get("id"), data.get("events"), data.get("standard"))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(
     line=st.sampled_from(LINES[:20]),
     where=st.integers(0, 10**6),
