@@ -994,6 +994,29 @@ def test_event_from_dict_takes_anything(value: Any) -> None:
     attempt(Event.from_dict, value)
 
 
+@given(
+    kind=st.one_of(st.sampled_from([k.value for k in fs.EventKind]), HOSTILE),
+    at=either(DATETIMES),
+    actor=st.one_of(st.sampled_from(["T7", "desk-1"]), HOSTILE),
+    data=st.one_of(st.none(), JSON, HOSTILE),
+)
+def test_event_read_takes_anything(kind: Any, at: Any, actor: Any, data: Any) -> None:
+    # The reader for stores that keep the fields apart: a value, or a coded refusal.
+    made = attempt(Event.read, kind, at, actor, data)
+    if ok(made):
+        assert Event.from_dict(made.to_dict(include_personal=True)) == made
+
+
+@given(
+    events=st.one_of(st.lists(HOSTILE, max_size=3), HOSTILE),
+    order_id=st.one_of(st.just("WO-1"), HOSTILE),
+)
+def test_judge_events_takes_anything(events: Any, order_id: Any) -> None:
+    at = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai")
+    judge = fs.sla.OrderJudge(at=at, standard=fs.ServiceStandard.default())
+    attempt(judge.judge_events, order_id, events)
+
+
 @st.composite
 def event_logs(draw: st.DrawFn) -> list[Event]:
     """Random logs: random kinds with their data, mostly in time order, sometimes not."""
