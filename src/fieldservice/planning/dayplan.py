@@ -484,13 +484,15 @@ def _solve(
     # their time would otherwise go to trying to insert the visits that do not
     # fit. They run in rounds of about five seconds, each from the plan of the
     # last after the repair and a greedy try of the visits left out, so visits
-    # that fit into the shortened routes join the next round. The first round
-    # builds its own first plan (OR-Tools' cheapest insertion) on the greedy
-    # plan's visits: a far better start for the local search than the greedy
-    # plan itself. On a day of up to 300 visits, the second half of the time
-    # goes to one search on all of them, which may still trade a visit served
-    # for a cheaper one. (50 x 600 in 25 s: ~7 min of travel per served visit,
-    # 8.5 with one search from the greedy plan; see docs/planning.md.)
+    # that fit into the shortened routes join the next round. On a day of up
+    # to 300 visits the first round starts from the greedy plan, and the
+    # second half of the time goes to one search on all the visits, which may
+    # still trade a visit served for a cheaper one. On a larger day the local
+    # search from the greedy plan is far from settled when its time is up, so
+    # the first round builds its own first plan on the greedy plan's visits
+    # (OR-Tools' cheapest insertion), a far better start; it places crews (M2)
+    # less well, which matters on the smaller days. (50 x 600 in 25 s: ~7 min
+    # of travel per served visit, 8.5 with one search from the greedy plan.)
     full = len(problem.jobs) <= _FULL_MODEL_UP_TO
     reserve = time_limit / 2 if full else dt.timedelta(0)
     rounds = max(1, (time_limit - reserve) // _ROUND)
@@ -498,7 +500,7 @@ def _solve(
     routes = greedy
     for k in range(rounds):
         left = dt.timedelta(seconds=deadline - time.monotonic()) - reserve
-        routes = _search(problem, routes, left / (rounds - k), limit, first=k == 0)
+        routes = _search(problem, routes, left / (rounds - k), limit, first=k == 0 and not full)
     if full:
         left = dt.timedelta(seconds=deadline - time.monotonic())
         routes = _search(problem, routes, left, limit, everything=True)
