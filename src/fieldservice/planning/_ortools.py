@@ -187,9 +187,8 @@ def _parameters(time_limit: dt.timedelta, solution_limit: int | None) -> Any:
     )
     # Off: the operators that take visits out and insert them again with a
     # cheapest-insertion heuristic. With them a search of 4.6 s once ran 14 s
-    # on the 50 x 600 city day (they look at the clock only between moves);
-    # without them each search keeps to its time, and the plans of the
-    # benchmark days are no longer.
+    # on the 50 x 600 city day; without them each search keeps to its time,
+    # and the plans of the benchmark days are no longer.
     operators = params.local_search_operators
     for name in _SLOW_OPERATORS:
         setattr(operators, name, optional_boolean_pb2.BOOL_FALSE)

@@ -583,9 +583,11 @@ def plan_day(
             has no coordinates (or to use a travel matrix's keys).
         crew: Technicians a visit needs, by order ID (M2); by default the
             number already assigned to the order, at least one.
-        time_limit: How long OR-Tools may search (timedelta or seconds).
+        time_limit: How long OR-Tools may search (timedelta or seconds); the
+            greedy plan it starts from is built within it.
         solution_limit: Stop OR-Tools after this many solutions instead, for a
-            plan that does not depend on the machine's speed.
+            plan that does not depend on the machine's speed (shared among its
+            searches).
         solver: ``"auto"`` (OR-Tools if installed, else greedy), ``"ortools"``
             or ``"greedy"``.
 
