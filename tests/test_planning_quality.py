@@ -13,7 +13,7 @@ import random
 from _planning_days import DAY, line, member, order, places, team
 
 import fieldservice as fs
-from fieldservice.planning import _greedy, plan_day
+from fieldservice.planning import _greedy, dayplan, plan_day
 from fieldservice.planning._problem import Job, Problem, Tech, check
 
 TIERS = ["ordinary", "silver", "gold", "diamond"]
@@ -76,3 +76,29 @@ def test_B7_the_ortools_plan_serves_per_tier_at_least_what_the_greedy_plan_serve
         assert _served(best) >= _served(greedy)
         if _served(best) == _served(greedy):
             assert best.travel <= greedy.travel
+
+
+def test_B7_a_round_from_its_own_first_plan_serves_what_fits_and_keeps_the_rules() -> None:
+    # Days over 300 visits start the search from OR-Tools' cheapest insertion on
+    # the greedy plan's visits, not from the greedy plan; the visits it leaves
+    # out get the greedy try after the re-timing.
+    techs = (Tech(0, 0, 480, 1080, (720, 780), 10), Tech(0, 0, 480, 1080, (720, 780), 10))
+    jobs = tuple(
+        Job(
+            1 + i % 6,
+            480 if i < 6 else 780,
+            690 if i < 6 else 1000,
+            40,
+            i % 4,
+            1,
+            frozenset({0, 1}),
+            None,
+        )
+        for i in range(12)
+    )
+    travel = tuple(tuple(abs(a - b) * 5 for b in range(7)) for a in range(7))
+    prob = Problem(techs, jobs, travel, 5)
+    greedy = _greedy.solve(prob)
+    routes = dayplan._search(prob, greedy, dt.timedelta(seconds=5), 50, first=True)
+    assert check(prob, routes) == []
+    assert sorted(job for route in routes for job, _ in route) == list(range(12))
