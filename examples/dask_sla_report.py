@@ -69,7 +69,9 @@ def tally(rows: Iterable[sla.OrderClocks]) -> Part:
         bad = row.breached()
         count += len(bad)
         if len(listed) < LISTED:
-            listed += [f"{row.id} {clock.value}" for clock in bad][: LISTED - len(listed)]
+            # An ID that may hold a phone number is not printed (G1), as in the command.
+            shown = sla.shown_id(row.id)
+            listed += [f"{shown} {clock.value}" for clock in bad][: LISTED - len(listed)]
     return summary, listed, count
 
 

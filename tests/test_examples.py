@@ -285,3 +285,43 @@ def test_the_examples_report_columns_never_run_together(name: str) -> None:
     head = lines[1]
     for line in lines[2:-1]:
         assert len(line.rstrip()) == len(head.rstrip())
+
+
+def test_G1_no_report_prints_an_order_id_that_may_hold_a_phone_number(tmp_path: Path) -> None:
+    # The sla command's table, and both examples' tables: the same rule (sla.shown_id).
+    import importlib.util
+
+    import pendulum
+
+    from fieldservice.synthetic import synthetic_lines
+
+    phone_id = "WO-13800138000"
+    line = json.loads(next(iter(synthetic_lines(1, seed=3))))
+    line["id"] = phone_id
+    path = tmp_path / "orders.jsonl"
+    path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    at = pendulum.datetime(2030, 1, 1, tz="Asia/Shanghai")  # every started clock is breached
+    out = io.StringIO()
+    cli(["sla", str(path), "--at", at.isoformat()], out=out)
+    shown = [out.getvalue()]
+    nightly = importlib.util.spec_from_file_location("nightly", EXAMPLES / "nightly_sla_report.py")
+    assert nightly is not None
+    assert nightly.loader is not None
+    module = importlib.util.module_from_spec(nightly)
+    nightly.loader.exec_module(module)
+    shown += module.report(path, at, ServiceStandard.default())
+    if importlib.util.find_spec("dask") is not None:
+        spec = importlib.util.spec_from_file_location(
+            "dask_report", EXAMPLES / "dask_sla_report.py"
+        )
+        assert spec is not None
+        assert spec.loader is not None
+        dask_module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(dask_module)
+        (part,) = dask_module.judge_partition(
+            [path.read_text(encoding="utf-8")], at=at, standard=ServiceStandard.default()
+        )
+        shown += part[1]
+    text = "\n".join(shown)
+    assert "breached clocks: (an order ID not shown)" in text
+    assert "13800138000" not in text

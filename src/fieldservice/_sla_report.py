@@ -13,7 +13,6 @@ import collections
 import datetime as dt
 import functools
 import json
-import re
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TextIO
 
@@ -277,6 +276,8 @@ def write_table(
     breach_count: int,
     refused: int,
 ) -> None:
+    from fieldservice import sla
+
     def span(seconds: float | None) -> str:
         # Whole minutes: the sketch is within 1 % anyway, and the column stays narrow.
         return (
@@ -305,16 +306,7 @@ def write_table(
     out.write(
         f"  {breach_count} breached clocks"
         + (": " if breached else "")
-        + ", ".join(f"{listed_id(o)} {c}" for o, c in breached[:LISTED])
+        + ", ".join(f"{sla.shown_id(o)} {c}" for o, c in breached[:LISTED])
         + (" ..." if breach_count > LISTED else "")
         + "\n"
     )
-
-
-# A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
-# as a phone number: an order ID holding one is not listed in the text report (G1).
-_LONG_DIGITS = re.compile(r"\d{9}")
-
-
-def listed_id(order_id: str) -> str:
-    return "(an order ID not shown)" if _LONG_DIGITS.search(order_id) else order_id

@@ -76,6 +76,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar, TypeAlias
@@ -108,6 +109,7 @@ __all__ = [
     "evaluate",
     "evaluate_many",
     "evaluate_table",
+    "shown_id",
     "summarize",
 ]
 
@@ -1322,6 +1324,23 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
     if not tables:
         return pa.table({k: pa.array([], pa.string()) for k in keys})
     return pa.concat_tables(tables).sort_by([("order_id", "ascending")])
+
+
+# A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
+# as a phone number.
+_LONG_DIGITS = re.compile(r"\d{9}")
+
+
+def shown_id(order_id: str) -> str:
+    """An order ID as a text report shows it: hidden if it may hold a phone number (G1).
+
+    An ID with a run of nine or more digits is replaced; the ``--json`` output and
+    :meth:`SlaBatch.to_records` keep every ID as it is, for the systems that read them.
+
+    >>> shown_id("WO-20261124-0001"), shown_id("WO-13800138000")
+    ('WO-20261124-0001', '(an order ID not shown)')
+    """
+    return "(an order ID not shown)" if _LONG_DIGITS.search(order_id) else order_id
 
 
 def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str, ClockName]]:
