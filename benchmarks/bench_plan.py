@@ -45,7 +45,7 @@ import plan_instances
 
 import fieldservice as fs
 from fieldservice.planning import dayplan, plan_day
-from fieldservice.planning._problem import Problem, Routes, check
+from fieldservice.planning._problem import Problem, Routes, check, route_travel
 
 
 def _audit(plan, orders):  # type: ignore[no-untyped-def]
@@ -94,12 +94,9 @@ def _job_audit(
     travel = late = quiet = 0
     windows: dict[object, set[fs.Tier]] = {}
     for tech, route in enumerate(routes):
-        t = prob.techs[tech]
-        place = t.start_place
+        travel += route_travel(prob, tech, route)
         for job, start in route:
             j, o = prob.jobs[job], by_job[job]
-            travel += prob.travel[place][j.place]
-            place = j.place
             served[job] = start
             lo, hi = (o.arrival.start, o.arrival.end) if o.arrival else o.window.bounds(std)
             lo_min = (lo.naive() - midnight).total_seconds() // 60
@@ -107,8 +104,6 @@ def _job_audit(
             late += not (lo_min <= start < hi_min)
             quiet += start + j.duration > quiet_start
             windows.setdefault((o.window, o.arrival), set()).add(o.tier)
-        if route:
-            travel += prob.travel[place][t.end_place]
     inversions = sum(
         1
         for i, o in enumerate(by_job)

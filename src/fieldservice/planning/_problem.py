@@ -7,9 +7,11 @@ see only these records, and :func:`check` verifies any plan against them.
 
 from __future__ import annotations
 
+import itertools
+
 import attrs
 
-__all__ = ["Crew", "Job", "Problem", "Tech", "check", "repair", "schedule"]
+__all__ = ["Crew", "Job", "Problem", "Tech", "check", "repair", "route_travel", "schedule"]
 
 
 @attrs.frozen
@@ -51,6 +53,15 @@ class Problem:
 Crew = tuple[int, ...]
 # A solution: for each tech, its visits in order as (job index, start minute).
 Routes = list[list[tuple[int, int]]]
+
+
+def route_travel(problem: Problem, tech: int, route: list[tuple[int, int]]) -> int:
+    """The minutes ``tech`` travels on ``route``: out, between its visits, and back (0 if empty)."""
+    if not route:
+        return 0
+    t = problem.techs[tech]
+    places = [t.start_place, *(problem.jobs[job].place for job, _ in route), t.end_place]
+    return sum(problem.travel[a][b] for a, b in itertools.pairwise(places))
 
 
 def schedule(problem: Problem, tech: int, stops: list[tuple[int, int | None]]) -> list[int] | None:

@@ -44,7 +44,6 @@ without it, a greedy tier-first insertion (``solver="greedy"``).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import time
 from collections import Counter
@@ -59,7 +58,16 @@ from fieldservice.errors import FieldServiceError, InvalidInput, Violation
 from fieldservice.model import OrderKind, Product, Tier
 from fieldservice.planning import _greedy, _ortools
 from fieldservice.planning._base import PlanInputError, minute_of, moment_at
-from fieldservice.planning._problem import Job, Problem, Routes, Tech, check, repair, schedule
+from fieldservice.planning._problem import (
+    Job,
+    Problem,
+    Routes,
+    Tech,
+    check,
+    repair,
+    route_travel,
+    schedule,
+)
 from fieldservice.planning.team import Team
 from fieldservice.planning.travel import (
     GreatCircle,
@@ -552,12 +560,7 @@ def _merit(problem: Problem, routes: Routes) -> tuple[int, ...]:
         for job, start in served.items()
         if (deadline := problem.jobs[job].deadline) is not None and start > deadline
     )
-    travel = 0
-    for tech, route in enumerate(routes):
-        t = problem.techs[tech]
-        places = [t.start_place, *(problem.jobs[job].place for job, _ in route), t.end_place]
-        if route:
-            travel += sum(problem.travel[a][b] for a, b in itertools.pairwise(places))
+    travel = sum(route_travel(problem, tech, route) for tech, route in enumerate(routes))
     return (*(by_tier[p] for p in (3, 2, 1, 0)), -late, -travel)
 
 
