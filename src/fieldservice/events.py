@@ -367,7 +367,7 @@ class Event:
         if not keys <= _EVENT_KEYS:
             msg = "an event holds kind, at, actor and data only"
             raise InvalidEvent(msg)
-        if len(keys) < 3 or not keys >= _NEEDED_KEYS:
+        if not keys >= _NEEDED_KEYS:
             missing = _NEEDED_KEYS - keys
             msg = f"an event needs {', '.join(sorted(missing))}"
             raise InvalidEvent(msg)
