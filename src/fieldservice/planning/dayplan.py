@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice._validate import consent
 from fieldservice.appointments import AppointmentWindow, HalfDay, departure_time
 from fieldservice.errors import FieldServiceError, InvalidInput, Violation
 from fieldservice.model import OrderKind, Product, Tier
@@ -207,7 +207,7 @@ class DayPlan:
         >>> DayPlan(dt.date(2026, 11, 26), (), (), "greedy", "Asia/Shanghai").to_records()
         []
         """
-        personal = _validate.consent("include_personal", include_personal)
+        personal = consent("include_personal", include_personal)
         rows: list[dict[str, object]] = []
         for r in self.routes:
             for seq, s in enumerate(r.stops, start=1):

@@ -54,7 +54,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice._validate import aware, enum_member, identifier
 from fieldservice.appointments import AppointmentWindow, next_windows
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import OrderKind, Product
@@ -69,19 +69,19 @@ _MAX_PAGES = 46  # about half a year of half-days
 
 
 def _order_id(value: object) -> str:
-    return _validate.identifier("order id", value)
+    return identifier("order id", value)
 
 
 def _until(value: object) -> pendulum.DateTime:
-    return _validate.aware("until", value)
+    return aware("until", value)
 
 
 def _kind(value: object) -> OrderKind:
-    return _validate.enum_member(OrderKind, "order kind", value)
+    return enum_member(OrderKind, "order kind", value)
 
 
 def _products(value: Iterable[object]) -> frozenset[Product]:
-    return frozenset(_validate.enum_member(Product, "product", p) for p in value)
+    return frozenset(enum_member(Product, "product", p) for p in value)
 
 
 @attrs.frozen
@@ -115,7 +115,7 @@ class Hold:
 
     def live(self, at: dt.datetime) -> bool:
         """Whether the hold still counts at ``at`` (it lapses at ``until``)."""
-        return _validate.aware("at", at) < self.until
+        return aware("at", at) < self.until
 
 
 def hold(window: AppointmentWindow, order: WorkOrder, *, until: dt.datetime) -> Hold:

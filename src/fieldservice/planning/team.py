@@ -30,7 +30,7 @@ from typing import Any
 
 import attrs
 
-from fieldservice import _validate
+from fieldservice._validate import enum_member, identifier
 from fieldservice.model import OrderKind, Product
 from fieldservice.planning._base import PlanInputError, fail
 from fieldservice.planning.travel import Place
@@ -42,15 +42,15 @@ _MAX_CAP = 100
 
 
 def _member_id(value: object) -> str:
-    return _validate.identifier("technician id", value)
+    return identifier("technician id", value)
 
 
 def _products(value: Iterable[Product | str]) -> frozenset[Product]:
-    return frozenset(_validate.enum_member(Product, "product", v) for v in value)
+    return frozenset(enum_member(Product, "product", v) for v in value)
 
 
 def _kinds(value: Iterable[OrderKind | str]) -> frozenset[OrderKind]:
-    return frozenset(_validate.enum_member(OrderKind, "order kind", v) for v in value)
+    return frozenset(enum_member(OrderKind, "order kind", v) for v in value)
 
 
 class _Unset:

@@ -28,7 +28,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from fieldservice import _validate
+from fieldservice._validate import identifier
 from fieldservice.model import Address
 from fieldservice.planning._base import fail
 from fieldservice.standard import ServiceStandard
@@ -46,7 +46,7 @@ _EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
 
 
 def _key(value: object) -> str:
-    return _validate.identifier("place key", value)
+    return identifier("place key", value)
 
 
 def _coordinates(value: object) -> tuple[float, float] | None:
