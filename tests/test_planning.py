@@ -78,6 +78,18 @@ def test_B6_a_visit_that_would_run_into_the_quiet_hours_is_left_out(solver: str)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
+def test_B2_each_visit_starts_inside_its_booked_half_day(solver: str) -> None:
+    orders = [order("A", half="morning"), order("B", half="afternoon"), order("C", half="morning")]
+    p = plan(orders, team(member("T1")), {"depot": 0, "A": 5, "B": 6, "C": 7}, solver)
+    stops = p.routes[0].stops
+    assert sorted(s.order_id for s in stops) == ["A", "B", "C"]
+    by_id = {o.id: o for o in orders}
+    for stop in stops:
+        low, high = by_id[stop.order_id].window.bounds(STD)
+        assert low <= stop.start < high, stop.order_id
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
 def test_C1_a_confirmed_visit_starts_inside_its_hour(solver: str) -> None:
     orders = [order("A", half="afternoon", confirm=15), order("B", half="afternoon")]
     p = plan(orders, team(member("T1")), {"depot": 0, "A": 5, "B": 6}, solver)
