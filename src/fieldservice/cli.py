@@ -136,15 +136,8 @@ def _write_text(name: str, text: str) -> None:
 
 
 def _count(text: str) -> int:
-    try:
-        count = int(text.replace("_", ""))
-    except ValueError:
-        msg = f"{_validate.echo(text)} is not a whole number"
-        raise argparse.ArgumentTypeError(msg) from None
-    if count < 0:
-        msg = f"must be 0 or more (got {count})"
-        raise argparse.ArgumentTypeError(msg)
-    return count
+    # Digits may be grouped with underscores anywhere: 1_000_000.
+    return _whole_number(text.replace("_", ""), 0)
 
 
 def _generate(args: argparse.Namespace, out: TextIO) -> int:
@@ -181,14 +174,19 @@ def _iso_datetime(text: str) -> dt.datetime:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def _whole_number(text: str, lowest: int, highest: int, *, lowest_means: str = "") -> int:
-    """An option's whole number from ``lowest`` to ``highest``; else a usage error (2)."""
+def _whole_number(
+    text: str, lowest: int, highest: int | None = None, *, lowest_means: str = ""
+) -> int:
+    """An option's whole number from ``lowest`` (to ``highest``); else a usage error (2)."""
     try:
         number = int(text)
     except ValueError:
         msg = f"{_validate.echo(text)} is not a whole number"
         raise argparse.ArgumentTypeError(msg) from None
-    if not lowest <= number <= highest:
+    if highest is None and number < lowest:
+        msg = f"must be {lowest} or more (got {_validate.echo(number)})"
+        raise argparse.ArgumentTypeError(msg)
+    if highest is not None and not lowest <= number <= highest:
         msg = f"must be from {lowest}{lowest_means} to {highest} (got {_validate.echo(number)})"
         raise argparse.ArgumentTypeError(msg)
     return number
