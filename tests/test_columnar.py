@@ -139,6 +139,39 @@ def test_order_events_are_the_events_json_gives_back(
         assert [e.at.isoformat() for e in got] == [e.at.isoformat() for e in expected]
 
 
+@settings(max_examples=20, deadline=None)
+@given(
+    seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=6, unique=True),
+    wanted=st.none() | st.sets(st.sampled_from(sorted(k.value for k in fs.EventKind))),
+)
+def test_order_marks_are_the_events_order_events_builds(
+    seeds: list[int], wanted: set[str] | None
+) -> None:
+    # The quick reader checks on the columns what order_events checks per row: the same
+    # orders, and per event the same kind, instant, offset and payload.
+    table = columnar.events_table([synthetic_order(s) for s in seeds])
+    marked = list(columnar.order_marks(table, kinds=wanted))
+    built = list(columnar.order_events(table, kinds=wanted))
+    assert [order_id for order_id, _ in marked] == [order_id for order_id, _ in built]
+    for (_, marks), (_, events) in zip(marked, built, strict=True):
+        assert [(m.kind, m.epoch, m.data) for m in marks] == [
+            (e.kind, e.epoch, e.data) for e in events
+        ]
+        assert [m.at.isoformat() for m in marks] == [e.at.isoformat() for e in events]
+
+
+def test_evaluate_table_refuses_an_order_out_of_time_order_naming_the_event() -> None:
+    table = columnar.events_table([ORDERS[0]])
+    values = table.column("at").cast(pa.int64()).to_pylist()
+    kinds = table.column("kind").to_pylist()
+    late = [i for i, kind in enumerate(kinds) if kind in sla.OrderJudge.KINDS][1]
+    values[late] = values[0] - 60_000_000  # a clock's second event a minute before the first
+    at_type = table.schema.field("at").type
+    moved = _with_column(table, "at", pa.array(values, pa.int64()).cast(at_type), None)
+    with pytest.raises(fs.InvalidEvent, match=r"event 2 \(.*\) is earlier than event 1"):
+        sla.evaluate_table(moved, at=AT)
+
+
 def test_order_events_keep_a_table_of_orders_in_log_order() -> None:
     order = ORDERS[3]
     table = columnar.events_table([order])
@@ -150,11 +183,15 @@ def _read_by_order_events(table: object) -> object:
     return list(columnar.order_events(table))
 
 
+def _read_by_order_marks(table: object) -> object:
+    return list(columnar.order_marks(table))
+
+
 def _read_by_event_logs(table: object) -> object:
     return [fs.Event.from_dict(e) for log in columnar.event_logs(table) for e in log["events"]]
 
 
-@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_event_logs])
+@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_order_marks, _read_by_event_logs])
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
@@ -195,7 +232,7 @@ def test_order_events_refuse_one_kind_given_bare() -> None:
         columnar.order_events(columnar.events_table(ORDERS[:1]), kinds="booked")
 
 
-@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_event_logs])
+@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_order_marks, _read_by_event_logs])
 def test_every_columnar_reader_refuses_a_row_without_its_order(read: object) -> None:
     table = columnar.events_table(ORDERS[:2])
     ids = table.column("order_id").to_pylist()
@@ -217,7 +254,7 @@ def test_instants_in_another_unit_are_read_in_that_unit(unit: str) -> None:
         assert abs(got.epoch - expected.epoch) < (1.0 if unit == "s" else 1e-3)
 
 
-@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_event_logs])
+@pytest.mark.parametrize("read", [_read_by_order_events, _read_by_order_marks, _read_by_event_logs])
 def test_every_columnar_reader_refuses_a_column_of_another_type(read: object) -> None:
     table = columnar.events_table(ORDERS[:1])
     texts = ["not an instant"] * table.num_rows

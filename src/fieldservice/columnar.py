@@ -36,22 +36,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fieldservice import _time
+from fieldservice import _time, _validate
 from fieldservice.errors import InvalidEvent, InvalidInput
 
 if TYPE_CHECKING:
-    from fieldservice.events import Event
+    from fieldservice.events import Event, EventKind
     from fieldservice.payloads import Payload
 
 __all__ = [
     "PARTITIONS",
+    "EventMark",
     "event_logs",
     "events_table",
     "order_events",
+    "order_marks",
     "parts",
     "read_events",
     "write_events",
@@ -424,6 +426,154 @@ def _order_events(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[s
             details[kind, text] = event.data
             events.append(event)
         yield order_id, events
+
+
+class EventMark:
+    """An event as a clock reads it: its kind, its instant in epoch seconds, its checked data.
+
+    What :func:`order_marks` gives instead of an :class:`~fieldservice.events.Event`:
+    the same checks were made, but the instant is kept as a number and ``at`` is
+    built only when asked for, a plain :class:`datetime.datetime` in the offset
+    the event was recorded with. No actor is kept: no clock reads it.
+
+    >>> import datetime as dt
+    >>> from fieldservice.events import EventKind
+    >>> from fieldservice.payloads import NO_DATA
+    >>> mark = EventMark(EventKind.ARRIVED, 1795500000.0, NO_DATA, 28800)
+    >>> mark.at.isoformat()
+    '2026-11-24T14:00:00+08:00'
+    """
+
+    __slots__ = ("data", "epoch", "kind", "offset")
+
+    def __init__(self, kind: EventKind, epoch: float, data: Payload, offset: int) -> None:
+        self.kind = kind
+        self.epoch = epoch
+        self.data = data
+        self.offset = offset
+
+    @property
+    def at(self) -> dt.datetime:
+        """The instant, in the UTC offset it was recorded with."""
+        zone = dt.timezone(dt.timedelta(seconds=self.offset))
+        return dt.datetime.fromtimestamp(self.epoch, zone)
+
+    def __repr__(self) -> str:
+        return f"EventMark({self.kind.value!r}, {self.at.isoformat()!r})"
+
+
+def order_marks(
+    table: Any, *, kinds: Iterable[str] | None = None
+) -> Iterator[tuple[str, Sequence[EventMark | Event]]]:
+    """Each order of an events table as its ID and its events as the clocks read them.
+
+    :func:`order_events` for readers of instants and details only, such as
+    :func:`fieldservice.sla.evaluate_table`: the checks are made on the
+    columns, each distinct actor and each distinct (kind, data) once per part,
+    and each event comes as an :class:`EventMark`. A part with a row the checks
+    refuse, or an order whose events are out of time order, is read by
+    :func:`order_events` instead, which refuses it with the same error.
+
+    Raises:
+        InvalidInput: ``kinds`` is a bare string.
+        InvalidEvent: A row is malformed (as :func:`order_events`).
+
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> order = synthetic_order(1)
+    >>> [(order_id, [m.epoch for m in marks] == [e.epoch for e in order.events])
+    ...  for order_id, marks in order_marks(events_table([order]))]
+    [('WO-1', True)]
+    """
+    wanted = _wanted(kinds)
+    for part in parts(table):
+        marked = _marks(part, wanted)
+        if marked is None:  # a row the quick checks do not pass: the full reader decides
+            yield from _order_events(part, wanted)
+        else:
+            yield from marked
+
+
+_FIRST_US = (dt.datetime(_time.FIRST_YEAR, 1, 1, tzinfo=dt.UTC) - _UNIX) // dt.timedelta(
+    microseconds=1
+)
+_END_US = (dt.datetime(_time.LAST_YEAR, 1, 1, tzinfo=dt.UTC) - _UNIX) // dt.timedelta(
+    microseconds=1
+)
+
+
+def _marks(part: Any, wanted: frozenset[str] | None) -> list[tuple[str, list[EventMark]]] | None:
+    """The orders of one part as marks, or None if a row needs the full reader's verdict."""
+    from fieldservice.events import Event
+
+    pa = pyarrow()
+    pc = pa.compute
+    try:
+        table = _conform(pa, part, _schema(pa), {})
+    except (pa.ArrowException, TypeError):
+        return None
+    needed = ("order_id", "kind", "at", "offset_s", "actor")
+    if any(table.column(name).null_count for name in needed):
+        return None
+    table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")]).combine_chunks()
+    if not table.num_rows:
+        return []
+    ids = table.column("order_id")
+    # Each order is numbered before the kinds are picked: one with none of them stays.
+    first = pc.invert(pc.equal(ids[1:], ids[:-1]))
+    first = pa.concat_arrays([pa.array([True]), first.combine_chunks()])
+    order_ids = ids.filter(first).to_pylist()
+    numbers = pc.subtract(pc.cumulative_sum(first.cast(pa.int64())), 1)
+    table = table.append_column("order_number", numbers)
+    if wanted is not None:
+        picked = pa.array(sorted(wanted), pa.string())
+        table = table.filter(pc.is_in(table.column("kind"), value_set=picked))
+    if not table.num_rows:
+        return [(order_id, []) for order_id in order_ids]
+    numbers = table.column("order_number")
+    micros = table.column("at").cast(pa.int64())
+    offsets = table.column("offset_s")
+    low, high = pc.min_max(micros).values()
+    lowest, highest = pc.min_max(offsets).values()
+    if not (low.as_py() >= _FIRST_US and high.as_py() < _END_US):
+        return None
+    if not (lowest.as_py() > -86400 and highest.as_py() < 86400):
+        return None
+    same = pc.equal(numbers[1:], numbers[:-1])
+    if pc.any(pc.and_(same, pc.less(micros[1:], micros[:-1]))).as_py():
+        return None  # out of time order: the judge names the culprit
+    for actor in table.column("actor").unique().to_pylist():
+        try:
+            _validate.identifier("event actor", actor)
+        except InvalidInput:
+            return None
+    kind_codes = table.column("kind").dictionary_encode().combine_chunks()
+    data_codes = table.column("data").dictionary_encode().combine_chunks()
+    texts = data_codes.dictionary.to_pylist()
+    width = len(texts) + 1  # the last code is "no data"
+    codes = pc.add(
+        pc.multiply(kind_codes.indices.cast(pa.int64()), width),
+        pc.fill_null(data_codes.indices.cast(pa.int64()), len(texts)),
+    ).to_pylist()
+    kind_values = kind_codes.dictionary.to_pylist()
+    # Each distinct (kind, data) is checked once, as Event.read checks it.
+    known: dict[int, tuple[EventKind, Payload]] = {}
+    probe = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    for code in set(codes):
+        kind, text = divmod(code, width)
+        try:
+            data = None if text == len(texts) else _json_data(texts[text])
+            event = Event.read(kind_values[kind], probe, "reader", data)
+        except InvalidEvent:
+            return None
+        known[code] = (event.kind, event.data)
+    epochs = pc.divide(micros.cast(pa.float64()), 1e6).to_pylist()
+    offset_list = offsets.to_pylist()
+    out: list[tuple[str, list[EventMark]]] = [(order_id, []) for order_id in order_ids]
+    for j, number in enumerate(numbers.to_pylist()):
+        kind_of, payload = known[codes[j]]
+        out[number][1].append(EventMark(kind_of, epochs[j], payload, offset_list[j]))
+    return out
 
 
 def _instant(us: int | None, offset: int | None, zones: dict[int, dt.timezone]) -> dt.datetime:

@@ -79,7 +79,7 @@ import math
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, cast
 
 import attrs
 import pendulum
@@ -1291,36 +1291,52 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
 
     pa = columnar.pyarrow()
     std = ServiceStandard.default() if standard is None else _standard(standard)
-    judge = OrderJudge(at=at, standard=std)
-    names = [c.value for c in _CLOCKS]
-    rules = [c.rule for c in _CLOCKS]
-    states = [s.value for s in _STATES]
-    tiers = [t.value for t in _TIERS]
+    when = _validate.aware("at", at).timestamp()
+    lim = _Limits.compile(std)
     keys: tuple[str, ...] = ("order_id", "clock", "rule", "state", "tier", "deadline")
     keys += ("elapsed_s", "limit_s", "at_risk")
+    # Labels go in as indexes into these dictionaries: Arrow writes the text, not Python.
+    labels = {
+        "clock": pa.array([c.value for c in _CLOCKS]),
+        "rule": pa.array([c.rule for c in _CLOCKS]),
+        "state": pa.array([s.value for s in _STATES]),
+        "tier": pa.array([t.value for t in _TIERS]),
+    }
     deadline_type = pa.timestamp("us", tz=std.timezone)
     tables = []
     # A part (a row group or a file of whole orders) at a time: Python objects for one part.
     for part in columnar.parts(source):
-        cols: dict[str, list[Any]] = {k: [] for k in keys}
-        # The judge reads the clock kinds only: the other events are not built.
-        for order_id, events in columnar.order_events(part, kinds=_CLOCK_KINDS):
-            row = judge.judge_events(order_id, events)
-            for index, state in enumerate(row.state):
-                if state == _S_NOT_STARTED:
-                    continue
-                cols["order_id"].append(row.id)
-                cols["clock"].append(names[index])
-                cols["rule"].append(rules[index])
-                cols["state"].append(states[state])
-                cols["tier"].append(None if index == 4 else tiers[row.tier[index]])
-                cols["deadline"].append(round(row.deadline[index] * 1e6))
-                cols["elapsed_s"].append(row.elapsed[index])
-                cols["limit_s"].append(row.limit[index])
-                cols["at_risk"].append(bool(row.at_risk[index]))
-        micros = pa.array(cols.pop("deadline"), pa.int64())
-        table = pa.table(cols)
-        tables.append(table.add_column(5, "deadline", micros.cast(deadline_type)))
+        rows: list[tuple[Any, ...]] = []
+        add = rows.append
+        # The judge reads the clock kinds only: the other events are not read.
+        for order_id, marks in columnar.order_marks(part, kinds=_CLOCK_KINDS):
+            _validate.identifier("order id", order_id)
+            # Marks carry what the scan reads (kind, epoch, data, at), checked by the reader.
+            clocks, area = _scan(cast("Sequence[Event]", marks), when, lim)
+            for index in sorted(clocks):
+                clock = clocks[index]
+                state, deadline, elapsed, limit, at_risk = _judge(clock, index, area, when, lim)
+                add((order_id, index, state, clock.tier, deadline, elapsed, limit, at_risk))
+        if not rows:
+            continue
+        ids, clock_at, state_at, tier_at, deadlines, elapsed, limits, risk = zip(*rows, strict=True)
+        clock_index = pa.array(clock_at, pa.int8())
+        tier_index = pa.array(
+            [None if i == 4 else t for i, t in zip(clock_at, tier_at, strict=True)], pa.int8()
+        )
+        micros = pa.compute.round(pa.compute.multiply(pa.array(deadlines, pa.float64()), 1e6))
+        columns = {
+            "order_id": pa.array(ids, pa.string()),
+            "clock": labels["clock"].take(clock_index),
+            "rule": labels["rule"].take(clock_index),
+            "state": labels["state"].take(pa.array(state_at, pa.int8())),
+            "tier": labels["tier"].take(tier_index),
+            "deadline": micros.cast(pa.int64()).cast(deadline_type),
+            "elapsed_s": pa.array(elapsed, pa.float64()),
+            "limit_s": pa.array(limits, pa.float64()),
+            "at_risk": pa.array([bool(r) for r in risk], pa.bool_()),
+        }
+        tables.append(pa.table(columns))
     if not tables:
         return pa.table({k: pa.array([], pa.string()) for k in keys})
     return pa.concat_tables(tables).sort_by([("order_id", "ascending")])
