@@ -135,7 +135,10 @@ def test_allowed_for_now_lists_only_uses_that_still_exist() -> None:
 # --- the one-way layers (docs/architecture.md) ----------------------------------------
 # Each module imports only from its own layer or the layers below; the page draws these.
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("foundation", frozenset({"errors", "_frozen", "_labels", "_time", "_validate", "_version"})),
+    (
+        "foundation",
+        frozenset({"errors", "_frozen", "_labels", "_time", "_validate", "_version", "_workers"}),
+    ),
     ("values", frozenset({"model", "_jsondata"})),
     ("standard", frozenset({"standard", "servicecal"})),
     (

@@ -260,3 +260,22 @@ def test_every_columnar_reader_refuses_a_column_of_another_type(read: object) ->
     texts = ["not an instant"] * table.num_rows
     with pytest.raises(fs.InvalidEvent, match="types"):
         read(_with_column(table, "at", texts, pa.string()))  # type: ignore[operator]
+
+
+def test_evaluate_table_in_worker_processes_gives_the_clocks_of_one_process(
+    tmp_path: Path,
+) -> None:
+    # Parts judged in two processes come back in order and equal to the parts judged here.
+    path = tmp_path / "orders.parquet"
+    columnar.write_events(ORDERS, path, partition_by="day")
+    alone = sla.evaluate_table(path, at=AT)
+    shared = sla.evaluate_table(path, at=AT, jobs=2)
+    assert shared.num_rows > 0
+    assert shared.to_pylist() == alone.to_pylist()
+    assert table_rows(alone) == records(ORDERS, AT)
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, "2", True])
+def test_evaluate_table_refuses_a_count_of_jobs_that_is_not_a_whole_number(jobs: object) -> None:
+    with pytest.raises(fs.InvalidInput, match="jobs must be a whole number"):
+        sla.evaluate_table(columnar.events_table(ORDERS[:1]), at=AT, jobs=jobs)  # type: ignore[arg-type]

@@ -9,13 +9,13 @@ table.
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import functools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, TextIO
 
+from fieldservice import _workers
 from fieldservice.errors import FieldServiceError
 from fieldservice.standard import ServiceStandard, format_duration
 
@@ -234,33 +234,14 @@ def judged_in_order(
 
     Only ``2 * jobs`` chunks are read ahead, so memory stays flat however long the file.
     """
-    import concurrent.futures
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = concurrent.futures.ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(standard, at)
+    judged = _workers.in_order(
+        chunks,
+        functools.partial(_judge_in_worker, clocks),
+        jobs=jobs,
+        start=_start_worker,
+        start_args=(standard, at),
     )
-    # Start every worker now, before any thread of the caller's (a progress bar) exists.
-    for _ in concurrent.futures.as_completed([pool.submit(int) for _ in range(jobs)]):
-        pass
-
-    def results() -> Iterator[tuple[Part, int]]:
-        pending: collections.deque[tuple[Any, int]] = collections.deque()
-        try:
-            for chunk in chunks:
-                pending.append((pool.submit(_judge_in_worker, clocks, chunk), chunk.done))
-                if len(pending) >= 2 * jobs:
-                    future, done = pending.popleft()
-                    yield future.result(), done
-            while pending:
-                future, done = pending.popleft()
-                yield future.result(), done
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-
-    return results()
+    return ((part, chunk.done) for chunk, part in judged)
 
 
 LISTED = 20

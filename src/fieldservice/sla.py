@@ -1259,7 +1259,9 @@ class OrderJudge:
         )
 
 
-def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | None = None) -> Any:
+def evaluate_table(
+    source: Any, *, at: dt.datetime, standard: ServiceStandard | None = None, jobs: int = 1
+) -> Any:
     """Judge every order of an Arrow events table (or Parquet file or dataset) at ``at``.
 
     Needs the ``arrow`` extra. The events are those :mod:`fieldservice.columnar`
@@ -1272,9 +1274,12 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
         at: The instant to judge at.
         standard: The standard whose limits and calendar apply (the default one
             when left out: the table does not hold a standard's content).
+        jobs: How many processes judge the parts (row groups or files) of the
+            source; 1 judges them in this process.
 
     Raises:
-        InvalidInput: The ``arrow`` extra is missing, or an event is malformed.
+        InvalidInput: The ``arrow`` extra is missing, ``jobs`` is not a whole
+            number from 1, or an event is malformed.
 
     >>> import pytest; _ = pytest.importorskip("pyarrow")
     >>> import pendulum
@@ -1287,25 +1292,56 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
     ...     dict(r, deadline=r["deadline"]) for r in evaluate_many(orders, at=at).to_records()]
     True
     """
-    from fieldservice import columnar  # imported here: only Arrow users need it
+    from fieldservice import _workers, columnar  # imported here: only Arrow users need them
 
     pa = columnar.pyarrow()
     std = ServiceStandard.default() if standard is None else _standard(standard)
-    when = _validate.aware("at", at).timestamp()
-    lim = _Limits.compile(std)
-    keys: tuple[str, ...] = ("order_id", "clock", "rule", "state", "tier", "deadline")
-    keys += ("elapsed_s", "limit_s", "at_risk")
-    # Labels go in as indexes into these dictionaries: Arrow writes the text, not Python.
-    labels = {
-        "clock": pa.array([c.value for c in _CLOCKS]),
-        "rule": pa.array([c.rule for c in _CLOCKS]),
-        "state": pa.array([s.value for s in _STATES]),
-        "tier": pa.array([t.value for t in _TIERS]),
-    }
-    deadline_type = pa.timestamp("us", tz=std.timezone)
-    tables = []
-    # A part (a row group or a file of whole orders) at a time: Python objects for one part.
-    for part in columnar.parts(source):
+    when = _validate.aware("at", at)
+    if type(jobs) is not int or jobs < 1:
+        msg = f"jobs must be a whole number from 1 (got {_validate.echo(jobs)})"
+        raise InvalidInput(msg)
+    parts = columnar.parts(source)
+    if jobs == 1:
+        judge = _PartJudge(std, when)
+        tables = [judge.clocks(part) for part in parts]
+    else:
+        judged = _workers.in_order(
+            parts, _judge_part, jobs=jobs, start=_start_part_judge, start_args=(std, when)
+        )
+        tables = [clocks for _, clocks in judged]
+    tables = [table for table in tables if table.num_rows]
+    if not tables:
+        return pa.table({k: pa.array([], pa.string()) for k in _TABLE_COLUMNS})
+    return pa.concat_tables(tables).sort_by([("order_id", "ascending")])
+
+
+_TABLE_COLUMNS: tuple[str, ...] = ("order_id", "clock", "rule", "state", "tier", "deadline")
+_TABLE_COLUMNS += ("elapsed_s", "limit_s", "at_risk")
+
+
+class _PartJudge:
+    """Judges one part of an events table (whole orders) into the clocks' Arrow columns."""
+
+    def __init__(self, standard: ServiceStandard, at: dt.datetime) -> None:
+        from fieldservice import columnar
+
+        self.pa = pa = columnar.pyarrow()
+        self.at = at.timestamp()
+        self.lim = _Limits.compile(standard)
+        # Labels go in as indexes into these dictionaries: Arrow writes the text, not Python.
+        self.labels = {
+            "clock": pa.array([c.value for c in _CLOCKS]),
+            "rule": pa.array([c.rule for c in _CLOCKS]),
+            "state": pa.array([s.value for s in _STATES]),
+            "tier": pa.array([t.value for t in _TIERS]),
+        }
+        self.deadline_type = pa.timestamp("us", tz=standard.timezone)
+
+    def clocks(self, part: Any) -> Any:
+        """One row per order of ``part`` and started clock."""
+        from fieldservice import columnar
+
+        pa, when, lim, labels = self.pa, self.at, self.lim, self.labels
         rows: list[tuple[Any, ...]] = []
         add = rows.append
         # The judge reads the clock kinds only: the other events are not read.
@@ -1318,7 +1354,7 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
                 state, deadline, elapsed, limit, at_risk = _judge(clock, index, area, when, lim)
                 add((order_id, index, state, clock.tier, deadline, elapsed, limit, at_risk))
         if not rows:
-            continue
+            return pa.table({k: pa.array([], pa.string()) for k in _TABLE_COLUMNS})
         ids, clock_at, state_at, tier_at, deadlines, elapsed, limits, risk = zip(*rows, strict=True)
         clock_index = pa.array(clock_at, pa.int8())
         tier_index = pa.array(
@@ -1331,15 +1367,26 @@ def evaluate_table(source: Any, *, at: dt.datetime, standard: ServiceStandard | 
             "rule": labels["rule"].take(clock_index),
             "state": labels["state"].take(pa.array(state_at, pa.int8())),
             "tier": labels["tier"].take(tier_index),
-            "deadline": micros.cast(pa.int64()).cast(deadline_type),
+            "deadline": micros.cast(pa.int64()).cast(self.deadline_type),
             "elapsed_s": pa.array(elapsed, pa.float64()),
             "limit_s": pa.array(limits, pa.float64()),
             "at_risk": pa.array([bool(r) for r in risk], pa.bool_()),
         }
-        tables.append(pa.table(columns))
-    if not tables:
-        return pa.table({k: pa.array([], pa.string()) for k in keys})
-    return pa.concat_tables(tables).sort_by([("order_id", "ascending")])
+        return pa.table(columns)
+
+
+# The part judge of a worker process, made once by _start_part_judge.
+_WORKER_PART_JUDGE: _PartJudge | None = None
+
+
+def _start_part_judge(standard: ServiceStandard, at: dt.datetime) -> None:
+    global _WORKER_PART_JUDGE  # one judge per worker process, made at its start
+    _WORKER_PART_JUDGE = _PartJudge(standard, at)
+
+
+def _judge_part(part: Any) -> Any:
+    assert _WORKER_PART_JUDGE is not None  # set by _start_part_judge in every worker
+    return _WORKER_PART_JUDGE.clocks(part)
 
 
 # A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
