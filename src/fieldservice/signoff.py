@@ -154,9 +154,13 @@ def _canonical_text(
             "at": _jsondata.stamp(at, _jsondata.CANONICAL_FORM),
         },
     }
-    return json.dumps(
-        payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
+    return _CANONICAL_JSON.encode(payload)
+
+
+# The encoder json.dumps would build on every call for these options, built once.
+_CANONICAL_JSON: Final = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
 
 
 def _sha256(text: str) -> str:
@@ -327,5 +331,45 @@ def sign_off(
             msg,
             violations=(Violation("W2", "signed_too_early", f"{later[0].id} resolved later"),),
         )
-    text = _canonical_text(checklist, worksheet, who, as_role, when)
-    return Signature(who, as_role, when, digest=_sha256(text))
+    return _signature(checklist, worksheet, who, as_role, when)
+
+
+def sign_off_in_order(
+    checklist: Checklist,
+    worksheet: WorkSheet,
+    signer: str,
+    role: SignerRole | str,
+    at: pendulum.DateTime,
+) -> Signature:
+    """:func:`sign_off` for a work order's command, whose ``at`` is already checked.
+
+    The order has checked ``at`` (aware, in range) and that it is not before its
+    last event, and every item was resolved by one of those events: the per-item
+    time check of :func:`sign_off` could not fail. What blocks sign-off is still checked.
+
+    :meta private:
+    """
+    who, as_role = _to_signer(signer), _to_role(role)
+    blocking = check_sign_off(checklist, worksheet)
+    if blocking:
+        named = ", ".join(dict.fromkeys(v.rule for v in blocking))
+        msg = f"sign-off is blocked: {named}"
+        raise ChecklistIncomplete(msg, violations=blocking)
+    return _signature(checklist, worksheet, who, as_role, at)
+
+
+def _signature(
+    checklist: Checklist,
+    worksheet: WorkSheet,
+    who: PersonalName,
+    role: SignerRole,
+    at: pendulum.DateTime,
+) -> Signature:
+    # Every field is checked by the caller and the digest is made here: no converter runs.
+    signature = object.__new__(Signature)
+    put = object.__setattr__
+    put(signature, "signer", who)
+    put(signature, "role", role)
+    put(signature, "at", at)
+    put(signature, "digest", _sha256(_canonical_text(checklist, worksheet, who, role, at)))
+    return signature

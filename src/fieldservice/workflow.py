@@ -83,7 +83,7 @@ from fieldservice.signoff import (
     Signature,
     SignerRole,
     check_sign_off,
-    sign_off,
+    sign_off_in_order,
 )
 from fieldservice.standard import ServiceStandard
 from fieldservice.states import INSTALL_MACHINE as INSTALL_MACHINE
@@ -1633,8 +1633,8 @@ class WorkOrder:
         """
         self._may("sign")
         when = self._when(at)
-        signature = sign_off(
-            self._s.work.checklist, self._s.work.worksheet, signer=signer, role=role, at=when
+        signature = sign_off_in_order(
+            self._s.work.checklist, self._s.work.worksheet, signer, role, when
         )
         # The payload keeps the signer's name personal in every export (G1).
         return self._commit(
