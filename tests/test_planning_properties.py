@@ -122,5 +122,7 @@ def test_B6_M1_every_ortools_plan_keeps_the_rules(visits, members, lunch) -> Non
         solver="ortools",
         solution_limit=200,
     )
-    assert plan.solver == "ortools"
+    # Where 200 solutions of the search are worse than the greedy start, the plan keeps the
+    # greedy one and says so: a choice by merit, and the rules hold for whichever is kept.
+    assert plan.solver in {"ortools", "greedy (better than the OR-Tools plan)"}
     _check(plan, orders, tm, positions)
