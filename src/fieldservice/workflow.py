@@ -457,11 +457,20 @@ def _start(kind: OrderKind, first: Event) -> _OrderState:
     if data.tier is None or data.area is None:
         msg = "the first event of an order must name the customer's tier and area"
         raise InvalidEvent(msg)
-    products = frozenset(data.products)
+    products = _shared_products(frozenset(data.products))
     facts = _Facts(owner=first.actor, tier=data.tier, area=data.area, products=products)
     work = _Work(Checklist.for_order(kind, products))
     first_state = S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED
     return _OrderState(kind, first_state, first, 1, facts, work)
+
+
+def _shared_products(products: frozenset[Product]) -> frozenset[Product]:
+    # One frozenset per combination of products (216 bytes each), not one per order:
+    # the combinations are few, immutable and say nothing personal.
+    return _PRODUCT_SETS.setdefault(products, products)
+
+
+_PRODUCT_SETS: dict[frozenset[Product], frozenset[Product]] = {}
 
 
 # --- the work order -----------------------------------------------------------------
