@@ -377,6 +377,15 @@ def logs(draw: st.DrawFn) -> tuple[list[Event], pendulum.DateTime]:
             )
         if kind in ("accepted", "reported", "tier_changed"):
             data["tier"] = draw(st.sampled_from([t.value for t in fs.Tier]))
+        if draw(st.integers(0, 2)) == 0:
+            # A window kind, in any order the log may hold it: with nothing booked, after a
+            # cancellation or K3, or twice over.
+            kind = draw(st.sampled_from(["booked", "rescheduled", "confirmed"]))
+            begins = when.add(hours=draw(st.integers(0, 72)))
+            data = {
+                "start": begins.isoformat(),
+                "end": begins.add(hours=draw(st.sampled_from([1, 4]))).isoformat(),
+            }
         events.append(ev(kind, when, **data))
     judged = when.add(minutes=draw(st.integers(0, 5 * 24 * 60)))
     return events, judged
@@ -434,6 +443,53 @@ def test_evaluate_many_equals_evaluate(
                 status.elapsed.total_seconds(), abs=1e-3
             )
             assert bool(batch.at_risk[name][row]) is status.at_risk
+
+
+@given(logs(), standards)
+def test_T2_no_clock_starts_before_the_order_opened(
+    case: tuple[list[Event], pendulum.DateTime], std: fs.ServiceStandard
+) -> None:
+    # A window kind the appointment ignores must not leave a clock with no window behind
+    # (it used to be judged against 1970-01-01).
+    events, judged = case
+    for status in evaluate(events, at=judged, standard=std):
+        if status.started is not None:
+            assert status.started >= events[0].at
+        if status.deadline is not None:
+            assert status.deadline >= events[0].at
+
+
+def test_C1_confirmation_with_nothing_booked_starts_no_arrival_clock() -> None:
+    log = [
+        ev("accepted", at(24, 10), tier="gold"),
+        ev("confirmed", at(26, 8, 30), start=at(26, 14).isoformat(), end=at(26, 15).isoformat()),
+    ]
+    report = evaluate(log, at=at(26, 16), standard=STD)
+    for name in (ClockName.ARRIVAL, ClockName.PUNCTUALITY, ClockName.CONFIRMATION):
+        assert report[name].state is ClockState.NOT_STARTED
+
+
+def test_B2_a_booking_after_the_cancellation_promises_no_window() -> None:
+    log = [
+        ev("accepted", at(24, 10), tier="gold"),
+        ev("cancelled", at(24, 11), reason="customer_request"),
+        ev("booked", at(24, 12), start=at(26, 12).isoformat(), end=at(26, 20).isoformat()),
+    ]
+    report = evaluate(log, at=at(26, 21), standard=STD)
+    assert report[ClockName.BOOKING_CONTACT].state is ClockState.CANCELLED
+    for name in (ClockName.ARRIVAL, ClockName.CONFIRMATION):
+        assert report[name].state is ClockState.NOT_STARTED
+
+
+def test_K3_a_confirmation_after_the_visit_was_withdrawn_moves_no_window() -> None:
+    withdrawn = [*window_events(None), ev("customer_absent", at(26, 15, 30))]
+    stray = ev("confirmed", at(26, 16), start=at(26, 18).isoformat(), end=at(26, 19).isoformat())
+    before = evaluate(withdrawn, at=at(26, 20), standard=STD)
+    after = evaluate([*withdrawn, stray], at=at(26, 20), standard=STD)
+    assert after[ClockName.ARRIVAL].deadline == before[ClockName.ARRIVAL].deadline == at(26, 15)
+    for name in (ClockName.ARRIVAL, ClockName.PUNCTUALITY):
+        assert after[name].deadline == before[name].deadline
+        assert after[name].state is before[name].state is ClockState.BREACHED
 
 
 def test_K3_customer_absent_restarts_the_booking_contact_clock() -> None:

@@ -260,6 +260,13 @@ def _scan_role(kind: EventKind) -> tuple[int, Any]:
 
 _SCAN_ROLE: dict[str, tuple[int, Any]] = {kind.value: _scan_role(kind) for kind in EventKind}
 
+# A booking or confirmation the appointment ignores (after a cancellation; a confirmation
+# with nothing live to confirm) promises no window: only its plain stops still count.
+_IGNORED_VISIT_EFFECTS: dict[str, tuple[tuple[int, int], ...]] = {
+    kind: tuple(effect for effect in effects if effect[0] == _STOP)
+    for kind, effects in _EFFECTS_OF.items()
+}
+
 
 def _index(table: Mapping[str, int], enum_type: type[Tier] | type[Area], value: object) -> int:
     found = table.get(value) if isinstance(value, str) else None
@@ -297,6 +304,8 @@ def _scan(events: Sequence[Event], at: float, lim: _Limits) -> tuple[dict[int, _
         before = visit
         if role == _VISIT:
             visit = visit.after(event)
+            if visit is before and effects is not None:
+                effects = _IGNORED_VISIT_EFFECTS[event.kind._value_]
         if effects is None:
             continue
         for action, index in effects:
@@ -309,12 +318,12 @@ def _scan(events: Sequence[Event], at: float, lim: _Limits) -> tuple[dict[int, _
                 if clock is not None and clock.stop is None and clock.cancelled is None:
                     clock.stop = when
             elif action == _WINDOW:
+                promised_start, promised_end = visit.promised_start, visit.promised_end
+                if promised_start is None or promised_end is None:
+                    continue  # nothing booked: no window to judge the arrival against
                 clock = clocks.get(index)
                 if clock is None:
                     clock = clocks[index] = _Clock(0.0, tier)
-                promised_start, promised_end = visit.promised_start, visit.promised_end
-                if promised_start is None or promised_end is None:
-                    continue  # a confirmation with nothing booked promises nothing
                 clock.start = promised_start.timestamp()
                 clock.window_end = promised_end.timestamp()
                 clock.stop = None
