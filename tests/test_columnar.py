@@ -275,6 +275,30 @@ def test_evaluate_table_in_worker_processes_gives_the_clocks_of_one_process(
     assert table_rows(alone) == records(ORDERS, AT)
 
 
+def test_worker_processes_read_the_row_groups_of_one_file_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three orders to a row group: the file has several, each a part a worker reads.
+    monkeypatch.setattr(columnar, "_CHUNK", 3)
+    path = columnar.write_events(ORDERS, tmp_path / "orders.parquet")
+    located = list(columnar.part_locations(path))
+    assert [part.row_group for part in located] == list(range(len(located)))
+    assert len(located) > 2
+    read = [part.read() for part in located]
+    assert [t.to_pylist() for t in read] == [t.to_pylist() for t in columnar.parts(path)]
+    shared = sla.evaluate_table(path, at=AT, jobs=2)
+    assert shared.to_pylist() == sla.evaluate_table(path, at=AT).to_pylist()
+    assert table_rows(shared) == records(ORDERS, AT)
+
+
+def test_a_part_of_a_partitioned_folder_carries_its_partition_value(tmp_path: Path) -> None:
+    columnar.write_events(ORDERS, tmp_path / "events", partition_by="branch")
+    for part in columnar.part_locations(tmp_path / "events"):
+        assert dict(part.partition).keys() == {"branch"}
+        branches = set(part.read().column("branch").to_pylist())
+        assert branches == {dict(part.partition)["branch"]}
+
+
 @pytest.mark.parametrize("jobs", [0, -1, 1.5, "2", True])
 def test_evaluate_table_refuses_a_count_of_jobs_that_is_not_a_whole_number(jobs: object) -> None:
     with pytest.raises(fs.InvalidInput, match="jobs must be a whole number"):

@@ -40,6 +40,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from fieldservice import _time, _validate
 from fieldservice.errors import InvalidEvent, InvalidInput
 
@@ -50,10 +52,12 @@ if TYPE_CHECKING:
 __all__ = [
     "PARTITIONS",
     "EventMark",
+    "Part",
     "event_logs",
     "events_table",
     "order_events",
     "order_marks",
+    "part_locations",
     "parts",
     "read_events",
     "write_events",
@@ -603,6 +607,70 @@ def _json_data(text: str) -> object:
         raise InvalidEvent(msg) from None
 
 
+@attrs.frozen
+class Part:
+    """Where one part of an events table (whole orders) is, to be read when it is judged.
+
+    A row group of a Parquet file, a file of a dataset folder with its partition
+    values, or a table in memory. A part named by its file is small to send to a
+    worker process, which reads it there: the parent does not read, copy and
+    send the rows (``sla.evaluate_table(jobs=...)``).
+
+    >>> import pathlib, tempfile, pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "events.parquet"
+    >>> _ = write_events([synthetic_order(1)], path)
+    >>> [part.row_group for part in part_locations(path)], next(part_locations(path)).read().num_rows > 0
+    ([0], True)
+    """
+
+    path: Path | None = None
+    """The Parquet file, or None for a table in memory."""
+    row_group: int | None = None
+    """The row group of ``path``; None for the whole file."""
+    partition: tuple[tuple[str, str], ...] = ()
+    """Hive partition values from the folder names (``day=2026-11-24``)."""
+    table: Any = attrs.field(default=None, repr=False)
+    """The table itself, when the part is in memory."""
+
+    def read(self) -> Any:
+        """The part as an Arrow table in the log's own schema."""
+        pa = pyarrow()
+        if self.path is None:
+            return self.table
+        if self.row_group is None:
+            return _read_file(pa, self.path, dict(self.partition))
+        group = pa.parquet.ParquetFile(self.path).read_row_group(self.row_group)
+        return _conform(pa, group, _schema(pa), dict(self.partition))
+
+
+def part_locations(source: Any) -> Iterator[Part]:
+    """The parts of a table, Parquet file or dataset folder, each to be read on its own.
+
+    The same parts, in the same order, as :func:`parts` reads.
+
+    Raises:
+        InvalidInput: The path does not exist, or the ``arrow`` extra is missing.
+
+    >>> import pytest; pa = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> [part.path for part in part_locations(events_table([synthetic_order(1)]))]
+    [None]
+    """
+    pa = pyarrow()
+    if isinstance(source, pa.Table):
+        yield Part(table=source)
+        return
+    target = _existing(source)
+    if target.is_dir():
+        for file in sorted(target.rglob("*.parquet")):
+            named = _named(*file.relative_to(target).parts[:-1], target.name)
+            yield Part(file, None, tuple(sorted(named.items())))
+        return
+    for group in range(pa.parquet.ParquetFile(target).num_row_groups):
+        yield Part(target, group)
+
+
 def parts(source: Any) -> Iterator[Any]:
     """Tables of whole orders from a table, a Parquet file or a dataset folder, one at a time.
 
@@ -623,9 +691,10 @@ def parts(source: Any) -> Iterator[Any]:
         return
     target = _existing(source)
     if target.is_dir():
-        for file in sorted(target.rglob("*.parquet")):
-            yield _read_file(pa, file, _named(*file.relative_to(target).parts[:-1], target.name))
+        for part in part_locations(target):
+            yield part.read()
         return
+    # One open file for all its row groups: Part.read opens it for each.
     schema = _schema(pa)
     reader = pa.parquet.ParquetFile(target)
     for group in range(reader.num_row_groups):

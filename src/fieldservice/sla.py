@@ -79,7 +79,7 @@ import math
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, ClassVar, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 import attrs
 import pendulum
@@ -91,6 +91,9 @@ from fieldservice.model import Area, Tier
 from fieldservice.servicecal import ServiceCalendar
 from fieldservice.standard import LEGAL_REPAIR_CEILING, ClockBasis, ServiceStandard, standard_of
 from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
+
+if TYPE_CHECKING:
+    from fieldservice import columnar  # at run time only where Arrow is used
 
 __all__ = [
     "RELATIVE_ACCURACY",
@@ -1309,13 +1312,15 @@ def evaluate_table(
     if type(jobs) is not int or jobs < 1:
         msg = f"jobs must be a whole number from 1 (got {_validate.echo(jobs)})"
         raise InvalidInput(msg)
-    parts = columnar.parts(source)
     if jobs == 1:
         judge = _PartJudge(std, when)
-        tables = [judge.clocks(part) for part in parts]
+        tables = [judge.clocks(part) for part in columnar.parts(source)]
     else:
+        # The workers read their parts themselves: sending the rows would cost the parent
+        # as much as judging them (a part's strings are ten times its Parquet size).
+        locations = columnar.part_locations(source)
         judged = _workers.in_order(
-            parts, _judge_part, jobs=jobs, start=_start_part_judge, start_args=(std, when)
+            locations, _judge_part, jobs=jobs, start=_start_part_judge, start_args=(std, when)
         )
         tables = [clocks for _, clocks in judged]
     tables = [table for table in tables if table.num_rows]
@@ -1393,9 +1398,9 @@ def _start_part_judge(standard: ServiceStandard, at: dt.datetime) -> None:
     _WORKER_PART_JUDGE = _PartJudge(standard, at)
 
 
-def _judge_part(part: Any) -> Any:
+def _judge_part(part: columnar.Part) -> Any:
     assert _WORKER_PART_JUDGE is not None  # set by _start_part_judge in every worker
-    return _WORKER_PART_JUDGE.clocks(part)
+    return _WORKER_PART_JUDGE.clocks(part.read())
 
 
 # A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
