@@ -24,6 +24,8 @@ from typing import Any
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fieldservice as fs
 from fieldservice import _validate, appointments, calendar, model, servicecal, standard
@@ -379,3 +381,60 @@ def test_G1_an_unknown_key_that_may_be_personal_is_not_echoed() -> None:
     assert "13800138000" not in refused.value.message
     assert "'colour'" in refused.value.message
     assert refused.value.message.startswith("an arrived event has no key 'colour' and 1 not shown")
+
+
+# --- restoring tampered orders: every position of the JSON ---------------------------------
+
+
+def _positions(node: object, path: tuple[object, ...] = ()) -> Iterator[tuple[object, ...]]:
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _positions(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _positions(value, (*path, i))
+
+
+def _tampered(seed: int, pick: int, bad: object, as_key: bool) -> str:
+    """An order's JSON with ``bad`` put at one position: as a value, or as a key of an object."""
+    from test_roundtrip import lifecycle
+
+    data = json.loads(lifecycle(seed).to_json(include_personal=True))
+    places = [p for p in _positions(data) if p and (not as_key or _at(data, p) is not None)]
+    path = places[pick % len(places)]
+    if as_key:
+        target = _at(data, path)
+        if isinstance(target, dict):
+            target[str(bad)] = 1
+        else:
+            _at(data, path[:-1])[path[-1]] = {str(bad): target}
+    else:
+        _at(data, path[:-1])[path[-1]] = bad
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _at(data: Any, path: tuple[object, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    pick=st.integers(0, 10**6),
+    bad=st.sampled_from([b for b in HOSTILE if "\ud800" not in str(b)]),
+    as_key=st.booleans(),
+)
+def test_G1_a_tampered_order_is_refused_without_echo_in_its_message(
+    seed: int, pick: int, bad: object, as_key: bool
+) -> None:
+    # A value moved anywhere in an order's JSON, or made a key there: the refusal may
+    # name the position, never the value (the schema version, the recorded standard,
+    # a key of a work sheet's material ... were echoed).
+    try:
+        fs.WorkOrder.from_json(_tampered(seed, pick, bad, as_key))
+    except fs.FieldServiceError as err:
+        texts = [str(err), repr(err), repr(err.violations)]
+        assert not [p for t in texts for p in echoes(t)], texts

@@ -167,8 +167,7 @@ def json_object(value: object, where: str, keys: Iterable[str]) -> Mapping[str, 
     unknown = value.keys() - expected
     if unknown:
         # Unknown keys would be dropped silently and break an exact round trip.
-        names = ", ".join(sorted(str(k)[:30] for k in unknown))
-        msg = f"{where} has keys this version does not know: {names}"
+        msg = f"{where} has keys this version does not know: {_validate.shown_keys(unknown)}"
         raise InvalidInput(msg)
     return value
 

@@ -13,7 +13,7 @@ import inspect
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -80,6 +80,23 @@ def echo(value: object) -> str:
 
 
 shown = echo  # the name the standard's checks use
+
+
+def shown_keys(keys: Iterable[object]) -> str:
+    """Name unknown keys in a message: plain ones by name, the others counted (G1).
+
+    A key is input like any value: one that may be personal is not shown.
+
+    >>> shown_keys(["colour", "13800138000"])
+    "'colour' and 1 not shown (it may be personal)"
+    """
+    unknown = sorted(str(k) for k in keys)
+    named = [e for e in map(echo, unknown) if e.startswith("'")]
+    hidden = len(unknown) - len(named)
+    listed = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
+    if hidden:
+        listed += f"{' and ' if named else ''}{hidden} not shown (it may be personal)"
+    return listed
 
 
 def _word_or_type(value: object) -> str:

@@ -716,13 +716,7 @@ class Payload(Mapping[str, Any]):
             msg = f"the data of {event_named(kind)} must be a mapping (got {type(data).__name__})"
             raise InvalidInput(msg)
         if len(data) > len(specs) or not data.keys() <= keyset:
-            unknown = sorted(str(k) for k in data if k not in keyset)
-            # A key is input like any value: one that may be personal is not shown (G1).
-            named = [e for e in map(_validate.echo, unknown) if e.startswith("'")]
-            hidden = len(unknown) - len(named)
-            listed = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
-            if hidden:
-                listed += f"{' and ' if named else ''}{hidden} not shown (it may be personal)"
+            listed = _validate.shown_keys(k for k in data if k not in keyset)
             holds = ", ".join(name for name, _, _ in specs) or "nothing"
             msg = f"{event_named(kind)} has no key {listed}; its data holds {holds}"
             raise InvalidInput(msg)
