@@ -438,3 +438,83 @@ def test_G1_a_tampered_order_is_refused_without_echo_in_its_message(
     except fs.FieldServiceError as err:
         texts = [str(err), repr(err), repr(err.violations)]
         assert not [p for t in texts for p in echoes(t)], texts
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    pick=st.integers(0, 10**6),
+    bad=st.sampled_from([b for b in HOSTILE if "\ud800" not in str(b)]),
+    as_key=st.booleans(),
+)
+def test_G1_a_tampered_order_keeps_no_echo_in_its_error_chain(
+    seed: int, pick: int, bad: object, as_key: bool
+) -> None:
+    # A refusal raised while handling a builtin's error kept it as __context__, and
+    # "Invalid isoformat string: '张三...'" repeats the text: a traceback printer, an
+    # error tracker or a log handler that walks the chain showed it.
+    try:
+        fs.WorkOrder.from_json(_tampered(seed, pick, bad, as_key))
+    except fs.FieldServiceError as err:
+        texts = shown(err)
+        assert not [p for t in texts for p in echoes(t)], texts
+
+
+def _chain_texts(err: BaseException) -> list[str]:
+    """What an error's chain shows and holds: messages, reprs, and the input some keep."""
+    texts = shown(err)
+    for e in chain(err):
+        # json's and the codecs' errors keep the whole document they could not read.
+        texts += [repr(getattr(e, name)) for name in ("doc", "object") if hasattr(e, name)]
+    return texts
+
+
+def _order_line() -> str:
+    return ORDER.to_json(include_personal=True).replace("李四", "张三13800138000")
+
+
+def _unreadable_inputs(tmp: Path) -> Iterator[tuple[str, Callable[[], object]]]:
+    from fieldservice import columnar, orders_io
+
+    line = _order_line()
+    yield "from_json(cut)", lambda: fs.WorkOrder.from_json(line[:-3])
+    yield (
+        "from_json(bytes, not UTF-8)",
+        lambda: fs.WorkOrder.from_json(line.encode("gb18030") + b"\xff"),
+    )
+    yield (
+        "Event.from_dict(at)",
+        lambda: fs.Event.from_dict(
+            {"kind": "arrived", "at": "张三13800138000", "actor": "T1", "data": {}}
+        ),
+    )
+    bad_file = tmp / "gb.jsonl"
+    bad_file.write_bytes(line.encode("gb18030") + b"\n")
+    yield "read_orders(not UTF-8)", lambda: orders_io.read_orders(bad_file)
+    cut_file = tmp / "cut.jsonl"
+    cut_file.write_text(line[:-3] + "\n", encoding="utf-8")
+    yield "read_orders(cut line)", lambda: orders_io.read_orders(cut_file)
+    pa = pytest.importorskip("pyarrow")
+    table = columnar.events_table([ORDER])
+    rows = table.num_rows
+    data = table.set_column(
+        table.column_names.index("data"), "data", pa.array(['{"x": "张三13800138000"'] * rows)
+    )
+    at = table.set_column(
+        table.column_names.index("at"), "at", pa.array(["张三13800138000"] * rows)
+    )
+    for name, bad in (("data", data), ("at", at)):
+        yield f"event_logs({name})", lambda b=bad: list(columnar.event_logs(b))
+        yield f"order_events({name})", lambda b=bad: list(columnar.order_events(b))
+        yield f"order_marks({name})", lambda b=bad: list(columnar.order_marks(b))
+
+
+def test_G1_unreadable_input_keeps_no_personal_data_in_its_error_chain(tmp_path: Path) -> None:
+    found = {}
+    for name, call in _unreadable_inputs(tmp_path):
+        with pytest.raises(fs.FieldServiceError) as refused:
+            call()
+        shows = sorted({p for t in _chain_texts(refused.value) for p in echoes(t)})
+        if shows:
+            found[name] = shows
+    assert not found

@@ -185,11 +185,10 @@ def parse_at(value: object, where: str) -> pendulum.DateTime | None:
     if not isinstance(value, str):
         msg = f"{where} must be ISO 8601 text with an offset, like 2026-11-26T15:00:00+08:00"
         raise InvalidInput(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
+    parsed = _time.iso_or_none(value)
+    if parsed is None:
         msg = f"{where} is not an ISO 8601 date-time; write it like 2026-11-26T15:00:00+08:00"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(msg)
     return _time.aware(where, parsed)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import inspect
+import json
 import os
 import re
 import warnings
@@ -38,6 +39,26 @@ _DIGIT_RUN = re.compile(r"\d{7}")
 _SEPARATORS = re.compile(r"[\s.\-:_/()+]")
 _ONLY_DIGITS = re.compile(r"[\d.\-:_]+")  # "138-0013-8000" as an ID is a phone number
 _PLAIN_TOKEN = re.compile(r"[A-Za-z0-9 .:+_/\-]{1,40}")
+
+
+NOT_JSON: Any = object()
+"""What :func:`json_or_not` gives for text that is not JSON."""
+
+
+def json_or_not(text: object) -> Any:
+    """``json.loads(text)``, or :data:`NOT_JSON` where ``text`` is not JSON (or too deep).
+
+    The marker, not the error: a refusal raised in its handler would keep it as
+    ``__context__``, and a ``JSONDecodeError`` (``.doc``) or ``UnicodeDecodeError``
+    (``.object``) holds the whole text it could not read, personal data and all (G1).
+
+    >>> json_or_not('{"a": 1}'), json_or_not('{"张三": ') is NOT_JSON
+    ({'a': 1}, True)
+    """
+    try:
+        return json.loads(text)  # type: ignore[arg-type]
+    except (ValueError, TypeError, RecursionError):
+        return NOT_JSON
 
 
 def _shown(value: object) -> str:

@@ -277,6 +277,18 @@ def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
     return pa.table(columns, schema=schema)
 
 
+def _conformed(pa: Any, table: Any) -> tuple[Any, str | None]:
+    """The table in the log's schema, or the name of the error that refused the cast.
+
+    The name, not the error: Arrow's message quotes the cell it could not cast, and a
+    refusal raised in its handler would keep it as ``__context__`` (G1).
+    """
+    try:
+        return _conform(pa, table, _schema(pa), {}), None
+    except (pa.ArrowException, TypeError) as err:
+        return table, type(err).__name__
+
+
 def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
     """Each order of an events table as the data of its JSON line (id, standard, events).
 
@@ -321,13 +333,12 @@ _Row = tuple[Any, Any, Any, Any, Any]
 def _order_rows(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[str, list[_Row]]]:
     """Each order's rows in log order; with ``wanted``, only those kinds (and missing kinds)."""
     pa = pyarrow()
-    try:
-        # In the log's own types: an instant in milliseconds is read as one, not as
-        # microseconds, and a column that cannot be cast is refused.
-        table = _conform(pa, table, _schema(pa), {})
-    except (pa.ArrowException, TypeError) as err:
-        msg = f"an events table's columns must have the log's types ({type(err).__name__})"
-        raise InvalidEvent(msg) from None
+    # In the log's own types: an instant in milliseconds is read as one, not as
+    # microseconds, and a column that cannot be cast is refused.
+    table, failed = _conformed(pa, table)
+    if failed is not None:
+        msg = f"an events table's columns must have the log's types ({failed})"
+        raise InvalidEvent(msg)
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     current: str | None = None
     rows: list[_Row] = []
@@ -596,11 +607,11 @@ def _instant(us: int | None, offset: int | None, zones: dict[int, dt.timezone]) 
 
 
 def _json_data(text: str) -> object:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
+    data = _validate.json_or_not(text)
+    if data is _validate.NOT_JSON:
         msg = "an event row's data is not JSON: write the payload as events_table does"
-        raise InvalidEvent(msg) from None
+        raise InvalidEvent(msg)
+    return data
 
 
 def parts(source: Any) -> Iterator[Any]:

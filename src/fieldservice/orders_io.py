@@ -46,13 +46,17 @@ def read_orders(path: str | Path, standard: ServiceStandard | None = None) -> li
     ['WO-9']
     """
     try:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")
+        text: str | None = Path(path).read_text(encoding="utf-8")
     except OSError as err:
         msg = f"cannot read {path}: {err.strerror}"
         raise InvalidInput(msg) from None
     except ValueError:  # not UTF-8, or a NUL or lone surrogate in the path
+        # Raised below, not here: a UnicodeDecodeError holds the whole file (G1).
+        text = None
+    if text is None:
         msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(msg)
+    lines = text.split("\n")
     orders = []
     for number, line in enumerate(lines, start=1):
         line = line.removesuffix("\r")

@@ -306,11 +306,10 @@ def _shared_offset(zone: dt.tzinfo) -> dt.tzinfo:
 
 def _instant_parse(value: object, where: str) -> dt.datetime:
     if isinstance(value, str):
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
+        parsed = _time.iso_or_none(value)
+        if parsed is None:
             msg = f"{where} is not an ISO 8601 date-time; write it like 2026-11-26T14:00:00+08:00"
-            raise InvalidInput(msg) from None
+            raise InvalidInput(msg)
         if parsed.tzinfo is None:
             msg = f"{where} has no offset; write it like 2026-11-26T14:00:00+08:00"
             raise InvalidInput(msg)

@@ -1868,11 +1868,10 @@ class WorkOrder:
         ...
         fieldservice.errors.InvalidInput: customer C1 was exported without personal data; ...
         """
-        try:
-            data = json.loads(text)
-        except (ValueError, TypeError, RecursionError):
+        data = _validate.json_or_not(text)
+        if data is _validate.NOT_JSON:
             msg = "the order is not valid JSON"
-            raise InvalidInput(msg) from None
+            raise InvalidInput(msg)
         return cls.from_dict(data, standard=standard)
 
     # -- notebooks and data frames --
