@@ -157,3 +157,24 @@ def test_ics_names_the_line_it_cannot_read(
     assert run("ics", str(tmp_path / "missing.jsonl"), "-o", str(tmp_path / "x.ics"))[0] == 1
     assert "cannot read" in capsys.readouterr().err
     assert run("ics", str(path))[0] == 2  # -o is required
+
+
+def test_regression_ics_refuses_an_order_given_again_by_its_line_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A repeated order ended the run, naming no line, where any other bad line is
+    # refused with its number and the run goes on.
+    path = write(tmp_path, booked("WO-1"), booked("WO-2"), booked("WO-1"), booked("WO-3"))
+    target = tmp_path / "x.ics"
+    code, text = run("ics", str(path), "-o", str(target))
+    assert code == 1
+    assert "3 visits" in text
+    assert "1 lines refused" in text
+    err = capsys.readouterr().err
+    assert "line 3" in err
+    assert "line 1" in err  # where it was given first
+    assert err.count("\n") == 1
+    assert len(events_of(target)[1]) == 3
+    assert run("ics", str(path), "-o", str(tmp_path / "y.ics"), "--strict")[0] == 1
+    assert "line 3" in capsys.readouterr().err
+    assert not (tmp_path / "y.ics").exists()

@@ -303,3 +303,111 @@ def test_a_part_of_a_partitioned_folder_carries_its_partition_value(tmp_path: Pa
 def test_evaluate_table_refuses_a_count_of_jobs_that_is_not_a_whole_number(jobs: object) -> None:
     with pytest.raises(fs.InvalidInput, match="jobs must be a whole number"):
         sla.evaluate_table(columnar.events_table(ORDERS[:1]), at=AT, jobs=jobs)  # type: ignore[arg-type]
+
+
+def _read_by_evaluate_table(source: object) -> object:
+    return sla.evaluate_table(source, at=AT)
+
+
+def _not_event_logs(tmp_path: Path) -> dict[str, object]:
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes("张三 13800138000".encode() * 8)
+    empty = tmp_path / "empty.parquet"
+    empty.write_bytes(b"")
+    folder = tmp_path / "dataset" / "day=2026-11-24"
+    folder.mkdir(parents=True)
+    (folder / "part-0.parquet").write_bytes(b"PAR1")
+    return {
+        "junk file": junk,
+        "empty file": empty,
+        "folder of junk": tmp_path / "dataset",
+        "NUL in the name": str(tmp_path / "a\0b.parquet"),
+        "None": None,
+        "a number": 5,
+        "a list": [ORDERS[0].to_json()],
+    }
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        _read_by_order_events,
+        _read_by_order_marks,
+        _read_by_event_logs,
+        _read_by_evaluate_table,
+        columnar.read_events,
+        lambda source: list(columnar.parts(source)),
+    ],
+)
+def test_regression_every_columnar_reader_refuses_what_is_not_an_event_log(
+    tmp_path: Path, read: object
+) -> None:
+    # A file that is not Parquet was a raw ArrowInvalid, and anything but a table given
+    # to event_logs or order_events an AttributeError.
+    for name, source in _not_event_logs(tmp_path).items():
+        with pytest.raises(fs.InvalidInput) as refused:
+            read(source)  # type: ignore[operator]
+        assert "张三" not in str(refused.value), name
+        assert refused.value.__context__ is None, name
+
+
+@pytest.mark.parametrize("kinds", [[["booked"]], 5, [{"booked": 1}]])
+def test_regression_columnar_readers_refuse_kinds_that_are_not_a_collection_of_text(
+    kinds: object,
+) -> None:
+    table = columnar.events_table(ORDERS[:1])
+    for read in (columnar.event_logs, columnar.order_events, columnar.order_marks):
+        with pytest.raises(fs.InvalidInput, match="kinds"):
+            list(read(table, kinds=kinds))  # type: ignore[arg-type]
+
+
+def _line_with(change: str) -> object:
+    data = json.loads(ORDERS[0].to_json())
+    event = data["events"][0]
+    if change == "not json":
+        return ORDERS[0].to_json()[:-2]
+    if change == "a number":
+        return 5
+    if change == "events not a list":
+        data["events"] = 5
+    elif change == "event not an object":
+        data["events"][0] = "张三"
+    elif change == "no at":
+        del event["at"]
+    elif change == "at not iso":
+        event["at"] = "张三"
+    elif change == "at a number":
+        event["at"] = 5
+    elif change == "naive at":
+        event["at"] = "2026-11-24T10:00:00"
+    elif change == "no kind":
+        del event["kind"]
+    return data
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "not json",
+        "a number",
+        "events not a list",
+        "event not an object",
+        "no at",
+        "at not iso",
+        "at a number",
+        "naive at",
+        "no kind",
+    ],
+)
+def test_regression_events_table_refuses_a_line_that_is_not_an_order(
+    tmp_path: Path, change: str
+) -> None:
+    # Raw KeyError, TypeError, ValueError or AttributeError, and a naive instant was
+    # written as the machine's local time.
+    line = _line_with(change)
+    with pytest.raises(fs.InvalidInput) as refused:
+        columnar.events_table([ORDERS[1], line])
+    assert "张三" not in str(refused.value)
+    assert refused.value.__context__ is None
+    with pytest.raises(fs.InvalidInput):
+        columnar.write_events([line], tmp_path / "x.parquet")

@@ -24,6 +24,8 @@ from typing import Any
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fieldservice as fs
 from fieldservice import _validate, appointments, calendar, model, servicecal, standard
@@ -379,3 +381,140 @@ def test_G1_an_unknown_key_that_may_be_personal_is_not_echoed() -> None:
     assert "13800138000" not in refused.value.message
     assert "'colour'" in refused.value.message
     assert refused.value.message.startswith("an arrived event has no key 'colour' and 1 not shown")
+
+
+# --- restoring tampered orders: every position of the JSON ---------------------------------
+
+
+def _positions(node: object, path: tuple[object, ...] = ()) -> Iterator[tuple[object, ...]]:
+    yield path
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _positions(value, (*path, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _positions(value, (*path, i))
+
+
+def _tampered(seed: int, pick: int, bad: object, as_key: bool) -> str:
+    """An order's JSON with ``bad`` put at one position: as a value, or as a key of an object."""
+    from test_roundtrip import lifecycle
+
+    data = json.loads(lifecycle(seed).to_json(include_personal=True))
+    places = [p for p in _positions(data) if p and (not as_key or _at(data, p) is not None)]
+    path = places[pick % len(places)]
+    if as_key:
+        target = _at(data, path)
+        if isinstance(target, dict):
+            target[str(bad)] = 1
+        else:
+            _at(data, path[:-1])[path[-1]] = {str(bad): target}
+    else:
+        _at(data, path[:-1])[path[-1]] = bad
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _at(data: Any, path: tuple[object, ...]) -> Any:
+    for key in path:
+        data = data[key]
+    return data
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    pick=st.integers(0, 10**6),
+    bad=st.sampled_from([b for b in HOSTILE if "\ud800" not in str(b)]),
+    as_key=st.booleans(),
+)
+def test_G1_a_tampered_order_is_refused_without_echo_in_its_message(
+    seed: int, pick: int, bad: object, as_key: bool
+) -> None:
+    # A value moved anywhere in an order's JSON, or made a key there: the refusal may
+    # name the position, never the value (the schema version, the recorded standard,
+    # a key of a work sheet's material ... were echoed).
+    try:
+        fs.WorkOrder.from_json(_tampered(seed, pick, bad, as_key))
+    except fs.FieldServiceError as err:
+        texts = [str(err), repr(err), repr(err.violations)]
+        assert not [p for t in texts for p in echoes(t)], texts
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    pick=st.integers(0, 10**6),
+    bad=st.sampled_from([b for b in HOSTILE if "\ud800" not in str(b)]),
+    as_key=st.booleans(),
+)
+def test_G1_a_tampered_order_keeps_no_echo_in_its_error_chain(
+    seed: int, pick: int, bad: object, as_key: bool
+) -> None:
+    # A refusal raised while handling a builtin's error kept it as __context__, and
+    # "Invalid isoformat string: '张三...'" repeats the text: a traceback printer, an
+    # error tracker or a log handler that walks the chain showed it.
+    try:
+        fs.WorkOrder.from_json(_tampered(seed, pick, bad, as_key))
+    except fs.FieldServiceError as err:
+        texts = shown(err)
+        assert not [p for t in texts for p in echoes(t)], texts
+
+
+def _chain_texts(err: BaseException) -> list[str]:
+    """What an error's chain shows and holds: messages, reprs, and the input some keep."""
+    texts = shown(err)
+    for e in chain(err):
+        # json's and the codecs' errors keep the whole document they could not read.
+        texts += [repr(getattr(e, name)) for name in ("doc", "object") if hasattr(e, name)]
+    return texts
+
+
+def _order_line() -> str:
+    return ORDER.to_json(include_personal=True).replace("李四", "张三13800138000")
+
+
+def _unreadable_inputs(tmp: Path) -> Iterator[tuple[str, Callable[[], object]]]:
+    from fieldservice import columnar, orders_io
+
+    line = _order_line()
+    yield "from_json(cut)", lambda: fs.WorkOrder.from_json(line[:-3])
+    yield (
+        "from_json(bytes, not UTF-8)",
+        lambda: fs.WorkOrder.from_json(line.encode("gb18030") + b"\xff"),
+    )
+    yield (
+        "Event.from_dict(at)",
+        lambda: fs.Event.from_dict(
+            {"kind": "arrived", "at": "张三13800138000", "actor": "T1", "data": {}}
+        ),
+    )
+    bad_file = tmp / "gb.jsonl"
+    bad_file.write_bytes(line.encode("gb18030") + b"\n")
+    yield "read_orders(not UTF-8)", lambda: orders_io.read_orders(bad_file)
+    cut_file = tmp / "cut.jsonl"
+    cut_file.write_text(line[:-3] + "\n", encoding="utf-8")
+    yield "read_orders(cut line)", lambda: orders_io.read_orders(cut_file)
+    pa = pytest.importorskip("pyarrow")
+    table = columnar.events_table([ORDER])
+    rows = table.num_rows
+    data = table.set_column(
+        table.column_names.index("data"), "data", pa.array(['{"x": "张三13800138000"'] * rows)
+    )
+    at = table.set_column(
+        table.column_names.index("at"), "at", pa.array(["张三13800138000"] * rows)
+    )
+    for name, bad in (("data", data), ("at", at)):
+        yield f"event_logs({name})", lambda b=bad: list(columnar.event_logs(b))
+        yield f"order_events({name})", lambda b=bad: list(columnar.order_events(b))
+        yield f"order_marks({name})", lambda b=bad: list(columnar.order_marks(b))
+
+
+def test_G1_unreadable_input_keeps_no_personal_data_in_its_error_chain(tmp_path: Path) -> None:
+    found = {}
+    for name, call in _unreadable_inputs(tmp_path):
+        with pytest.raises(fs.FieldServiceError) as refused:
+            call()
+        shows = sorted({p for t in _chain_texts(refused.value) for p in echoes(t)})
+        if shows:
+            found[name] = shows
+    assert not found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pendulum
@@ -9,6 +11,7 @@ import pytest
 
 import fieldservice as fs
 from fieldservice.calendar import orders_from_jsonl
+from fieldservice.cli import main
 from fieldservice.orders_io import read_orders
 
 AT = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
@@ -63,3 +66,17 @@ def test_read_orders_names_the_bad_line(tmp_path: Path) -> None:
     path.write_text(good + "\n\nnot json\n", encoding="utf-8")
     with pytest.raises(fs.FieldServiceError, match=r"line 3"):
         read_orders(path)
+
+
+def test_regression_a_file_that_starts_with_a_byte_order_mark_is_read_as_the_cli_reads_it(
+    tmp_path: Path,
+) -> None:
+    # An editor on Windows starts a UTF-8 file with U+FEFF: `fieldservice sla` and `ics`
+    # read such a file, read_orders (and orders_from_jsonl) refused its first line.
+    path = _write(tmp_path, _order("WO-1", "张三"), _order("WO-2", "李四"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert [o.id for o in read_orders(path)] == ["WO-1", "WO-2"]
+    assert [o.id for o in orders_from_jsonl(path)] == ["WO-1", "WO-2"]
+    out = io.StringIO()
+    assert main(["sla", str(path), "--at", "2026-11-25T10:00", "--json"], out=out) == 0
+    assert json.loads(out.getvalue())["orders"] == 2

@@ -453,3 +453,46 @@ def test_judge_events_reads_an_iterator_as_its_list() -> None:
     )
     with pytest.raises(fs.InvalidInput, match="sequence of Event"):
         judge.judge_events(order.id, None)  # type: ignore[arg-type]
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(kind=JSON_VALUES, where=st.integers(0, 100))
+def test_regression_a_line_with_any_json_as_an_event_kind_is_refused_or_judged(
+    kind: object, where: int
+) -> None:
+    # OrderJudge looks a kind up in a set: a list or object there was a TypeError that
+    # ended the whole run with a traceback, not a refused line.
+    from fieldservice import _sla_report
+
+    data = json.loads(LINES[3])
+    data["events"][where % len(data["events"])]["kind"] = kind
+    chunk = _sla_report.Chunk([1, 2], [json.dumps(data).encode(), LINES[4].encode()], 0)
+    judge = sla.OrderJudge(at=AT, standard=STD)
+    part = _sla_report.judge_chunk(judge, tuple(sla.ClockName), chunk)
+    assert part.summary.orders + len(part.refused) == 2
+    assert all(isinstance(err, fs.InvalidEvent) for _, err in part.refused)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_regression_sla_command_refuses_an_event_kind_that_is_a_list_and_goes_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    data = json.loads(LINES[5])
+    data["events"][0]["kind"] = ["accepted"]
+    path = tmp_path / "kinds.jsonl"
+    path.write_text(f"{LINES[0]}\n{json.dumps(data)}\n{LINES[1]}\n", encoding="utf-8")
+    code, text = run("sla", str(path), "--at", AT.isoformat(), "--jobs", jobs)
+    assert code == 1
+    assert ", 2 orders" in text
+    assert "1 lines refused" in text
+    err = capsys.readouterr().err
+    assert "line 2" in err
+    assert "[invalid_event]" in err
+    assert "Traceback" not in err

@@ -167,8 +167,7 @@ def json_object(value: object, where: str, keys: Iterable[str]) -> Mapping[str, 
     unknown = value.keys() - expected
     if unknown:
         # Unknown keys would be dropped silently and break an exact round trip.
-        names = ", ".join(sorted(str(k)[:30] for k in unknown))
-        msg = f"{where} has keys this version does not know: {names}"
+        msg = f"{where} has keys this version does not know: {_validate.shown_keys(unknown)}"
         raise InvalidInput(msg)
     return value
 
@@ -186,11 +185,10 @@ def parse_at(value: object, where: str) -> pendulum.DateTime | None:
     if not isinstance(value, str):
         msg = f"{where} must be ISO 8601 text with an offset, like 2026-11-26T15:00:00+08:00"
         raise InvalidInput(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
+    parsed = _time.iso_or_none(value)
+    if parsed is None:
         msg = f"{where} is not an ISO 8601 date-time; write it like 2026-11-26T15:00:00+08:00"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(msg)
     return _time.aware(where, parsed)
 
 

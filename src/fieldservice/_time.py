@@ -122,6 +122,21 @@ _FIRST_EPOCH: float = dt.datetime(FIRST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
 _END_EPOCH: float = dt.datetime(LAST_YEAR, 1, 1, tzinfo=dt.UTC).timestamp()
 
 
+def iso_or_none(text: str) -> dt.datetime | None:
+    """``datetime.fromisoformat(text)``, or None where ``text`` is not ISO 8601.
+
+    None, not the ``ValueError``: a refusal raised in its handler would keep it as
+    ``__context__``, and its message repeats the text, which may be personal (G1).
+
+    >>> iso_or_none("2026-11-24T10:30+08:00").isoformat(), iso_or_none("张三")
+    ('2026-11-24T10:30:00+08:00', None)
+    """
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def epoch_of(field: str, value: dt.datetime) -> float:
     """Return an aware datetime as epoch seconds, if it lies in the years the library reads."""
     try:

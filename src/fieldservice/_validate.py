@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import inspect
+import json
 import os
 import re
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +39,26 @@ _DIGIT_RUN = re.compile(r"\d{7}")
 _SEPARATORS = re.compile(r"[\s.\-:_/()+]")
 _ONLY_DIGITS = re.compile(r"[\d.\-:_]+")  # "138-0013-8000" as an ID is a phone number
 _PLAIN_TOKEN = re.compile(r"[A-Za-z0-9 .:+_/\-]{1,40}")
+
+
+NOT_JSON: Any = object()
+"""What :func:`json_or_not` gives for text that is not JSON."""
+
+
+def json_or_not(text: object) -> Any:
+    """``json.loads(text)``, or :data:`NOT_JSON` where ``text`` is not JSON (or too deep).
+
+    The marker, not the error: a refusal raised in its handler would keep it as
+    ``__context__``, and a ``JSONDecodeError`` (``.doc``) or ``UnicodeDecodeError``
+    (``.object``) holds the whole text it could not read, personal data and all (G1).
+
+    >>> json_or_not('{"a": 1}'), json_or_not('{"张三": ') is NOT_JSON
+    ({'a': 1}, True)
+    """
+    try:
+        return json.loads(text)  # type: ignore[arg-type]
+    except (ValueError, TypeError, RecursionError):
+        return NOT_JSON
 
 
 def _shown(value: object) -> str:
@@ -80,6 +101,23 @@ def echo(value: object) -> str:
 
 
 shown = echo  # the name the standard's checks use
+
+
+def shown_keys(keys: Iterable[object]) -> str:
+    """Name unknown keys in a message: plain ones by name, the others counted (G1).
+
+    A key is input like any value: one that may be personal is not shown.
+
+    >>> shown_keys(["colour", "13800138000"])
+    "'colour' and 1 not shown (it may be personal)"
+    """
+    unknown = sorted(str(k) for k in keys)
+    named = [e for e in map(echo, unknown) if e.startswith("'")]
+    hidden = len(unknown) - len(named)
+    listed = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
+    if hidden:
+        listed += f"{' and ' if named else ''}{hidden} not shown (it may be personal)"
+    return listed
 
 
 def _word_or_type(value: object) -> str:

@@ -34,9 +34,10 @@ own (:func:`fieldservice.sla.evaluate_table`, ``examples/dask_sla_report.py``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import zoneinfo
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,8 +106,32 @@ def _order_data(order: Any, include_personal: bool) -> Mapping[str, Any]:
     if isinstance(order, Mapping):
         return order
     if isinstance(order, str | bytes):
-        return json.loads(order)  # type: ignore[no-any-return]
+        data = _validate.json_or_not(order)
+        if not isinstance(data, Mapping):
+            msg = "a line given to events_table is not an order's JSON: give WorkOrder.to_json"
+            raise InvalidInput(msg)
+        return data
+    if not callable(getattr(order, "to_dict", None)):
+        msg = (
+            f"events_table takes work orders, their JSON lines or dicts (got "
+            f"{type(order).__name__})"
+        )
+        raise InvalidInput(msg)
     return order.to_dict(include_personal=include_personal)  # type: ignore[no-any-return]
+
+
+def _event_at(event: object) -> dt.datetime:
+    """The aware instant of one event of a line or dict given to :func:`events_table`."""
+    text = event.get("at") if isinstance(event, Mapping) else None
+    at = _time.iso_or_none(text) if isinstance(text, str) else None
+    if at is None or at.utcoffset() is None or not isinstance(event, Mapping):
+        # A naive instant would be written as the machine's local time.
+        msg = "an event given to events_table needs its 'at' as ISO 8601 text with an offset"
+        raise InvalidInput(msg)
+    if not isinstance(event.get("kind"), str) or not isinstance(event.get("actor"), str):
+        msg = "an event given to events_table needs its kind and actor as text"
+        raise InvalidInput(msg)
+    return at
 
 
 def events_table(orders: Iterable[Any], *, include_personal: bool = False) -> Any:
@@ -128,12 +153,15 @@ def events_table(orders: Iterable[Any], *, include_personal: bool = False) -> An
     for order in orders:
         data = _order_data(order, include_personal)
         events = data.get("events") or []
+        if not isinstance(events, list):
+            msg = "an order given to events_table holds its events as a list"
+            raise InvalidInput(msg)
         standard = data.get("standard") or {}
         branch = standard.get("name", "default") if isinstance(standard, Mapping) else "default"
         order_id = str(data.get("id"))
         day = None
         for seq, event in enumerate(events):
-            at = dt.datetime.fromisoformat(event["at"])
+            at = _event_at(event)
             if day is None:
                 # The opening day in the order's own zone; the default standard's zone when
                 # the line does not say (the zone of its first instant is as good a guess).
@@ -245,18 +273,48 @@ def read_events(source: Any) -> Any:
     target = _existing(source)
     if not target.is_dir():
         return _read_file(pa, target, _named(target.parent.name))
-    table = pa.dataset.dataset(target, format="parquet", partitioning="hive").to_table()
+
+    def read() -> Any:
+        return pa.dataset.dataset(target, format="parquet", partitioning="hive").to_table()
+
     # A partition column comes back dictionary-encoded: cast to the log's own schema.
     # One partition folder read on its own lacks its column: its name has it.
-    return _conform(pa, table, _schema(pa), _named(target.name))
+    return _parquet(pa, lambda: _conform(pa, read(), _schema(pa), _named(target.name)))
 
 
 def _existing(source: Any) -> Path:
-    target = Path(source)
-    if not target.exists():
-        msg = "no such Parquet file or dataset folder: give the path write_events wrote"
+    try:
+        target = Path(source)
+        found = target.exists()
+    except (TypeError, ValueError):  # not a path at all, or a NUL in it
+        found = False
+    if not found:
+        msg = (
+            "no such Parquet file or dataset folder: give an Arrow table, or the path "
+            "write_events wrote"
+        )
         raise InvalidInput(msg)
     return target
+
+
+def _row_group(pa: Any, reader: Any, group: int, schema: Any) -> Any:
+    return _conform(pa, reader.read_row_group(group), schema, {})
+
+
+def _parquet(pa: Any, read: Callable[[], Any]) -> Any:
+    """``read()`` of a Parquet file or dataset, or a coded refusal if it is not an event log.
+
+    Refused after the handler: Arrow's error may quote a cell of the file (G1).
+    """
+    try:
+        return read()
+    except (pa.ArrowException, OSError, TypeError):
+        pass
+    msg = (
+        "the file or folder is not a Parquet event log (or not one of its types): give what "
+        "write_events wrote"
+    )
+    raise InvalidInput(msg)
 
 
 def _named(*folders: str) -> dict[str, str]:
@@ -265,8 +323,9 @@ def _named(*folders: str) -> dict[str, str]:
 
 
 def _read_file(pa: Any, file: Path, named: Mapping[str, str]) -> Any:
-    table = pa.parquet.ParquetFile(file).read()
-    return _conform(pa, table, _schema(pa), named)
+    return _parquet(
+        pa, lambda: _conform(pa, pa.parquet.ParquetFile(file).read(), _schema(pa), named)
+    )
 
 
 def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
@@ -279,6 +338,18 @@ def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
             value = pa.array([named.get(field.name)] * table.num_rows, pa.string())
             columns.append(value.cast(field.type))
     return pa.table(columns, schema=schema)
+
+
+def _conformed(pa: Any, table: Any) -> tuple[Any, str | None]:
+    """The table in the log's schema, or the name of the error that refused the cast.
+
+    The name, not the error: Arrow's message quotes the cell it could not cast, and a
+    refusal raised in its handler would keep it as ``__context__`` (G1).
+    """
+    try:
+        return _conform(pa, table, _schema(pa), {}), None
+    except (pa.ArrowException, TypeError) as err:
+        return table, type(err).__name__
 
 
 def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
@@ -306,7 +377,7 @@ def event_logs(table: Any, *, kinds: Iterable[str] | None = None) -> Iterator[di
     ...  for e in log["events"]]
     ['booked']
     """
-    return _logs(table, _wanted(kinds))
+    return _logs(_table(table), _wanted(kinds))
 
 
 def _wanted(kinds: Iterable[str] | None) -> frozenset[str] | None:
@@ -315,7 +386,28 @@ def _wanted(kinds: Iterable[str] | None) -> frozenset[str] | None:
     if isinstance(kinds, str):  # one kind given bare would be read as its letters
         msg = "kinds must be a collection of event kinds, like {'booked'}, not one text"
         raise InvalidInput(msg)
-    return None if kinds is None else frozenset(kinds)
+    if kinds is None:
+        return None
+    try:
+        wanted: frozenset[object] = frozenset(kinds)
+    except TypeError:  # not iterable, or an item that is a list or a dict
+        wanted = frozenset({None})
+    if not all(isinstance(kind, str) for kind in wanted):
+        msg = "kinds must be a collection of event kinds (text), like {'booked'}"
+        raise InvalidInput(msg)
+    return frozenset(str(kind) for kind in wanted)
+
+
+def _table(table: Any) -> Any:
+    """``table`` if it is an Arrow table; the readers of files are read_events and parts."""
+    pa = pyarrow()
+    if not isinstance(table, pa.Table):
+        msg = (
+            f"an events table must be a pyarrow.Table (got {type(table).__name__}); read a "
+            "Parquet file or dataset with read_events"
+        )
+        raise InvalidInput(msg)
+    return table
 
 
 _Row = tuple[Any, Any, Any, Any, Any]
@@ -325,13 +417,12 @@ _Row = tuple[Any, Any, Any, Any, Any]
 def _order_rows(table: Any, wanted: frozenset[str] | None) -> Iterator[tuple[str, list[_Row]]]:
     """Each order's rows in log order; with ``wanted``, only those kinds (and missing kinds)."""
     pa = pyarrow()
-    try:
-        # In the log's own types: an instant in milliseconds is read as one, not as
-        # microseconds, and a column that cannot be cast is refused.
-        table = _conform(pa, table, _schema(pa), {})
-    except (pa.ArrowException, TypeError) as err:
-        msg = f"an events table's columns must have the log's types ({type(err).__name__})"
-        raise InvalidEvent(msg) from None
+    # In the log's own types: an instant in milliseconds is read as one, not as
+    # microseconds, and a column that cannot be cast is refused.
+    table, failed = _conformed(pa, table)
+    if failed is not None:
+        msg = f"an events table's columns must have the log's types ({failed})"
+        raise InvalidEvent(msg)
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")])
     current: str | None = None
     rows: list[_Row] = []
@@ -400,7 +491,7 @@ def order_events(
     ...  for order_id, events in order_events(events_table([order]))]
     [('WO-1', True)]
     """
-    return _order_events(table, _wanted(kinds))
+    return _order_events(_table(table), _wanted(kinds))
 
 
 _UNIX: dt.datetime = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -600,11 +691,11 @@ def _instant(us: int | None, offset: int | None, zones: dict[int, dt.timezone]) 
 
 
 def _json_data(text: str) -> object:
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
+    data = _validate.json_or_not(text)
+    if data is _validate.NOT_JSON:
         msg = "an event row's data is not JSON: write the payload as events_table does"
-        raise InvalidEvent(msg) from None
+        raise InvalidEvent(msg)
+    return data
 
 
 @attrs.frozen
@@ -696,6 +787,6 @@ def parts(source: Any) -> Iterator[Any]:
         return
     # One open file for all its row groups: Part.read opens it for each.
     schema = _schema(pa)
-    reader = pa.parquet.ParquetFile(target)
+    reader = _parquet(pa, lambda: pa.parquet.ParquetFile(target))
     for group in range(reader.num_row_groups):
-        yield _conform(pa, reader.read_row_group(group), schema, {})
+        yield _parquet(pa, functools.partial(_row_group, pa, reader, group, schema))

@@ -375,11 +375,10 @@ class Event:
         if not isinstance(at, str):
             msg = "event at must be an ISO 8601 text with an offset"
             raise InvalidEvent(msg)
-        try:
-            parsed = dt.datetime.fromisoformat(at)
-        except ValueError:
+        parsed = _time.iso_or_none(at)
+        if parsed is None:
             msg = "event at is not an ISO 8601 date-time"
-            raise InvalidEvent(msg) from None
+            raise InvalidEvent(msg)
         if parsed.tzinfo is None:
             msg = "event at has no offset; write it like 2026-11-24T10:30:00+08:00"
             raise InvalidEvent(msg)
@@ -448,11 +447,10 @@ def data_instant(data: Mapping[str, Any], key: str, kind: str | None = None) -> 
     if not isinstance(value, str):
         msg = f"{event} needs '{key}' as ISO 8601 text with an offset"
         raise InvalidEvent(msg)
-    try:
-        parsed = dt.datetime.fromisoformat(value)
-    except ValueError:
+    parsed = _time.iso_or_none(value)
+    if parsed is None:
         msg = f"'{key}' of {event} is not an ISO 8601 date-time"
-        raise InvalidEvent(msg) from None
+        raise InvalidEvent(msg)
     if parsed.tzinfo is None:
         msg = f"'{key}' of {event} has no offset; write it like 2026-11-26T12:00:00+08:00"
         raise InvalidEvent(msg)

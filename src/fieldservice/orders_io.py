@@ -24,7 +24,8 @@ def read_orders(path: str | Path, standard: ServiceStandard | None = None) -> li
 
     Lines end at ``"\n"`` only (a ``"\r\n"`` ending is read too), as JSON Lines
     says: a customer's name may hold characters that ``str.splitlines()`` would
-    also break at (U+0085, U+2028, ``\x1c``). Blank lines are skipped.
+    also break at (U+0085, U+2028, ``\x1c``). Blank lines are skipped, and so is a
+    byte-order mark at the start of the file.
 
     Args:
         path: The file, UTF-8.
@@ -46,13 +47,19 @@ def read_orders(path: str | Path, standard: ServiceStandard | None = None) -> li
     ['WO-9']
     """
     try:
-        lines = Path(path).read_text(encoding="utf-8").split("\n")
+        # utf-8-sig: a byte-order mark an editor put first is dropped, as the CLI's
+        # readers drop it, and not read as part of the first order.
+        text: str | None = Path(path).read_text(encoding="utf-8-sig")
     except OSError as err:
         msg = f"cannot read {path}: {err.strerror}"
         raise InvalidInput(msg) from None
     except ValueError:  # not UTF-8, or a NUL or lone surrogate in the path
+        # Raised below, not here: a UnicodeDecodeError holds the whole file (G1).
+        text = None
+    if text is None:
         msg = "cannot read the orders file: give a readable UTF-8 JSON-lines file"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(msg)
+    lines = text.split("\n")
     orders = []
     for number, line in enumerate(lines, start=1):
         line = line.removesuffix("\r")

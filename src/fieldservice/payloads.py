@@ -306,11 +306,10 @@ def _shared_offset(zone: dt.tzinfo) -> dt.tzinfo:
 
 def _instant_parse(value: object, where: str) -> dt.datetime:
     if isinstance(value, str):
-        try:
-            parsed = dt.datetime.fromisoformat(value)
-        except ValueError:
+        parsed = _time.iso_or_none(value)
+        if parsed is None:
             msg = f"{where} is not an ISO 8601 date-time; write it like 2026-11-26T14:00:00+08:00"
-            raise InvalidInput(msg) from None
+            raise InvalidInput(msg)
         if parsed.tzinfo is None:
             msg = f"{where} has no offset; write it like 2026-11-26T14:00:00+08:00"
             raise InvalidInput(msg)
@@ -716,13 +715,7 @@ class Payload(Mapping[str, Any]):
             msg = f"the data of {event_named(kind)} must be a mapping (got {type(data).__name__})"
             raise InvalidInput(msg)
         if len(data) > len(specs) or not data.keys() <= keyset:
-            unknown = sorted(str(k) for k in data if k not in keyset)
-            # A key is input like any value: one that may be personal is not shown (G1).
-            named = [e for e in map(_validate.echo, unknown) if e.startswith("'")]
-            hidden = len(unknown) - len(named)
-            listed = ", ".join(named[:3]) + (", ..." if len(named) > 3 else "")
-            if hidden:
-                listed += f"{' and ' if named else ''}{hidden} not shown (it may be personal)"
+            listed = _validate.shown_keys(k for k in data if k not in keyset)
             holds = ", ".join(name for name, _, _ in specs) or "nothing"
             msg = f"{event_named(kind)} has no key {listed}; its data holds {holds}"
             raise InvalidInput(msg)

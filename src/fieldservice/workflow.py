@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -504,6 +505,9 @@ def _shown_id(value: object) -> str:
         return "(an order with an invalid id)"
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def _recorded_standard(
     data: Mapping[str, Any], given: ServiceStandard | None
 ) -> ServiceStandard | None:
@@ -525,9 +529,13 @@ def _recorded_standard(
     if record["digest"] == default.digest:
         return default
     name = _validate.text("the recorded standard's name", record["name"], max_length=200)
+    # Both are input: shown only if they cannot be personal (G1); a digest is 64 hex digits.
+    digest = record["digest"][:12]
+    if not _DIGEST.fullmatch(record["digest"]) or _validate.echo(digest) != repr(digest):
+        digest = "a digest not shown"
     msg = (
-        f"order {_shown_id(data['id'])} was written under the standard {name!r} "
-        f"({record['digest'][:12]}), not {default.name!r} ({default.digest[:12]}); "
+        f"order {_shown_id(data['id'])} was written under the standard {_validate.echo(name)} "
+        f"({digest}), not {default.name!r} ({default.digest[:12]}); "
         "pass standard= with that standard to restore it"
     )
     raise StandardMismatch(msg)
@@ -1811,7 +1819,7 @@ class WorkOrder:
         version = data.get("schema_version", 0)
         if version not in (0, SCHEMA_VERSION) or type(version) is not int:
             msg = (
-                f"the order is written in schema version {version!s:.16}; this release reads "
+                f"the order is written in schema version {_validate.echo(version)}; this release reads "
                 f"versions 0 to {SCHEMA_VERSION}: upgrade fieldservice to read it"
             )
             raise InvalidInput(msg)
@@ -1860,11 +1868,10 @@ class WorkOrder:
         ...
         fieldservice.errors.InvalidInput: customer C1 was exported without personal data; ...
         """
-        try:
-            data = json.loads(text)
-        except (ValueError, TypeError, RecursionError):
+        data = _validate.json_or_not(text)
+        if data is _validate.NOT_JSON:
             msg = "the order is not valid JSON"
-            raise InvalidInput(msg) from None
+            raise InvalidInput(msg)
         return cls.from_dict(data, standard=standard)
 
     # -- notebooks and data frames --
