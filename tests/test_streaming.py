@@ -60,6 +60,23 @@ def test_streaming_refuses_an_order_of_another_standard() -> None:
         sla.OrderJudge(at=FIRST, standard=STD).judge(data)
 
 
+def test_streaming_names_both_digests_when_two_versions_of_a_standard_share_its_name() -> None:
+    data = json.loads(LINES[0])
+    data["standard"] = {"name": STD.name, "digest": "0" * 64}
+    with pytest.raises(StandardMismatch) as info:
+        sla.OrderJudge(at=FIRST, standard=STD).judge(data)
+    assert "(000000000000)" in info.value.message
+    assert f"({STD.digest[:12]})" in info.value.message
+
+
+@pytest.mark.parametrize("kind", [["accepted"], {"kind": "accepted"}, 7, None])
+def test_order_judge_refuses_an_event_kind_that_is_not_text(kind: object) -> None:
+    data = json.loads(LINES[0])
+    data["events"][0]["kind"] = kind
+    with pytest.raises(fs.InvalidEvent):
+        sla.OrderJudge(at=FIRST, standard=STD).judge(data)
+
+
 def test_streaming_refuses_events_out_of_time_order() -> None:
     data = json.loads(LINES[1])
     data["events"].append(dict(data["events"][0], at="2020-01-01T00:00:00+08:00"))

@@ -169,37 +169,11 @@ def judge_chunk(judge: Any, clocks: tuple[Any, ...], chunk: Chunk) -> Part:
         except FieldServiceError as err:
             refused.append((number, err))
             continue
-        except TypeError:
-            refusal = _kind_refusal(data)
-            if refusal is None:
-                raise
-            refused.append((number, refusal))
-            continue
         summary.add_clocks(row.state, row.tier, row.elapsed)
         state = row.state
         # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
         breached.extend((row.id, i) for i in wanted if state[i] == 4)
     return Part(summary, breached, refused)
-
-
-def _kind_refusal(data: Any) -> FieldServiceError | None:
-    """The coded refusal of an event whose kind is a JSON array or object, if there is one.
-
-    :meth:`OrderJudge.judge <fieldservice.sla.OrderJudge.judge>` looks each kind up in
-    a set before it checks that the kind is text, so such a kind is a ``TypeError``
-    there. Found here only after that error, the happy path pays nothing; the event
-    goes to the reader the judge hands odd kinds to, whose refusal names the fault.
-    """
-    from fieldservice.events import Event
-
-    events = data.get("events") if isinstance(data, dict) else None
-    for item in events if isinstance(events, list) else ():
-        if isinstance(item, dict) and isinstance(item.get("kind"), list | dict):
-            try:
-                Event.from_dict(item)
-            except FieldServiceError as err:
-                return err
-    return None
 
 
 class Tally:

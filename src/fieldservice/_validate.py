@@ -74,6 +74,22 @@ def phone_like(text: str) -> bool:
     return bool(_DIGIT_RUN.search(_SEPARATORS.sub("", text)))
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
+def standard_shown(name: object, digest: object) -> str:
+    """A standard an order records, as a message shows it: name and digest, if not personal.
+
+    Both are input (G1): the name goes through :func:`echo`, and the digest shows
+    its first twelve digits only when it is a digest (64 hex digits).
+
+    >>> standard_shown("default", "0" * 64), standard_shown("张三", "13800138000")
+    ("'default' (000000000000)", 'str (a digest not shown)')
+    """
+    shown = digest[:12] if isinstance(digest, str) and _DIGEST.fullmatch(digest) else None
+    return f"{echo(name)} ({shown or 'a digest not shown'})"
+
+
 def echo(value: object) -> str:
     """Show a refused value in a message only if it cannot be personal data (G1).
 

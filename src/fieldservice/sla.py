@@ -1198,9 +1198,13 @@ class OrderJudge:
             digest = recorded.get("digest") if isinstance(recorded, Mapping) else None
             if digest != self.standard.digest:
                 name = recorded.get("name") if isinstance(recorded, Mapping) else None
+                # With the digests: two versions of one standard may share its name.
+                std = self.standard
                 msg = (
-                    f"the order was written under the standard {_validate.echo(name)}, not "
-                    f"{self.standard.name!r}; judge it under its own standard (--standard)"
+                    f"the order was written under the standard "
+                    f"{_validate.standard_shown(name, digest)}, not "
+                    f"{_validate.standard_shown(std.name, std.digest)}; "
+                    "judge it under its own standard (--standard)"
                 )
                 raise StandardMismatch(msg)
         kinds = _CLOCK_KINDS
@@ -1208,7 +1212,8 @@ class OrderJudge:
         events = []
         for item in raw:
             kind = item.get("kind") if isinstance(item, dict) else None
-            if kind in kinds or not isinstance(kind, str):
+            # Not text first: a list or object cannot be looked up in a set.
+            if type(kind) is not str or kind in kinds:
                 events.append(from_dict(item))  # checks it, and refuses what is malformed
         return self._clocks(order_id, events)
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -505,9 +504,6 @@ def _shown_id(value: object) -> str:
         return "(an order with an invalid id)"
 
 
-_DIGEST = re.compile(r"[0-9a-f]{64}")
-
-
 def _recorded_standard(
     data: Mapping[str, Any], given: ServiceStandard | None
 ) -> ServiceStandard | None:
@@ -529,13 +525,10 @@ def _recorded_standard(
     if record["digest"] == default.digest:
         return default
     name = _validate.text("the recorded standard's name", record["name"], max_length=200)
-    # Both are input: shown only if they cannot be personal (G1); a digest is 64 hex digits.
-    digest = record["digest"][:12]
-    if not _DIGEST.fullmatch(record["digest"]) or _validate.echo(digest) != repr(digest):
-        digest = "a digest not shown"
     msg = (
-        f"order {_shown_id(data['id'])} was written under the standard {_validate.echo(name)} "
-        f"({digest}), not {default.name!r} ({default.digest[:12]}); "
+        f"order {_shown_id(data['id'])} was written under the standard "
+        f"{_validate.standard_shown(name, record['digest'])}, not "
+        f"{_validate.standard_shown(default.name, default.digest)}; "
         "pass standard= with that standard to restore it"
     )
     raise StandardMismatch(msg)
