@@ -411,3 +411,18 @@ def test_regression_events_table_refuses_a_line_that_is_not_an_order(
     assert refused.value.__context__ is None
     with pytest.raises(fs.InvalidInput):
         columnar.write_events([line], tmp_path / "x.parquet")
+
+
+@pytest.mark.parametrize("partition_by", [None, "day"])
+def test_write_events_refused_halfway_leaves_the_target_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, partition_by: str | None
+) -> None:
+    # Nothing half-changed: the orders before the refused one are not written either.
+    monkeypatch.setattr(columnar, "_CHUNK", 2)
+    target = tmp_path / ("events.parquet" if partition_by is None else "events")
+    columnar.write_events(ORDERS[:1], target, partition_by=partition_by)
+    before = columnar.read_events(target).to_pylist()
+    with pytest.raises(fs.InvalidInput):
+        columnar.write_events([*ORDERS, "not an order"], target, partition_by=partition_by)
+    assert columnar.read_events(target).to_pylist() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target.name]

@@ -472,3 +472,18 @@ def test_G1_a_personal_value_without_its_masking_hooks_cannot_be_made() -> None:
 
     with pytest.raises(TypeError, match="_shown"):
         Forgetful()  # type: ignore[abstract]
+
+
+@pytest.mark.parametrize(
+    "region", ["上海市 13800138000", "浦东 138-0013-8000", "１３８００１３８０００"]
+)
+def test_G1_an_address_region_that_holds_a_phone_number_is_refused(region: str) -> None:
+    # The region is shown (repr, route plans, a calendar's LOCATION); the detail is not.
+    with pytest.raises(fs.InvalidInput, match="region must not hold 7 or more digits") as info:
+        fs.Address(region=region, detail="张江路 100 弄")
+    assert "138" not in info.value.message
+    assert "１３８" not in info.value.message
+
+
+def test_G1_a_region_with_a_postcode_is_kept() -> None:
+    assert fs.Address(region="上海市浦东新区 201203", detail="x").region.endswith("201203")

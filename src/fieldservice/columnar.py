@@ -36,6 +36,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
+import shutil
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -214,20 +216,23 @@ def write_events(
         raise InvalidInput(msg)
     pa = pyarrow()
     target = Path(path)
+    # Written beside the target and moved into place once every order is in: an order
+    # refused halfway leaves the target as it was, not a file of the orders before it.
+    staging = target.with_name(f".{target.name}.{os.getpid()}.partial")
     writer = None
     try:
         for number, chunk in enumerate(_chunks(orders, _CHUNK)):
             table = events_table(chunk, include_personal=include_personal)
             if partition_by is None:
                 if writer is None:
-                    writer = pa.parquet.ParquetWriter(target, table.schema)
+                    writer = pa.parquet.ParquetWriter(staging, table.schema)
                 writer.write_table(table)
                 continue
             # A chunk at a time, each its own files: memory stays flat in the number of
             # orders, and an order's events are always in one file.
             pa.dataset.write_dataset(
                 table,
-                target,
+                staging,
                 format="parquet",
                 partitioning=pa.dataset.partitioning(
                     pa.schema([table.schema.field(partition_by)]), flavor="hive"
@@ -235,11 +240,27 @@ def write_events(
                 basename_template=f"part-{number}-{{i}}.parquet",
                 existing_data_behavior="overwrite_or_ignore",
             )
-        if writer is None and partition_by is None:
-            pa.parquet.write_table(events_table([]), target)
+        if writer is not None:
+            writer.close()
+            writer = None
+        if partition_by is None:
+            if not staging.exists():
+                pa.parquet.write_table(events_table([]), staging)
+            os.replace(staging, target)
+        elif staging.exists():
+            for file in sorted(staging.rglob("*.parquet")):
+                placed = target / file.relative_to(staging)
+                placed.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(file, placed)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
     finally:
         if writer is not None:
             writer.close()
+        if staging.is_dir():
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            staging.unlink(missing_ok=True)
     return target
 
 

@@ -201,7 +201,18 @@ def _name_text(value: object) -> str:
 
 
 def _region_text(value: object) -> str:
-    return "" if value == "" else _validate.text("address region", value)
+    if value == "":
+        return ""
+    region = _validate.text("address region", value)
+    # The region is shown (repr, route plans, a calendar's LOCATION): a phone number
+    # put there by mistake would be shown with it (G1).
+    if _validate.phone_like(region):
+        msg = (
+            "address region must not hold 7 or more digits in a row: it could be a phone "
+            "number (G1); put the city and district in region, the rest in detail"
+        )
+        raise InvalidInput(msg)
+    return region
 
 
 def _detail_text(value: object) -> str:
