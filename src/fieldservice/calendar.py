@@ -61,7 +61,7 @@ from fieldservice.orders_io import read_orders
 from fieldservice.payloads import is_withheld
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
-from fieldservice.visits import appointment_of
+from fieldservice.visits import NOTHING_BOOKED, changes_appointment
 from fieldservice.workflow import WorkOrder
 
 __all__ = [
@@ -180,9 +180,11 @@ class Visit:
             visit is ``CONFIRMED``: it took place as agreed (see ``outcome``).
         sequence: The revision of the entry (iTIP ``SEQUENCE``), as
             :attr:`fieldservice.visits.Appointment.sequence` counts it: one up
-            for every change of date or time (a reschedule, B8, B9; the
-            confirmation that narrows the window to the hour, C1) and for the
-            cancellation of a live entry (K3, G2).
+            for every change of date, time or status (a reschedule, B8, B9;
+            the first confirmation, C1, or one that moves the hour) and for
+            the cancellation of a live entry (K3, G2); and one up when a visit
+            never confirmed is done, which turns it CONFIRMED. It never goes
+            down.
         stamp: The instant of the order's last event, in UTC (``DTSTAMP``).
         note: What the customer said the visit needs (C3): the latest
             ``note`` of the contact, booking and confirmation events, as a
@@ -190,6 +192,12 @@ class Visit:
             request (G1) and masked by every generic renderer.
         outcome: ``"completed"`` once the work is signed off and completed,
             ``"closed"`` once the order is closed, else ``None``.
+        moves: How many times the visit was moved to another window (B8,
+            B9): its reschedules, and a booking again after the customer was
+            away (K3).
+        arrival: The arrival hour agreed at the second confirmation (C1),
+            ``(start, end)``; ``None`` while none is on record (a visit done
+            without one is ``CONFIRMED`` all the same).
 
     >>> import datetime as dt
     >>> at = dt.datetime(2026, 11, 26, 14, tzinfo=dt.UTC)
@@ -209,6 +217,8 @@ class Visit:
     # pprint and rich show its mask; the export reveals it only on request.
     note: Secret | None = attrs.field(default=None, repr=False)
     outcome: str | None = None
+    moves: int = 0
+    arrival: tuple[dt.datetime, dt.datetime] | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -320,7 +330,47 @@ def visit_of(order: VisitOrder) -> Visit | None:
         msg = f"the order's standard must be a ServiceStandard (got {type(standard).__name__})"
         raise InvalidInput(msg)
     zone = _zone(standard.timezone)
-    current = appointment_of(events)
+    # One pass over the events, as the entry evolves: the appointment (visits.py) and
+    # whether the visit is done. SEQUENCE must rise whenever DTSTART, DTEND or STATUS
+    # change (RFC 5545 3.8.7.4, RFC 5546 2.1.4): the appointment's count covers the
+    # windows, hours and cancellations; a done visit turns a TENTATIVE entry CONFIRMED
+    # (and a later arrival back), so every change of what the entry shows that the count
+    # misses raises it here, and nothing ever lowers it.
+    current = NOTHING_BOOKED
+    outcome: str | None = None
+    extra = moves = 0
+    shown: tuple[bool, bool, float, float] | None = None
+    sequence = 0
+    for event in events:
+        kind = event.kind
+        if changes_appointment(kind):
+            before = current
+            current = current.after(event)
+            if before.booking is not None and current is not before and kind in _WINDOWS:
+                moves += 1  # moved to another window (B8, B9), or booked again after K3
+        if kind in _BEFORE_DONE:
+            outcome = None
+        elif kind is EventKind.CLOSED:
+            outcome = "closed"
+        elif kind is EventKind.COMPLETED:
+            outcome = outcome or "completed"
+        elif not changes_appointment(kind):
+            continue
+        if current.booking is None:
+            continue
+        start, end = current.promised_start, current.promised_end
+        assert start is not None
+        assert end is not None
+        state = (
+            current.live,
+            current.confirmation is not None or outcome is not None,
+            start.timestamp(),
+            end.timestamp(),
+        )
+        if shown is not None and state != shown and current.sequence + extra <= sequence:
+            extra = sequence + 1 - current.sequence
+        shown = state
+        sequence = current.sequence + extra
     booking = current.booking
     if booking is None:
         return None
@@ -329,33 +379,23 @@ def visit_of(order: VisitOrder) -> Visit | None:
     arrival = None if confirmed is None else _span(confirmed.start, confirmed.end, zone)
     if not current.live:
         status = VisitStatus.CANCELLED
-    else:
-        status = VisitStatus.TENTATIVE if arrival is None else VisitStatus.CONFIRMED
-    outcome = None
-    if current.live and current.booking is not None:
+        outcome = None  # completed and closed visits took place as agreed
+    elif arrival is not None or outcome is not None:
         # Completed and closed visits took place as agreed: CONFIRMED, with their outcome.
-        # Read from the end, up to the visit's arrival: most orders stop at once.
-        for event in reversed(events):
-            kind = event.kind
-            if kind is EventKind.CLOSED:
-                outcome = "closed"
-                break
-            if kind is EventKind.COMPLETED:
-                outcome = "completed"
-            elif kind in _BEFORE_DONE:
-                break
-        if outcome is not None:
-            status = VisitStatus.CONFIRMED
+        status = VisitStatus.CONFIRMED
+    else:
+        status = VisitStatus.TENTATIVE
     note = None if current.note is None or is_withheld(current.note) else current.note
     start, end = arrival or window
     stamp = dt.datetime.fromtimestamp(int(events[-1].at.timestamp()), dt.UTC)
-    return Visit(start, end, window, status, current.sequence, stamp, note, outcome)
+    return Visit(start, end, window, status, sequence, stamp, note, outcome, moves, arrival)
 
 
-# Events that come before a visit is done: reading back, nothing older can close it.
+# Events that come before a visit is done: a completion or closure counts only after them.
 _BEFORE_DONE: Final = frozenset(
     {EventKind.ARRIVED, EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED}
 )
+_WINDOWS: Final = frozenset({EventKind.BOOKED, EventKind.RESCHEDULED})
 
 
 # --- from a visit to a VEVENT ------------------------------------------------------
@@ -516,7 +556,8 @@ def _description(
         f"工单 order: {order.id}",
         f"预约 booked (B2): {low.year}-{low.month:02}-{low.day:02} {_hhmm(low)}-{_hhmm(high)}",
     ]
-    if visit.status is VisitStatus.CONFIRMED:
+    if visit.arrival is not None and not visit.cancelled:
+        # Only a confirmation on record: a visit done without one was never agreed to the hour.
         lines.append(f"二次确认 confirmed (C1): {_hhmm(visit.start)}-{_hhmm(visit.end)}")
     if technicians:
         ids = ", ".join(t.id for t in technicians)
@@ -538,8 +579,8 @@ _OUTCOME_LABELS: Final = {"completed": "已竣工 completed", "closed": "已归�
 
 
 def _rules(visit: Visit, organised: bool, alarms: Iterable[str]) -> str:
-    rules = ["C1" if visit.status is VisitStatus.CONFIRMED else "B2"]
-    if visit.sequence > visit.cancelled:  # moved at least once, not only cancelled
+    rules = ["C1" if visit.arrival is not None and not visit.cancelled else "B2"]
+    if visit.moves:  # moved to another window at least once (a confirmation is C1)
         rules.append("B8")
     if organised:
         rules.append("M2")
