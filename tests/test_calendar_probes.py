@@ -7,6 +7,7 @@ never for a withdrawn or done visit, and the file is CRLF lines of at most 75 oc
 """
 
 import datetime as dt
+import re
 
 import attrs
 import icalendar
@@ -71,6 +72,29 @@ def vevent(data: bytes) -> icalendar.Event:
     return found
 
 
+def assert_well_formed(data: bytes) -> icalendar.Calendar:
+    """CRLF lines of at most 75 octets, whole UTF-8 characters, a VTIMEZONE per TZID."""
+    assert data.endswith(b"\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75, line
+        line.decode("utf-8")  # no character split by a fold
+    cal = icalendar.Calendar.from_ical(data)
+    used = {m.decode() for m in re.findall(rb";TZID=([^:;]+)", data)}
+    defined = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+    assert used == defined, "a VTIMEZONE for every TZID used, and none unused (RFC 5545 3.6.5)"
+    for event in cal.walk("VEVENT"):
+        assert "DTSTAMP" in event
+        assert "UID" in event
+    # Exact time: a day in a duration is nominal (RFC 5545 3.3.6). (Read from the bytes:
+    # icalendar writes a parsed trigger back with days.)
+    assert not re.search(rb"\r\nTRIGGER[^:]*:[^\r]*D", data)
+    return cal
+
+
+# --- SEQUENCE: STATUS counts, as DTSTART and DTEND do -----------------------------------------
+
+
 def test_C1_a_first_confirmation_of_the_whole_window_raises_the_sequence() -> None:
     # The hour agreed is the whole half-day: DTSTART/DTEND stay, STATUS turns CONFIRMED.
     log = booked()
@@ -116,3 +140,31 @@ def test_B8_the_rules_name_B8_only_for_a_visit_moved_to_another_window() -> None
     visit = visit_of(Order("WO-1", tuple(log)))
     assert visit is not None
     assert visit.moves == 1
+
+
+# --- the property: random histories in zones with summer time --------------------------------
+
+
+def test_G1_a_long_note_is_written_whole_and_the_outcome_after_it() -> None:
+    note = "带梯子, 二楼; 狗\\猫 🐕‍🦺 " + "长" * 480
+    log = [
+        ev("accepted", at(24, 10), tier="gold", order_kind="install"),
+        span("booked", at(24, 10, 5), at(26, 12), at(26, 18), note=note),
+        ev("arrived", at(26, 12, 5)),
+        ev("completed", at(26, 15)),
+    ]
+    customer = attrs.evolve(
+        CUSTOMER, address=fs.Address(region="上海市浦东新区", detail="张江路 100 弄; " + "路" * 150)
+    )
+    # A crew of twelve with long IDs: the lines before the note are long too.
+    crew = tuple(
+        fs.Technician(id=f"TECH-{i:02}-" + "N" * 40, name="王五", certificate="ZW-310-0042")
+        for i in range(12)
+    )
+    order = Order("WO-1", tuple(log), customer=customer, technicians=crew)
+    for audience in ("technician", "customer"):
+        data = to_ical([order], audience=audience, include_personal=True, itip=False)
+        description = str(vevent(data)["DESCRIPTION"])
+        assert note in description
+        assert description.endswith("结果 outcome: 已竣工 completed")
+        assert_well_formed(data)

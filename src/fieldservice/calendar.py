@@ -437,10 +437,14 @@ _UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _MAX_TEXT: Final = 1000
 
 
-def _text(value: str) -> str:
-    """Customer text made safe: newlines kept (icalendar escapes them), controls spaced."""
+def _text(value: str, limit: int | None = _MAX_TEXT) -> str:
+    """Customer text made safe: newlines kept (icalendar escapes them), controls spaced.
+
+    ``limit`` bounds one value, never a text composed of several: a long note must not
+    cut off the lines written after it.
+    """
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE.sub(" ", value)[:_MAX_TEXT].strip()
+    return _UNSAFE.sub(" ", value)[:limit].strip()
 
 
 def _param(value: str) -> str:
@@ -566,13 +570,14 @@ def _description(
         if audience is IcsAudience.TECHNICIAN:
             customer = order.customer
             phones = ", ".join(p.reveal() for p in customer.phones)
-            lines.append(f"客户 customer: {customer.name.reveal()} {phones}")
-            lines.append(f"地址 address: {customer.address.reveal()}")
+            lines.append(f"客户 customer: {_text(customer.name.reveal())} {phones}")
+            lines.append(f"地址 address: {_text(customer.address.reveal())}")
         if visit.note is not None:
-            lines.append(f"备注 note: {visit.note.reveal()}")
+            lines.append(f"备注 note: {_text(visit.note.reveal())}")
     if visit.outcome is not None:
         lines.append(f"结果 outcome: {_OUTCOME_LABELS[visit.outcome]}")
-    return _text("\n".join(lines))
+    # Each value from people is bounded above; the lines are all written, the last too.
+    return _text("\n".join(lines), None)
 
 
 _OUTCOME_LABELS: Final = {"completed": "已竣工 completed", "closed": "已归档 closed"}
