@@ -19,6 +19,7 @@ from fieldservice.calendar import (
     visit_of,
 )
 from fieldservice.events import Event
+from fieldservice.reminders import ReminderKind, plan
 
 STD = fs.ServiceStandard.default()
 T7 = fs.Technician(id="T7", name="王师傅", certificate="ZW-310-0042", phone="139 0139 0000")
@@ -143,6 +144,24 @@ def test_B8_the_rules_name_B8_only_for_a_visit_moved_to_another_window() -> None
 
 
 # --- the property: random histories in zones with summer time --------------------------------
+
+_VISIT_KINDS = frozenset(
+    {ReminderKind.DAY_OF_CONFIRMATION, ReminderKind.CALL_AHEAD, ReminderKind.DEPARTURE}
+)
+
+
+def test_C2_no_visit_reminder_once_the_visit_is_completed() -> None:
+    # A log from elsewhere: completed with no arrival on record. The calendar shows the
+    # visit done, without alarms; the plan sends nothing for it either.
+    log = (*booked(), ev("technicians_assigned", at(24, 11), technicians=["T7"], contact="T7"))
+    order = Order("WO-1", log, technicians=(T7,))
+    assert {r.kind for r in plan(order)} >= {ReminderKind.CALL_AHEAD}
+    done = attrs.evolve(order, events=(*log, ev("completed", at(26, 9))))
+    assert [r for r in plan(done, travel=dt.timedelta(minutes=20)) if r.kind in _VISIT_KINDS] == []
+    assert vevent(to_ical([done])).walk("VALARM") == []
+
+
+# --- text: a long note loses nothing written after it ----------------------------------------
 
 
 def test_G1_a_long_note_is_written_whole_and_the_outcome_after_it() -> None:
