@@ -7,16 +7,26 @@ never for a withdrawn or done visit, and the file is CRLF lines of at most 75 oc
 """
 
 import datetime as dt
+import io
 import re
+from collections.abc import Callable
 
 import attrs
 import icalendar
 import pendulum
+import pytest
+import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fieldservice as fs
 from fieldservice.calendar import (
+    add_timezones,
+    event_for,
+    feed,
     to_ical,
     visit_of,
+    write_ical,
 )
 from fieldservice.events import Event
 from fieldservice.reminders import ReminderKind, plan
@@ -71,6 +81,33 @@ def booked() -> list[Event]:
 def vevent(data: bytes) -> icalendar.Event:
     (found,) = icalendar.Calendar.from_ical(data).walk("VEVENT")
     return found
+
+
+EXPORTS: dict[str, Callable[[Order], bytes]] = {
+    "to_ical": lambda o: to_ical([o], itip=False),
+    "to_ical customer": lambda o: to_ical([o], audience="customer", itip=False),
+    "write_ical": lambda o: _written(o),
+    "feed contact": lambda o: feed(T7, [o], _EVER[0], _EVER[1]),
+    "feed other": lambda o: feed(T8, [o], _EVER[0], _EVER[1]),
+    "event_for": lambda o: _own_calendar(o),
+}
+_EVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
+
+
+def _written(order: Order) -> bytes:
+    out = io.BytesIO()
+    write_ical([order], out, itip=False)
+    return out.getvalue()
+
+
+def _own_calendar(order: Order) -> bytes:
+    mine = icalendar.Calendar()
+    mine.add("PRODID", "-//test//integrator//EN")
+    mine.add("VERSION", "2.0")
+    mine.add_component(event_for(order))
+    add_timezones(mine)
+    data: bytes = mine.to_ical()
+    return data
 
 
 def assert_well_formed(data: bytes) -> icalendar.Calendar:
@@ -145,9 +182,97 @@ def test_B8_the_rules_name_B8_only_for_a_visit_moved_to_another_window() -> None
 
 # --- the property: random histories in zones with summer time --------------------------------
 
+ZONES = ("Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Etc/UTC")
+# Days around the 2026 changes of summer time in those zones (and an ordinary one).
+DAYS = (dt.date(2026, 3, 8), dt.date(2026, 3, 29), dt.date(2026, 4, 5), dt.date(2026, 10, 4),
+        dt.date(2026, 10, 25), dt.date(2026, 11, 1), dt.date(2026, 11, 26))  # fmt: skip
+STEPS = ("booked", "rescheduled", "confirmed", "confirmed_window", "arrived", "departed",
+         "customer_absent", "cancelled", "completed", "closed", "contacted")  # fmt: skip
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> Order:
+    tz = draw(st.sampled_from(ZONES))
+    day = draw(st.sampled_from(DAYS))
+    now = pendulum.datetime(day.year, day.month, day.day, tz=tz).subtract(days=3)
+    log = [ev("accepted", now, tier="gold", order_kind="install")]
+    window: tuple[dt.datetime, dt.datetime] | None = None
+    for step in draw(st.lists(st.sampled_from(STEPS), min_size=1, max_size=9)):
+        now = now.add(minutes=draw(st.integers(1, 24 * 60)))
+        if step in ("booked", "rescheduled"):
+            # Instants on the hour in UTC: a start may fall in a skipped or repeated hour.
+            start = now.in_timezone("UTC").add(hours=draw(st.integers(1, 72))).start_of("hour")
+            start = start.in_timezone(tz)
+            window = (start, start.add(hours=draw(st.sampled_from((1, 4, 5, 8)))))
+            extra = {"requested_by": "customer", "reason": "出差"} if step == "rescheduled" else {}
+            log.append(span(step, now, *window, **extra))
+        elif step == "confirmed_window" and window is not None:
+            log.append(span("confirmed", now, *window))
+        elif step.startswith("confirmed"):
+            base = window[0] if window is not None else now.add(hours=2)
+            hour = base.add(minutes=30 * draw(st.integers(0, 4)))
+            log.append(span("confirmed", now, hour, hour.add(hours=1)))
+        elif step == "customer_absent":
+            log.append(ev(step, now, note_left=True))
+        elif step == "cancelled":
+            log.append(ev(step, now, reason="撤单"))
+        elif step == "contacted":
+            log.append(ev(step, now, note="二楼有狗"))
+        else:
+            log.append(ev(step, now))
+    return Order("WO-1", tuple(log), standard=STD.replace(timezone=tz))
+
+
 _VISIT_KINDS = frozenset(
     {ReminderKind.DAY_OF_CONFIRMATION, ReminderKind.CALL_AHEAD, ReminderKind.DEPARTURE}
 )
+
+
+@settings(max_examples=60)
+@given(histories())
+def test_every_export_of_every_revision_keeps_uid_and_raises_sequence_on_any_change(
+    order: Order,
+) -> None:
+    seen: dict[str, tuple[int, tuple[float, float, str]]] = {}
+    uids: set[str] = set()
+    for n in range(1, len(order.events) + 1):
+        prefix = attrs.evolve(order, events=order.events[:n])
+        visit = visit_of(prefix)
+        if visit is None:
+            continue
+        for name, export in EXPORTS.items():
+            data = export(prefix)
+            assert_well_formed(data)
+            assert not any(p.encode() in data for p in PERSONAL), name  # G1 by default
+            event = vevent(data)
+            uids.add(str(event["UID"]))
+            shown = (event.start.timestamp(), event.end.timestamp(), str(event["STATUS"]))
+            sequence = int(event["SEQUENCE"])
+            if name in seen:
+                was, before = seen[name]
+                assert sequence >= was, f"{name}: SEQUENCE went down"
+                if shown != before:
+                    assert sequence > was, f"{name}: {before} -> {shown}, SEQUENCE kept"
+            seen[name] = (sequence, shown)
+            alarms = event.walk("VALARM")
+            if visit.cancelled or visit.outcome is not None:
+                assert alarms == [], f"{name}: an alarm for a withdrawn or done visit"
+        # The alarms of each technician's feed are that technician's plan, to the second.
+        for tech in (T7, T8):
+            entry = vevent(feed(tech, [prefix], *_EVER))
+            fires = sorted(
+                round(entry.start.timestamp() + a["TRIGGER"].dt.total_seconds())
+                for a in entry.walk("VALARM")
+            )
+            due = sorted(
+                round(r.due.timestamp())
+                for r in plan(prefix, technician=tech.id)
+                if r.kind in _VISIT_KINDS
+            )
+            assert fires == due
+            if visit.cancelled:
+                assert due == []  # the plan reminds of no withdrawn visit either
+    assert len(uids) <= 1
 
 
 def test_C2_no_visit_reminder_once_the_visit_is_completed() -> None:
@@ -187,3 +312,68 @@ def test_G1_a_long_note_is_written_whole_and_the_outcome_after_it() -> None:
         assert note in description
         assert description.endswith("结果 outcome: 已竣工 completed")
         assert_well_formed(data)
+
+
+# --- alarms: exact time across a change of summer time ---------------------------------------
+
+
+def test_T2_a_departure_a_day_ahead_fires_at_the_plans_instant_across_a_DST_change() -> None:
+    ny = "America/New_York"
+    t = pendulum.datetime(2026, 3, 1, 10, tz=ny)
+    start = pendulum.datetime(2026, 3, 8, 12, tz=ny)  # the day summer time starts
+    order = Order(
+        "WO-1",
+        (
+            ev("accepted", t, tier="gold", order_kind="install"),
+            span("booked", t.add(minutes=5), start, start.add(hours=4)),
+        ),
+        standard=STD.replace(timezone=ny),
+    )
+    travel = dt.timedelta(hours=23, minutes=55)
+    data = feed(T8, [order], t, t.add(days=30), travel=travel)
+    (departure,) = plan(order, technician="T8", travel=travel)
+    (alarm,) = vevent(data).walk("VALARM")
+    # -P1DT5M would be a nominal day (RFC 5545 3.3.6): 12:00 EST the day before, an hour
+    # after the plan's instant, which is 24 h 5 min of exact time before the visit.
+    assert b"\r\nTRIGGER:-PT24H5M\r\n" in data
+    assert alarm["TRIGGER"].dt == -(travel + dt.timedelta(minutes=10))
+    assert start.timestamp() - departure.due.timestamp() == travel.total_seconds() + 600
+    assert_well_formed(data)
+
+
+# --- time zones: exactly the TZIDs used ------------------------------------------------------
+
+
+@pytest.mark.parametrize("zone", ["Etc/UTC", "Zulu", "GMT", "UCT", "Etc/GMT"])
+def test_a_standard_in_UTC_by_another_name_writes_UTC_and_no_VTIMEZONE(zone: str) -> None:
+    t = pendulum.datetime(2026, 11, 24, 10, tz=zone)
+    order = Order(
+        "WO-1",
+        (span("booked", t, t.add(days=2), t.add(days=2, hours=4)),),
+        standard=STD.replace(timezone=zone),
+    )
+    for export in EXPORTS.values():
+        data = export(order)
+        assert b"VTIMEZONE" not in data
+        assert re.search(rb"DTSTART:\d{8}T\d{6}Z\r\n", data)
+        assert_well_formed(data)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Europe/London"])
+def test_an_integrators_own_calendar_reads_right_in_vobject_in_every_month(zone: str) -> None:
+    # vobject keeps the first VTIMEZONE it reads per TZID for the whole process: the
+    # zones here are read by this test only.
+    std = STD.replace(timezone=zone)
+    for month in range(1, 13):
+        t = pendulum.datetime(2026, month, 1, 10, tz=zone)
+        start = pendulum.datetime(2026, month, 15, 12, tz=zone)
+        order = Order("WO-1", (span("booked", t, start, start.add(hours=4)),), standard=std)
+        data = _own_calendar(order)
+        assert_well_formed(data)
+        parsed = vobject.readOne(data.decode()).vevent
+        assert parsed.dtstart.value.timestamp() == start.timestamp(), month
+
+
+def test_add_timezones_refuses_what_is_not_a_calendar() -> None:
+    with pytest.raises(fs.InvalidInput, match=r"icalendar\.Calendar"):
+        add_timezones("BEGIN:VCALENDAR")  # type: ignore[arg-type]

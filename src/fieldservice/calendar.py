@@ -69,6 +69,7 @@ __all__ = [
     "Visit",
     "VisitOrder",
     "VisitStatus",
+    "add_timezones",
     "event_for",
     "feed",
     "orders_from_jsonl",
@@ -704,11 +705,33 @@ def _alarms(
             continue
         alarm = icalendar.Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("TRIGGER", dt.timedelta(seconds=reminder.due.timestamp() - start))
+        alarm.add("TRIGGER", _Trigger(dt.timedelta(seconds=reminder.due.timestamp() - start)))
         alarm.add("DESCRIPTION", text)
         alarm.add("X-FIELDSERVICE-RULE", icalendar.vText(reminder.rule))
         alarms.append((reminder.rule, alarm))
     return alarms
+
+
+class _Trigger(icalendar.vDuration):
+    """A relative ``TRIGGER`` in exact time: hours, minutes and seconds, never days.
+
+    A day in a duration is nominal (RFC 5545 3.3.6): ``-P1DT10M`` before a visit the
+    day after a change of summer time fires an hour off the instant the plan gives.
+    Hours are exact, so ``-PT24H10M`` fires at that instant in every client.
+    """
+
+    def to_ical(self) -> bytes:
+        seconds = int(self.td.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        # dur-hour = 1*DIGIT "H" [dur-minute]: seconds after hours need the minutes too.
+        parts = [
+            f"{hours}H" if hours else "",
+            f"{minutes}M" if minutes or (hours and seconds) else "",
+        ]
+        parts.append(f"{seconds}S" if seconds or not (hours or minutes) else "")
+        return f"{sign}PT{''.join(parts)}".encode()
 
 
 def _to_audience(value: object) -> IcsAudience:
@@ -786,6 +809,59 @@ def _vtimezone(tzid: str, last: dt.date) -> icalendar.Timezone | None:
     return vtimezone
 
 
+def _last_date(latest: int) -> dt.date:
+    """The end of the VTIMEZONE span: 2038 as icalendar's default, or after the latest visit."""
+    return max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest + 1, 1, 1))
+
+
+def add_timezones(calendar: icalendar.Calendar) -> None:
+    """Add the ``VTIMEZONE`` of every ``TZID`` the calendar uses and lacks, as the exports do.
+
+    For a calendar built from :func:`event_for` entries. icalendar's own
+    ``add_missing_timezones()`` writes a zone's irregular changes as one
+    ``RDATE`` list, of which vobject (and so Radicale and other CalDAV
+    servers) keeps only the first date: times in summer, or in winter, come
+    out an hour off. The zones added here are those of :func:`to_ical`: one
+    ``RDATE`` per date, from 1970 to 2038 or the year after the latest entry.
+
+    >>> import icalendar, pendulum, fieldservice as fs
+    >>> from types import SimpleNamespace
+    >>> from fieldservice.events import Event
+    >>> t = pendulum.datetime(2026, 6, 1, 10, tz="Europe/Berlin")
+    >>> order = SimpleNamespace(
+    ...     id="WO-1", kind=fs.OrderKind.REPAIR, products=frozenset({fs.Product.BROADBAND}),
+    ...     customer=fs.Customer(id="C1", name="Anna", phones="138 0013 8000", address="x"),
+    ...     technicians=(), standard=fs.ServiceStandard.default().replace(timezone="Europe/Berlin"),
+    ...     events=[Event("booked", t, actor="desk", data={
+    ...         "start": "2026-06-15T08:00:00+02:00", "end": "2026-06-15T12:00:00+02:00"})])
+    >>> mine = icalendar.Calendar()
+    >>> mine.add_component(event_for(order))
+    >>> add_timezones(mine)
+    >>> mine.get_missing_tzids(), [str(tz["TZID"]) for tz in mine.walk("VTIMEZONE")]
+    (set(), ['Europe/Berlin'])
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(calendar, icalendar.Calendar):
+        msg = f"calendar must be an icalendar.Calendar (got {type(calendar).__name__})"
+        raise InvalidInput(msg)
+    missing = calendar.get_missing_tzids()
+    if not missing:
+        return
+    years = [
+        end.year
+        for component in calendar.walk("VEVENT")
+        if isinstance(end := getattr(component.get("DTEND"), "dt", None), dt.datetime)
+    ]
+    last = _last_date(max(years, default=0))
+    at = len(calendar.timezones)  # before the entries that name them, after those there
+    for tzid in sorted(missing):
+        vtimezone = _vtimezone(tzid, last)
+        if vtimezone is not None:
+            calendar.subcomponents.insert(at, copy.deepcopy(vtimezone))
+            at += 1
+
+
 def _calendar(
     events: Sequence[tuple[icalendar.Event, Visit]], method: str | None, name: str | None = None
 ) -> bytes:
@@ -801,9 +877,8 @@ def _calendar(
         # The full default span (1970-2038, or later if a visit is): every file
         # carries the same VTIMEZONE, so a client that keeps the first one it saw
         # for a TZID (vobject does) still reads later visits right.
-        latest = max(visit.end for _, visit in events).year + 1
-        last = max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest, 1, 1))
-        for tzid in sorted({str(visit.start.tzinfo) for _, visit in events} - {"UTC"}):
+        last = _last_date(max(visit.end for _, visit in events).year)
+        for tzid in sorted(set().union(*(_tzids(event) for event, _ in events))):
             vtimezone = _vtimezone(tzid, last)
             if vtimezone is not None:
                 cal.add_component(copy.deepcopy(vtimezone))
@@ -811,6 +886,20 @@ def _calendar(
         cal.add_component(event)
     data: bytes = cal.to_ical()
     return data
+
+
+def _tzids(event: icalendar.Event) -> set[str]:
+    """The TZIDs the entry's times name: exactly those need a VTIMEZONE (RFC 5545 3.6.5).
+
+    A zone that is UTC under another name (``Etc/UTC``, ``Zulu``, ``GMT``) is written
+    as UTC, with no TZID, and needs none; a time in a repeated hour is written in UTC.
+    """
+    found = set()
+    for name in ("DTSTART", "DTEND"):
+        tzid = event[name].params.get("TZID")
+        if tzid:
+            found.add(str(tzid))
+    return found
 
 
 def _entries(
@@ -1072,9 +1161,10 @@ def write_ical(
             visit = visit_of(order)
             if visit is None:
                 continue
-            spool.write(_build(order, visit, who, consent).to_ical())
+            built = _build(order, visit, who, consent)
+            spool.write(built.to_ical())
             cancelled.add(visit.cancelled)
-            zones.add(str(visit.start.tzinfo))
+            zones |= _tzids(built)
             latest = visit.end if latest is None or visit.end > latest else latest
             count += 1
         method = None
@@ -1105,8 +1195,8 @@ def _calendar_head(method: str | None, zones: set[str], latest: dt.datetime | No
     if method is not None:
         cal.add("METHOD", method)
     if latest is not None:
-        last = max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest.year + 1, 1, 1))
-        for tzid in sorted(zones - {"UTC"}):
+        last = _last_date(latest.year)
+        for tzid in sorted(zones):
             vtimezone = _vtimezone(tzid, last)
             if vtimezone is not None:
                 cal.add_component(copy.deepcopy(vtimezone))
