@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fieldservice as fs
+from fieldservice import cli
 from fieldservice.calendar import (
     add_timezones,
     event_for,
@@ -377,3 +378,44 @@ def test_an_integrators_own_calendar_reads_right_in_vobject_in_every_month(zone:
 def test_add_timezones_refuses_what_is_not_a_calendar() -> None:
     with pytest.raises(fs.InvalidInput, match=r"icalendar\.Calendar"):
         add_timezones("BEGIN:VCALENDAR")  # type: ignore[arg-type]
+
+
+# --- the command line: a calendar to stdout ---------------------------------------------------
+
+
+def test_cli_ics_to_stdout_keeps_characters_split_between_chunks() -> None:
+    # write_ical copies its spool in 64 KiB chunks; one may end inside a character.
+    out = io.StringIO()
+    binary = cli._BinaryOut(out)
+    data = "装机：宽带".encode()
+    for i in range(len(data)):
+        binary.write(data[i : i + 1])
+    assert out.getvalue() == "装机：宽带"
+
+
+def test_cli_ics_to_stdout_writes_the_file_a_large_export_writes(
+    tmp_path: pytest.TempPathFactory,
+) -> None:
+    import json
+
+    from fieldservice.synthetic import synthetic_order
+
+    base = [json.loads(synthetic_order(seed).to_json(include_personal=True)) for seed in range(200)]
+    orders = [fs.WorkOrder.from_dict(o) for o in base]
+    path = tmp_path / "orders.jsonl"  # type: ignore[operator]
+    # The first visit's order ID moves every later byte: pad it until a 64 KiB chunk of
+    # the entries ends inside a character, so that the test exercises what failed.
+    assert visit_of(orders[1]) is not None  # order 0 is never booked
+    for pad in range(60):
+        base[1]["id"] = "WO-" + "X" * pad
+        orders[1] = fs.WorkOrder.from_dict(base[1])
+        expected = to_ical(orders, itip=False)
+        entries = expected[expected.index(b"BEGIN:VEVENT") :]
+        if any(0x80 <= entries[k] < 0xC0 for k in range(65536, len(entries), 65536)):
+            break
+    else:
+        pytest.fail("no padding puts a chunk boundary inside a character")
+    path.write_text("".join(json.dumps(o, ensure_ascii=False) + "\n" for o in base))
+    out = io.StringIO()
+    assert cli.main(["ics", str(path), "-o", "-", "--plain", "--quiet"], out=out) == 0
+    assert out.getvalue().encode() == expected
