@@ -419,3 +419,39 @@ def test_cli_ics_to_stdout_writes_the_file_a_large_export_writes(
     out = io.StringIO()
     assert cli.main(["ics", str(path), "-o", "-", "--plain", "--quiet"], out=out) == 0
     assert out.getvalue().encode() == expected
+
+
+# --- the day plan's feed (M2) -----------------------------------------------------------------
+
+
+def test_M2_only_the_contacts_day_plan_feed_calls_the_customer() -> None:
+    from _planning_days import DAY, line, member, order, places, team
+
+    from fieldservice.planning import plan_day
+
+    orders = [order("A")]
+    p = plan_day(
+        orders,
+        team(member("T1"), member("T2")),
+        DAY,
+        travel=line({"depot": 0, "A": 20}),
+        places=places(["A"]),
+        solver="greedy",
+        crew={"A": 2},
+    )
+    feeds = {}
+    for route in p.routes:
+        (stop,) = route.stops
+        (entry,) = icalendar.Calendar.from_ical(p.to_ical(route.technician)).walk("VEVENT")
+        (alarm,) = entry.walk("VALARM")
+        fires = entry.start + alarm["TRIGGER"].dt
+        feeds[stop.contact] = (str(entry["DESCRIPTION"]), str(alarm["DESCRIPTION"]), fires, stop)
+    description, reminder, fires, stop = feeds[True]
+    assert "call the customer" in description
+    assert "(C2)" in reminder
+    assert fires == stop.call_at
+    description, reminder, fires, stop = feeds[False]
+    assert "call the customer at" not in description
+    assert "Call the customer" not in reminder
+    assert "(T2)" in reminder
+    assert fires == stop.depart
