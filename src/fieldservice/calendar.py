@@ -333,44 +333,42 @@ def visit_of(order: VisitOrder) -> Visit | None:
     zone = _zone(standard.timezone)
     # One pass over the events, as the entry evolves: the appointment (visits.py) and
     # whether the visit is done. SEQUENCE must rise whenever DTSTART, DTEND or STATUS
-    # change (RFC 5545 3.8.7.4, RFC 5546 2.1.4): the appointment's count covers the
-    # windows, hours and cancellations; a done visit turns a TENTATIVE entry CONFIRMED
-    # (and a later arrival back), so every change of what the entry shows that the count
-    # misses raises it here, and nothing ever lowers it.
+    # change (RFC 5545 3.8.7.4, RFC 5546 2.1.4). The appointment's count covers the
+    # windows, the hours (compared as instants) and the cancellations; a done visit turns
+    # a TENTATIVE entry CONFIRMED (and a later arrival back), so a change of STATUS the
+    # count misses raises it here. Nothing ever lowers it.
     current = NOTHING_BOOKED
     outcome: str | None = None
-    extra = moves = 0
-    shown: tuple[bool, bool, float, float] | None = None
-    sequence = 0
+    extra = moves = sequence = 0
+    shown: VisitStatus | None = None
     for event in events:
         kind = event.kind
-        if changes_appointment(kind):
+        if kind in _FOLDED:
             before = current
-            current = current.after(event)
-            if before.booking is not None and current is not before and kind in _WINDOWS:
+            current = before.after(event)
+            if kind in _WINDOWS and current is not before and before.booking is not None:
                 moves += 1  # moved to another window (B8, B9), or booked again after K3
-        if kind in _BEFORE_DONE:
+            if kind in _BEFORE_DONE:
+                outcome = None
+        elif kind is EventKind.ARRIVED:
             outcome = None
         elif kind is EventKind.CLOSED:
             outcome = "closed"
         elif kind is EventKind.COMPLETED:
             outcome = outcome or "completed"
-        elif not changes_appointment(kind):
+        else:
             continue
         if current.booking is None:
             continue
-        start, end = current.promised_start, current.promised_end
-        assert start is not None
-        assert end is not None
-        state = (
-            current.live,
-            current.confirmation is not None or outcome is not None,
-            start.timestamp(),
-            end.timestamp(),
-        )
-        if shown is not None and state != shown and current.sequence + extra <= sequence:
+        if not current.live:
+            showing = VisitStatus.CANCELLED
+        elif current.confirmation is not None or outcome is not None:
+            showing = VisitStatus.CONFIRMED
+        else:
+            showing = VisitStatus.TENTATIVE
+        if showing is not shown and shown is not None and current.sequence + extra <= sequence:
             extra = sequence + 1 - current.sequence
-        shown = state
+        shown = showing
         sequence = current.sequence + extra
     booking = current.booking
     if booking is None:
@@ -397,6 +395,8 @@ _BEFORE_DONE: Final = frozenset(
     {EventKind.ARRIVED, EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED}
 )
 _WINDOWS: Final = frozenset({EventKind.BOOKED, EventKind.RESCHEDULED})
+# The kinds the appointment view folds (visits.changes_appointment), looked up once.
+_FOLDED: Final = frozenset(kind for kind in EventKind if changes_appointment(kind))
 
 
 # --- from a visit to a VEVENT ------------------------------------------------------
@@ -722,6 +722,8 @@ class _Trigger(icalendar.vDuration):
 
     def to_ical(self) -> bytes:
         seconds = int(self.td.total_seconds())
+        if not seconds:
+            return b"P0D"  # as icalendar writes it; under a day, its text and this agree
         sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
         hours, rest = divmod(seconds, 3600)
         minutes, seconds = divmod(rest, 60)
