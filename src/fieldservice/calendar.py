@@ -61,7 +61,7 @@ from fieldservice.orders_io import read_orders
 from fieldservice.payloads import is_withheld
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard
-from fieldservice.visits import appointment_of
+from fieldservice.visits import NOTHING_BOOKED, changes_appointment
 from fieldservice.workflow import WorkOrder
 
 __all__ = [
@@ -69,6 +69,7 @@ __all__ = [
     "Visit",
     "VisitOrder",
     "VisitStatus",
+    "add_timezones",
     "event_for",
     "feed",
     "orders_from_jsonl",
@@ -180,9 +181,11 @@ class Visit:
             visit is ``CONFIRMED``: it took place as agreed (see ``outcome``).
         sequence: The revision of the entry (iTIP ``SEQUENCE``), as
             :attr:`fieldservice.visits.Appointment.sequence` counts it: one up
-            for every change of date or time (a reschedule, B8, B9; the
-            confirmation that narrows the window to the hour, C1) and for the
-            cancellation of a live entry (K3, G2).
+            for every change of date, time or status (a reschedule, B8, B9;
+            the first confirmation, C1, or one that moves the hour) and for
+            the cancellation of a live entry (K3, G2); and one up when a visit
+            never confirmed is done, which turns it CONFIRMED. It never goes
+            down.
         stamp: The instant of the order's last event, in UTC (``DTSTAMP``).
         note: What the customer said the visit needs (C3): the latest
             ``note`` of the contact, booking and confirmation events, as a
@@ -190,6 +193,12 @@ class Visit:
             request (G1) and masked by every generic renderer.
         outcome: ``"completed"`` once the work is signed off and completed,
             ``"closed"`` once the order is closed, else ``None``.
+        moves: How many times the visit was moved to another window (B8,
+            B9): its reschedules, and a booking again after the customer was
+            away (K3).
+        arrival: The arrival hour agreed at the second confirmation (C1),
+            ``(start, end)``; ``None`` while none is on record (a visit done
+            without one is ``CONFIRMED`` all the same).
 
     >>> import datetime as dt
     >>> at = dt.datetime(2026, 11, 26, 14, tzinfo=dt.UTC)
@@ -209,6 +218,8 @@ class Visit:
     # pprint and rich show its mask; the export reveals it only on request.
     note: Secret | None = attrs.field(default=None, repr=False)
     outcome: str | None = None
+    moves: int = 0
+    arrival: tuple[dt.datetime, dt.datetime] | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -320,7 +331,45 @@ def visit_of(order: VisitOrder) -> Visit | None:
         msg = f"the order's standard must be a ServiceStandard (got {type(standard).__name__})"
         raise InvalidInput(msg)
     zone = _zone(standard.timezone)
-    current = appointment_of(events)
+    # One pass over the events, as the entry evolves: the appointment (visits.py) and
+    # whether the visit is done. SEQUENCE must rise whenever DTSTART, DTEND or STATUS
+    # change (RFC 5545 3.8.7.4, RFC 5546 2.1.4). The appointment's count covers the
+    # windows, the hours (compared as instants) and the cancellations; a done visit turns
+    # a TENTATIVE entry CONFIRMED (and a later arrival back), so a change of STATUS the
+    # count misses raises it here. Nothing ever lowers it.
+    current = NOTHING_BOOKED
+    outcome: str | None = None
+    extra = moves = sequence = 0
+    shown: VisitStatus | None = None
+    for event in events:
+        kind = event.kind
+        if kind in _FOLDED:
+            before = current
+            current = before.after(event)
+            if kind in _WINDOWS and current is not before and before.booking is not None:
+                moves += 1  # moved to another window (B8, B9), or booked again after K3
+            if kind in _BEFORE_DONE:
+                outcome = None
+        elif kind is EventKind.ARRIVED:
+            outcome = None
+        elif kind is EventKind.CLOSED:
+            outcome = "closed"
+        elif kind is EventKind.COMPLETED:
+            outcome = outcome or "completed"
+        else:
+            continue
+        if current.booking is None:
+            continue
+        if not current.live:
+            showing = VisitStatus.CANCELLED
+        elif current.confirmation is not None or outcome is not None:
+            showing = VisitStatus.CONFIRMED
+        else:
+            showing = VisitStatus.TENTATIVE
+        if showing is not shown and shown is not None and current.sequence + extra <= sequence:
+            extra = sequence + 1 - current.sequence
+        shown = showing
+        sequence = current.sequence + extra
     booking = current.booking
     if booking is None:
         return None
@@ -329,33 +378,25 @@ def visit_of(order: VisitOrder) -> Visit | None:
     arrival = None if confirmed is None else _span(confirmed.start, confirmed.end, zone)
     if not current.live:
         status = VisitStatus.CANCELLED
-    else:
-        status = VisitStatus.TENTATIVE if arrival is None else VisitStatus.CONFIRMED
-    outcome = None
-    if current.live and current.booking is not None:
+        outcome = None  # completed and closed visits took place as agreed
+    elif arrival is not None or outcome is not None:
         # Completed and closed visits took place as agreed: CONFIRMED, with their outcome.
-        # Read from the end, up to the visit's arrival: most orders stop at once.
-        for event in reversed(events):
-            kind = event.kind
-            if kind is EventKind.CLOSED:
-                outcome = "closed"
-                break
-            if kind is EventKind.COMPLETED:
-                outcome = "completed"
-            elif kind in _BEFORE_DONE:
-                break
-        if outcome is not None:
-            status = VisitStatus.CONFIRMED
+        status = VisitStatus.CONFIRMED
+    else:
+        status = VisitStatus.TENTATIVE
     note = None if current.note is None or is_withheld(current.note) else current.note
     start, end = arrival or window
     stamp = dt.datetime.fromtimestamp(int(events[-1].at.timestamp()), dt.UTC)
-    return Visit(start, end, window, status, current.sequence, stamp, note, outcome)
+    return Visit(start, end, window, status, sequence, stamp, note, outcome, moves, arrival)
 
 
-# Events that come before a visit is done: reading back, nothing older can close it.
+# Events that come before a visit is done: a completion or closure counts only after them.
 _BEFORE_DONE: Final = frozenset(
     {EventKind.ARRIVED, EventKind.BOOKED, EventKind.RESCHEDULED, EventKind.CONFIRMED}
 )
+_WINDOWS: Final = frozenset({EventKind.BOOKED, EventKind.RESCHEDULED})
+# The kinds the appointment view folds (visits.changes_appointment), looked up once.
+_FOLDED: Final = frozenset(kind for kind in EventKind if changes_appointment(kind))
 
 
 # --- from a visit to a VEVENT ------------------------------------------------------
@@ -397,10 +438,14 @@ _UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _MAX_TEXT: Final = 1000
 
 
-def _text(value: str) -> str:
-    """Customer text made safe: newlines kept (icalendar escapes them), controls spaced."""
+def _text(value: str, limit: int | None = _MAX_TEXT) -> str:
+    """Customer text made safe: newlines kept (icalendar escapes them), controls spaced.
+
+    ``limit`` bounds one value, never a text composed of several: a long note must not
+    cut off the lines written after it.
+    """
     value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE.sub(" ", value)[:_MAX_TEXT].strip()
+    return _UNSAFE.sub(" ", value)[:limit].strip()
 
 
 def _param(value: str) -> str:
@@ -516,7 +561,8 @@ def _description(
         f"工单 order: {order.id}",
         f"预约 booked (B2): {low.year}-{low.month:02}-{low.day:02} {_hhmm(low)}-{_hhmm(high)}",
     ]
-    if visit.status is VisitStatus.CONFIRMED:
+    if visit.arrival is not None and not visit.cancelled:
+        # Only a confirmation on record: a visit done without one was never agreed to the hour.
         lines.append(f"二次确认 confirmed (C1): {_hhmm(visit.start)}-{_hhmm(visit.end)}")
     if technicians:
         ids = ", ".join(t.id for t in technicians)
@@ -525,21 +571,22 @@ def _description(
         if audience is IcsAudience.TECHNICIAN:
             customer = order.customer
             phones = ", ".join(p.reveal() for p in customer.phones)
-            lines.append(f"客户 customer: {customer.name.reveal()} {phones}")
-            lines.append(f"地址 address: {customer.address.reveal()}")
+            lines.append(f"客户 customer: {_text(customer.name.reveal())} {phones}")
+            lines.append(f"地址 address: {_text(customer.address.reveal())}")
         if visit.note is not None:
-            lines.append(f"备注 note: {visit.note.reveal()}")
+            lines.append(f"备注 note: {_text(visit.note.reveal())}")
     if visit.outcome is not None:
         lines.append(f"结果 outcome: {_OUTCOME_LABELS[visit.outcome]}")
-    return _text("\n".join(lines))
+    # Each value from people is bounded above; the lines are all written, the last too.
+    return _text("\n".join(lines), None)
 
 
 _OUTCOME_LABELS: Final = {"completed": "已竣工 completed", "closed": "已归档 closed"}
 
 
 def _rules(visit: Visit, organised: bool, alarms: Iterable[str]) -> str:
-    rules = ["C1" if visit.status is VisitStatus.CONFIRMED else "B2"]
-    if visit.sequence > visit.cancelled:  # moved at least once, not only cancelled
+    rules = ["C1" if visit.arrival is not None and not visit.cancelled else "B2"]
+    if visit.moves:  # moved to another window at least once (a confirmation is C1)
         rules.append("B8")
     if organised:
         rules.append("M2")
@@ -658,11 +705,35 @@ def _alarms(
             continue
         alarm = icalendar.Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("TRIGGER", dt.timedelta(seconds=reminder.due.timestamp() - start))
+        alarm.add("TRIGGER", _Trigger(dt.timedelta(seconds=reminder.due.timestamp() - start)))
         alarm.add("DESCRIPTION", text)
         alarm.add("X-FIELDSERVICE-RULE", icalendar.vText(reminder.rule))
         alarms.append((reminder.rule, alarm))
     return alarms
+
+
+class _Trigger(icalendar.vDuration):
+    """A relative ``TRIGGER`` in exact time: hours, minutes and seconds, never days.
+
+    A day in a duration is nominal (RFC 5545 3.3.6): ``-P1DT10M`` before a visit the
+    day after a change of summer time fires an hour off the instant the plan gives.
+    Hours are exact, so ``-PT24H10M`` fires at that instant in every client.
+    """
+
+    def to_ical(self) -> bytes:
+        seconds = int(self.td.total_seconds())
+        if not seconds:
+            return b"P0D"  # as icalendar writes it; under a day, its text and this agree
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        hours, rest = divmod(seconds, 3600)
+        minutes, seconds = divmod(rest, 60)
+        # dur-hour = 1*DIGIT "H" [dur-minute]: seconds after hours need the minutes too.
+        parts = [
+            f"{hours}H" if hours else "",
+            f"{minutes}M" if minutes or (hours and seconds) else "",
+        ]
+        parts.append(f"{seconds}S" if seconds or not (hours or minutes) else "")
+        return f"{sign}PT{''.join(parts)}".encode()
 
 
 def _to_audience(value: object) -> IcsAudience:
@@ -740,6 +811,59 @@ def _vtimezone(tzid: str, last: dt.date) -> icalendar.Timezone | None:
     return vtimezone
 
 
+def _last_date(latest: int) -> dt.date:
+    """The end of the VTIMEZONE span: 2038 as icalendar's default, or after the latest visit."""
+    return max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest + 1, 1, 1))
+
+
+def add_timezones(calendar: icalendar.Calendar) -> None:
+    """Add the ``VTIMEZONE`` of every ``TZID`` the calendar uses and lacks, as the exports do.
+
+    For a calendar built from :func:`event_for` entries. icalendar's own
+    ``add_missing_timezones()`` writes a zone's irregular changes as one
+    ``RDATE`` list, of which vobject (and so Radicale and other CalDAV
+    servers) keeps only the first date: times in summer, or in winter, come
+    out an hour off. The zones added here are those of :func:`to_ical`: one
+    ``RDATE`` per date, from 1970 to 2038 or the year after the latest entry.
+
+    >>> import icalendar, pendulum, fieldservice as fs
+    >>> from types import SimpleNamespace
+    >>> from fieldservice.events import Event
+    >>> t = pendulum.datetime(2026, 6, 1, 10, tz="Europe/Berlin")
+    >>> order = SimpleNamespace(
+    ...     id="WO-1", kind=fs.OrderKind.REPAIR, products=frozenset({fs.Product.BROADBAND}),
+    ...     customer=fs.Customer(id="C1", name="Anna", phones="138 0013 8000", address="x"),
+    ...     technicians=(), standard=fs.ServiceStandard.default().replace(timezone="Europe/Berlin"),
+    ...     events=[Event("booked", t, actor="desk", data={
+    ...         "start": "2026-06-15T08:00:00+02:00", "end": "2026-06-15T12:00:00+02:00"})])
+    >>> mine = icalendar.Calendar()
+    >>> mine.add_component(event_for(order))
+    >>> add_timezones(mine)
+    >>> mine.get_missing_tzids(), [str(tz["TZID"]) for tz in mine.walk("VTIMEZONE")]
+    (set(), ['Europe/Berlin'])
+
+    .. versionadded:: 0.1.0
+    """
+    if not isinstance(calendar, icalendar.Calendar):
+        msg = f"calendar must be an icalendar.Calendar (got {type(calendar).__name__})"
+        raise InvalidInput(msg)
+    missing = calendar.get_missing_tzids()
+    if not missing:
+        return
+    years = [
+        end.year
+        for component in calendar.walk("VEVENT")
+        if isinstance(end := getattr(component.get("DTEND"), "dt", None), dt.datetime)
+    ]
+    last = _last_date(max(years, default=0))
+    at = len(calendar.timezones)  # before the entries that name them, after those there
+    for tzid in sorted(missing):
+        vtimezone = _vtimezone(tzid, last)
+        if vtimezone is not None:
+            calendar.subcomponents.insert(at, copy.deepcopy(vtimezone))
+            at += 1
+
+
 def _calendar(
     events: Sequence[tuple[icalendar.Event, Visit]], method: str | None, name: str | None = None
 ) -> bytes:
@@ -755,9 +879,8 @@ def _calendar(
         # The full default span (1970-2038, or later if a visit is): every file
         # carries the same VTIMEZONE, so a client that keeps the first one it saw
         # for a TZID (vobject does) still reads later visits right.
-        latest = max(visit.end for _, visit in events).year + 1
-        last = max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest, 1, 1))
-        for tzid in sorted({str(visit.start.tzinfo) for _, visit in events} - {"UTC"}):
+        last = _last_date(max(visit.end for _, visit in events).year)
+        for tzid in sorted(set().union(*(_tzids(event) for event, _ in events))):
             vtimezone = _vtimezone(tzid, last)
             if vtimezone is not None:
                 cal.add_component(copy.deepcopy(vtimezone))
@@ -765,6 +888,20 @@ def _calendar(
         cal.add_component(event)
     data: bytes = cal.to_ical()
     return data
+
+
+def _tzids(event: icalendar.Event) -> set[str]:
+    """The TZIDs the entry's times name: exactly those need a VTIMEZONE (RFC 5545 3.6.5).
+
+    A zone that is UTC under another name (``Etc/UTC``, ``Zulu``, ``GMT``) is written
+    as UTC, with no TZID, and needs none; a time in a repeated hour is written in UTC.
+    """
+    found = set()
+    for name in ("DTSTART", "DTEND"):
+        tzid = event[name].params.get("TZID")
+        if tzid:
+            found.add(str(tzid))
+    return found
 
 
 def _entries(
@@ -1026,9 +1163,10 @@ def write_ical(
             visit = visit_of(order)
             if visit is None:
                 continue
-            spool.write(_build(order, visit, who, consent).to_ical())
+            built = _build(order, visit, who, consent)
+            spool.write(built.to_ical())
             cancelled.add(visit.cancelled)
-            zones.add(str(visit.start.tzinfo))
+            zones |= _tzids(built)
             latest = visit.end if latest is None or visit.end > latest else latest
             count += 1
         method = None
@@ -1059,8 +1197,8 @@ def _calendar_head(method: str | None, zones: set[str], latest: dt.datetime | No
     if method is not None:
         cal.add("METHOD", method)
     if latest is not None:
-        last = max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest.year + 1, 1, 1))
-        for tzid in sorted(zones - {"UTC"}):
+        last = _last_date(latest.year)
+        for tzid in sorted(zones):
             vtimezone = _vtimezone(tzid, last)
             if vtimezone is not None:
                 cal.add_component(copy.deepcopy(vtimezone))

@@ -10,6 +10,7 @@ usage: fieldservice standard check [-h] FILE
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import datetime as dt
 import json
@@ -347,9 +348,12 @@ class _BinaryOut:
 
     def __init__(self, out: TextIO) -> None:
         self._out = out
+        # The calendar comes in chunks of bytes, and a chunk may end inside a character.
+        self._decode = codecs.getincrementaldecoder("utf-8")().decode
 
     def write(self, data: bytes) -> int:
-        return self._out.write(data.decode("utf-8"))
+        self._out.write(self._decode(data))
+        return len(data)
 
 
 @contextlib.contextmanager

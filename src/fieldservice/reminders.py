@@ -561,7 +561,9 @@ def plan(
                 rule=status.rule,
             )
 
-    if appointment is not None and EventKind.ARRIVED not in _since(events, appointment.version):
+    # The visit reminders end once the technician is at the door, or the visit is done
+    # (completed without an arrival on record, as a log from elsewhere may have it).
+    if appointment is not None and not _VISIT_OVER & _since(events, appointment.version):
         arrival = appointment.arrival or appointment.start
         if appointment.arrival is None:
             day = appointment.start.date()
@@ -604,6 +606,7 @@ def plan(
 
 
 _NO_ALERT = frozenset({ClockName.ARRIVAL, ClockName.REMOTE_FOLLOW_UP})
+_VISIT_OVER = frozenset({EventKind.ARRIVED, EventKind.COMPLETED})
 # The calls only the contact technician makes to the customer (M2).
 _CONTACT_KINDS = frozenset({ReminderKind.DAY_OF_CONFIRMATION, ReminderKind.CALL_AHEAD})
 

@@ -72,10 +72,11 @@ class Appointment:
         revision: Bookings, reschedules and confirmations so far: the reminder
             plan keys what it sends on it.
         sequence: The calendar entry's revision (RFC 5545 SEQUENCE): raised by
-            every change of date or time (a new window after the first, a
-            confirmation that narrows the window to the hour or moves the hour)
-            and by each cancellation of a live one. A confirmation of the hour
-            already promised raises nothing.
+            every change of date, time or status (a new window after the first,
+            the first confirmation of a window, which makes it CONFIRMED, a
+            confirmation that moves the hour) and by each cancellation of a
+            live one. A confirmation repeating the hour already confirmed
+            raises nothing.
         note: What the customer last said the visit needs (C3), personal (G1).
 
     >>> NOTHING_BOOKED.live, NOTHING_BOOKED.window_start
@@ -145,10 +146,14 @@ class Appointment:
             assert isinstance(data, Confirmed)
             if not self.live:
                 return self  # nothing booked to confirm: the hour has nothing to refine
-            # Narrowing the window to the hour, or moving the hour, changes DTSTART/DTEND:
-            # a client that goes by SEQUENCE must see a new revision (RFC 5545 3.8.7.4).
+            # Narrowing the window to the hour, or moving the hour, changes DTSTART/DTEND,
+            # and the first confirmation turns STATUS from TENTATIVE to CONFIRMED even when
+            # the hour agreed is the whole window: a client that goes by SEQUENCE must see
+            # a new revision (RFC 5545 3.8.7.4, RFC 5546 2.1.4).
             # Instants, not wall times: an hour may end in the repeated autumn hour (PEP 495).
-            moved = not _same_span(self.promised_start, self.promised_end, data.start, data.end)
+            moved = self.confirmation is None or not _same_span(
+                self.promised_start, self.promised_end, data.start, data.end
+            )
             # Built field by field, not by attrs.evolve: this runs once per confirmation
             # in every SLA scan, and evolve introspects the class on each call.
             return Appointment(

@@ -235,7 +235,10 @@ class DayPlan:
         return rows
 
     def to_ical(self, technician: str) -> bytes:
-        """One technician's day as an iCalendar feed: a VEVENT per stop, a C2 alarm each.
+        """One technician's day as an iCalendar feed: a VEVENT per stop, an alarm each.
+
+        The alarm is the technician's own (M2): the customer's contact is reminded to
+        call the customer (C2), every other technician of a crew to leave (T2).
 
         The feed holds no personal data (G1): order ID, kind, products, tier,
         region and times only. Each UID is the order, the technician and the day
@@ -268,18 +271,25 @@ class DayPlan:
             products = ", ".join(sorted(p.label_en for p in s.products))
             ev.add("summary", f"{seq}. {s.kind.label_en}: {products} ({s.order_id})")
             ev.add("location", s.region)
+            # Only the customer's contact calls the customer (M2); the others of a crew
+            # are reminded to leave on time (T2), as the calendar feeds do.
+            if s.contact:
+                duty = f", call the customer at {s.call_at:%H:%M} (C2)."
+                if len(s.crew) > 1:
+                    duty += " You are the customer's contact (M2)."
+                reminder, due = f"Call the customer of {s.order_id} (C2)", s.call_at
+            else:
+                duty = f". {s.crew[0]} is the customer's contact and calls them (M2)."
+                reminder, due = f"Leave for {s.order_id} (T2)", s.depart
             ev.add(
                 "description",
                 f"Order {s.order_id}, {s.tier.label_en} tier. Leave {s.depart:%H:%M}, "
-                f"arrive {s.arrive:%H:%M} (T2), call the customer at {s.call_at:%H:%M} (C2)."
-                + (
-                    " You are the customer's contact (M2)." if s.contact and len(s.crew) > 1 else ""
-                ),
+                f"arrive {s.arrive:%H:%M} (T2){duty}",
             )
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Call the customer of {s.order_id} (C2)")
-            alarm.add("trigger", dt.timedelta(seconds=s.call_at.timestamp() - s.start.timestamp()))
+            alarm.add("description", reminder)
+            alarm.add("trigger", dt.timedelta(seconds=due.timestamp() - s.start.timestamp()))
             ev.add_component(alarm)
             cal.add_component(ev)
         return bytes(cal.to_ical())
