@@ -168,6 +168,22 @@ def test_bad_toml_names_the_key_and_value(text: str, names: str) -> None:
     assert info.value.code == "invalid_standard"
 
 
+@pytest.mark.parametrize(
+    "zone", ["right/Asia/Shanghai", "posix/Asia/Shanghai", "localtime", "Factory"]
+)
+def test_a_zone_file_that_is_not_a_published_zone_name_is_refused(zone: str) -> None:
+    # zoneinfo opens these; right/* would put leap seconds in a calendar's offsets, and
+    # localtime means whatever this machine is set to.
+    with pytest.raises(fs.StandardError, match="timezone must be an IANA zone") as info:
+        fs.ServiceStandard.default().replace(timezone=zone)
+    assert info.value.code == "invalid_standard"
+
+
+def test_every_published_zone_name_is_taken() -> None:
+    for zone in ("Asia/Shanghai", "UTC", "Etc/GMT-8", "America/New_York", "Australia/Lord_Howe"):
+        assert fs.ServiceStandard.default().replace(timezone=zone).timezone == zone
+
+
 def test_replace_refuses_unknown_fields_and_bad_values() -> None:
     std = fs.ServiceStandard.default()
     with pytest.raises(fs.StandardError, match="no field 'lead'"):

@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import tomllib
@@ -593,13 +594,24 @@ def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         pass
     else:
-        return
+        if value in _zone_names():
+            return
     # Raised here, not in the except: zoneinfo's error repeats the value.
     msg = f"{hint} (got {_validate.echo(value)})"
     raise StandardError(msg)
 
 
 _LONGEST_ZONE_NAME: Final = 64
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    import zoneinfo
+
+    # zoneinfo also opens files that are not zones to publish: right/* counts leap
+    # seconds in its offsets (a calendar's VTIMEZONE would carry them), posix/* repeats
+    # the plain names, localtime is this machine's own setting and Factory is no place.
+    return frozenset(zoneinfo.available_timezones()) - {"Factory", "localtime"}
 
 
 LEGAL_REPAIR_CEILING: Final[Mapping[Area, dt.timedelta]] = types.MappingProxyType(
