@@ -513,3 +513,14 @@ def test_regression_sla_command_refuses_an_event_kind_that_is_a_list_and_goes_on
     assert "line 2" in err
     assert "[invalid_event]" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("count", ["99999999999999999999", "1_000_000_001", "-1"])
+def test_generate_refuses_a_count_past_a_billion_orders_as_a_usage_error(
+    count: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It would run until the disk is full: a usage error (2) at once, nothing written.
+    target = tmp_path / "g.jsonl"
+    assert run("generate", count, "-o", str(target))[0] == 2
+    assert "must be from 0 to 1000000000" in capsys.readouterr().err
+    assert not target.exists()

@@ -136,9 +136,14 @@ def _write_text(name: str, text: str) -> None:
         raise InvalidInput(msg) from None
 
 
+# A billion orders is some 740 GB of JSON lines, more than any branch keeps: a larger
+# count is a typo, and would run until it fills the disk.
+_MOST_ORDERS = 1_000_000_000
+
+
 def _count(text: str) -> int:
     # Digits may be grouped with underscores anywhere: 1_000_000.
-    return _whole_number(text.replace("_", ""), 0)
+    return _whole_number(text.replace("_", ""), 0, _MOST_ORDERS)
 
 
 def _generate(args: argparse.Namespace, out: TextIO) -> int:
