@@ -337,6 +337,8 @@ def _not_event_logs(tmp_path: Path) -> dict[str, object]:
         _read_by_evaluate_table,
         columnar.read_events,
         lambda source: list(columnar.parts(source)),
+        lambda source: [part.read() for part in columnar.part_locations(source)],
+        lambda source: sla.evaluate_table(source, at=AT, jobs=2),
     ],
 )
 def test_regression_every_columnar_reader_refuses_what_is_not_an_event_log(

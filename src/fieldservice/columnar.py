@@ -752,8 +752,8 @@ class Part:
             return self.table
         if self.row_group is None:
             return _read_file(pa, self.path, dict(self.partition))
-        group = pa.parquet.ParquetFile(self.path).read_row_group(self.row_group)
-        return _conform(pa, group, _schema(pa), dict(self.partition))
+        reader = _parquet(pa, functools.partial(pa.parquet.ParquetFile, self.path))
+        return _parquet(pa, functools.partial(_row_group, pa, reader, self.row_group, _schema(pa)))
 
 
 def part_locations(source: Any) -> Iterator[Part]:
@@ -779,7 +779,8 @@ def part_locations(source: Any) -> Iterator[Part]:
             named = _named(*file.relative_to(target).parts[:-1], target.name)
             yield Part(file, None, tuple(sorted(named.items())))
         return
-    for group in range(pa.parquet.ParquetFile(target).num_row_groups):
+    reader = _parquet(pa, functools.partial(pa.parquet.ParquetFile, target))
+    for group in range(reader.num_row_groups):
         yield Part(target, group)
 
 
