@@ -811,6 +811,12 @@ def _vtimezone(tzid: str, last: dt.date) -> icalendar.Timezone | None:
     return vtimezone
 
 
+def _vtimezones(tzids: Iterable[str], last: dt.date) -> list[icalendar.Timezone]:
+    """A copy of the ``VTIMEZONE`` of each TZID, in name order, as every export writes them."""
+    found = (_vtimezone(tzid, last) for tzid in sorted(tzids))
+    return [copy.deepcopy(vtimezone) for vtimezone in found if vtimezone is not None]
+
+
 def _last_date(latest: int) -> dt.date:
     """The end of the VTIMEZONE span: 2038 as icalendar's default, or after the latest visit."""
     return max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest + 1, 1, 1))
@@ -855,13 +861,8 @@ def add_timezones(calendar: icalendar.Calendar) -> None:
         for component in calendar.walk("VEVENT")
         if isinstance(end := getattr(component.get("DTEND"), "dt", None), dt.datetime)
     ]
-    last = _last_date(max(years, default=0))
     at = len(calendar.timezones)  # before the entries that name them, after those there
-    for tzid in sorted(missing):
-        vtimezone = _vtimezone(tzid, last)
-        if vtimezone is not None:
-            calendar.subcomponents.insert(at, copy.deepcopy(vtimezone))
-            at += 1
+    calendar.subcomponents[at:at] = _vtimezones(missing, _last_date(max(years, default=0)))
 
 
 def _calendar(
@@ -880,10 +881,8 @@ def _calendar(
         # carries the same VTIMEZONE, so a client that keeps the first one it saw
         # for a TZID (vobject does) still reads later visits right.
         last = _last_date(max(visit.end for _, visit in events).year)
-        for tzid in sorted(set().union(*(_tzids(event) for event, _ in events))):
-            vtimezone = _vtimezone(tzid, last)
-            if vtimezone is not None:
-                cal.add_component(copy.deepcopy(vtimezone))
+        for vtimezone in _vtimezones(set().union(*(_tzids(e) for e, _ in events)), last):
+            cal.add_component(vtimezone)
     for event, _ in events:
         cal.add_component(event)
     data: bytes = cal.to_ical()
@@ -1197,10 +1196,7 @@ def _calendar_head(method: str | None, zones: set[str], latest: dt.datetime | No
     if method is not None:
         cal.add("METHOD", method)
     if latest is not None:
-        last = _last_date(latest.year)
-        for tzid in sorted(zones):
-            vtimezone = _vtimezone(tzid, last)
-            if vtimezone is not None:
-                cal.add_component(copy.deepcopy(vtimezone))
+        for vtimezone in _vtimezones(zones, _last_date(latest.year)):
+            cal.add_component(vtimezone)
     data: bytes = cal.to_ical()
     return data.removesuffix(b"END:VCALENDAR\r\n")
