@@ -14,6 +14,7 @@ import icalendar
 import pendulum
 import pytest
 import vobject
+from _calendar_orders import CUSTOMER, STD, T7, T8, Order
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,30 +26,7 @@ from fieldservice.reminders import ReminderKind, plan
 from fieldservice.visits import appointment_of
 
 TZ = "Asia/Shanghai"
-STD = fs.ServiceStandard.default()
-T7 = fs.Technician(id="T7", name="王师傅", certificate="ZW-310-0042")
-T8 = fs.Technician(id="T8", name="赵六", certificate="ZW-310-0043")
 T9 = fs.Technician(id="T9", name="钱七", certificate="ZW-310-0044")
-CUSTOMER = fs.Customer(
-    id="C-1001",
-    name="张三丰",
-    tier=fs.Tier.GOLD,
-    phones="138 0013 8000",
-    address=fs.Address(region="上海市浦东新区", detail="张江路 100 弄 5 号 302"),
-)
-
-
-@attrs.frozen
-class Order:
-    """A test double of the work order: what the calendar reads (VisitOrder)."""
-
-    id: str
-    events: tuple[Event, ...]
-    kind: fs.OrderKind = fs.OrderKind.INSTALL
-    products: frozenset[fs.Product] = frozenset({fs.Product.BROADBAND})
-    customer: fs.Customer = CUSTOMER
-    technicians: tuple[fs.Technician, ...] = (T7, T8)
-    standard: fs.ServiceStandard = STD
 
 
 def at(day: int, hour: int, minute: int = 0, tz: str = TZ) -> pendulum.DateTime:

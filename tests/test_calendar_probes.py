@@ -16,6 +16,7 @@ import icalendar
 import pendulum
 import pytest
 import vobject
+from _calendar_orders import CUSTOMER, STD, T7, T8, Order
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,30 +33,7 @@ from fieldservice.calendar import (
 from fieldservice.events import Event
 from fieldservice.reminders import ReminderKind, plan
 
-STD = fs.ServiceStandard.default()
-T7 = fs.Technician(id="T7", name="王师傅", certificate="ZW-310-0042", phone="139 0139 0000")
-T8 = fs.Technician(id="T8", name="赵六", certificate="ZW-310-0043")
-CUSTOMER = fs.Customer(
-    id="C-1001",
-    name="张三丰",
-    tier=fs.Tier.GOLD,
-    phones="138 0013 8000",
-    address=fs.Address(region="上海市浦东新区", detail="张江路 100 弄 5 号 302"),
-)
 PERSONAL = ("张三丰", "13800138000", "138 0013", "张江路", "王师傅", "13901390000", "二楼有狗")
-
-
-@attrs.frozen
-class Order:
-    """A test double of the work order: what the calendar reads (VisitOrder)."""
-
-    id: str
-    events: tuple[Event, ...]
-    kind: fs.OrderKind = fs.OrderKind.INSTALL
-    products: frozenset[fs.Product] = frozenset({fs.Product.BROADBAND})
-    customer: fs.Customer = CUSTOMER
-    technicians: tuple[fs.Technician, ...] = (T7, T8)
-    standard: fs.ServiceStandard = STD
 
 
 def ev(kind: str, when: dt.datetime, **data: object) -> Event:
