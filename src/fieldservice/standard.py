@@ -21,7 +21,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import re
 import tomllib
@@ -581,29 +580,33 @@ def _domain(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
 
 
 def _timezone(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    import zoneinfo
+
     hint = "timezone must be an IANA zone name like 'Asia/Shanghai'"
-    # Only plain, short text is looked up: a list or dict cannot be, and the message
-    # says what was wrong with it.
+    # zoneinfo takes some values that are not names (a tuple of None and False), and
+    # a name longer than a file name raises OSError: only plain, short text is asked.
     if not isinstance(value, str) or len(value) > _LONGEST_ZONE_NAME:
         msg = f"{hint} (got {type(value).__name__}{' too long' if isinstance(value, str) else ''})"
         raise StandardError(msg)
-    if value in _zone_names():
-        return
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    else:
+        if not value.startswith(_UNPUBLISHED_FOLDERS) and value not in _UNPUBLISHED:
+            return
+    # Raised here, not in the except: zoneinfo's error repeats the value.
     msg = f"{hint} (got {_validate.echo(value)})"
     raise StandardError(msg)
 
 
 _LONGEST_ZONE_NAME: Final = 64
-
-
-@functools.cache
-def _zone_names() -> frozenset[str]:
-    import zoneinfo
-
-    # zoneinfo also opens files that are not zones to publish: right/* counts leap
-    # seconds in its offsets (a calendar's VTIMEZONE would carry them), posix/* repeats
-    # the plain names, localtime is this machine's own setting and Factory is no place.
-    return frozenset(zoneinfo.available_timezones()) - {"Factory", "localtime"}
+# Files zoneinfo opens that are not published zone names (available_timezones() leaves
+# them out, but listing those walks the zone folders: 30 ms at every start-up): right/*
+# counts leap seconds in its offsets (a calendar's VTIMEZONE would carry them), posix/*
+# repeats the plain names, localtime is this machine's own setting, Factory is no place.
+_UNPUBLISHED_FOLDERS: Final = ("right/", "posix/")
+_UNPUBLISHED: Final = frozenset({"localtime", "Factory", "posixrules"})
 
 
 LEGAL_REPAIR_CEILING: Final[Mapping[Area, dt.timedelta]] = types.MappingProxyType(
