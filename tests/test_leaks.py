@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pendulum
 import phonenumbers
 import pytest
@@ -903,3 +904,142 @@ def test_no_network_and_no_clock_reads(monkeypatch: pytest.MonkeyPatch) -> None:
             calendar.to_ical([order], include_personal=True, itip=False)
         assert _cli("standard", "show")[0] == 0
         assert _cli("slots", "--booked-at", "2026-11-24T10:30")[0] == 0
+
+
+# --- words people write into the log -----------------------------------------------------------
+
+
+def staff_words_visit(
+    customer: fs.Customer, crew: tuple[fs.Technician, ...], words: str
+) -> list[WorkOrder]:
+    """Orders in which every free-text field of the log holds ``words``.
+
+    Staff write what they see: a reason or a note may name the customer or hold their
+    phone. An install through a visit (resource gap, reschedule, delay, leaving for a
+    while, the customer's phone, a request out of scope, an item not applicable and
+    one declined), one cancelled, and a repair that needed a visit.
+    """
+    t = T0
+    tech = crew[0].id
+    visit = WorkOrder.install(
+        id="WO-W1", customer=customer, products={"broadband"}, accepted_at=t, by="desk-1"
+    )
+    visit.check_resources(False, at=t.add(minutes=1), by="desk-1")
+    visit.record_resource_gap(words, at=t.add(minutes=2), by="desk-1")
+    visit.resources_built(at=t.add(minutes=3), by="desk-1")
+    visit.contact_customer(at=t.add(minutes=30), by="desk-1")
+    visit.book(("2026-11-25", "afternoon"), at=t.add(minutes=35), by="desk-1")
+    visit.reschedule(
+        ("2026-11-26", "afternoon"),
+        at=t.add(minutes=40),
+        by="desk-1",
+        requested_by="customer",
+        reason=words,
+        contacted=True,
+        agreed=True,
+    )
+    visit.assign(list(crew), contact=crew[0], at=t.add(minutes=90), by="dispatch-1")
+    visit.confirm(14, at=t.add(hours=46), by=tech)
+    visit.depart(at=t.add(hours=50, minutes=50), by=tech, travel=dt.timedelta(minutes=30))
+    visit.report_delay(
+        "other", at=t.add(hours=51), by=tech, minutes=20, customer_told=True, note=words
+    )
+    visit.arrive(at=t.add(hours=51, minutes=40), by=tech)
+    visit.enter(at=t.add(hours=51, minutes=42), by=tech)
+    visit.start_work(at=t.add(hours=51, minutes=45), by=tech)
+    visit.leave_temporarily(
+        words, at=t.add(hours=51, minutes=50), by=tech, customer_told=True, minutes=10
+    )
+    visit.use_customer_phone(at=t.add(hours=52, minutes=5), by=tech, consent=True, purpose=words)
+    visit.record_out_of_scope(words, at=t.add(hours=52, minutes=6), by=tech, explanation=words)
+    visit.mark_not_applicable("S2", at=t.add(hours=52, minutes=7), by=tech, reason=words)
+    visit.decline("L1", at=t.add(hours=52, minutes=8), by=tech, reason=words, hotline_told=True)
+    cancelled = WorkOrder.install(
+        id="WO-W2", customer=customer, products={"broadband"}, accepted_at=t, by="desk-1"
+    )
+    cancelled.cancel(at=t.add(minutes=5), by="desk-1", reason=words)
+    repair = WorkOrder.repair(
+        id="WO-W3", customer=customer, products={"broadband"}, reported_at=t, by="desk-1"
+    )
+    repair.triage(remote_possible=False, at=t.add(minutes=4), by="desk-1")
+    repair.request_visit(at=t.add(minutes=5), by="desk-1", reason=words)
+    return [visit, cancelled, repair]
+
+
+def _free_text_fields(orders: Iterable[WorkOrder]) -> set[str]:
+    return {
+        f"{e.kind.value}.{name}"
+        for order in orders
+        for e in order.events
+        for name in e.data
+        if isinstance(e.data[name], fs.FreeText)
+    } | {
+        f"checklist {item.status.value}.reason"
+        for order in orders
+        for item in order.checklist.items
+        if item.reason is not None
+    }
+
+
+def test_G1_the_staff_words_corpus_reaches_every_free_text_field() -> None:
+    from fieldservice import payloads
+
+    customer, crew = CUSTOMERS[0], technicians("x")
+    orders = staff_words_visit(customer, crew, "客户出差")
+    # Every payload field written as words, minus the old spelling of a delay's note.
+    declared = {
+        f"{kind}.{f.name}"
+        for kind, cls in payloads.PAYLOAD_OF.items()
+        for f in attrs.fields(cls)
+        if f.type in ("FreeText | None", "FreeText")
+    } - {"delayed.reason"}
+    assert declared <= _free_text_fields(orders)
+    assert {"checklist not_applicable.reason", "checklist declined.reason"} <= _free_text_fields(
+        orders
+    )
+
+
+@settings(
+    max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
+@given(who=people())
+def test_G1_personal_data_in_staff_words_shows_only_where_opted_in(
+    who: tuple[fs.Customer, tuple[fs.Technician, fs.Technician], str, str],
+) -> None:
+    customer, crew, _, note = who
+    phone = customer.phones[0].reveal()
+    words = f"{customer.name.reveal()} {phone} {note}"
+    orders = staff_words_visit(customer, crew, words)
+    forbidden = personal_values([customer], crew, [words])
+    for order in orders:
+        for what, text in [*renderings(order), *generic_renderings(order)]:
+            assert not leaks(text, forbidden), (
+                f"{order.id}: {what} shows the {leaks(text, forbidden)}"
+            )
+        for event in order.events:
+            assert not leaks(repr(event), forbidden)
+        clear = order.to_json(include_personal=True)
+        assert leaks(clear, forbidden)
+        back = WorkOrder.from_json(clear, standard=order.standard)
+        assert back.events == order.events
+        assert [e.to_dict(include_personal=True) for e in back.events] == [
+            e.to_dict(include_personal=True) for e in order.events
+        ]
+        assert back.checklist == order.checklist
+
+
+def test_G1_a_masked_export_of_staff_words_reads_for_the_clocks_and_never_restores() -> None:
+    customer, crew = CUSTOMERS[0], technicians("x")
+    for order in staff_words_visit(customer, crew, "客户张三 13800138000"):
+        masked = json.loads(order.to_json())
+        events = [fs.Event.from_dict(e) for e in masked["events"]]
+        words = [e.data[k] for e in events for k in e.data if isinstance(e.data[k], fs.FreeText)]
+        assert words
+        assert all(w.withheld for w in words)
+        at = order.events[-1].at.add(hours=1)
+        read = sla.evaluate_many([events], at=at, standard=order.standard)
+        kept = sla.evaluate_many([order.events], at=at, standard=order.standard)
+        assert repr(read.to_records()) == repr(kept.to_records())
+        masked["customer"] = json.loads(order.to_json(include_personal=True))["customer"]
+        with pytest.raises(fs.InvalidInput, match="exported without secrets"):
+            WorkOrder.from_json(json.dumps(masked), standard=order.standard)

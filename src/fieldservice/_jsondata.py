@@ -23,7 +23,7 @@ import pendulum
 
 from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput
-from fieldservice.model import OrderKind, Product, Secret
+from fieldservice.model import FreeText, OrderKind, Product, Secret, WithheldText
 
 
 def text(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> str:
@@ -67,12 +67,33 @@ def instant(value: dt.datetime | None) -> float | None:
     return None if value is None else value.timestamp()
 
 
-def reason(value: object) -> str:
-    return text("reason", value)
+def reason(value: object) -> FreeText:
+    """Words a person wrote, checked; the masked form of an export reads as withheld (G1)."""
+    if isinstance(value, Mapping) and value.keys() == {"$secret"} and value["$secret"] is None:
+        return _WITHHELD_TEXT
+    if isinstance(value, Mapping) and value.keys() == {"$secret"}:
+        value = value["$secret"]
+    checked = text("reason", value)
+    if isinstance(value, FreeText) and value == checked:
+        return value
+    return FreeText(checked)
 
 
-def optional_reason(value: object) -> str | None:
+def optional_reason(value: object) -> FreeText | None:
     return None if value is None else reason(value)
+
+
+def free_text(value: FreeText, form: Form) -> object:
+    """Words a person wrote as an export writes them: masked unless personal data is asked (G1).
+
+    The canonical form (a signature's digest) keeps them: the digest covers what was signed.
+    """
+    if form.secrets is Secrets.MASKED or value.withheld:
+        return {"$secret": None}
+    return str(value)
+
+
+_WITHHELD_TEXT: Final = WithheldText()
 
 
 def to_products(value: object) -> tuple[Product, ...]:

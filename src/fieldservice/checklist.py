@@ -53,7 +53,7 @@ import pendulum
 
 from fieldservice import _jsondata, _labels, _validate
 from fieldservice.errors import InvalidInput, Violation
-from fieldservice.model import OrderKind, Product, Secret
+from fieldservice.model import FreeText, OrderKind, Product, Secret
 from fieldservice.modemlabel import ModemLabel
 
 __all__ = [
@@ -542,7 +542,7 @@ class ChecklistItem:
     evidence: Mapping[str, EvidenceValue] = attrs.field(
         kw_only=True, factory=dict, converter=_to_evidence, repr=_evidence_repr
     )
-    reason: str | None = attrs.field(
+    reason: FreeText | None = attrs.field(
         kw_only=True, default=None, converter=_jsondata.optional_reason
     )
     label: ModemLabel | None = attrs.field(kw_only=True, default=None, converter=_optional_label)
@@ -598,7 +598,7 @@ class ChecklistItem:
             "by": self.by,
             "at": _jsondata.stamp(self.at, form),
             "evidence": dict(self.evidence),
-            "reason": self.reason,
+            "reason": None if self.reason is None else _jsondata.free_text(self.reason, form),
             "label": None if self.label is None else self.label.data_as(form),
         }
 

@@ -33,6 +33,7 @@ __all__ = [
     "ContactPhone",
     "Customer",
     "DelayCause",
+    "FreeText",
     "OrderKind",
     "Party",
     "PersonalName",
@@ -40,6 +41,7 @@ __all__ = [
     "Secret",
     "Technician",
     "Tier",
+    "WithheldText",
     "customer_from_dict",
     "customer_to_dict",
     "technician_from_dict",
@@ -794,6 +796,81 @@ class Secret(_Hidden):
     def __format__(self, spec: str) -> str:
         # Apply the spec to the mask, so that width and alignment still work.
         return format(_MASK, spec)
+
+
+class FreeText(str):
+    """Words a person wrote into the log: a reason, a note, what a customer asked (G1).
+
+    Staff write what they see, and that may name the customer or hold a phone
+    number. So such text is personal: ``repr`` shows ``FreeText('******')``, and so
+    do the ``repr`` of the payload, the event and the checklist item that hold it;
+    an export without ``include_personal`` masks it. It is still a ``str``: read
+    it, compare it, print it where the caller means to show it.
+
+    >>> why = FreeText("客户出差 13800138000")
+    >>> why, [why], why == "客户出差 13800138000"
+    (FreeText('******'), [FreeText('******')], True)
+    >>> print(why)
+    客户出差 13800138000
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"FreeText({_MASK!r})"
+
+    @property
+    def withheld(self) -> bool:
+        """Whether an export masked the words (:class:`WithheldText`); never for words read.
+
+        >>> FreeText("客户出差").withheld
+        False
+        """
+        return False
+
+    def __rich_repr__(self) -> Iterator[object]:
+        """What ``rich.pretty`` shows: the mask only."""
+        yield _MASK
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # Rebuilt from a plain str: pickling and copying keep the class and the words.
+        return (type(self), (str(self),))
+
+
+class WithheldText(FreeText):
+    """Words a person wrote (a :class:`FreeText`) that an export masked.
+
+    It reads as ``******``: a reason or a note was there, and cannot be read back.
+    An order holding one cannot be restored, as for :class:`~fieldservice.payloads.Withheld`.
+
+    >>> WithheldText(), WithheldText() == "******", WithheldText().withheld
+    (WithheldText(), True, True)
+
+    .. versionadded:: 0.1.0
+    """
+
+    __slots__ = ()
+
+    def __new__(cls) -> WithheldText:
+        """The masked words: no value, there is none to keep."""
+        return super().__new__(cls, "******")
+
+    @property
+    def withheld(self) -> bool:
+        """Whether an export masked the words, which it always did for this class.
+
+        >>> WithheldText().withheld
+        True
+        """
+        return True
+
+    def __repr__(self) -> str:
+        return "WithheldText()"
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return (type(self), ())
 
 
 # --- serialization ---------------------------------------------------------------

@@ -50,12 +50,14 @@ from fieldservice.errors import InvalidInput
 from fieldservice.model import (
     Area,
     DelayCause,
+    FreeText,
     OrderKind,
     Party,
     PersonalName,
     Product,
     Secret,
     Tier,
+    WithheldText,
 )
 
 if TYPE_CHECKING:
@@ -66,6 +68,7 @@ if TYPE_CHECKING:
     from fieldservice.worksheet import WorkSheet
 
 __all__ = [
+    "PERSONAL_KINDS",
     "Arrived",
     "Booked",
     "ChecklistUpdated",
@@ -176,13 +179,16 @@ class WithheldName(PersonalName):
         return hash(WithheldName)
 
 
+WITHHELD_TEXT: Final = WithheldText()
+
+
 def is_withheld(value: object) -> bool:
     """Whether ``value`` is a personal value that an export masked.
 
-    >>> is_withheld(Withheld()), is_withheld(Secret("x"))
-    (True, False)
+    >>> is_withheld(Withheld()), is_withheld(Secret("x")), is_withheld(WithheldText())
+    (True, False, True)
     """
-    return isinstance(value, Withheld | WithheldName)
+    return isinstance(value, Withheld | WithheldName) or type(value) is WithheldText
 
 
 # --- how one field is read, written and described ---------------------------------------
@@ -199,6 +205,9 @@ class _Spec:
     shareable: bool = False
     """Whether the parsed value depends on the JSON value alone and is nothing personal:
     payloads made only of such fields are read once and shared (:meth:`Payload.from_json_data`)."""
+    personal: bool = False
+    """Whether the value may be personal or secret, masked in an export without
+    ``include_personal`` (G1): an order holding a masked one cannot be restored."""
 
 
 def _same(value: object, _: bool = False) -> object:
@@ -210,6 +219,42 @@ def _text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
         return _validate.text(where, value, max_length=max_length, multiline=multiline)
 
     return _Spec(parse, _same, _same, {"type": "string", "minLength": 1, "maxLength": max_length})
+
+
+def _free_text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
+    """Words a person wrote: personal (G1), read as :class:`~fieldservice.model.FreeText`."""
+
+    def parse(value: object, where: str) -> FreeText:
+        if type(value) is WithheldText:
+            return value
+        if isinstance(value, Mapping) and value.keys() == {SECRET_KEY}:
+            value = value[SECRET_KEY]
+            if value is None:
+                return WITHHELD_TEXT  # a masked export: read, never restored
+        checked = _validate.text(where, value, max_length=max_length, multiline=multiline)
+        return checked if type(checked) is FreeText else FreeText(checked)
+
+    schema = {
+        # Writers write the words as a string, or the masked object in an export
+        # made without personal data.
+        "anyOf": [
+            {"type": "string", "minLength": 1, "maxLength": max_length},
+            {
+                "type": "object",
+                "properties": {SECRET_KEY: {"type": ["string", "null"], "maxLength": max_length}},
+                "required": [SECRET_KEY],
+                "additionalProperties": False,
+            },
+        ],
+        "description": "words a person wrote; personal, null where the export masked it (G1)",
+    }
+    return _Spec(parse, _free_text_dump, _same, schema, personal=True)
+
+
+def _free_text_dump(value: FreeText, personal: bool) -> object:
+    if personal and type(value) is not WithheldText:
+        return str(value)
+    return {SECRET_KEY: None}
 
 
 def _id_spec() -> _Spec:
@@ -362,7 +407,7 @@ _SECRET_SCHEMA: Final = {
     ],
     "description": "personal or secret text; null where the export masked it (G1)",
 }
-_SECRET: Final = _Spec(_secret_parse, _secret_dump, _same, _SECRET_SCHEMA)
+_SECRET: Final = _Spec(_secret_parse, _secret_dump, _same, _SECRET_SCHEMA, personal=True)
 
 
 def _ids_parse(value: object, where: str) -> tuple[str, ...]:
@@ -507,6 +552,7 @@ _LABEL: Final = _Spec(
         "required": ["account", "user_name", "password"],
         "additionalProperties": False,
     },
+    personal=True,
 )
 
 
@@ -584,7 +630,9 @@ _WORKSHEET_SCHEMA: Final = {
     "required": ["technicians", "materials", "parameters", "opinion"],
     "additionalProperties": False,
 }
-_WORKSHEET: Final = _Spec(_worksheet_parse, _worksheet_dump, _worksheet_view, _WORKSHEET_SCHEMA)
+_WORKSHEET: Final = _Spec(
+    _worksheet_parse, _worksheet_dump, _worksheet_view, _WORKSHEET_SCHEMA, personal=True
+)
 
 
 def _signature_parse(value: object, where: str) -> Signature:
@@ -631,6 +679,7 @@ _SIGNATURE: Final = _Spec(
         "required": ["signer", "role", "at", "digest"],
         "additionalProperties": False,
     },
+    personal=True,
 )
 
 
@@ -672,8 +721,10 @@ class Payload(Mapping[str, Any]):
     not written. :meth:`to_json_data` writes the JSON form and
     :meth:`from_json_data` reads it, refusing unknown keys.
 
-    >>> Reason(reason="duplicate order")["reason"], Reason(reason="duplicate order").reason
-    ('duplicate order', 'duplicate order')
+    >>> Reason(reason="duplicate order")["reason"] == Reason(reason="duplicate order").reason
+    True
+    >>> Reason(reason="duplicate order")  # words people write are personal (G1)
+    Reason(reason=FreeText('******'))
     """
 
     KEYS: ClassVar[tuple[str, ...]] = ()
@@ -698,8 +749,8 @@ class Payload(Mapping[str, Any]):
         Raises:
             InvalidInput: A key is unknown or missing, or a value is of the wrong form.
 
-        >>> Reason.from_json_data({"reason": "客户出差"}, "cancelled")
-        Reason(reason='客户出差')
+        >>> print(Reason.from_json_data({"reason": "客户出差"}, "cancelled").reason)
+        客户出差
         """
         key = _share_key(cls, data) if type(data) is dict else None
         if key is not None:
@@ -737,8 +788,10 @@ class Payload(Mapping[str, Any]):
     def to_json_data(self, *, include_personal: bool = False) -> dict[str, object]:
         """The JSON form: personal and secret values masked unless ``include_personal``.
 
-        >>> Reason(reason="duplicate order").to_json_data()
+        >>> Reason(reason="duplicate order").to_json_data(include_personal=True)
         {'reason': 'duplicate order'}
+        >>> Reason(reason="duplicate order").to_json_data()
+        {'reason': {'$secret': None}}
         """
         out: dict[str, object] = {}
         for name, spec, _ in self._specs():
@@ -867,11 +920,11 @@ class FeasibilityAnswered(Payload):
 class ResourceGapRecorded(Payload):
     """``resource_gap_recorded`` (R2): what the network lacks.
 
-    >>> ResourceGapRecorded(gap="无空闲端口").gap
-    '无空闲端口'
+    >>> print(ResourceGapRecorded(gap="无空闲端口").gap)
+    无空闲端口
     """
 
-    gap: str | None = _field(_text_spec(500, multiline=True), "gap", optional=True)
+    gap: FreeText | None = _field(_free_text_spec(500, multiline=True), "gap", optional=True)
 
 
 @attrs.frozen(slots=True)
@@ -944,7 +997,7 @@ class Rescheduled(Booked):
     """
 
     requested_by: Party | None = _field(_PARTY, "requested_by", optional=True)
-    reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
+    reason: FreeText | None = _field(_free_text_spec(500, multiline=True), "reason", optional=True)
     consent: bool | None = _field(_BOOL, "consent", optional=True)
     """The one flag of logs before 0.3, contacted and agreed at once; read, no longer written."""
     contacted: bool | None = _field(_BOOL, "contacted", optional=True)
@@ -1046,16 +1099,16 @@ class Delayed(Payload):
     >>> Delayed(cause="traffic", note="内环高架事故", minutes=20, customer_told=True).cause
     <DelayCause.TRAFFIC: 'traffic'>
     >>> old = Delayed(reason="road works", minutes=20, customer_told=True)
-    >>> old.delay_cause, old.delay_note
-    (<DelayCause.OTHER: 'other'>, 'road works')
+    >>> old.delay_cause, old.delay_note == "road works"
+    (<DelayCause.OTHER: 'other'>, True)
     """
 
-    reason: str | None = _field(_text_spec(200), "reason", optional=True)
+    reason: FreeText | None = _field(_free_text_spec(200), "reason", optional=True)
     """The free text of logs before 0.3. Read, no longer written."""
     minutes: int | None = _field(_count_spec(1, 24 * 60), "minutes", optional=True)
     customer_told: bool | None = _field(_BOOL, "customer_told", optional=True)
     cause: DelayCause | None = _field(_CAUSE, "cause", optional=True)
-    note: str | None = _field(_text_spec(200), "note", optional=True)
+    note: FreeText | None = _field(_free_text_spec(200), "note", optional=True)
 
     @property
     def delay_cause(self) -> DelayCause | None:
@@ -1146,7 +1199,7 @@ class ChecklistUpdated(Payload):
     item: str | None = _field(_text_spec(16), "item", optional=True)
     evidence: Mapping[str, object] | None = _field(_EVIDENCE, "evidence", optional=True)
     label: ModemLabel | None = _field(_LABEL, "label", optional=True)
-    reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
+    reason: FreeText | None = _field(_free_text_spec(500, multiline=True), "reason", optional=True)
     finding: Finding | None = _field(_enum_spec(_finding, _FINDINGS), "finding", optional=True)
     hotline: str | None = _field(_HOTLINE, "hotline", optional=True)
     """The hotline number the customer was told for later help, on a declined label (L4)."""
@@ -1215,7 +1268,7 @@ class LeftTemporarily(Payload):
     30
     """
 
-    reason: str | None = _field(_text_spec(200), "reason", optional=True)
+    reason: FreeText | None = _field(_free_text_spec(200), "reason", optional=True)
     minutes: int | None = _field(_count_spec(1, 24 * 60), "minutes", optional=True)
 
 
@@ -1245,11 +1298,11 @@ class FollowedUp(Payload):
 class Reason(Payload):
     """``visit_needed`` (F3) and ``cancelled`` (G2): the reason, as text.
 
-    >>> Reason(reason="用户不愿远程操作").reason
-    '用户不愿远程操作'
+    >>> print(Reason(reason="用户不愿远程操作").reason)
+    用户不愿远程操作
     """
 
-    reason: str | None = _field(_text_spec(500, multiline=True), "reason", optional=True)
+    reason: FreeText | None = _field(_free_text_spec(500, multiline=True), "reason", optional=True)
 
 
 @attrs.frozen(slots=True)
@@ -1326,19 +1379,23 @@ class CustomerPhoneUsed(Payload):
     """
 
     consent: bool | None = _field(_BOOL, "consent", optional=True)
-    purpose: str | None = _field(_text_spec(200), "purpose", optional=True)
+    purpose: FreeText | None = _field(_free_text_spec(200), "purpose", optional=True)
 
 
 @attrs.frozen(slots=True)
 class OutOfScopeRequested(Payload):
     """``out_of_scope_requested`` (S9): what the customer asked beyond the service, and the explanation given.
 
-    >>> OutOfScopeRequested(request="帮忙修电视", explanation="电视维修不在电信服务范围").request
-    '帮忙修电视'
+    >>> print(OutOfScopeRequested(request="帮忙修电视", explanation="电视维修不在电信服务范围").request)
+    帮忙修电视
     """
 
-    request: str | None = _field(_text_spec(500, multiline=True), "request", optional=True)
-    explanation: str | None = _field(_text_spec(500, multiline=True), "explanation", optional=True)
+    request: FreeText | None = _field(
+        _free_text_spec(500, multiline=True), "request", optional=True
+    )
+    explanation: FreeText | None = _field(
+        _free_text_spec(500, multiline=True), "explanation", optional=True
+    )
 
 
 @attrs.frozen(slots=True)
@@ -1422,6 +1479,19 @@ PAYLOAD_OF: Final[Mapping[str, type[Payload]]] = FrozenMap(
     }
 )
 """The payload class of each event kind (by the kind's value); every other kind is :class:`NoData`."""
+
+PERSONAL_KINDS: Final = frozenset(
+    kind
+    for kind, cls in PAYLOAD_OF.items()
+    if any(f.metadata["spec"].personal for f in attrs.fields(cls))
+)
+"""The event kinds whose data may hold a personal or secret value (G1), by value:
+an export without ``include_personal`` masks it, and an order holding such a
+masked value cannot be restored.
+
+>>> sorted(PERSONAL_KINDS)[:3]
+['booked', 'cancelled', 'checklist_updated']
+"""
 
 
 def event_named(kind: str) -> str:

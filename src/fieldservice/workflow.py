@@ -78,7 +78,7 @@ from fieldservice.model import (
     technician_to_dict,
 )
 from fieldservice.modemlabel import ModemLabel
-from fieldservice.payloads import ChecklistUpdated, Opened, event_named
+from fieldservice.payloads import PERSONAL_KINDS, ChecklistUpdated, Opened, event_named
 from fieldservice.signoff import (
     Signature,
     SignerRole,
@@ -481,17 +481,7 @@ SCHEMA_VERSION: Final = 1
 0 is the JSON of releases before the event schema (no ``schema_version`` and no
 ``standard``); it is still read, with the same results.
 """
-_MAY_HOLD_SECRETS: Final = frozenset(
-    {
-        EventKind.CONTACTED,
-        EventKind.CUSTOMER_DATA_CHECKED,
-        EventKind.BOOKED,
-        EventKind.RESCHEDULED,
-        EventKind.CONFIRMED,
-        EventKind.CHECKLIST_UPDATED,
-        EventKind.SIGNED,
-    }
-)
+_MAY_HOLD_SECRETS: Final = frozenset(EventKind(kind) for kind in PERSONAL_KINDS)
 _ORDER_KEYS_V0: Final = frozenset({"id", "customer", "technicians", "events"})
 _ORDER_KEYS: Final = _ORDER_KEYS_V0 | {"schema_version", "standard"}
 
