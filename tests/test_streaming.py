@@ -524,3 +524,72 @@ def test_generate_refuses_a_count_past_a_billion_orders_as_a_usage_error(
     assert run("generate", count, "-o", str(target))[0] == 2
     assert "must be from 0 to 1000000000" in capsys.readouterr().err
     assert not target.exists()
+
+
+# --- an order given twice --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("gap", [1, 2100])
+def test_sla_command_counts_an_order_given_twice_once_and_names_both_lines(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+    gap: int,
+) -> None:
+    # The same order again, in the same chunk of lines or in a later one (chunks of 2048).
+    lines = list(synthetic_lines(gap + 3, seed=5))
+    again = [*lines[: gap + 1], lines[0], *lines[gap + 1 :]]
+    path = tmp_path / "again.jsonl"
+    path.write_text("\n".join(again) + "\n", encoding="utf-8")
+    once = tmp_path / "once.jsonl"
+    once.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    at = ["--at", AT.isoformat(), "--jobs", jobs, "--json"]
+
+    code, text = run("sla", str(path), *at)
+    _, want = run("sla", str(once), *at)
+
+    assert code == 1
+    report, expected = json.loads(text), json.loads(want)
+    assert report["orders"] == expected["orders"] == len(lines)
+    assert report["refused_lines"] == 1
+    assert report["tiers"] == expected["tiers"]
+    assert report["breaches"] == expected["breaches"]
+    err = capsys.readouterr().err
+    assert f"line {gap + 2}" in err
+    assert "first on line 1" in err
+    assert "Traceback" not in err
+
+
+def test_sla_command_strict_stops_at_an_order_given_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "again.jsonl"
+    path.write_text(f"{LINES[0]}\n{LINES[1]}\n{LINES[0]}\n{LINES[2]}\n", encoding="utf-8")
+    code, text = run("sla", str(path), "--at", AT.isoformat(), "--strict")
+    assert code == 1
+    assert text == ""
+    err = capsys.readouterr().err
+    assert "line 3: order WO-" in err
+    assert "is given again (first on line 1)" in err
+
+
+@settings(max_examples=50, deadline=None)
+@given(ids=st.lists(st.integers(0, 40), max_size=300))
+def test_seen_orders_names_the_first_line_of_every_id_given_again(ids: list[int]) -> None:
+    from fieldservice._sla_report import SeenOrders
+
+    seen, first = SeenOrders(), {}
+    for number, i in enumerate(ids, start=1):
+        order_id = f"WO-{i}"
+        assert seen.first_line(order_id, number) == first.get(order_id)
+        first.setdefault(order_id, number)
+
+
+def test_seen_orders_keeps_every_id_as_it_grows() -> None:
+    from fieldservice._sla_report import SeenOrders
+
+    seen = SeenOrders()
+    assert all(seen.first_line(f"WO-{i}", i + 1) is None for i in range(20_000))
+    assert all(seen.first_line(f"WO-{i}", 0) == i + 1 for i in range(0, 20_000, 7))

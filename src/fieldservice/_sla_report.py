@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple, TextIO
 
 from fieldservice import _workers
-from fieldservice.errors import FieldServiceError
+from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.standard import ServiceStandard, format_duration
 
 
@@ -149,15 +150,21 @@ class Part(NamedTuple):
     summary: Any
     breached: list[tuple[str, int]]
     refused: list[tuple[int, FieldServiceError | None]]
+    judged: list[tuple[int, str]]
+    """The line and order ID of each order counted: the tally checks none is given twice."""
 
 
-def judge_chunk(judge: Any, clocks: tuple[Any, ...], chunk: Chunk) -> Part:
+def judge_chunk(
+    judge: Any, clocks: tuple[Any, ...], chunk: Chunk, repeated: Mapping[int, int] | None = None
+) -> Part:
+    """Judge one chunk; the lines in ``repeated`` (line -> the line first read) are refused."""
     from fieldservice import sla
 
     summary = sla.SlaSummary(clocks=clocks)
     wanted = [list(sla.ClockName).index(c) for c in clocks]
     breached: list[tuple[str, int]] = []
     refused: list[tuple[int, FieldServiceError | None]] = []
+    judged: list[tuple[int, str]] = []
     read = clock_reader()
     for number, line in zip(chunk.numbers, chunk.lines, strict=True):
         data = read(line)
@@ -169,11 +176,88 @@ def judge_chunk(judge: Any, clocks: tuple[Any, ...], chunk: Chunk) -> Part:
         except FieldServiceError as err:
             refused.append((number, err))
             continue
+        if repeated and number in repeated:
+            refused.append((number, _given_again(row.id, repeated[number])))
+            continue
+        judged.append((number, row.id))
         summary.add_clocks(row.state, row.tier, row.elapsed)
         state = row.state
         # 4 is BREACHED's index in ClockState, the code OrderClocks keeps.
         breached.extend((row.id, i) for i in wanted if state[i] == 4)
-    return Part(summary, breached, refused)
+    return Part(summary, breached, refused, judged)
+
+
+def _given_again(order_id: str, first: int) -> InvalidInput:
+    from fieldservice import sla
+
+    where = f" (first on line {first})" if first else ""
+    return InvalidInput(
+        f"order {sla.shown_id(order_id)} is given again{where}; pass each order once: "
+        "it is counted once"
+    )
+
+
+class SeenOrders:
+    """The orders a report has counted, so that an order given twice is counted once.
+
+    A dict of a million IDs and their lines would hold some 150 MB; this holds the
+    64-bit hash of each ID and the line it was read from in an open-addressing
+    table, 12 bytes a slot, 18 to 36 bytes an order, about a microsecond each. The
+    hash is Python's own for text (SipHash, keyed afresh each run unless
+    ``PYTHONHASHSEED`` fixes it), so no input can be made to collide; two IDs share
+    one by chance with odds of about n² / 2⁶⁵ (3 in 100 million for a million orders).
+
+    >>> seen = SeenOrders()
+    >>> seen.first_line("WO-1", 3), seen.first_line("WO-2", 4), seen.first_line("WO-1", 9)
+    (None, None, 3)
+    """
+
+    def __init__(self) -> None:
+        self._digests = array("Q", [0]) * _FIRST_SLOTS
+        self._lines = array("I", [0]) * _FIRST_SLOTS
+        self._count = 0
+
+    def first_line(self, order_id: str, number: int) -> int | None:
+        """Record ``order_id`` as read on line ``number``; if it was read before, that line.
+
+        A line past 2³² - 1 is kept as 0, which names no line.
+        """
+        key = hash(order_id) & _64_BITS or 1  # 0 marks an empty slot
+        digests = self._digests
+        mask = len(digests) - 1
+        slot = key & mask
+        while True:
+            found = digests[slot]
+            if found == 0:
+                break
+            if found == key:
+                return self._lines[slot]
+            slot = (slot + 1) & mask
+        digests[slot] = key
+        self._lines[slot] = number if number < 2**32 else 0
+        self._count += 1
+        if 3 * self._count > 2 * len(digests):  # linear probing stays short up to 2/3 full
+            self._grow()
+        return None
+
+    def _grow(self) -> None:
+        old_digests, old_lines = self._digests, self._lines
+        size = 2 * len(old_digests)
+        digests = array("Q", [0]) * size
+        lines = array("I", [0]) * size
+        mask = size - 1
+        for key, number in zip(old_digests, old_lines, strict=True):
+            if key:
+                slot = key & mask
+                while digests[slot]:
+                    slot = (slot + 1) & mask
+                digests[slot] = key
+                lines[slot] = number
+        self._digests, self._lines = digests, lines
+
+
+_FIRST_SLOTS = 1 << 12
+_64_BITS = (1 << 64) - 1
 
 
 class Tally:
@@ -185,18 +269,33 @@ class Tally:
         *,
         keep_all: bool,
         refuse: Callable[[int, FieldServiceError | None], None],
+        judge: Any,
     ) -> None:
         self.summary = summary
         self._refuse = refuse
+        self._judge = judge
+        self._seen = SeenOrders()
         self.keep_all = keep_all
         self.breached: list[tuple[str, str]] = []
         self.breach_count = 0
         self.refused = 0
 
-    def add(self, part: Part) -> None:
-        """Add one judged chunk; its refused lines go to ``refuse`` (line number, error)."""
+    def add(self, part: Part, chunk: Chunk) -> None:
+        """Add one judged chunk; its refused lines go to ``refuse`` (line number, error).
+
+        An order given again (in this chunk or an earlier one) is refused, and the
+        chunk judged again here without it: rare, and the workers' summaries cannot
+        take an order back out.
+        """
         from fieldservice import sla
 
+        repeated: dict[int, int] = {}
+        for number, order_id in part.judged:
+            first = self._seen.first_line(order_id, number)
+            if first is not None:
+                repeated[number] = first
+        if repeated:
+            part = judge_chunk(self._judge, part.summary.clocks, chunk, repeated)
         for number, err in part.refused:
             self.refused += 1
             self._refuse(number, err)
@@ -229,7 +328,7 @@ def judged_in_order(
     at: dt.datetime,
     clocks: tuple[Any, ...],
     jobs: int,
-) -> Iterator[tuple[Part, int]]:
+) -> Iterator[tuple[Part, Chunk]]:
     """Chunks judged by ``jobs`` processes, yielded in file order; a few in flight at a time.
 
     Only ``2 * jobs`` chunks are read ahead, so memory stays flat however long the file.
@@ -241,7 +340,7 @@ def judged_in_order(
         start=_start_worker,
         start_args=(standard, at),
     )
-    return ((part, chunk.done) for chunk, part in judged)
+    return ((part, chunk) for chunk, part in judged)
 
 
 LISTED = 20

@@ -499,6 +499,7 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
         sla.SlaSummary(clocks=clocks),
         keep_all=bool(args.json),
         refuse=lambda number, err: _refused(args.orders, number, err, strict=args.strict),
+        judge=judge,
     )
     chunks = report.chunked(_lines(args.orders))
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
@@ -509,12 +510,12 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
         if judged is None:
             for chunk in chunks:
                 part = report.judge_chunk(judge, clocks, chunk)
-                tally.add(part)
+                tally.add(part, chunk)
                 progress.advance(chunk.done)
         else:
-            for part, done in judged:
-                tally.add(part)
-                progress.advance(done)
+            for part, chunk in judged:
+                tally.add(part, chunk)
+                progress.advance(chunk.done)
     finally:
         progress.close()
     rows = tally.summary.to_records()
