@@ -999,9 +999,7 @@ def test_G1_the_staff_words_corpus_reaches_every_free_text_field() -> None:
     )
 
 
-@settings(
-    max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
-)
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(who=people())
 def test_G1_personal_data_in_staff_words_shows_only_where_opted_in(
     who: tuple[fs.Customer, tuple[fs.Technician, fs.Technician], str, str],

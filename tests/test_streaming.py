@@ -575,7 +575,7 @@ def test_sla_command_strict_stops_at_an_order_given_twice(
     assert "is given again (first on line 1)" in err
 
 
-@settings(max_examples=50, deadline=None)
+@settings(deadline=None)
 @given(ids=st.lists(st.integers(0, 40), max_size=300))
 def test_seen_orders_names_the_first_line_of_every_id_given_again(ids: list[int]) -> None:
     from fieldservice._sla_report import SeenOrders

@@ -264,6 +264,7 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
 
 def _ics(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import calendar
+    from fieldservice._sla_report import SeenOrders
     from fieldservice.workflow import WorkOrder
 
     std = None if args.standard is None else _load(args.standard)
@@ -271,7 +272,7 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
     progress = _Progress(args.orders, quiet=args.quiet, what="ics")
     # The line each order was read from: a repeated order is a bad line like any other,
     # refused by its number, where write_ical would end the run on it (one UID, once).
-    first_line: dict[str, int] = {}
+    seen = SeenOrders()
 
     def orders() -> Iterator[Any]:
         # One order at a time: restored, turned into its VEVENT, and dropped.
@@ -283,17 +284,15 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
                 progress.advance(done)
             try:
                 order = WorkOrder.from_json(line.removesuffix(b"\n"), standard=std)
-                if order.id in first_line:
-                    msg = (
-                        f"order {order.id} is given again (first on line {first_line[order.id]});"
-                        " pass each order once"
-                    )
+                first = seen.first_line(order.id, number)
+                if first is not None:
+                    where = f" (first on line {first})" if first else ""
+                    msg = f"order {order.id} is given again{where}; pass each order once"
                     raise InvalidInput(msg)
             except FieldServiceError as err:
                 refused += 1
                 _refused(args.orders, number, err, strict=args.strict)
                 continue
-            first_line[order.id] = number
             read += 1
             yield order
 
