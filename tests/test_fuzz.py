@@ -1672,7 +1672,7 @@ def test_work_sheet_takes_anything(
         attempt(sheet.with_opinion, data.draw(HOSTILE)),
     ):
         if ok(changed):
-            assert fs.WorkSheet.from_dict(changed.to_dict()) == changed
+            assert fs.WorkSheet.from_dict(changed.to_dict(include_personal=True)) == changed
     for cls in (
         fs.WorkSheet,
         fs.Material,

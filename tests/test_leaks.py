@@ -954,6 +954,9 @@ def staff_words_visit(
     visit.record_out_of_scope(words, at=t.add(hours=52, minutes=6), by=tech, explanation=words)
     visit.mark_not_applicable("S2", at=t.add(hours=52, minutes=7), by=tech, reason=words)
     visit.decline("L1", at=t.add(hours=52, minutes=8), by=tech, reason=words, hotline_told=True)
+    unhappy = fs.CustomerOpinion(False, remedy="explained", action=words)
+    sheet = fs.WorkSheet(technicians=[c.id for c in crew]).with_opinion(unhappy)
+    visit.fill_worksheet(sheet, at=t.add(hours=52, minutes=9), by=tech)
     cancelled = WorkOrder.install(
         id="WO-W2", customer=customer, products={"broadband"}, accepted_at=t, by="desk-1"
     )
@@ -967,18 +970,27 @@ def staff_words_visit(
 
 
 def _free_text_fields(orders: Iterable[WorkOrder]) -> set[str]:
-    return {
-        f"{e.kind.value}.{name}"
-        for order in orders
-        for e in order.events
-        for name in e.data
-        if isinstance(e.data[name], fs.FreeText)
-    } | {
-        f"checklist {item.status.value}.reason"
-        for order in orders
-        for item in order.checklist.items
-        if item.reason is not None
-    }
+    return (
+        {
+            f"{e.kind.value}.{name}"
+            for order in orders
+            for e in order.events
+            for name in e.data
+            if isinstance(e.data[name], fs.FreeText)
+        }
+        | {
+            f"checklist {item.status.value}.reason"
+            for order in orders
+            for item in order.checklist.items
+            if item.reason is not None
+        }
+        | {
+            "work sheet opinion.action"
+            for order in orders
+            if order.worksheet.opinion is not None
+            and isinstance(order.worksheet.opinion.action, fs.FreeText)
+        }
+    )
 
 
 def test_G1_the_staff_words_corpus_reaches_every_free_text_field() -> None:
@@ -994,9 +1006,11 @@ def test_G1_the_staff_words_corpus_reaches_every_free_text_field() -> None:
         if f.type in ("FreeText | None", "FreeText")
     } - {"delayed.reason"}
     assert declared <= _free_text_fields(orders)
-    assert {"checklist not_applicable.reason", "checklist declined.reason"} <= _free_text_fields(
-        orders
-    )
+    assert {
+        "checklist not_applicable.reason",
+        "checklist declined.reason",
+        "work sheet opinion.action",
+    } <= _free_text_fields(orders)
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -99,6 +99,9 @@ def _masked_now(want: dict[str, Any]) -> dict[str, Any]:
         data = event.get("data") or {}
         for name in FREE_TEXT.get(event["kind"], frozenset()) & data.keys():
             data[name] = {"$secret": None}
+        opinion = (data.get("worksheet") or {}).get("opinion") or {}
+        if opinion.get("action") is not None:
+            opinion["action"] = {"$secret": None}  # the work sheet's words (W3), likewise
     return out
 
 

@@ -67,16 +67,20 @@ def instant(value: dt.datetime | None) -> float | None:
     return None if value is None else value.timestamp()
 
 
-def reason(value: object) -> FreeText:
+def words(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> FreeText:
     """Words a person wrote, checked; the masked form of an export reads as withheld (G1)."""
     if isinstance(value, Mapping) and value.keys() == {"$secret"} and value["$secret"] is None:
         return _WITHHELD_TEXT
     if isinstance(value, Mapping) and value.keys() == {"$secret"}:
         value = value["$secret"]
-    checked = text("reason", value)
+    checked = text(field, value, max_length=max_length, multiline=multiline)
     if isinstance(value, FreeText) and value == checked:
         return value
     return FreeText(checked)
+
+
+def reason(value: object) -> FreeText:
+    return words("reason", value)
 
 
 def optional_reason(value: object) -> FreeText | None:

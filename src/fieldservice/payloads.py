@@ -561,7 +561,7 @@ def _worksheet_parse(value: object, where: str) -> WorkSheet:
 
     if isinstance(value, WorkSheet):
         if type(value) is not WorkSheet:  # kept as restoring the event would build it
-            return WorkSheet.from_dict(value.to_dict())
+            return WorkSheet.from_dict(value.to_dict(include_personal=True))
         return value
     if not isinstance(value, Mapping):
         msg = f"{where} must be a work sheet"
@@ -569,8 +569,8 @@ def _worksheet_parse(value: object, where: str) -> WorkSheet:
     return WorkSheet.from_dict(value)
 
 
-def _worksheet_dump(value: WorkSheet, _: bool = False) -> object:
-    return value.to_dict()
+def _worksheet_dump(value: WorkSheet, personal: bool = False) -> object:
+    return value.to_dict(include_personal=personal)
 
 
 def _frozen(value: object) -> object:
@@ -621,7 +621,19 @@ _WORKSHEET_SCHEMA: Final = {
             "properties": {
                 "satisfied": {"type": "boolean"},
                 "remedy": {"type": ["string", "null"]},
-                "action": {"type": ["string", "null"]},
+                "action": {
+                    "anyOf": [
+                        {"type": ["string", "null"]},
+                        {
+                            "type": "object",
+                            "properties": {SECRET_KEY: {"type": ["string", "null"]}},
+                            "required": [SECRET_KEY],
+                            "additionalProperties": False,
+                        },
+                    ],
+                    "description": "what was done or explained (W3); personal words, "
+                    "null where the export masked them (G1)",
+                },
             },
             "required": ["satisfied", "remedy", "action"],
             "additionalProperties": False,

@@ -147,7 +147,7 @@ def _canonical_text(
     """
     payload = {
         "checklist": checklist.data_as(_jsondata.CANONICAL_FORM),
-        "worksheet": worksheet.to_dict(),
+        "worksheet": worksheet.to_dict(include_personal=True),
         "signature": {
             "signer": signer.reveal(),
             "role": role.value,

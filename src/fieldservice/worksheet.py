@@ -20,6 +20,7 @@ import attrs
 
 from fieldservice import _jsondata, _labels, _validate
 from fieldservice.errors import InvalidInput, Violation
+from fieldservice.model import FreeText
 
 __all__ = [
     "CustomerOpinion",
@@ -187,9 +188,10 @@ def _satisfied(value: object) -> bool:
     return _jsondata.flag("satisfied", value)
 
 
-def _optional_action(value: object) -> str | None:
+def _optional_action(value: object) -> FreeText | None:
+    # What was done or explained may name the customer: personal words (G1).
     return (
-        None if value is None else _jsondata.text("action", value, max_length=500, multiline=True)
+        None if value is None else _jsondata.words("action", value, max_length=500, multiline=True)
     )
 
 
@@ -221,7 +223,7 @@ class CustomerOpinion:
 
     satisfied: bool = attrs.field(converter=_satisfied)
     remedy: Remedy | None = attrs.field(kw_only=True, default=None, converter=_to_remedy)
-    action: str | None = attrs.field(kw_only=True, default=None, converter=_optional_action)
+    action: FreeText | None = attrs.field(kw_only=True, default=None, converter=_optional_action)
 
     def __attrs_post_init__(self) -> None:
         outcome = (self.remedy is not None, self.action is not None)
@@ -240,16 +242,20 @@ class CustomerOpinion:
             msg = "a satisfied customer's opinion has no remedy or action; leave them out"
             raise InvalidInput(msg)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the opinion as JSON-ready data.
+    def to_dict(self, *, include_personal: bool = False) -> dict[str, Any]:
+        """Return the opinion as JSON-ready data; ``action`` masked unless ``include_personal``.
 
         >>> CustomerOpinion(satisfied=True).to_dict()
         {'satisfied': True, 'remedy': None, 'action': None}
+        >>> redone = CustomerOpinion(satisfied=False, remedy="resolved", action="重新整理了走线")
+        >>> redone.to_dict()["action"], redone.to_dict(include_personal=True)["action"]
+        ({'$secret': None}, '重新整理了走线')
         """
+        form = _jsondata.form_of(include_personal)
         return {
             "satisfied": self.satisfied,
             "remedy": None if self.remedy is None else self.remedy.value,
-            "action": self.action,
+            "action": None if self.action is None else _jsondata.free_text(self.action, form),
         }
 
     @classmethod
@@ -355,17 +361,20 @@ class WorkSheet:
         """
         return attrs.evolve(self, opinion=opinion)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the sheet as JSON-ready data.
+    def to_dict(self, *, include_personal: bool = False) -> dict[str, Any]:
+        """Return the sheet as JSON-ready data; the opinion's words masked unless ``include_personal``.
 
         >>> WorkSheet(technicians=["T7"]).to_dict()
         {'technicians': ['T7'], 'materials': [], 'parameters': [], 'opinion': None}
         """
+        opinion = self.opinion
         return {
             "technicians": list(self.technicians),
             "materials": [m.to_dict() for m in self.materials],
             "parameters": [p.to_dict() for p in self.parameters],
-            "opinion": None if self.opinion is None else self.opinion.to_dict(),
+            "opinion": None
+            if opinion is None
+            else opinion.to_dict(include_personal=include_personal),
         }
 
     @classmethod
