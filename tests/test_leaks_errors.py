@@ -4,7 +4,7 @@ A battery of hostile values that look like personal data (a Chinese name, a
 mobile number in its written forms, both run together, with terminal escapes or
 a lone surrogate) goes into every parameter of every public constructor and
 function of the modules outside the event log (``model``, ``standard``,
-``appointments``, ``servicecal``, ``calendar``, ``cli``), other parameters being
+``appointments``, ``servicecal``, ``calendar``, ``visit_entry``, ``cli``), other parameters being
 valid. Whatever is raised, its message, ``repr``, and every exception of its
 ``__context__`` and ``__cause__`` chains show none of that input.
 """
@@ -28,7 +28,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fieldservice as fs
-from fieldservice import _validate, appointments, calendar, model, servicecal, standard
+from fieldservice import (
+    _validate,
+    appointments,
+    calendar,
+    model,
+    servicecal,
+    standard,
+    visit_entry,
+)
 from fieldservice.cli import main
 
 TZ = "Asia/Shanghai"
@@ -153,7 +161,7 @@ NOT_SCANNED = {"path"}
 
 
 def _callables() -> Iterator[tuple[str, Callable[..., object]]]:
-    for module in (model, standard, appointments, servicecal, calendar):
+    for module in (model, standard, appointments, servicecal, calendar, visit_entry):
         for name in module.__all__:
             obj = getattr(module, name)
             if name in SKIP or (inspect.isclass(obj) and issubclass(obj, enum.Enum)):

@@ -191,6 +191,7 @@ _LAZY_SUBMODULES = frozenset(
         "sla",
         "states",
         "views",
+        "visit_entry",
         "workflow",
         "worksheet",
     }
@@ -305,6 +306,7 @@ __all__ = [
     "validate_arrival",
     "validate_window",
     "views",
+    "visit_entry",
     "workflow",
     "worksheet",
 ]
