@@ -69,10 +69,10 @@ def instant(value: dt.datetime | None) -> float | None:
 
 def words(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> FreeText:
     """Words a person wrote, checked; the masked form of an export reads as withheld (G1)."""
-    if isinstance(value, Mapping) and value.keys() == {"$secret"} and value["$secret"] is None:
-        return _WITHHELD_TEXT
     if isinstance(value, Mapping) and value.keys() == {"$secret"}:
         value = value["$secret"]
+        if value is None:
+            return _WITHHELD_TEXT  # a masked export: read, never restored
     checked = text(field, value, max_length=max_length, multiline=multiline)
     if isinstance(value, FreeText) and value == checked:
         return value

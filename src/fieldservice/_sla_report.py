@@ -177,7 +177,7 @@ def judge_chunk(
             refused.append((number, err))
             continue
         if repeated and number in repeated:
-            refused.append((number, _given_again(row.id, repeated[number])))
+            refused.append((number, given_again(row.id, repeated[number])))
             continue
         judged.append((number, row.id))
         summary.add_clocks(row.state, row.tier, row.elapsed)
@@ -187,13 +187,13 @@ def judge_chunk(
     return Part(summary, breached, refused, judged)
 
 
-def _given_again(order_id: str, first: int) -> InvalidInput:
+def given_again(order_id: str, first: int) -> InvalidInput:
+    """The refusal of an order read again, naming the line of the first (0: no line)."""
     from fieldservice import sla
 
     where = f" (first on line {first})" if first else ""
     return InvalidInput(
-        f"order {sla.shown_id(order_id)} is given again{where}; pass each order once: "
-        "it is counted once"
+        f"order {sla.shown_id(order_id)} is given again{where}; pass each order once"
     )
 
 

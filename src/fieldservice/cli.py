@@ -264,7 +264,7 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
 
 def _ics(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import calendar
-    from fieldservice._sla_report import SeenOrders
+    from fieldservice._sla_report import SeenOrders, given_again
     from fieldservice.workflow import WorkOrder
 
     std = None if args.standard is None else _load(args.standard)
@@ -286,9 +286,7 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
                 order = WorkOrder.from_json(line.removesuffix(b"\n"), standard=std)
                 first = seen.first_line(order.id, number)
                 if first is not None:
-                    where = f" (first on line {first})" if first else ""
-                    msg = f"order {order.id} is given again{where}; pass each order once"
-                    raise InvalidInput(msg)
+                    raise given_again(order.id, first)
             except FieldServiceError as err:
                 refused += 1
                 _refused(args.orders, number, err, strict=args.strict)

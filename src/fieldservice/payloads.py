@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 import attrs
 
-from fieldservice import _labels, _time, _validate
+from fieldservice import _jsondata, _labels, _time, _validate
 from fieldservice._frozen import FrozenMap
 from fieldservice.errors import InvalidInput
 from fieldservice.model import (
@@ -179,9 +179,6 @@ class WithheldName(PersonalName):
         return hash(WithheldName)
 
 
-WITHHELD_TEXT: Final = WithheldText()
-
-
 def is_withheld(value: object) -> bool:
     """Whether ``value`` is a personal value that an export masked.
 
@@ -225,26 +222,14 @@ def _free_text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
     """Words a person wrote: personal (G1), read as :class:`~fieldservice.model.FreeText`."""
 
     def parse(value: object, where: str) -> FreeText:
-        if type(value) is WithheldText:
-            return value
-        if isinstance(value, Mapping) and value.keys() == {SECRET_KEY}:
-            value = value[SECRET_KEY]
-            if value is None:
-                return WITHHELD_TEXT  # a masked export: read, never restored
-        checked = _validate.text(where, value, max_length=max_length, multiline=multiline)
-        return checked if type(checked) is FreeText else FreeText(checked)
+        return _jsondata.words(where, value, max_length=max_length, multiline=multiline)
 
     schema = {
         # Writers write the words as a string, or the masked object in an export
         # made without personal data.
         "anyOf": [
             {"type": "string", "minLength": 1, "maxLength": max_length},
-            {
-                "type": "object",
-                "properties": {SECRET_KEY: {"type": ["string", "null"], "maxLength": max_length}},
-                "required": [SECRET_KEY],
-                "additionalProperties": False,
-            },
+            _masked_schema(max_length),
         ],
         "description": "words a person wrote; personal, null where the export masked it (G1)",
     }
@@ -252,9 +237,20 @@ def _free_text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
 
 
 def _free_text_dump(value: FreeText, personal: bool) -> object:
-    if personal and type(value) is not WithheldText:
-        return str(value)
-    return {SECRET_KEY: None}
+    return _jsondata.free_text(value, _jsondata.CLEAR_FORM if personal else _jsondata.MASKED_FORM)
+
+
+def _masked_schema(max_length: int | None = None) -> dict[str, object]:
+    """The object form of a personal value: ``{"$secret": text}``, ``null`` where masked."""
+    text: dict[str, object] = {"type": ["string", "null"]}
+    if max_length is not None:
+        text["maxLength"] = max_length
+    return {
+        "type": "object",
+        "properties": {SECRET_KEY: text},
+        "required": [SECRET_KEY],
+        "additionalProperties": False,
+    }
 
 
 def _id_spec() -> _Spec:
@@ -396,15 +392,7 @@ def _secret_dump(value: Secret, secrets: bool) -> object:
 
 _SECRET_SCHEMA: Final = {
     # Writers always write the object; plain text is read too (and made a secret).
-    "anyOf": [
-        {
-            "type": "object",
-            "properties": {SECRET_KEY: {"type": ["string", "null"], "maxLength": 500}},
-            "required": [SECRET_KEY],
-            "additionalProperties": False,
-        },
-        {"type": "string", "maxLength": 500},
-    ],
+    "anyOf": [_masked_schema(500), {"type": "string", "maxLength": 500}],
     "description": "personal or secret text; null where the export masked it (G1)",
 }
 _SECRET: Final = _Spec(_secret_parse, _secret_dump, _same, _SECRET_SCHEMA, personal=True)
@@ -622,15 +610,7 @@ _WORKSHEET_SCHEMA: Final = {
                 "satisfied": {"type": "boolean"},
                 "remedy": {"type": ["string", "null"]},
                 "action": {
-                    "anyOf": [
-                        {"type": ["string", "null"]},
-                        {
-                            "type": "object",
-                            "properties": {SECRET_KEY: {"type": ["string", "null"]}},
-                            "required": [SECRET_KEY],
-                            "additionalProperties": False,
-                        },
-                    ],
+                    "anyOf": [{"type": ["string", "null"]}, _masked_schema()],
                     "description": "what was done or explained (W3); personal words, "
                     "null where the export masked them (G1)",
                 },
