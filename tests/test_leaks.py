@@ -1021,7 +1021,12 @@ def test_G1_personal_data_in_staff_words_shows_only_where_opted_in(
     customer, crew, _, note = who
     phone = customer.phones[0].reveal()
     words = f"{customer.name.reveal()} {phone} {note}"
-    orders = staff_words_visit(customer, crew, words)
+    try:
+        orders = staff_words_visit(customer, crew, words)
+    except fs.InvalidInput as err:
+        # Random words may blame the load, which a delay's note may never do (T4).
+        assume(not any(v.rule == "T4" for v in err.violations))
+        raise
     forbidden = personal_values([customer], crew, [words])
     for order in orders:
         for what, text in [*renderings(order), *generic_renderings(order)]:
