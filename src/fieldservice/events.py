@@ -152,10 +152,6 @@ def _to_kind(value: object) -> EventKind:
     return _validate.enum_member(EventKind, "event kind", value)
 
 
-def _to_at(value: object) -> pendulum.DateTime:
-    return _validate.aware("event at", value)
-
-
 def _to_actor(value: object) -> str:
     # Interned: a branch's few desks and technicians act in millions of events, and a
     # restored log would otherwise hold one copy of the name per event. The names
@@ -202,10 +198,6 @@ def _payload(kind: EventKind, data: object) -> payloads.Payload:
     return cls.from_json_data(data, kind.value)
 
 
-def _payload_of_event(data: object, event: attrs.AttrsInstance) -> payloads.Payload:
-    return _payload(event.kind, data)  # type: ignore[attr-defined]  # kind is converted first
-
-
 def has_masked_secret(value: object) -> bool:
     """Whether event data (as JSON) holds a secret that was masked when it was written out.
 
@@ -228,7 +220,7 @@ def has_masked_secret(value: object) -> bool:
     return False
 
 
-@attrs.frozen(eq=True, hash=False)
+@attrs.frozen(eq=True, hash=False, init=False, repr=False, weakref_slot=False)
 class Event:
     """One thing that happened to an order: a kind, when, who did it, and typed details.
 
@@ -255,22 +247,62 @@ class Event:
 
     """
 
-    kind: EventKind = attrs.field(converter=_to_kind)
-    at: pendulum.DateTime = attrs.field(converter=_to_at, eq=False)
-    actor: str = attrs.field(kw_only=True, converter=_to_actor)
-    data: payloads.Payload = attrs.field(
-        kw_only=True,
-        default=None,
-        converter=attrs.Converter(_payload_of_event, takes_self=True),  # type: ignore[misc]
-    )
-    epoch: float = attrs.field(init=False, repr=False)
+    kind: EventKind
+    actor: str
+    data: payloads.Payload
+    epoch: float
     """``at`` as seconds since the Unix epoch, computed once: the clocks read it in bulk.
 
     Events compare by it, not by ``at``: a local time that occurs twice (the hour a
     summer time ends) is not ``==`` to the same instant in another zone (PEP 495)."""
+    # The zone ``at`` is rebuilt in from ``epoch``, or the DateTime itself where a
+    # rebuild would show another wall time (_time.zone_of). A branch holds millions
+    # of events: a DateTime each would be 88 bytes more per event.
+    _when: dt.tzinfo | pendulum.DateTime = attrs.field(eq=False, alias="when")
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "epoch", self.at.timestamp())
+    def __init__(
+        self, kind: EventKind | str, at: dt.datetime, *, actor: str, data: object = None
+    ) -> None:
+        member = _to_kind(kind)
+        when, epoch = _time.zone_epoch("event at", at)
+        self._fill(member, when, epoch, _to_actor(actor), data)
+
+    def _fill(
+        self,
+        kind: EventKind,
+        when: dt.tzinfo | pendulum.DateTime,
+        epoch: float,
+        actor: str,
+        data: object,
+    ) -> None:
+        put = object.__setattr__
+        put(self, "kind", kind)
+        put(self, "actor", actor)
+        put(self, "data", _payload(kind, data))
+        put(self, "epoch", epoch)
+        put(self, "_when", when)
+
+    @property
+    def at(self) -> pendulum.DateTime:
+        """When it happened, timezone-aware, in the zone or offset it was recorded with.
+
+        Rebuilt from :attr:`epoch` on each read (the event does not hold it).
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 11, 24, 14, tz="Asia/Shanghai")
+        >>> e = Event("arrived", t, actor="T7")
+        >>> e.at == t, e.at.isoformat(), e.at.timezone_name
+        (True, '2026-11-24T14:00:00+08:00', 'Asia/Shanghai')
+        """
+        when = self._when
+        if isinstance(when, dt.datetime):
+            return when
+        return _time.datetime_of(self.epoch, when)
+
+    def __repr__(self) -> str:
+        return (
+            f"Event(kind={self.kind!r}, at={self.at!r}, actor={self.actor!r}, data={self.data!r})"
+        )
 
     @property
     def rule(self) -> str:
@@ -309,12 +341,7 @@ class Event:
         <EventKind.ARRIVED: 'arrived'>
         """
         event = object.__new__(cls)
-        put = object.__setattr__
-        put(event, "kind", kind)
-        put(event, "at", at)
-        put(event, "actor", _to_actor(actor))
-        put(event, "data", _payload(kind, data))
-        put(event, "epoch", epoch)
+        event._fill(kind, _time.zone_of(at, epoch), epoch, _to_actor(actor), data)
         return event
 
     def __getstate__(self) -> dict[str, object]:
@@ -322,12 +349,9 @@ class Event:
         return {"kind": self.kind, "at": self.at, "actor": self.actor, "data": self.data}
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
-        put = object.__setattr__
-        put(self, "kind", state["kind"])
-        put(self, "at", state["at"])
-        put(self, "actor", state["actor"])
-        put(self, "data", state["data"])
-        put(self, "epoch", state["at"].timestamp())
+        at = state["at"]
+        epoch = at.timestamp()
+        self._fill(state["kind"], _time.zone_of(at, epoch), epoch, state["actor"], state["data"])
 
     def to_dict(
         self, *, include_personal: bool = False, include_secrets: bool | None = None
@@ -406,12 +430,13 @@ class Event:
         try:
             if member is None:
                 member = _to_kind(kind)  # raises with the kinds there are
-            at_, epoch = _time.aware_epoch("event at", at)
-            # The one construction path of a read event: the checks above and below are
-            # the converters' own, without building the event twice. of_command checks
-            # the actor and the data whatever their type: the casts claim nothing unchecked.
-            details = cast("Mapping[str, object]", {} if data is None else data)
-            return cls.of_command(member, at_, epoch, cast("str", actor), details)
+            when, epoch = _time.zone_epoch("event at", at)
+            # The one construction path of a read event: the constructor's checks, with
+            # the kind's look-up above. The actor and the data are checked whatever
+            # their type: the cast claims nothing unchecked.
+            event = object.__new__(cls)
+            event._fill(member, when, epoch, _to_actor(cast("str", actor)), data)
+            return event
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
 

@@ -78,7 +78,7 @@ from fieldservice.model import (
     technician_to_dict,
 )
 from fieldservice.modemlabel import ModemLabel
-from fieldservice.payloads import PERSONAL_KINDS, ChecklistUpdated, Opened, event_named
+from fieldservice.payloads import PERSONAL_KINDS, ChecklistUpdated, Confirmed, Opened, event_named
 from fieldservice.signoff import (
     Signature,
     SignerRole,
@@ -144,7 +144,7 @@ _EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
 # --- the order's state: a pure fold over its events -----------------------------------
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class _Facts:
     """What an order's events have established, besides where it stands."""
 
@@ -155,7 +155,9 @@ class _Facts:
     visit: Appointment = NOTHING_BOOKED
     # The visit's window and hour as the workflow's value classes, made once per change.
     window: AppointmentWindow | None = None
-    arrival: ArrivalWindow | None = None
+    # The confirmation (C1) whose hour is agreed: WorkOrder.arrival builds its window
+    # when asked, so an order holds no DateTimes of its own for it.
+    confirmed: Confirmed | None = None
     contacted: bool = False
     staff: tuple[str, ...] = ()
     contact: str | None = None
@@ -195,12 +197,15 @@ class SignatureRecord:
         return self.voided_by is not None
 
 
-@attrs.frozen
+_NO_WORK_YET: Final = WorkSheet()
+
+
+@attrs.frozen(weakref_slot=False)
 class _Work:
     """The work on site: the checklist, the work sheet and the customer's signature (S, L, W)."""
 
     checklist: Checklist
-    worksheet: WorkSheet = attrs.field(factory=WorkSheet)
+    worksheet: WorkSheet = _NO_WORK_YET  # immutable: every order starts with the one blank sheet
     signature: Signature | None = None
     signature_holds: bool = False
     """Whether ``signature`` matches the checklist and work sheet (W2), judged once when signed."""
@@ -208,7 +213,7 @@ class _Work:
     """Every signature so far, and the edit that voided each one that no longer stands."""
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)
 class _OrderState:
     """An order as its events make it: kind, state, its last event, and the facts they established.
 
@@ -363,15 +368,13 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
                 if isinstance(made, AppointmentWindow)
                 else AppointmentWindow(data.date, data.half)
             )
-            changes["arrival"] = None
+            changes["confirmed"] = None
         elif kind is EventKind.CONFIRMED:
-            changes["arrival"] = ArrivalWindow(
-                pendulum.instance(data.start), pendulum.instance(data.end)
-            )
+            changes["confirmed"] = data
         elif kind is EventKind.CONTACTED:
             changes["contacted"] = True
         elif kind is EventKind.CUSTOMER_ABSENT:
-            changes.update(window=None, arrival=None, arrived_at=None)
+            changes.update(window=None, confirmed=None, arrived_at=None)
     elif kind is EventKind.ARRIVED:
         changes["arrived_at"] = event.at
     elif kind is EventKind.TECHNICIANS_ASSIGNED:
@@ -630,6 +633,15 @@ def _contact_and_agreement(
 
 # init=False: an order is built by its named constructors only; attrs makes
 # __attrs_init__ for them, so the public signature names no private state.
+def _with_staff(
+    staff: tuple[Technician, ...], more: Iterable[Technician]
+) -> tuple[Technician, ...]:
+    """``staff`` with ``more`` added, ordered by ID; one given again replaces the one held."""
+    by_id = {t.id: t for t in staff}
+    by_id.update((t.id, t) for t in more)
+    return tuple(by_id[k] for k in sorted(by_id))
+
+
 @attrs.define(eq=False, slots=True, init=False)
 class WorkOrder:
     """A work order: an install, a move or a repair, and everything that happened to it.
@@ -659,8 +671,11 @@ class WorkOrder:
     _s: _OrderState = attrs.field(alias="s", repr=False)
     # The log, appended once per event (a state keeps only the last one), and the
     # tuple ``events`` hands out, made again only after the log grew.
-    _log: list[Event] = attrs.field(alias="log", repr=False)
-    _staff: dict[str, Technician] = attrs.field(alias="staff", factory=dict, repr=False)
+    # A restored order keeps the tuple it was read into until a command appends to it.
+    _log: list[Event] | tuple[Event, ...] = attrs.field(alias="log", repr=False)
+    # The technicians the events name, by ID: a tuple, not a dict, as an order has one or
+    # two, and a branch holds millions of orders (a dict is 184 bytes, a tuple 48).
+    _staff: tuple[Technician, ...] = attrs.field(alias="staff", default=(), repr=False)
     _events: tuple[Event, ...] | None = attrs.field(init=False, default=None, repr=False)
     # The last instant _when checked and its epoch seconds, so _event need not
     # compute them again; compared by identity, so a stale one is never used.
@@ -689,12 +704,12 @@ class WorkOrder:
         customer: Customer,
         standard: ServiceStandard,
         s: _OrderState,
-        log: list[Event],
-        staff: dict[str, Technician] | None = None,
+        log: list[Event] | tuple[Event, ...],
+        staff: tuple[Technician, ...] = (),
     ) -> WorkOrder:
         """The order with that state and log, built without the refusing ``__init__``."""
         order = cls.__new__(cls)
-        order.__attrs_init__(id, customer, standard, s=s, log=log, staff=staff or {})
+        order.__attrs_init__(id, customer, standard, s=s, log=log, staff=staff)
         return order
 
     # -- constructors --
@@ -838,13 +853,13 @@ class WorkOrder:
         for event in log[1:]:
             state = _fold(state, event)
         _is(customer, Customer, "customer")
-        staff = {t.id: t for t in staff_given}
-        missing = [t for t in state.facts.staff if t not in staff]
+        staff = _with_staff((), staff_given)
+        missing = [t for t in state.facts.staff if all(t != given.id for given in staff)]
         if missing:
             msg = f"the events assign technicians that were not given: {', '.join(missing)}"
             raise InvalidInput(msg)
         order_id = _validate.identifier("order id", id)
-        return cls._made(order_id, customer, std, s=state, staff=staff, log=list(log))
+        return cls._made(order_id, customer, std, s=state, staff=staff, log=log)
 
     # -- what an order is now (all derived from the events) --
 
@@ -852,8 +867,11 @@ class WorkOrder:
     def events(self) -> tuple[Event, ...]:
         """The order's events, oldest first."""
         events = self._events
-        if events is None or len(events) != len(self._log):
-            events = self._events = tuple(self._log)
+        log = self._log
+        if type(log) is tuple:
+            return log
+        if events is None or len(events) != len(log):
+            events = self._events = tuple(log)
         return events
 
     @property
@@ -889,7 +907,10 @@ class WorkOrder:
     @property
     def arrival(self) -> ArrivalWindow | None:
         """The arrival hour agreed on the day (C1), if any."""
-        return self._s.facts.arrival
+        confirmed = self._s.facts.confirmed
+        if confirmed is None:
+            return None
+        return ArrivalWindow(pendulum.instance(confirmed.start), pendulum.instance(confirmed.end))
 
     @property
     def reschedules(self) -> int:
@@ -902,12 +923,16 @@ class WorkOrder:
         ids = self._s.facts.staff
         contact = self._s.facts.contact
         ordered = sorted(ids, key=lambda t: t != contact)
-        return tuple(self._staff[t] for t in ordered)
+        return tuple(self._technician(t) for t in ordered)
 
     @property
     def contact(self) -> Technician | None:
         """The one technician who deals with the customer (M2)."""
-        return None if self._s.facts.contact is None else self._staff[self._s.facts.contact]
+        contact = self._s.facts.contact
+        return None if contact is None else self._technician(contact)
+
+    def _technician(self, technician_id: str) -> Technician:
+        return next(t for t in self._staff if t.id == technician_id)
 
     @property
     def checklist(self) -> Checklist:
@@ -988,7 +1013,11 @@ class WorkOrder:
         for event in before:
             state = _fold(state, event)
         self._s = _fold(state, last, made)  # the one change of state: the folds passed or raised
-        self._log.extend(events)
+        log = self._log
+        if isinstance(log, list):
+            log.extend(events)
+        else:
+            self._log = [*log, *events]
         return last
 
     def _event(self, kind: EventKind, at: pendulum.DateTime, by: str, **data: object) -> Event:
@@ -1181,7 +1210,7 @@ class WorkOrder:
             EventKind.TECHNICIANS_ASSIGNED, self._when(at), by, technicians=ids, contact=contact_id
         )
         self._commit(event)
-        self._staff.update({t.id: t for t in staff})
+        self._staff = _with_staff(self._staff, staff)
         return event
 
     def confirm(
@@ -1378,9 +1407,9 @@ class WorkOrder:
         self._may("arrive")
         when = self._when(at)
         extra: dict[str, object] = {}
-        arrival = self._s.facts.arrival
-        if arrival is not None:
-            on_time = arrival.start.timestamp() + self.standard.arrival_tolerance.total_seconds()
+        confirmed = self._s.facts.confirmed
+        if confirmed is not None:
+            on_time = confirmed.start.timestamp() + self.standard.arrival_tolerance.total_seconds()
             late_s = when.timestamp() - on_time
             if late_s > 0:
                 extra["late_minutes"] = min(24 * 60, max(1, math.ceil(late_s / 60)))
@@ -1770,8 +1799,7 @@ class WorkOrder:
             "standard": {"name": self.standard.name, "digest": self.standard.digest},
             "customer": customer_to_dict(self.customer, include_personal=include_personal),
             "technicians": [
-                technician_to_dict(self._staff[t], include_personal=include_personal)
-                for t in sorted(self._staff)
+                technician_to_dict(t, include_personal=include_personal) for t in self._staff
             ],
             "events": [e.to_dict(include_personal=include_personal) for e in self.events],
         }
