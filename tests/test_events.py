@@ -207,3 +207,77 @@ def test_time_order_check_accepts_exactly_the_sorted_logs(offsets: list[int]) ->
     else:
         with pytest.raises(InvalidEvent):
             check_time_order(events)
+
+
+_ZONES = st.sampled_from(
+    [
+        "Asia/Shanghai",
+        "UTC",
+        "Europe/London",
+        "America/New_York",
+        "Australia/Lord_Howe",  # a half-hour summer time
+        "America/St_Johns",  # an offset of minutes
+        "Pacific/Chatham",
+    ]
+)
+
+
+@st.composite
+def _any_aware(draw: st.DrawFn) -> dt.datetime:
+    """An aware datetime as a caller may give one: pendulum or stdlib, named zone or offset,
+    either fold, even a wall time in a summer-time gap that pendulum never normalised."""
+    wall = draw(st.datetimes(dt.datetime(1970, 1, 2), dt.datetime(2198, 12, 30)))
+    fold = draw(st.integers(0, 1))
+    how = draw(st.sampled_from(["pendulum", "zoneinfo", "offset", "pendulum offset"]))
+    if how == "pendulum":
+        zone = pendulum.timezone(draw(_ZONES))
+        return pendulum.DateTime(*wall.timetuple()[:6], wall.microsecond, tzinfo=zone, fold=fold)
+    if how == "zoneinfo":
+        import zoneinfo
+
+        return wall.replace(tzinfo=zoneinfo.ZoneInfo(draw(_ZONES)), fold=fold)
+    minutes = draw(st.integers(-14 * 60, 14 * 60))
+    if how == "offset":
+        return wall.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes)), fold=fold)
+    zone = pendulum.FixedTimezone(minutes * 60)
+    return pendulum.DateTime(*wall.timetuple()[:6], wall.microsecond, tzinfo=zone, fold=fold)
+
+
+@given(_any_aware())
+def test_G1_an_event_rebuilds_the_instant_it_was_given_to_the_microsecond(
+    when: dt.datetime,
+) -> None:
+    # An event keeps its zone and epoch, not a DateTime (memory of a branch's logs):
+    # ``at`` must still show exactly what the event was made with: wall time, offset, zone.
+    from fieldservice import _validate
+
+    expected = _validate.aware("event at", when)
+    e = Event("arrived", when, actor="T7")
+    for got in (e.at, pickle.loads(pickle.dumps(e)).at, copy.deepcopy(e).at):
+        assert isinstance(got, pendulum.DateTime)
+        assert got.isoformat() == expected.isoformat()
+        assert (got.utcoffset(), got.tzinfo) == (expected.utcoffset(), expected.tzinfo)
+        assert got.timestamp() == e.epoch == expected.timestamp()
+    back = Event.from_dict(e.to_dict())
+    assert back == e
+    assert back.at.isoformat() == expected.isoformat()
+
+
+def test_an_event_holds_no_datetime_of_its_own() -> None:
+    import gc
+
+    read = Event.from_dict({"kind": "arrived", "at": "2026-11-24T14:00:00.5+08:00", "actor": "T7"})
+    made = Event("arrived", pendulum.datetime(2026, 11, 24, 14, tz="Asia/Shanghai"), actor="T7")
+    for e in (read, made):
+        assert not [r for r in gc.get_referents(e) if isinstance(r, dt.datetime)]
+    assert read.at.isoformat() == "2026-11-24T14:00:00.500000+08:00"
+    assert made.at.timezone_name == "Asia/Shanghai"
+
+
+def test_an_event_keeps_a_wall_time_pendulum_never_normalised() -> None:
+    # 02:30 on 2026-03-08 does not exist in New York (the clocks jump 02:00 -> 03:00);
+    # pendulum.DateTime() keeps it as given, and so must the event, not show 03:30.
+    gap = pendulum.DateTime(2026, 3, 8, 2, 30, tzinfo=pendulum.timezone("America/New_York"))
+    e = Event("arrived", gap, actor="T7")
+    assert (e.at.hour, e.at.minute) == (2, 30)
+    assert e.at.timestamp() == e.epoch

@@ -1060,3 +1060,44 @@ def test_G1_a_masked_export_of_staff_words_reads_for_the_clocks_and_never_restor
         masked["customer"] = json.loads(order.to_json(include_personal=True))["customer"]
         with pytest.raises(fs.InvalidInput, match="exported without secrets"):
             WorkOrder.from_json(json.dumps(masked), standard=order.standard)
+
+
+def test_G1_a_pause_reason_in_words_is_masked_and_a_code_stays_in_clear() -> None:
+    # Commands write codes; a log from another system may give its reason in words.
+    # The words are personal (masked); the codes stay, so the clocks judge a masked
+    # export as the full log (G4: only a customer's code pauses a clock).
+    customer = CUSTOMERS[0]
+    words = f"{customer.name.reveal()} {customer.phones[0].reveal()} 出差"
+    t = pendulum.datetime(2026, 11, 24, 9, tz="Asia/Shanghai")
+    order = WorkOrder.repair(
+        id="WO-P1", customer=customer, products={"broadband"}, reported_at=t, by="desk-1"
+    )
+    order.pause_clocks("customer_request", at=t.add(hours=1), by="desk-1")
+    order.resume_clocks(at=t.add(hours=2), by="desk-1")
+    log = [
+        *order.events,
+        fs.Event("clock_paused", t.add(hours=3), actor="desk-1", data={"reason": words}),
+        fs.Event("clock_resumed", t.add(hours=4), actor="desk-1", data={"reason": words}),
+    ]
+    restored = WorkOrder.from_events(
+        id="WO-P1", customer=customer, events=log, standard=order.standard
+    )
+    forbidden = personal_values([customer], (), [words])
+    for event in restored.events:
+        assert not leaks(repr(event), forbidden)
+    masked = json.loads(restored.to_json())
+    assert not leaks(json.dumps(masked, ensure_ascii=False), forbidden)
+    reasons = [e["data"].get("reason") for e in masked["events"] if "clock" in e["kind"]]
+    assert reasons[0] == "customer_request"
+    assert reasons[2:] == [{"$secret": None}, {"$secret": None}]
+    at = t.add(days=1)
+    read = [fs.Event.from_dict(e) for e in masked["events"]]
+    assert repr(sla.evaluate_many([read], at=at, standard=order.standard).to_records()) == repr(
+        sla.evaluate_many([log], at=at, standard=order.standard).to_records()
+    )
+    clear = restored.to_json(include_personal=True)
+    assert words in json.loads(clear)["events"][-1]["data"]["reason"]
+    assert WorkOrder.from_json(clear, standard=order.standard).events == restored.events
+    masked["customer"] = json.loads(clear)["customer"]
+    with pytest.raises(fs.InvalidInput, match="exported without secrets"):
+        WorkOrder.from_json(json.dumps(masked), standard=order.standard)

@@ -126,3 +126,42 @@ def test_a_shared_read_gives_what_a_first_read_gives(kind: str, data: dict[str, 
     fresh = outcome()
     again = outcome()
     assert first == fresh == again
+
+
+def test_M2_a_crew_assigned_again_is_one_payload() -> None:
+    # Staff IDs are nothing personal: a crew's assignments repeat across a branch's orders.
+    crew = {"technicians": ["T7", "T9"], "contact": "T9"}
+    assert _read("technicians_assigned", dict(crew)) is _read("technicians_assigned", dict(crew))
+    assert _read("handed_over", {"to": "desk-2"}) is _read("handed_over", {"to": "desk-2"})
+
+
+def test_G1_restored_orders_share_their_technician_while_one_of_them_lives() -> None:
+    import gc
+
+    import pendulum
+
+    import fieldservice as fs
+    from fieldservice import model
+
+    t = pendulum.datetime(2026, 11, 24, 10, 30, tz="Asia/Shanghai")
+    cust = fs.Customer(id="C-1", name="张三", phones="13800138000", address="张江路 100 弄 5 号")
+    tech = fs.Technician(id="T-share-1", name="李四", certificate="ZW-7", phone="13900139000")
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=cust, products={"broadband"}, accepted_at=t, by="desk-1"
+    )
+    order.check_resources(True, at=t.add(minutes=1), by="desk-1")
+    order.contact_customer(at=t.add(minutes=2), by="desk-1")
+    order.book(fs.AppointmentWindow("2026-11-26", "afternoon"), at=t.add(minutes=3), by="desk-1")
+    order.assign([tech], contact=tech, at=t.add(minutes=4), by="dispatch-1")
+    text = order.to_json(include_personal=True)
+    first, second = fs.WorkOrder.from_json(text), fs.WorkOrder.from_json(text)
+    assert first.technicians == (tech,)
+    assert first.technicians[0] is second.technicians[0]
+    # Weak: once no order holds the technician, the table holds nothing of them (G1).
+    del first, second
+    gc.collect()
+    assert not [key for key in model._ROSTER if "T-share-1" in key]
+    # A technician whose name was masked is refused, never shared.
+    masked = fs.WorkOrder.to_json(order)
+    with pytest.raises(InvalidInput):
+        fs.WorkOrder.from_json(masked)

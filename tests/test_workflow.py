@@ -711,3 +711,71 @@ def test_W2_signing_after_a_tick_in_the_repeated_hour_is_not_too_early() -> None
     sheet = fs.WorkSheet(technicians=["T7"], opinion=fs.CustomerOpinion(True))
     signature = fs.sign_off(checklist, sheet, signer="张三", role="customer", at=signed)
     assert signature.verify(checklist, sheet)
+
+
+def _held(root: object, skip: tuple[object, ...]) -> list[object]:
+    """Every object reachable from ``root``, short of types, modules and ``skip``."""
+    import gc
+    import types
+
+    seen: dict[int, object] = {id(s): s for s in skip}
+    out: list[object] = []
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen or isinstance(item, type | types.ModuleType | types.FunctionType):
+            continue
+        seen[id(item)] = item
+        out.append(item)
+        stack.extend(gc.get_referents(item))
+    return out
+
+
+def test_a_restored_open_order_holds_no_datetime_and_reads_the_same() -> None:
+    T0 = at(24, 10, 30)  # noqa: N806
+    # A branch holds a million open orders: each instant is kept as epoch seconds and
+    # built when read (events, booking time, confirmed hour), never held per order. The
+    # details of events (a booked window) are payloads, shared by the orders that repeat them.
+    from fieldservice.payloads import Payload
+
+    tech = fs.Technician(id="T7", name="李四", certificate="ZW-7")
+    order = fs.WorkOrder.install(
+        id="WO-M", customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk-1"
+    )
+    order.check_resources(True, at=T0.add(minutes=1), by="desk-1")
+    order.contact_customer(at=T0.add(minutes=20), by="desk-1")
+    order.book(fs.AppointmentWindow("2026-11-26", "afternoon"), at=T0.add(minutes=25), by="desk-1")
+    order.assign([tech], contact=tech, at=T0.add(hours=1), by="dispatch-1")
+    order.confirm(14, at=T0.add(hours=22), by="T7")
+    back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+    for held in (order, back):
+        details = tuple(e.data for e in held.events)
+        kept = [o for o in _held(held, (held.standard, *details)) if isinstance(o, dt.datetime)]
+        assert all(isinstance(d, Payload) for d in details)
+        assert kept == []
+    assert back.arrival == order.arrival
+    assert back.arrival is not None
+    assert back.arrival.start.hour == 14
+    from fieldservice.visits import appointment_of
+
+    assert appointment_of(back.events).booked_at == T0.add(minutes=25)
+    assert [e.at for e in back.events] == [e.at for e in order.events]
+    assert back.technicians == (tech,)
+
+
+def test_M2_a_technician_assigned_again_replaces_the_one_held() -> None:
+    T0 = at(24, 10, 30)  # noqa: N806
+    first = fs.Technician(id="T7", name="李四", certificate="ZW-7")
+    again = fs.Technician(id="T7", name="李四", certificate="ZW-8")
+    other = fs.Technician(id="T1", name="王五", certificate="ZW-1")
+    order = fs.WorkOrder.install(
+        id="WO-S", customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk-1"
+    )
+    order.check_resources(True, at=T0.add(minutes=1), by="desk-1")
+    order.contact_customer(at=T0.add(minutes=2), by="desk-1")
+    order.book(fs.AppointmentWindow("2026-11-26", "afternoon"), at=T0.add(minutes=3), by="desk-1")
+    order.assign([first], contact=first, at=T0.add(minutes=4), by="dispatch-1")
+    order.assign([other, again], contact=other, at=T0.add(minutes=5), by="dispatch-1")
+    assert order.technicians == (other, again)
+    assert order.contact == other
+    assert [t["id"] for t in order.to_dict()["technicians"]] == ["T1", "T7"]

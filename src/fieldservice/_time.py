@@ -119,19 +119,21 @@ def zone_of(made: pendulum.DateTime, epoch: float) -> dt.tzinfo | pendulum.DateT
     An event keeps this instead of its DateTime (88 bytes each, in logs of
     millions). ``made`` itself comes back only where the rebuild would show
     another wall time: one in a zone's summer-time gap that was never
-    normalised, or a ``fold`` the instant does not have.
+    normalised. The rebuild's ``fold`` is the instant's own (pendulum sets 1
+    on times that occur once, where it means nothing).
     """
     tz = made.tzinfo
     assert tz is not None  # every caller has checked the datetime is aware
     if type(tz) is pendulum.FixedTimezone:
         return tz  # a fixed offset rebuilds exactly, to the microsecond
     again = _fromtimestamp(epoch, tz)
-    if (again.hour, again.minute, again.second, again.microsecond, again.fold) != (
+    # The same wall time at the same instant is the same offset; ``fold`` itself is not
+    # compared: pendulum.datetime() sets it to 1 where it means nothing.
+    if (again.hour, again.minute, again.second, again.microsecond) != (
         made.hour,
         made.minute,
         made.second,
         made.microsecond,
-        made.fold,
     ) or (again.year, again.month, again.day) != (made.year, made.month, made.day):
         return made
     return tz

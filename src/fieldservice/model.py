@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import abc
 import re
+import sys
+import weakref
 from collections.abc import Iterable, Iterator
+from typing import Final
 
 import attrs
 
@@ -645,7 +648,11 @@ def _language(value: object) -> str:
     if not isinstance(value, str) or not _LANGUAGE_TAG.fullmatch(value):
         msg = "language must be a BCP 47 tag such as 'zh-CN' (Mandarin) or 'yue' (Cantonese)"
         raise InvalidInput(msg)
-    return value
+    # A branch serves in a few languages: one copy of each tag, not one per customer read.
+    return sys.intern(str(value)) if len(value) <= _LONGEST_TAG else value
+
+
+_LONGEST_TAG: Final = 35  # RFC 5646 4.4.1: the longest tag an application need keep
 
 
 @attrs.frozen
@@ -990,9 +997,25 @@ def technician_from_dict(data: object) -> Technician:
     if d["name"] is None:
         msg = f"technician {_technician_id(d['id'])} {_NOT_RESTORABLE}"
         raise InvalidInput(msg)
-    return Technician(
+    key = (d["id"], d["name"], d["certificate"], d["phone"])
+    plain = all(type(v) is str or v is None for v in key)
+    if plain:
+        known = _ROSTER.get(key)
+        if known is not None:
+            return known
+    made = Technician(
         id=d["id"],
         name=d["name"],  # type: ignore[arg-type]
         certificate=d["certificate"],
         phone=d["phone"],  # type: ignore[arg-type]
     )
+    if plain:
+        _ROSTER[key] = made
+    return made
+
+
+# A branch's few technicians are on millions of its orders: each order read shares the
+# one Technician (immutable) instead of holding its own copy of the name and certificate.
+# Weak: an entry, and the personal data in its key, goes when the last order holding
+# that technician does (G1), so the table holds nothing the orders do not.
+_ROSTER: weakref.WeakValueDictionary[tuple[object, ...], Technician] = weakref.WeakValueDictionary()

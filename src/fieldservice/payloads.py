@@ -240,6 +240,41 @@ def _free_text_dump(value: FreeText, personal: bool) -> object:
     return _jsondata.free_text(value, _jsondata.CLEAR_FORM if personal else _jsondata.MASKED_FORM)
 
 
+def _code_or_words_spec(max_length: int) -> _Spec:
+    """A reason given as a code (``customer_request``), kept as it is, or in words.
+
+    Commands write codes; a log from elsewhere may hold words someone typed, read
+    as :class:`~fieldservice.model.FreeText` (personal, masked, G1). The codes stay
+    in clear in every export, so the clocks judge a masked export as the full one.
+    """
+
+    def parse(value: object, where: str) -> str:
+        if type(value) is str and _REASON_CODE.fullmatch(value):
+            return value
+        return _jsondata.words(where, value, max_length=max_length)
+
+    def dump(value: str, personal: bool) -> object:
+        if isinstance(value, FreeText):
+            return _free_text_dump(value, personal)
+        return value
+
+    schema = {
+        "anyOf": [
+            {"type": "string", "minLength": 1, "maxLength": max_length},
+            _masked_schema(max_length),
+        ],
+        "description": (
+            "a code such as customer_request, kept in clear; other words are personal, "
+            "null where the export masked them (G1)"
+        ),
+    }
+    return _Spec(parse, dump, _same, schema, personal=True)
+
+
+# What a system writes as a reason code: lower-case words joined by underscores.
+_REASON_CODE: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
 def _masked_schema(max_length: int | None = None) -> dict[str, object]:
     """The object form of a personal value: ``{"$secret": text}``, ``null`` where masked."""
     text: dict[str, object] = {"type": ["string", "null"]}
@@ -257,7 +292,8 @@ def _id_spec() -> _Spec:
     def parse(value: object, where: str) -> str:
         return _validate.identifier(where, value)
 
-    return _Spec(parse, _same, _same, {"type": "string", "pattern": _ID_PATTERN})
+    # Staff IDs, nothing personal: a crew's assignments repeat across a branch's orders.
+    return _Spec(parse, _same, _same, {"type": "string", "pattern": _ID_PATTERN}, shareable=True)
 
 
 _ID_PATTERN: Final = "^[A-Za-z0-9][A-Za-z0-9._:\\-]{0,63}$"
@@ -419,6 +455,7 @@ _IDS: Final = _Spec(
         "minItems": 1,
         "maxItems": 20,
     },
+    shareable=True,
 )
 
 
@@ -1313,13 +1350,15 @@ class ClockPaused(Payload):
     """``clock_paused`` (G4): why, and optionally which clocks (all pausable ones if none).
 
     Only a customer's reason (``customer_request``, ``waiting_for_customer``)
-    pauses a clock; the SLA module decides, the log records what was said.
+    pauses a clock; the SLA module decides, the log records what was said. A
+    reason that is not a code (lower-case words joined by ``_``) is words someone
+    wrote: :class:`~fieldservice.model.FreeText`, masked in exports (G1).
 
     >>> ClockPaused(reason="customer_request").clocks is None
     True
     """
 
-    reason: str | None = _field(_text_spec(64), "reason", optional=True)
+    reason: str | None = _field(_code_or_words_spec(64), "reason", optional=True)
     clocks: tuple[str, ...] | None = _field(_CLOCKS, "clocks", optional=True)
 
 
@@ -1331,7 +1370,7 @@ class ClockResumed(Payload):
     True
     """
 
-    reason: str | None = _field(_text_spec(64), "reason", optional=True)
+    reason: str | None = _field(_code_or_words_spec(64), "reason", optional=True)
     clocks: tuple[str, ...] | None = _field(_CLOCKS, "clocks", optional=True)
 
 

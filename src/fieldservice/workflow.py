@@ -34,6 +34,7 @@ fieldservice.errors.InvalidAppointment: cannot refine 2026-11-25 下午 afternoo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -462,9 +463,16 @@ def _start(kind: OrderKind, first: Event) -> _OrderState:
         raise InvalidEvent(msg)
     products = _shared_products(frozenset(data.products))
     facts = _Facts(owner=first.actor, tier=data.tier, area=data.area, products=products)
-    work = _Work(Checklist.for_order(kind, products))
+    work = _blank_work(kind, products)
     first_state = S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED
     return _OrderState(kind, first_state, first, 1, facts, work)
+
+
+@functools.lru_cache(maxsize=256)
+def _blank_work(kind: OrderKind, products: frozenset[Product]) -> _Work:
+    # Immutable and the same for every order of a kind and products until work begins:
+    # one per combination, not one per order.
+    return _Work(Checklist.for_order(kind, products))
 
 
 def _shared_products(products: frozenset[Product]) -> frozenset[Product]:
@@ -1024,6 +1032,7 @@ class WorkOrder:
         # ``at`` came through _when: aware, in range, in order.
         checked = self._checked_at
         epoch = checked[1] if checked is not None and checked[0] is at else at.timestamp()
+        self._checked_at = None  # an order held for long keeps no DateTime of its last command
         return Event.of_command(kind, at, epoch, by, data)
 
     # -- resources (B1, B4, R1-R3) --
