@@ -915,9 +915,9 @@ def staff_words_visit(
     """Orders in which every free-text field of the log holds ``words``.
 
     Staff write what they see: a reason or a note may name the customer or hold their
-    phone. An install through a visit (resource gap, reschedule, delay, leaving for a
-    while, the customer's phone, a request out of scope, an item not applicable and
-    one declined), one cancelled, and a repair that needed a visit.
+    phone. An install through a visit (resource gap, reschedule, delay, text evidence of
+    a tick, leaving for a while, the customer's phone, a request out of scope, an item not
+    applicable and one declined), one cancelled, and a repair that needed a visit.
     """
     t = T0
     tech = crew[0].id
@@ -947,6 +947,7 @@ def staff_words_visit(
     visit.arrive(at=t.add(hours=51, minutes=40), by=tech)
     visit.enter(at=t.add(hours=51, minutes=42), by=tech)
     visit.start_work(at=t.add(hours=51, minutes=45), by=tech)
+    visit.tick("S1", at=t.add(hours=51, minutes=46), by=tech, evidence={"seen": words})
     visit.leave_temporarily(
         words, at=t.add(hours=51, minutes=50), by=tech, customer_told=True, minutes=10
     )
@@ -979,6 +980,21 @@ def _free_text_fields(orders: Iterable[WorkOrder]) -> set[str]:
             if isinstance(e.data[name], fs.FreeText)
         }
         | {
+            f"{e.kind.value}.evidence"
+            for order in orders
+            for e in order.events
+            if any(
+                isinstance(v, fs.FreeText)
+                for v in (getattr(e.data, "evidence", None) or {}).values()
+            )
+        }
+        | {
+            f"checklist {item.status.value}.evidence"
+            for order in orders
+            for item in order.checklist.items
+            if any(isinstance(v, fs.FreeText) for v in item.evidence.values())
+        }
+        | {
             f"checklist {item.status.value}.reason"
             for order in orders
             for item in order.checklist.items
@@ -1007,6 +1023,8 @@ def test_G1_the_staff_words_corpus_reaches_every_free_text_field() -> None:
     } - {"delayed.reason"}
     assert declared <= _free_text_fields(orders)
     assert {
+        "checklist_updated.evidence",
+        "checklist done.evidence",
         "checklist not_applicable.reason",
         "checklist declined.reason",
         "work sheet opinion.action",

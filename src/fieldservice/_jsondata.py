@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeGuard
 
 import attrs
 import pendulum
@@ -69,7 +69,7 @@ def instant(value: dt.datetime | None) -> float | None:
 
 def words(field: str, value: object, *, max_length: int = 200, multiline: bool = False) -> FreeText:
     """Words a person wrote, checked; the masked form of an export reads as withheld (G1)."""
-    if isinstance(value, Mapping) and value.keys() == {"$secret"}:
+    if is_masked_form(value):
         value = value["$secret"]
         if value is None:
             return _WITHHELD_TEXT  # a masked export: read, never restored
@@ -77,6 +77,25 @@ def words(field: str, value: object, *, max_length: int = 200, multiline: bool =
     if isinstance(value, FreeText) and value == checked:
         return value
     return FreeText(checked)
+
+
+def is_masked_form(value: object) -> TypeGuard[Mapping[str, object]]:
+    """Whether ``value`` is the form an export writes in place of a personal value.
+
+    >>> is_masked_form({"$secret": None}), is_masked_form({"a": 1}), is_masked_form("x")
+    (True, False, False)
+    """
+    return isinstance(value, Mapping) and value.keys() == {"$secret"}
+
+
+def evidence(values: Mapping[str, object], form: Form) -> dict[str, object]:
+    """A tick's evidence as an export writes it: measurements as they are, text as words (G1).
+
+    >>> from fieldservice.model import FreeText
+    >>> evidence({"optical_power_dbm": -18.5, "seen": FreeText("张三在家")}, MASKED_FORM)
+    {'optical_power_dbm': -18.5, 'seen': {'$secret': None}}
+    """
+    return {k: free_text(v, form) if isinstance(v, FreeText) else v for k, v in values.items()}
 
 
 def reason(value: object) -> FreeText:

@@ -155,8 +155,10 @@ def _evidence_value(key: str, value: object) -> EvidenceValue:
             msg = f"evidence {key} must be a finite number"
             raise InvalidInput(msg)
         return value
-    if isinstance(value, str):
-        return _jsondata.text(f"evidence {key}", value)
+    if isinstance(value, str) or _jsondata.is_masked_form(value):
+        # Text a technician typed is words staff write: personal (G1), masked when shown.
+        # A mapping is the masked form of an export, read as withheld.
+        return _jsondata.words(f"evidence {key}", value)
     msg = f"evidence {key} must be text, a number or True/False (got {type(value).__name__})"
     raise InvalidInput(msg)
 
@@ -597,7 +599,7 @@ class ChecklistItem:
             "status": self.status.value,
             "by": self.by,
             "at": _jsondata.stamp(self.at, form),
-            "evidence": dict(self.evidence),
+            "evidence": _jsondata.evidence(self.evidence, form),
             "reason": None if self.reason is None else _jsondata.free_text(self.reason, form),
             "label": None if self.label is None else self.label.data_as(form),
         }

@@ -507,31 +507,41 @@ def _evidence_parse(value: object, where: str) -> Mapping[str, object]:
         raise InvalidInput(msg)
     frozen: dict[str, object] = {}
     for key, item in value.items():
-        if not isinstance(key, str) or not isinstance(item, _EVIDENCE_SCALAR):
+        masked = _jsondata.is_masked_form(item)
+        if not isinstance(key, str) or not (masked or isinstance(item, _EVIDENCE_SCALAR)):
             msg = f"{where} maps names to numbers, text or true/false"
             raise InvalidInput(msg)
         if isinstance(item, float) and (item != item or item in (float("inf"), float("-inf"))):
             msg = f"{where} must hold finite numbers"
             raise InvalidInput(msg)
-        if isinstance(item, str):
-            item = _validate.text(where, item, max_length=200)
+        if isinstance(item, str) or masked:
+            # Text a technician typed: words staff write, personal (G1); a mapping is
+            # the masked form an export writes.
+            item = _jsondata.words(where, item, max_length=200)
         frozen[_validate.text(where, key, max_length=64)] = item
     return FrozenMap(frozen)
 
 
-def _plain_dict(value: Mapping[str, object], _: bool = False) -> object:
-    return dict(value)
+def _evidence_dump(value: Mapping[str, object], personal: bool) -> object:
+    return _jsondata.evidence(value, _jsondata.CLEAR_FORM if personal else _jsondata.MASKED_FORM)
 
 
 _EVIDENCE: Final = _Spec(
     _evidence_parse,
-    _plain_dict,
+    _evidence_dump,
     _same,
     {
         "type": "object",
         "maxProperties": 20,
-        "additionalProperties": {"type": ["string", "number", "boolean"]},
+        "additionalProperties": {
+            "anyOf": [{"type": ["string", "number", "boolean"]}, _masked_schema(200)],
+        },
+        "description": (
+            "measurements, readings and yes/no as they are; text is words a technician "
+            "wrote: personal, null where the export masked it (G1)"
+        ),
     },
+    personal=True,
 )
 
 
@@ -843,6 +853,8 @@ class Payload(Mapping[str, Any]):
             if name == "signature" and is_withheld(value.signer):
                 return True
             if name == "label" and value is not None and is_withheld(value.password):
+                return True
+            if name == "evidence" and value is not None and any(map(is_withheld, value.values())):
                 return True
         return False
 
