@@ -1119,3 +1119,32 @@ def test_G1_a_pause_reason_in_words_is_masked_and_a_code_stays_in_clear() -> Non
     masked["customer"] = json.loads(clear)["customer"]
     with pytest.raises(fs.InvalidInput, match="exported without secrets"):
         WorkOrder.from_json(json.dumps(masked), standard=order.standard)
+
+
+def test_G1_a_masked_work_sheet_action_alone_is_never_restored() -> None:
+    # Nothing lost: an export whose only masked value is what was done for a dissatisfied
+    # customer (W3) must be refused, not restored with the words gone.
+    customer, crew = CUSTOMERS[0], technicians("x")
+    tech = crew[0].id
+    t = T0
+    order = WorkOrder.install(
+        id="WO-W9", customer=customer, products={"broadband"}, accepted_at=t, by="desk-1"
+    )
+    order.check_resources(True, at=t.add(minutes=1), by="desk-1")
+    order.contact_customer(at=t.add(minutes=30), by="desk-1")
+    order.book(("2026-11-26", "afternoon"), at=t.add(minutes=35), by="desk-1")
+    order.assign(list(crew), contact=crew[0], at=t.add(minutes=90), by="dispatch-1")
+    order.confirm(14, at=t.add(hours=46), by=tech)
+    order.depart(at=t.add(hours=50, minutes=50), by=tech, travel=dt.timedelta(minutes=30))
+    order.arrive(at=t.add(hours=51, minutes=20), by=tech)
+    order.enter(at=t.add(hours=51, minutes=22), by=tech)
+    order.start_work(at=t.add(hours=51, minutes=25), by=tech)
+    unhappy = fs.CustomerOpinion(False, remedy="explained", action="客户张三 13800138000")
+    sheet = fs.WorkSheet(technicians=[c.id for c in crew]).with_opinion(unhappy)
+    order.fill_worksheet(sheet, at=t.add(hours=52), by=tech)
+    clear = json.loads(order.to_json(include_personal=True))
+    masked = json.loads(order.to_json())
+    masked["customer"], masked["technicians"] = clear["customer"], clear["technicians"]
+    assert [e for e in masked["events"] if e != clear["events"][masked["events"].index(e)]]
+    with pytest.raises(fs.InvalidInput, match="exported without secrets"):
+        WorkOrder.from_json(json.dumps(masked), standard=order.standard)

@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import json
 import pathlib
+import re
 from typing import Any
 
 import attrs
@@ -102,6 +103,14 @@ def _masked_now(want: dict[str, Any]) -> dict[str, Any]:
         opinion = (data.get("worksheet") or {}).get("opinion") or {}
         if opinion.get("action") is not None:
             opinion["action"] = {"$secret": None}  # the work sheet's words (W3), likewise
+        evidence = data.get("evidence") or {}
+        for key, value in evidence.items():
+            if isinstance(value, str):
+                evidence[key] = {"$secret": None}  # text a technician gave as evidence
+        reason = data.get("reason")
+        in_words = isinstance(reason, str) and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", reason)
+        if event["kind"] in {"clock_paused", "clock_resumed"} and in_words:
+            data["reason"] = {"$secret": None}  # a pause's reason in words, not a code
     return out
 
 

@@ -304,12 +304,14 @@ def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
     item = data.item
     assert item is not None
     if action == "tick":
-        return checklist.tick(
-            item,
-            by=event.actor,
-            at=event.at,
-            evidence=None if data.evidence is None else dict(data.evidence),  # type: ignore[arg-type]
-            label=data.label,
+        # The event's actor and instant were checked when it was made: only the proof is
+        # checked again, against the item's rule.
+        return checklist.tick_checked(
+            checklist.index_of(item),
+            event.actor,
+            event.at,
+            None if data.evidence is None else dict(data.evidence),  # type: ignore[arg-type]
+            data.label,
         )
     assert data.reason is not None
     if action == "not_applicable":
