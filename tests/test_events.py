@@ -248,7 +248,7 @@ def test_G1_an_event_rebuilds_the_instant_it_was_given_to_the_microsecond(
     when: dt.datetime,
 ) -> None:
     # An event keeps its zone and epoch, not a DateTime (memory of a branch's logs):
-    # ``at`` must still show exactly what the event was made with: wall time, offset, zone.
+    # ``at`` must still show exactly what the event was made with: wall time, offset, zone, fold.
     from fieldservice import _validate
 
     expected = _validate.aware("event at", when)
@@ -257,6 +257,9 @@ def test_G1_an_event_rebuilds_the_instant_it_was_given_to_the_microsecond(
         assert isinstance(got, pendulum.DateTime)
         assert got.isoformat() == expected.isoformat()
         assert (got.utcoffset(), got.tzinfo) == (expected.utcoffset(), expected.tzinfo)
+        # Even fold, where it means nothing yet: wall-clock arithmetic into a repeated hour
+        # (replace) reads it.
+        assert got.fold == expected.fold
         assert got.timestamp() == e.epoch == expected.timestamp()
     back = Event.from_dict(e.to_dict())
     assert back == e
@@ -281,3 +284,41 @@ def test_an_event_keeps_a_wall_time_pendulum_never_normalised() -> None:
     e = Event("arrived", gap, actor="T7")
     assert (e.at.hour, e.at.minute) == (2, 30)
     assert e.at.timestamp() == e.epoch
+
+
+def test_an_event_is_still_an_attrs_class_with_at_among_its_fields() -> None:
+    import weakref
+
+    e = Event("arrived", pendulum.datetime(2026, 11, 24, 14, tz="Asia/Shanghai"), actor="T7")
+    assert [f.name for f in attrs.fields(Event)] == ["kind", "at", "actor", "data", "epoch"]
+    assert attrs.asdict(e, recurse=False)["at"] == e.at
+    moved = attrs.evolve(e, actor="T8")
+    assert (moved.actor, moved.at, moved.epoch) == ("T8", e.at, e.epoch)
+    match e:
+        case Event(kind, at):
+            assert (kind, at) == (EventKind.ARRIVED, e.at)
+    assert weakref.ref(e)() is e
+    assert repr(e).startswith("Event(kind=<EventKind.ARRIVED: 'arrived'>, at=DateTime(2026, 11, 24")
+
+
+def test_an_event_at_a_wall_time_a_repeated_hour_reads_keeps_its_fold() -> None:
+    # pendulum.datetime() gives fold=1; replace() into the hour New York repeats on
+    # 1 November 2026 reads it to pick the later offset.
+    given = pendulum.datetime(2026, 10, 31, 1, 30, tz="America/New_York")
+    e = Event("arrived", given, actor="T7")
+    moved = e.at.replace(month=11, day=1)
+    assert moved.utcoffset() == given.replace(month=11, day=1).utcoffset()
+
+
+def test_an_event_in_a_zone_that_cannot_convert_from_utc_keeps_its_instant() -> None:
+    class Plus8(dt.tzinfo):  # no dst(): datetime cannot convert into it from UTC
+        def utcoffset(self, d: dt.datetime | None) -> dt.timedelta:
+            return dt.timedelta(hours=8)
+
+        def tzname(self, d: dt.datetime | None) -> str:
+            return "+08"
+
+    given = pendulum.DateTime(2026, 6, 1, 12, tzinfo=Plus8())
+    e = Event("arrived", given, actor="T7")
+    assert e.at.isoformat() == "2026-06-01T12:00:00+08:00"
+    assert e.epoch == given.timestamp()

@@ -1148,3 +1148,33 @@ def test_G1_a_masked_work_sheet_action_alone_is_never_restored() -> None:
     assert [e for e in masked["events"] if e != clear["events"][masked["events"].index(e)]]
     with pytest.raises(fs.InvalidInput, match="exported without secrets"):
         WorkOrder.from_json(json.dumps(masked), standard=order.standard)
+
+
+def test_G4_a_pause_code_given_as_a_str_enum_stays_a_code_and_digits_are_words() -> None:
+    import enum
+
+    class PauseReason(str, enum.Enum):  # noqa: UP042  # the older spelling users still write
+        CUSTOMER_REQUEST = "customer_request"
+
+    t = pendulum.datetime(2026, 11, 24, 9, tz="Asia/Shanghai")
+    paused = fs.Event(
+        "clock_paused", t, actor="desk-1", data={"reason": PauseReason.CUSTOMER_REQUEST}
+    )
+    assert type(paused.data.reason) is str  # type: ignore[attr-defined]
+    assert paused.data.reason == "customer_request"  # type: ignore[attr-defined]
+    assert paused.to_dict()["data"] == {"reason": "customer_request"}
+    # A run of digits may be a phone number: only words, masked, hold it.
+    coded = fs.Event("clock_paused", t, actor="desk-1", data={"reason": "zhang_13800138000"})
+    assert "13800138000" not in repr(coded)
+    assert coded.to_dict()["data"] == {"reason": {"$secret": None}}
+
+
+def test_G1_withheld_is_read_on_a_subclass_of_a_payload_too() -> None:
+    from fieldservice import payloads
+
+    @attrs.frozen(slots=True)
+    class MyContacted(payloads.Contacted):
+        pass
+
+    assert MyContacted(note={"$secret": None}).withheld
+    assert not MyContacted(note="带梯子").withheld

@@ -108,7 +108,7 @@ def _masked_now(want: dict[str, Any]) -> dict[str, Any]:
             if isinstance(value, str):
                 evidence[key] = {"$secret": None}  # text a technician gave as evidence
         reason = data.get("reason")
-        in_words = isinstance(reason, str) and not re.fullmatch(r"[a-z][a-z0-9_]{0,63}", reason)
+        in_words = isinstance(reason, str) and not re.fullmatch(r"[a-z][a-z_]{0,63}", reason)
         if event["kind"] in {"clock_paused", "clock_resumed"} and in_words:
             data["reason"] = {"$secret": None}  # a pause's reason in words, not a code
     return out

@@ -732,50 +732,39 @@ def _held(root: object, skip: tuple[object, ...]) -> list[object]:
 
 
 def test_a_restored_open_order_holds_no_datetime_and_reads_the_same() -> None:
-    T0 = at(24, 10, 30)  # noqa: N806
     # A branch holds a million open orders: each instant is kept as epoch seconds and
-    # built when read (events, booking time, confirmed hour), never held per order. The
-    # details of events (a booked window) are payloads, shared by the orders that repeat them.
+    # built when read (events, confirmed hour); only the visit keeps when it was booked
+    # (Appointment.booked_at). The details of events (a booked window) are payloads,
+    # shared by the orders that repeat them.
     from fieldservice.payloads import Payload
+    from fieldservice.visits import appointment_of
 
-    tech = fs.Technician(id="T7", name="李四", certificate="ZW-7")
-    order = fs.WorkOrder.install(
-        id="WO-M", customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk-1"
-    )
-    order.check_resources(True, at=T0.add(minutes=1), by="desk-1")
-    order.contact_customer(at=T0.add(minutes=20), by="desk-1")
-    order.book(fs.AppointmentWindow("2026-11-26", "afternoon"), at=T0.add(minutes=25), by="desk-1")
-    order.assign([tech], contact=tech, at=T0.add(hours=1), by="dispatch-1")
-    order.confirm(14, at=T0.add(hours=22), by="T7")
+    order = booked_install()
+    order.confirm(14, at=at(25, 8, 30), by="T7")
     back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
     for held in (order, back):
         details = tuple(e.data for e in held.events)
         kept = [o for o in _held(held, (held.standard, *details)) if isinstance(o, dt.datetime)]
         assert all(isinstance(d, Payload) for d in details)
-        assert kept == []
+        assert kept == [at(24, 11, 5)]
     assert back.arrival == order.arrival
     assert back.arrival is not None
     assert back.arrival.start.hour == 14
-    from fieldservice.visits import appointment_of
-
-    assert appointment_of(back.events).booked_at == T0.add(minutes=25)
+    assert appointment_of(back.events).booked_at == at(24, 11, 5)
     assert [e.at for e in back.events] == [e.at for e in order.events]
-    assert back.technicians == (tech,)
+    assert back.technicians == (T7, T8)
 
 
 def test_M2_a_technician_assigned_again_replaces_the_one_held() -> None:
-    T0 = at(24, 10, 30)  # noqa: N806
-    first = fs.Technician(id="T7", name="李四", certificate="ZW-7")
-    again = fs.Technician(id="T7", name="李四", certificate="ZW-8")
-    other = fs.Technician(id="T1", name="王五", certificate="ZW-1")
-    order = fs.WorkOrder.install(
-        id="WO-S", customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk-1"
-    )
-    order.check_resources(True, at=T0.add(minutes=1), by="desk-1")
-    order.contact_customer(at=T0.add(minutes=2), by="desk-1")
-    order.book(fs.AppointmentWindow("2026-11-26", "afternoon"), at=T0.add(minutes=3), by="desk-1")
-    order.assign([first], contact=first, at=T0.add(minutes=4), by="dispatch-1")
-    order.assign([other, again], contact=other, at=T0.add(minutes=5), by="dispatch-1")
+    order = booked_install()  # T7 (the contact) and T8
+    again = fs.Technician(id="T7", name="王五", certificate="ZW-310-0099")
+    other = fs.Technician(id="T1", name="钱七", certificate="ZW-310-0001")
+    order.assign([other, again], contact=other, at=at(24, 13), by="dispatch-1")
     assert order.technicians == (other, again)
     assert order.contact == other
-    assert [t["id"] for t in order.to_dict()["technicians"]] == ["T1", "T7"]
+    written = order.to_dict(include_personal=True)["technicians"]
+    assert [(t["id"], t["certificate"]) for t in written] == [
+        ("T1", "ZW-310-0001"),
+        ("T7", "ZW-310-0099"),
+        ("T8", "ZW-310-0043"),
+    ]

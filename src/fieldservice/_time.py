@@ -29,6 +29,7 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "Day",
+    "FoldOne",
     "Spans",
     "aware",
     "aware_epoch",
@@ -37,6 +38,7 @@ __all__ = [
     "datetime_of",
     "epoch_of",
     "out_of_range",
+    "rebuilt",
     "seconds_of",
     "to_epoch",
     "wall_epoch",
@@ -98,7 +100,7 @@ def aware_epoch(field: str, value: object) -> tuple[pendulum.DateTime, float]:
     return converted, converted.timestamp()
 
 
-def zone_epoch(field: str, value: object) -> tuple[dt.tzinfo | pendulum.DateTime, float]:
+def zone_epoch(field: str, value: object) -> tuple[object, float]:
     """What an event keeps of an aware datetime (see :func:`zone_of`), and its epoch seconds.
 
     An ISO 8601 text read gives a fixed offset: nothing is built for it.
@@ -108,35 +110,64 @@ def zone_epoch(field: str, value: object) -> tuple[dt.tzinfo | pendulum.DateTime
         if type(tz) is dt.timezone:
             fixed = _fixed_zone(_utcoffset(value))
             if fixed is not None:
-                return fixed, epoch_of(field, value)
+                return (_fold_one(fixed) if value.fold else fixed), epoch_of(field, value)
     made, epoch = aware_epoch(field, value)
     return zone_of(made, epoch), epoch
 
 
-def zone_of(made: pendulum.DateTime, epoch: float) -> dt.tzinfo | pendulum.DateTime:
-    """The zone :func:`datetime_of` rebuilds ``made`` in from ``epoch``, or ``made`` itself.
+class FoldOne(NamedTuple):
+    """A zone whose rebuilt datetimes carry ``fold=1`` where the instant alone gives 0.
+
+    pendulum.datetime() sets ``fold=1`` on wall times that occur once; it means
+    nothing there, until wall-clock arithmetic (``replace``) lands in a repeated
+    hour. :func:`rebuilt` keeps it as it was given.
+    """
+
+    zone: dt.tzinfo
+
+
+@functools.lru_cache(maxsize=256)
+def _fold_one(zone: dt.tzinfo) -> FoldOne:
+    return FoldOne(zone)  # one per zone: events share it
+
+
+def zone_of(made: dt.datetime, epoch: float) -> object:
+    """What :func:`rebuilt` needs besides ``epoch`` to give back ``made``: usually its zone.
 
     An event keeps this instead of its DateTime (88 bytes each, in logs of
-    millions). ``made`` itself comes back only where the rebuild would show
-    another wall time: one in a zone's summer-time gap that was never
-    normalised. The rebuild's ``fold`` is the instant's own (pendulum sets 1
-    on times that occur once, where it means nothing).
+    millions): the zone, or a shared :class:`FoldOne` of it, or, where a rebuild
+    would show another wall time (one in a summer-time gap never normalised, or
+    a zone that cannot convert from UTC), ``made`` itself.
     """
     tz = made.tzinfo
     assert tz is not None  # every caller has checked the datetime is aware
     if type(tz) is pendulum.FixedTimezone:
-        return tz  # a fixed offset rebuilds exactly, to the microsecond
-    again = _fromtimestamp(epoch, tz)
-    # The same wall time at the same instant is the same offset; ``fold`` itself is not
-    # compared: pendulum.datetime() sets it to 1 where it means nothing.
-    if (again.hour, again.minute, again.second, again.microsecond) != (
-        made.hour,
-        made.minute,
-        made.second,
-        made.microsecond,
-    ) or (again.year, again.month, again.day) != (made.year, made.month, made.day):
+        return _fold_one(tz) if made.fold else tz  # a fixed offset rebuilds exactly
+    try:
+        again = _fromtimestamp(epoch, tz)
+    except Exception:  # a user's tzinfo may not convert (no dst())
         return made
+    wall = (again.year, again.month, again.day, again.hour, again.minute, again.second)
+    if wall != (made.year, made.month, made.day, made.hour, made.minute, made.second):
+        return made
+    if again.microsecond != made.microsecond or again.fold > made.fold:
+        return made
+    if made.fold > again.fold:
+        try:
+            return _fold_one(tz)
+        except TypeError:  # an unhashable tzinfo: keep the DateTime
+            return made
     return tz
+
+
+def rebuilt(epoch: float, kept: object) -> pendulum.DateTime:
+    """The DateTime an event was made with, from its epoch and what :func:`zone_of` kept."""
+    if isinstance(kept, dt.tzinfo):
+        return datetime_of(epoch, kept)
+    if type(kept) is FoldOne:
+        return datetime_of(epoch, kept.zone, fold=1)
+    assert isinstance(kept, pendulum.DateTime)
+    return kept
 
 
 @functools.lru_cache(maxsize=256)
@@ -223,15 +254,20 @@ def to_epoch(field: str, value: object) -> float:
     return _timestamp(aware(field, value))
 
 
-def datetime_of(epoch: float, tz: dt.tzinfo) -> pendulum.DateTime:
-    """Return epoch seconds as a pendulum DateTime in ``tz`` (to the microsecond)."""
+def datetime_of(epoch: float, tz: dt.tzinfo, fold: int = 0) -> pendulum.DateTime:
+    """Return epoch seconds as a pendulum DateTime in ``tz`` (to the microsecond).
+
+    ``fold=1`` sets the fold where the instant alone would give 0 (see :class:`FoldOne`).
+    """
     if type(tz) is pendulum.FixedTimezone:
         # pendulum converts into a fixed offset in Python, at twice the cost of this.
         d = _fromtimestamp(epoch, dt.UTC) + dt.timedelta(seconds=tz.offset)
-        return _new_datetime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tz)
+        return _new_datetime(
+            d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tz, fold=fold
+        )
     d = _fromtimestamp(epoch, tz)
     # Positional arguments are faster; fold=1 (the second of two equal wall times) is rare.
-    if d.fold:
+    if d.fold or fold:
         return _new_datetime(
             d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond, tz, fold=1
         )

@@ -220,7 +220,7 @@ def has_masked_secret(value: object) -> bool:
     return False
 
 
-@attrs.frozen(eq=True, hash=False, init=False, repr=False, weakref_slot=False)
+@attrs.frozen(eq=True, hash=False, init=False)
 class Event:
     """One thing that happened to an order: a kind, when, who did it, and typed details.
 
@@ -248,17 +248,17 @@ class Event:
     """
 
     kind: EventKind
-    actor: str
-    data: payloads.Payload
-    epoch: float
+    # Its slot holds what _time.zone_of keeps of the instant (the zone to rebuild it in,
+    # seldom the DateTime itself); the property set on the class below reads it back as
+    # a DateTime. A branch holds millions of events: a DateTime each is 88 bytes more.
+    at: pendulum.DateTime = attrs.field(eq=False)
+    actor: str = attrs.field(kw_only=True)
+    data: payloads.Payload = attrs.field(kw_only=True)
+    epoch: float = attrs.field(init=False, repr=False)
     """``at`` as seconds since the Unix epoch, computed once: the clocks read it in bulk.
 
     Events compare by it, not by ``at``: a local time that occurs twice (the hour a
     summer time ends) is not ``==`` to the same instant in another zone (PEP 495)."""
-    # The zone ``at`` is rebuilt in from ``epoch``, or the DateTime itself where a
-    # rebuild would show another wall time (_time.zone_of). A branch holds millions
-    # of events: a DateTime each would be 88 bytes more per event.
-    _when: dt.tzinfo | pendulum.DateTime = attrs.field(eq=False, alias="when")
 
     def __init__(
         self, kind: EventKind | str, at: dt.datetime, *, actor: str, data: object = None
@@ -267,42 +267,13 @@ class Event:
         when, epoch = _time.zone_epoch("event at", at)
         self._fill(member, when, epoch, _to_actor(actor), data)
 
-    def _fill(
-        self,
-        kind: EventKind,
-        when: dt.tzinfo | pendulum.DateTime,
-        epoch: float,
-        actor: str,
-        data: object,
-    ) -> None:
+    def _fill(self, kind: EventKind, when: object, epoch: float, actor: str, data: object) -> None:
         put = object.__setattr__
         put(self, "kind", kind)
+        _AT_SLOT.__set__(self, when)
         put(self, "actor", actor)
         put(self, "data", _payload(kind, data))
         put(self, "epoch", epoch)
-        put(self, "_when", when)
-
-    @property
-    def at(self) -> pendulum.DateTime:
-        """When it happened, timezone-aware, in the zone or offset it was recorded with.
-
-        Rebuilt from :attr:`epoch` on each read (the event does not hold it).
-
-        >>> import pendulum
-        >>> t = pendulum.datetime(2026, 11, 24, 14, tz="Asia/Shanghai")
-        >>> e = Event("arrived", t, actor="T7")
-        >>> e.at == t, e.at.isoformat(), e.at.timezone_name
-        (True, '2026-11-24T14:00:00+08:00', 'Asia/Shanghai')
-        """
-        when = self._when
-        if isinstance(when, dt.datetime):
-            return when
-        return _time.datetime_of(self.epoch, when)
-
-    def __repr__(self) -> str:
-        return (
-            f"Event(kind={self.kind!r}, at={self.at!r}, actor={self.actor!r}, data={self.data!r})"
-        )
 
     @property
     def rule(self) -> str:
@@ -345,11 +316,21 @@ class Event:
         return event
 
     def __getstate__(self) -> dict[str, object]:
-        # Plain state for pickle and deepcopy: slots, and no read-only mappings.
-        return {"kind": self.kind, "at": self.at, "actor": self.actor, "data": self.data}
+        # Plain state for pickle and deepcopy: slots, and no read-only mappings. The fold
+        # apart: a pickled pendulum DateTime loses it.
+        at = self.at
+        return {
+            "kind": self.kind,
+            "at": at,
+            "actor": self.actor,
+            "data": self.data,
+            "fold": at.fold,
+        }
 
     def __setstate__(self, state: Mapping[str, Any]) -> None:
         at = state["at"]
+        if state.get("fold", at.fold) != at.fold:
+            at = dt.datetime.replace(at, fold=state["fold"])  # pendulum drops it
         epoch = at.timestamp()
         self._fill(state["kind"], _time.zone_of(at, epoch), epoch, state["actor"], state["data"])
 
@@ -440,6 +421,23 @@ class Event:
         except InvalidInput as err:
             raise InvalidEvent(err.message) from None
 
+
+def _event_at(self: Event) -> pendulum.DateTime:
+    """When it happened, timezone-aware, in the zone or offset it was recorded with.
+
+    Built from :attr:`epoch` when read: the event keeps the zone, not a DateTime.
+
+    >>> import pendulum
+    >>> t = pendulum.datetime(2026, 11, 24, 14, tz="Asia/Shanghai")
+    >>> e = Event("arrived", t, actor="T7")
+    >>> e.at == t, e.at.isoformat(), e.at.timezone_name
+    (True, '2026-11-24T14:00:00+08:00', 'Asia/Shanghai')
+    """
+    return _time.rebuilt(self.epoch, _AT_SLOT.__get__(self, Event))
+
+
+_AT_SLOT: Any = Event.__dict__["at"]  # the slot attrs made for ``at``
+setattr(Event, "at", property(_event_at, doc=_event_at.__doc__))  # noqa: B010
 
 _EVENT_KEYS: frozenset[str] = frozenset({"kind", "at", "actor", "data"})
 _NEEDED_KEYS: frozenset[str] = frozenset({"kind", "at", "actor"})

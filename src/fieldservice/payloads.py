@@ -267,8 +267,13 @@ def _code_or_words_spec(max_length: int) -> _Spec:
     """
 
     def parse(value: object, where: str) -> str:
-        if type(value) is str and _REASON_CODE.fullmatch(value):
-            return value
+        # A str subclass (a str-valued Enum) is a code too; FreeText is words already.
+        if (
+            isinstance(value, str)
+            and not isinstance(value, FreeText)
+            and _REASON_CODE.fullmatch(value)
+        ):
+            return str.__str__(value)  # the text itself: str() of an Enum member is its name
         return _jsondata.words(where, value, max_length=max_length)
 
     def dump(value: str, personal: bool) -> object:
@@ -289,8 +294,9 @@ def _code_or_words_spec(max_length: int) -> _Spec:
     return _Spec(parse, dump, _same, schema, personal=True)
 
 
-# What a system writes as a reason code: lower-case words joined by underscores.
-_REASON_CODE: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# What a system writes as a reason code: lower-case words joined by underscores. No
+# digits: a run of them may be a phone number, which only words (masked) may hold.
+_REASON_CODE: Final = re.compile(r"[a-z][a-z_]{0,63}")
 
 
 def _masked_schema(max_length: int | None = None) -> dict[str, object]:
@@ -864,7 +870,7 @@ class Payload(Mapping[str, Any]):
         >>> Contacted(note={"$secret": None}).withheld, Contacted(note="带梯子").withheld
         (True, False)
         """
-        for name in _PERSONAL_FIELDS[type(self)]:
+        for name in _personal_fields(type(self)):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -903,6 +909,16 @@ _KEYSETS: dict[type[Payload], frozenset[str]] = {}
 _SHAREABLE_KEYS: dict[type[Payload], frozenset[str]] = {}
 # The fields whose values may be personal, by payload class: what ``withheld`` looks at.
 _PERSONAL_FIELDS: dict[type[Payload], tuple[str, ...]] = {}
+
+
+def _personal_fields(cls: type[Payload]) -> tuple[str, ...]:
+    found = _PERSONAL_FIELDS.get(cls)
+    if found is None:  # a subclass of a payload class: its fields, once
+        found = _PERSONAL_FIELDS[cls] = tuple(
+            f.name for f in attrs.fields(cls) if f.metadata["spec"].personal
+        )
+    return found
+
 
 # A branch's logs repeat the same details millions of times: the same half-day windows,
 # the same tier, area and products. A payload is immutable, so equal JSON read twice can
@@ -1252,7 +1268,9 @@ class ChecklistUpdated(Payload):
     FrozenMap({'optical_power_dbm': -18.5})
     """
 
-    action: str = _field(_Spec(_action_parse, _same, _same, {"enum": list(_ACTIONS)}), "action")
+    action: str = _field(
+        _Spec(_action_parse, _same, _same, {"enum": list(_ACTIONS)}, shareable=True), "action"
+    )
     item: str | None = _field(_text_spec(16), "item", optional=True)
     evidence: Mapping[str, object] | None = _field(_EVIDENCE, "evidence", optional=True)
     label: ModemLabel | None = _field(_LABEL, "label", optional=True)
@@ -1379,7 +1397,7 @@ class ClockPaused(Payload):
 
     Only a customer's reason (``customer_request``, ``waiting_for_customer``)
     pauses a clock; the SLA module decides, the log records what was said. A
-    reason that is not a code (lower-case words joined by ``_``) is words someone
+    reason that is not a code (lower-case letters joined by ``_``, no digits) is words someone
     wrote: :class:`~fieldservice.model.FreeText`, masked in exports (G1).
 
     >>> ClockPaused(reason="customer_request").clocks is None

@@ -62,6 +62,7 @@ class Appointment:
     Attributes:
         booking: The payload of the booking or reschedule in force, if any
             (kept after K3 or a cancellation, with ``live`` false).
+        booked_at: When that booking or reschedule was recorded.
         confirmation: The arrival hour agreed on the day (C1) for that booking (kept,
             like the booking, once it is no longer live).
         live: Whether a booking is in force: false before any, after the
@@ -83,9 +84,7 @@ class Appointment:
     """
 
     booking: Booked | None = None
-    # The event that recorded the booking in force: ``booked_at`` is read from it, so
-    # an order's visit holds no DateTime of its own.
-    _recorded: Event | None = attrs.field(default=None, alias="recorded", repr=False)
+    booked_at: dt.datetime | None = None
     confirmation: Confirmed | None = None
     live: bool = False
     cancelled: bool = False
@@ -93,15 +92,6 @@ class Appointment:
     revision: int = 0
     sequence: int = 0
     note: Secret | None = None
-
-    @property
-    def booked_at(self) -> dt.datetime | None:
-        """When the booking or reschedule in force was recorded.
-
-        >>> NOTHING_BOOKED.booked_at is None
-        True
-        """
-        return None if self._recorded is None else self._recorded.at
 
     @property
     def window_start(self) -> dt.datetime | None:
@@ -143,7 +133,7 @@ class Appointment:
             assert isinstance(data, Booked)
             return Appointment(
                 data,
-                event,
+                event.at,
                 None,
                 live=True,
                 reschedules=self.reschedules + (kind is _RESCHEDULED),
@@ -168,7 +158,7 @@ class Appointment:
             # in every SLA scan, and evolve introspects the class on each call.
             return Appointment(
                 self.booking,
-                self._recorded,
+                self.booked_at,
                 data,
                 live=True,
                 reschedules=self.reschedules,
@@ -183,7 +173,7 @@ class Appointment:
         # it promised stays on record (the calendar cancels exactly that).
         return Appointment(
             self.booking,
-            self._recorded,
+            self.booked_at,
             self.confirmation,
             live=False,
             cancelled=kind is _CANCELLED or self.cancelled,
