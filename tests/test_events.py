@@ -261,9 +261,10 @@ def test_G1_an_event_rebuilds_the_instant_it_was_given_to_the_microsecond(
         # (replace) reads it.
         assert got.fold == expected.fold
         assert got.timestamp() == e.epoch == expected.timestamp()
+    assert e.to_dict()["at"] == expected.isoformat()
     back = Event.from_dict(e.to_dict())
     assert back == e
-    assert back.at.isoformat() == expected.isoformat()
+    assert back.to_dict()["at"] == back.at.isoformat() == expected.isoformat()
 
 
 def test_an_event_holds_no_datetime_of_its_own() -> None:
@@ -322,3 +323,27 @@ def test_an_event_in_a_zone_that_cannot_convert_from_utc_keeps_its_instant() -> 
     e = Event("arrived", given, actor="T7")
     assert e.at.isoformat() == "2026-06-01T12:00:00+08:00"
     assert e.epoch == given.timestamp()
+
+
+def test_an_appointment_reads_its_booking_time_as_before() -> None:
+    # The fold hands the visit the booking's event; booked_at reads back its instant, and
+    # an appointment made by hand with a datetime equals the one the fold made.
+    from fieldservice.visits import Appointment, appointment_of
+
+    t = pendulum.datetime(2026, 11, 24, 11, tz="Asia/Shanghai")
+    window = {
+        "date": "2026-11-26",
+        "half": "afternoon",
+        "start": "2026-11-26T12:00:00+08:00",
+        "end": "2026-11-26T18:00:00+08:00",
+    }
+    folded = appointment_of([Event("booked", t, actor="T7", data=window)])
+    by_hand = Appointment(folded.booking, t, None, live=True, revision=1)
+    assert folded.booked_at == t
+    assert folded == by_hand
+    assert hash(folded) == hash(by_hand)
+    assert attrs.evolve(folded, live=False).booked_at == t
+    assert attrs.asdict(folded, recurse=False)["booked_at"] == t
+    assert "booked_at=DateTime(2026, 11, 24, 11" in repr(folded)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        folded.booked_at = t  # type: ignore[misc]

@@ -37,6 +37,7 @@ __all__ = [
     "check_range",
     "datetime_of",
     "epoch_of",
+    "iso_text",
     "out_of_range",
     "rebuilt",
     "seconds_of",
@@ -158,6 +159,23 @@ def zone_of(made: dt.datetime, epoch: float) -> object:
         except TypeError:  # an unhashable tzinfo: keep the DateTime
             return made
     return tz
+
+
+def iso_text(epoch: float, kept: object) -> str:
+    """``rebuilt(epoch, kept).isoformat()``, without a DateTime where the offset is fixed.
+
+    Every event an export writes goes through here; a restored log's offsets are fixed.
+    """
+    if kept is pendulum.UTC:
+        return _fromtimestamp(epoch, dt.UTC).isoformat()
+    if type(kept) is pendulum.FixedTimezone and not kept.offset % 60:
+        return _fromtimestamp(epoch, _stdlib_zone(kept.offset)).isoformat()
+    return rebuilt(epoch, kept).isoformat()
+
+
+@functools.lru_cache(maxsize=256)
+def _stdlib_zone(offset: int) -> dt.timezone:
+    return dt.timezone(dt.timedelta(seconds=offset))
 
 
 def rebuilt(epoch: float, kept: object) -> pendulum.DateTime:

@@ -352,7 +352,7 @@ class Event:
         secrets = _validate.include_personal(include_personal, include_secrets=include_secrets)
         return {
             "kind": self.kind.value,
-            "at": self.at.isoformat(),
+            "at": _time.iso_text(self.epoch, _AT_SLOT.__get__(self, Event)),
             "actor": self.actor,
             "data": self.data.to_json_data(include_personal=secrets),
         }

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -84,6 +84,9 @@ class Appointment:
     """
 
     booking: Booked | None = None
+    # Its slot may hold the booking's Event instead of a datetime: the fold passes the
+    # event, and the property set on the class below reads its instant when asked, so
+    # the clocks, which never ask, build no DateTime per booking.
     booked_at: dt.datetime | None = None
     confirmation: Confirmed | None = None
     live: bool = False
@@ -133,7 +136,7 @@ class Appointment:
             assert isinstance(data, Booked)
             return Appointment(
                 data,
-                event.at,
+                event,  # type: ignore[arg-type]  # read back as its instant (see booked_at)
                 None,
                 live=True,
                 reschedules=self.reschedules + (kind is _RESCHEDULED),
@@ -158,7 +161,7 @@ class Appointment:
             # in every SLA scan, and evolve introspects the class on each call.
             return Appointment(
                 self.booking,
-                self.booked_at,
+                _BOOKED_AT_SLOT.__get__(self, Appointment),  # as held: no DateTime built
                 data,
                 live=True,
                 reschedules=self.reschedules,
@@ -173,7 +176,7 @@ class Appointment:
         # it promised stays on record (the calendar cancels exactly that).
         return Appointment(
             self.booking,
-            self.booked_at,
+            _BOOKED_AT_SLOT.__get__(self, Appointment),  # as held: no DateTime built
             self.confirmation,
             live=False,
             cancelled=kind is _CANCELLED or self.cancelled,
@@ -204,6 +207,21 @@ def _same_span(
         and end.timestamp() == high.timestamp()
     )
 
+
+_BOOKED_AT_SLOT: Any = Appointment.__dict__["booked_at"]  # the slot attrs made
+
+
+def _booked_at(self: Appointment) -> dt.datetime | None:
+    """When the booking or reschedule in force was recorded."""
+    value = _BOOKED_AT_SLOT.__get__(self, Appointment)
+    return value.at if type(value) is Event else value
+
+
+def _set_booked_at(self: Appointment, value: object) -> None:
+    _BOOKED_AT_SLOT.__set__(self, value)  # attrs' __init__ only: the class is frozen
+
+
+setattr(Appointment, "booked_at", property(_booked_at, _set_booked_at, doc=_booked_at.__doc__))  # noqa: B010
 
 NOTHING_BOOKED: Final = Appointment()
 """The appointment of an order before anything is booked."""
