@@ -1178,3 +1178,18 @@ def test_G1_withheld_is_read_on_a_subclass_of_a_payload_too() -> None:
 
     assert MyContacted(note={"$secret": None}).withheld
     assert not MyContacted(note="带梯子").withheld
+
+
+def test_G1_an_evidence_key_is_an_identifier_on_every_path() -> None:
+    # An export writes evidence keys in clear: a key names a measurement, never words, in
+    # a bare event as in a tick (the checklist has always refused such keys).
+    t = pendulum.datetime(2026, 11, 24, 9, tz="Asia/Shanghai")
+    for key in ("张三 13800138000", "13800138000"):
+        data = {"action": "tick", "item": "S5", "evidence": {key: True}}
+        with pytest.raises(fs.InvalidInput) as info:
+            fs.Event("checklist_updated", t, actor="T7", data=data)
+        assert "13800138000" not in str(info.value)
+        with pytest.raises(fs.InvalidInput):
+            fs.Checklist.for_order("install", ["broadband"]).tick(
+                "S5", by="T7", at=t, evidence={key: True}
+            )

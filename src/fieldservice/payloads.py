@@ -542,7 +542,9 @@ def _evidence_parse(value: object, where: str) -> Mapping[str, object]:
             # Text a technician typed: words staff write, personal (G1); a mapping is
             # the masked form an export writes.
             item = _jsondata.words(where, item, max_length=200)
-        frozen[_validate.text(where, key, max_length=64)] = item
+        # A key names a measurement, as the checklist checks it: an identifier, never
+        # words (an export writes keys in clear).
+        frozen[_validate.identifier(f"{where} key", key)] = item
     return FrozenMap(frozen)
 
 
@@ -557,6 +559,7 @@ _EVIDENCE: Final = _Spec(
     {
         "type": "object",
         "maxProperties": 20,
+        "propertyNames": {"pattern": _ID_PATTERN},
         "additionalProperties": {
             "anyOf": [{"type": ["string", "number", "boolean"]}, _masked_schema(200)],
         },
