@@ -252,6 +252,9 @@ class Event:
     # seldom the DateTime itself); the property set on the class below reads it back as
     # a DateTime. A branch holds millions of events: a DateTime each is 88 bytes more.
     at: pendulum.DateTime = attrs.field(eq=False)
+    """When it happened, timezone-aware, in the zone or offset it was recorded with.
+
+    Built from :attr:`epoch` when read: the same wall time, offset, zone and fold as given."""
     actor: str = attrs.field(kw_only=True)
     data: payloads.Payload = attrs.field(kw_only=True)
     epoch: float = attrs.field(init=False, repr=False)
