@@ -148,17 +148,27 @@ def zone_of(made: dt.datetime, epoch: float) -> object:
         again = _fromtimestamp(epoch, tz)
     except Exception:  # a user's tzinfo may not convert (no dst())
         return made
-    wall = (again.year, again.month, again.day, again.hour, again.minute, again.second)
-    if wall != (made.year, made.month, made.day, made.hour, made.minute, made.second):
-        return made
-    if again.microsecond != made.microsecond or again.fold > made.fold:
-        return made
+    if _wall(again) != _wall(made) or again.fold > made.fold:
+        return made  # another wall time: a gap never normalised
     if made.fold > again.fold:
         try:
             return _fold_one(tz)
         except TypeError:  # an unhashable tzinfo: keep the DateTime
             return made
     return tz
+
+
+def _wall(moment: dt.datetime) -> tuple[int, ...]:
+    """The wall time a datetime shows, to the microsecond, zone and fold aside."""
+    return (
+        moment.year,
+        moment.month,
+        moment.day,
+        moment.hour,
+        moment.minute,
+        moment.second,
+        moment.microsecond,
+    )
 
 
 def iso_text(epoch: float, kept: object) -> str:

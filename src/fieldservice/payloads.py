@@ -916,7 +916,7 @@ _PERSONAL_FIELDS: dict[type[Payload], tuple[str, ...]] = {}
 
 def _personal_fields(cls: type[Payload]) -> tuple[str, ...]:
     found = _PERSONAL_FIELDS.get(cls)
-    if found is None:  # a subclass of a payload class: its fields, once
+    if found is None:  # once per class: the schema's here, a subclass's when first asked
         found = _PERSONAL_FIELDS[cls] = tuple(
             f.name for f in attrs.fields(cls) if f.metadata["spec"].personal
         )
@@ -1523,9 +1523,7 @@ for _cls in (
         f.name for f in attrs.fields(_cls) if f.metadata["spec"].shareable
     )
     _cls.KEYS = tuple(f.name for f in attrs.fields(_cls))
-    _PERSONAL_FIELDS[_cls] = tuple(
-        f.name for f in attrs.fields(_cls) if f.metadata["spec"].personal
-    )
+    _personal_fields(_cls)
 del _cls
 
 

@@ -864,7 +864,8 @@ class WorkOrder:
             state = _fold(state, event)
         _is(customer, Customer, "customer")
         staff = _with_staff((), staff_given)
-        missing = [t for t in state.facts.staff if all(t != given.id for given in staff)]
+        given_ids = {t.id for t in staff}
+        missing = [t for t in state.facts.staff if t not in given_ids]
         if missing:
             msg = f"the events assign technicians that were not given: {', '.join(missing)}"
             raise InvalidInput(msg)
