@@ -146,7 +146,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"appointments", "modemlabel", "worksheet", "checklist", "signoff", "kit"}),
     ),
     ("event log", frozenset({"payloads", "events", "visits", "columnar"})),
-    ("judgements", frozenset({"sla", "reminders", "visit_entry"})),
+    ("judgements", frozenset({"sla", "_clock_kernel", "reminders", "visit_entry"})),
     ("order", frozenset({"states", "workflow", "routes", "views", "orders_io", "schema"})),
     (
         "edges",

@@ -55,9 +55,11 @@ if TYPE_CHECKING:
 __all__ = [
     "PARTITIONS",
     "EventMark",
+    "MarkColumns",
     "Part",
     "event_logs",
     "events_table",
+    "mark_columns",
     "order_events",
     "order_marks",
     "part_locations",
@@ -618,12 +620,66 @@ _END_US = (dt.datetime(_time.LAST_YEAR, 1, 1, tzinfo=dt.UTC) - _UNIX) // dt.time
 )
 
 
-def _marks(part: Any, wanted: frozenset[str] | None) -> list[tuple[str, list[EventMark]]] | None:
-    """The orders of one part as marks, or None if a row needs the full reader's verdict."""
+@attrs.frozen
+class MarkColumns:
+    """One part's events as the clocks read them, in columns: :func:`mark_columns` gives it.
+
+    Row ``j`` is an event of the order ``order_ids[order_of[j]]``, of the checked
+    kind and data ``details[codes[j]]``, at ``epochs[j]`` (seconds) recorded with
+    the UTC offset ``offsets[j]``; rows are in log order within each order, and
+    each distinct (kind, data) of the part is checked and built once. The four
+    row columns are NumPy arrays (pyarrow's own dependency), for readers that
+    judge the rows without a Python object per event.
+
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> columns = mark_columns(events_table([synthetic_order(1)]))
+    >>> columns.order_ids, len(columns.epochs) == len(synthetic_order(1).events)
+    (('WO-1',), True)
+    """
+
+    order_ids: tuple[str, ...]
+    """Each order of the part, by ID, in ID order (an order without rows kept)."""
+    order_of: Any
+    """Per row: the order's index in :attr:`order_ids` (int64, never decreasing)."""
+    codes: Any
+    """Per row: the index of its kind and data in :attr:`details` (int64)."""
+    epochs: Any
+    """Per row: the instant, epoch seconds (float64)."""
+    offsets: Any
+    """Per row: the UTC offset it was recorded with, seconds (int64)."""
+    details: tuple[tuple[EventKind, Payload], ...]
+    """Each distinct (kind, data) of the part, checked as :meth:`Event.read
+    <fieldservice.events.Event.read>` checks it."""
+
+
+def mark_columns(part: Any, *, kinds: Iterable[str] | None = None) -> MarkColumns | None:
+    """One part of an events table in :class:`MarkColumns`, or None if a row needs a verdict.
+
+    The checks of :func:`order_marks`, made on the columns: None means a row
+    is one they do not pass (or an order is out of time order), and
+    :func:`order_events` on the part refuses it with its error.
+
+    Raises:
+        InvalidInput: ``kinds`` is a bare string.
+
+    >>> import pytest; _ = pytest.importorskip("pyarrow")
+    >>> from fieldservice.synthetic import synthetic_order
+    >>> order = synthetic_order(1)
+    >>> first = order.events[0].kind.value
+    >>> columns = mark_columns(events_table([order]), kinds={first})
+    >>> {kind.value for kind, _ in columns.details} == {first}
+    True
+    """
+    return _mark_columns(_table(part), _wanted(kinds))
+
+
+def _mark_columns(part: Any, wanted: frozenset[str] | None) -> MarkColumns | None:
     from fieldservice.events import Event
 
     pa = pyarrow()
     pc = pa.compute
+    np = _numpy()
     try:
         table = _conform(pa, part, _schema(pa), {})
     except (pa.ArrowException, TypeError):
@@ -632,20 +688,21 @@ def _marks(part: Any, wanted: frozenset[str] | None) -> list[tuple[str, list[Eve
     if any(table.column(name).null_count for name in needed):
         return None
     table = table.sort_by([("order_id", "ascending"), ("seq", "ascending")]).combine_chunks()
+    empty = np.zeros(0, np.int64)
     if not table.num_rows:
-        return []
+        return MarkColumns((), empty, empty, np.zeros(0, np.float64), empty, ())
     ids = table.column("order_id")
     # Each order is numbered before the kinds are picked: one with none of them stays.
     first = pc.invert(pc.equal(ids[1:], ids[:-1]))
     first = pa.concat_arrays([pa.array([True]), first.combine_chunks()])
-    order_ids = ids.filter(first).to_pylist()
+    order_ids = tuple(ids.filter(first).to_pylist())
     numbers = pc.subtract(pc.cumulative_sum(first.cast(pa.int64())), 1)
     table = table.append_column("order_number", numbers)
     if wanted is not None:
         picked = pa.array(sorted(wanted), pa.string())
         table = table.filter(pc.is_in(table.column("kind"), value_set=picked))
     if not table.num_rows:
-        return [(order_id, []) for order_id in order_ids]
+        return MarkColumns(order_ids, empty, empty, np.zeros(0, np.float64), empty, ())
     numbers = table.column("order_number")
     micros = table.column("at").cast(pa.int64())
     offsets = table.column("offset_s")
@@ -670,25 +727,53 @@ def _marks(part: Any, wanted: frozenset[str] | None) -> list[tuple[str, list[Eve
     codes = pc.add(
         pc.multiply(kind_codes.indices.cast(pa.int64()), width),
         pc.fill_null(data_codes.indices.cast(pa.int64()), len(texts)),
-    ).to_pylist()
+    ).to_numpy()
+    distinct, dense = np.unique(codes, return_inverse=True)
     kind_values = kind_codes.dictionary.to_pylist()
     # Each distinct (kind, data) is checked once, as Event.read checks it.
-    known: dict[int, tuple[EventKind, Payload]] = {}
+    details: list[tuple[EventKind, Payload]] = []
     probe = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    for code in set(codes):
+    for code in distinct.tolist():
         kind, text = divmod(code, width)
         try:
             data = None if text == len(texts) else _json_data(texts[text])
             event = Event.read(kind_values[kind], probe, "reader", data)
         except InvalidEvent:
             return None
-        known[code] = (event.kind, event.data)
-    epochs = pc.divide(micros.cast(pa.float64()), 1e6).to_pylist()
-    offset_list = offsets.to_pylist()
-    out: list[tuple[str, list[EventMark]]] = [(order_id, []) for order_id in order_ids]
-    for j, number in enumerate(numbers.to_pylist()):
-        kind_of, payload = known[codes[j]]
-        out[number][1].append(EventMark(kind_of, epochs[j], payload, offset_list[j]))
+        details.append((event.kind, event.data))
+    return MarkColumns(
+        order_ids,
+        numbers.to_numpy(),
+        dense.astype(np.int64),
+        micros.to_numpy() / 1e6,
+        offsets.to_numpy().astype(np.int64),
+        tuple(details),
+    )
+
+
+def _numpy() -> Any:
+    import numpy  # pyarrow's own dependency: here whenever pyarrow is
+
+    return numpy
+
+
+def _marks(part: Any, wanted: frozenset[str] | None) -> list[tuple[str, list[EventMark]]] | None:
+    """The orders of one part as marks, or None if a row needs the full reader's verdict."""
+    columns = _mark_columns(part, wanted)
+    if columns is None:
+        return None
+    out: list[tuple[str, list[EventMark]]] = [(order_id, []) for order_id in columns.order_ids]
+    details = columns.details
+    rows = zip(
+        columns.order_of.tolist(),
+        columns.codes.tolist(),
+        columns.epochs.tolist(),
+        columns.offsets.tolist(),
+        strict=True,
+    )
+    for number, code, epoch, offset in rows:
+        kind_of, payload = details[code]
+        out[number][1].append(EventMark(kind_of, epoch, payload, offset))
     return out
 
 

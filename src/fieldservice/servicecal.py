@@ -70,7 +70,7 @@ from fieldservice import _labels, _time, _validate
 from fieldservice.errors import CalendarNotCovered, InvalidInput, StandardError
 from fieldservice.standard import ServiceStandard, TimeRange, UnconfirmedYears
 
-__all__ = ["CalendarPurpose", "ServiceCalendar"]
+__all__ = ["CalendarPurpose", "ServiceCalendar", "ServiceTable"]
 
 ORIGIN_YEAR: Final = 2026
 """Service seconds count from midnight at the start of 1 January of this year."""
@@ -361,6 +361,62 @@ def _not_covered(year: int) -> NoReturn:
         '"estimated" to close the holidays the holidays package computes, as provisional'
     )
     raise CalendarNotCovered(msg)
+
+
+@attrs.frozen
+class ServiceTable:
+    """A calendar's open intervals over a run of years, with cumulative open seconds.
+
+    :meth:`ServiceCalendar.service_table` gives it. ``starts[i]`` to
+    ``ends[i]`` (epoch seconds, sorted) is open; ``cum[i]`` and
+    ``cum_end[i]`` are the open seconds from the calendar's origin at its
+    start and end. An instant in ``[lo, hi)`` converts as
+    :meth:`to_service_seconds` shows, a value in ``(total_lo, total_hi]`` back
+    as :meth:`from_service_seconds`; an instant within an ``unconfirmed``
+    span (a year whose holidays are not confirmed) is one the calendar refuses.
+
+    >>> import pendulum
+    >>> from fieldservice import ServiceStandard
+    >>> cal = ServiceCalendar.for_clocks(ServiceStandard.default())
+    >>> t = pendulum.datetime(2026, 3, 2, 10, tz="Asia/Shanghai").timestamp()
+    >>> table = cal.service_table(t, t)
+    >>> table.from_service_seconds(table.to_service_seconds(t)) == t
+    True
+    """
+
+    starts: tuple[float, ...]
+    ends: tuple[float, ...]
+    cum: tuple[float, ...]
+    cum_end: tuple[float, ...]
+    lo: float
+    hi: float
+    total_lo: float
+    total_hi: float
+    unconfirmed: tuple[tuple[float, float], ...]
+
+    def to_service_seconds(self, epoch: float) -> float:
+        """Open seconds from the origin to ``epoch``, which must lie in ``[lo, hi)``.
+
+        >>> ServiceTable((0.0,), (10.0,), (0.0,), (10.0,), 0.0, 20.0, 0.0, 10.0, ()
+        ...              ).to_service_seconds(15.0)
+        10.0
+        """
+        i = _bisect_right(self.starts, epoch) - 1
+        if i < 0:
+            return self.total_lo + 0.0
+        if epoch >= self.ends[i]:
+            return self.cum_end[i] + 0.0
+        return self.cum[i] + (epoch - self.starts[i]) + 0.0
+
+    def from_service_seconds(self, value: float) -> float:
+        """The earliest epoch reaching ``value``, which must lie in ``(total_lo, total_hi]``.
+
+        >>> ServiceTable((0.0,), (10.0,), (0.0,), (10.0,), 0.0, 20.0, 0.0, 10.0, ()
+        ...              ).from_service_seconds(4.0)
+        4.0
+        """
+        j = _bisect_left(self.cum_end, value)
+        return self.starts[j] + (value - self.cum[j])
 
 
 _EXTEND_LOCK: Final = threading.Lock()
@@ -850,6 +906,38 @@ class ServiceCalendar:
         return gaps
 
     # --- the numeric interface -------------------------------------------------
+
+    def service_table(self, first: float, last: float) -> ServiceTable:
+        """The open intervals of the years from ``first`` to ``last`` (epochs), as numbers.
+
+        What :meth:`to_service_seconds` and :meth:`from_service_seconds` read,
+        for a reader that converts many instants at once (the compiled clock
+        judge of :func:`fieldservice.sla.evaluate_table`). The table also
+        holds the origin year, as the calendar's own does.
+
+        Raises:
+            InvalidInput: ``first`` or ``last`` lies outside the years 1970-2199.
+
+        >>> import pendulum
+        >>> from fieldservice import ServiceStandard
+        >>> cal = ServiceCalendar.for_clocks(ServiceStandard.default())
+        >>> t = pendulum.datetime(2026, 3, 2, 10, tz="Asia/Shanghai").timestamp()
+        >>> table = cal.service_table(t, t)
+        >>> table.to_service_seconds(t) == cal.to_service_seconds(t)
+        True
+        """
+        table = self._cover_years(_local_year(first, self._tz), _local_year(last, self._tz))
+        return ServiceTable(
+            starts=tuple(table.starts),
+            ends=tuple(table.ends),
+            cum=tuple(table.cum),
+            cum_end=tuple(table.cum_end),
+            lo=table.lo,
+            hi=table.hi,
+            total_lo=table.total_lo,
+            total_hi=table.total_hi,
+            unconfirmed=tuple((float(lo), float(hi)) for lo, hi, _ in table.blocked),
+        )
 
     def to_service_seconds(self, epoch: float) -> float:
         """Return the open seconds from :attr:`origin` to a UTC epoch instant.

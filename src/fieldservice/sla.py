@@ -75,6 +75,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib
 import math
 import re
 from array import array
@@ -88,6 +89,7 @@ from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidInput, StandardMismatch
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.model import Area, Tier
+from fieldservice.payloads import Booked
 from fieldservice.servicecal import ServiceCalendar
 from fieldservice.standard import LEGAL_REPAIR_CEILING, ClockBasis, ServiceStandard, standard_of
 from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
@@ -420,21 +422,27 @@ class _Limits:
     confirm_by: int
     """The standard's confirm-by time of day in seconds (C1)."""
     zone: dt.tzinfo
+    calendar: ServiceCalendar = attrs.field(eq=False)
+    """The calendar of ``to_service`` and ``from_service``."""
     due_by_day: dict[dt.date, float] = attrs.field(factory=dict, eq=False)
     """The confirm-by instant of each visit day met so far: a few days per call."""
 
     def confirm_due(self, visit: Appointment, booked: float) -> float | None:
         """When the visit's day-of confirmation is due (C1); None if booked after it."""
-        begins = visit.window_start
-        if begins is None:
+        if visit.booking is None:
             return None
-        day = visit.booking.date if visit.booking is not None else None
+        due = self.due_of(visit.booking)
+        return None if booked >= due else due
+
+    def due_of(self, booking: Booked) -> float:
+        """The confirm-by instant of the day of ``booking`` (C1), epoch seconds."""
+        day = booking.date
         if day is None:
-            day = begins.astimezone(self.zone).date()
+            day = booking.start.astimezone(self.zone).date()
         due = self.due_by_day.get(day)
         if due is None:
             due = self.due_by_day[day] = float(_time.wall_epoch(self.zone, day, self.confirm_by))
-        return None if booked >= due else due
+        return due
 
     @classmethod
     def compile(cls, standard: ServiceStandard) -> _Limits:
@@ -469,6 +477,7 @@ class _Limits:
             tolerance=standard.arrival_tolerance.total_seconds(),
             confirm_by=_time.seconds_of(standard.confirm_by),
             zone=_time.zone(standard.timezone),
+            calendar=calendar,
         )
 
     def basis(self, index: int) -> ClockBasis:
@@ -1341,7 +1350,9 @@ _TABLE_COLUMNS += ("elapsed_s", "limit_s", "at_risk")
 class _PartJudge:
     """Judges one part of an events table (whole orders) into the clocks' Arrow columns."""
 
-    def __init__(self, standard: ServiceStandard, at: dt.datetime) -> None:
+    def __init__(
+        self, standard: ServiceStandard, at: dt.datetime, *, compiled: bool = True
+    ) -> None:
         from fieldservice import columnar
 
         self.pa = pa = columnar.pyarrow()
@@ -1355,9 +1366,56 @@ class _PartJudge:
             "tier": pa.array([t.value for t in _TIERS]),
         }
         self.deadline_type = pa.timestamp("us", tz=standard.timezone)
+        self.kernel = _KernelTables.made(self.lim) if compiled else None
 
     def clocks(self, part: Any) -> Any:
         """One row per order of ``part`` and started clock."""
+        if self.kernel is not None:
+            table = self._compiled(part, self.kernel)
+            if table is not None:
+                return table
+        return self._in_python(part)
+
+    def _compiled(self, part: Any, kernel: _KernelTables) -> Any:
+        """The clocks of ``part`` by the compiled judge; None where Python must decide."""
+        from fieldservice import columnar
+
+        columns = columnar.mark_columns(part, kinds=_CLOCK_KINDS)
+        if columns is None:
+            return None  # a row the quick checks refuse: the Python path words the error
+        try:
+            for order_id in columns.order_ids:
+                _validate.identifier("order id", order_id)
+        except InvalidInput:
+            return None
+        judged = kernel.judge(columns, self.at)
+        if judged is None:
+            return None
+        state, tier, deadline, elapsed, limit, risk = judged
+        pa = self.pa
+        np = kernel.np
+        order_at, clock_at = np.nonzero(state)
+        if not len(order_at):
+            return pa.table({k: pa.array([], pa.string()) for k in _TABLE_COLUMNS})
+        labels = self.labels
+        clock_index = pa.array(clock_at.astype(np.int8))
+        picked = (order_at, clock_at)
+        tiers = tier[picked].astype(np.int8)
+        micros = pa.compute.round(pa.compute.multiply(pa.array(deadline[picked]), 1e6))
+        columns_out = {
+            "order_id": pa.array(columns.order_ids, pa.string()).take(pa.array(order_at)),
+            "clock": labels["clock"].take(clock_index),
+            "rule": labels["rule"].take(clock_index),
+            "state": labels["state"].take(pa.array(state[picked])),
+            "tier": labels["tier"].take(pa.array(tiers, mask=clock_at == 4)),
+            "deadline": micros.cast(pa.int64()).cast(self.deadline_type),
+            "elapsed_s": pa.array(elapsed[picked], pa.float64()),
+            "limit_s": pa.array(limit[picked], pa.float64()),
+            "at_risk": pa.array(risk[picked].astype(bool), pa.bool_()),
+        }
+        return pa.table(columns_out)
+
+    def _in_python(self, part: Any) -> Any:
         from fieldservice import columnar
 
         pa, when, lim, labels = self.pa, self.at, self.lim, self.labels
@@ -1392,6 +1450,137 @@ class _PartJudge:
             "at_risk": pa.array([bool(r) for r in risk], pa.bool_()),
         }
         return pa.table(columns)
+
+
+class _KernelTables:
+    """The clock rules and limits as the compiled judge reads them (the ``fast`` extra).
+
+    Made once per standard from the tables the Python scan reads: what each
+    event kind does (``_EFFECTS``, ``_SCAN_ROLE``), the limits (``_Limits``);
+    each part's distinct (kind, data) pairs are turned into numbers here.
+    """
+
+    def __init__(self, lim: _Limits, kernel: Any) -> None:
+        import numpy as np
+
+        self.np = np
+        self.kernel = kernel
+        self.lim = lim
+        kinds = tuple(EventKind)
+        self.kind_at = {kind: i for i, kind in enumerate(kinds)}
+        width = max(len(effects) for effects in _EFFECTS.values())
+        actions = {
+            _START: kernel.START, _STOP: kernel.STOP, _PAUSE: kernel.PAUSE,
+            _RESUME: kernel.RESUME, _CANCEL: kernel.CANCEL, _WINDOW: kernel.WINDOW,
+            _CONFIRM_BY: kernel.CONFIRM_BY, _PUNCTUAL: kernel.PUNCTUAL, _DROP: kernel.DROP,
+            _MISSED: kernel.MISSED, _UNCONFIRMED: kernel.UNCONFIRMED,
+        }  # fmt: skip
+        roles = {_PLAIN: kernel.PLAIN, _OPENS: kernel.OPENS, _TIER: kernel.TIER}
+        roles[_VISIT] = kernel.VISIT
+        visits = {
+            EventKind.BOOKED: kernel.V_BOOK,
+            EventKind.RESCHEDULED: kernel.V_BOOK,
+            EventKind.CONFIRMED: kernel.V_CONFIRM,
+            EventKind.CUSTOMER_ABSENT: kernel.V_WITHDRAW,
+            EventKind.CANCELLED: kernel.V_CANCEL,
+        }
+        self.role = np.array([roles[_SCAN_ROLE[k.value][0]] for k in kinds], np.int64)
+        self.visit = np.array([visits.get(k, kernel.V_NONE) for k in kinds], np.int64)
+
+        def table(of: Mapping[str, tuple[tuple[int, int], ...] | None]) -> Any:
+            out = np.full((len(kinds), width, 2), -1, np.int64)
+            for i, kind in enumerate(kinds):
+                for j, (action, index) in enumerate(of.get(kind.value) or ()):
+                    out[i, j] = (actions[action], index)
+            return out
+
+        self.effects = table(_EFFECTS_OF)
+        self.ignored = table(_IGNORED_VISIT_EFFECTS)
+        self.seconds = np.array(lim.seconds, np.float64)
+        self.service = np.array(lim.service, np.bool_)
+        self.ceiling = np.array(lim.ceiling, np.float64)
+        self.nclocks = len(_CLOCKS)
+
+    @classmethod
+    def made(cls, lim: _Limits) -> _KernelTables | None:
+        """The tables, or None without the ``fast`` extra (numba): Python judges then."""
+        try:
+            kernel = importlib.import_module("fieldservice._clock_kernel")
+        except ImportError:
+            return None
+        return cls(lim, kernel)
+
+    def judge(self, columns: Any, at: float) -> tuple[Any, ...] | None:
+        """(state, tier, deadline, elapsed, limit, at_risk) [order, clock], or None."""
+        np, lim = self.np, self.lim
+        details = columns.details
+        n = len(details)
+        kind = np.zeros(n, np.int64)
+        tier = np.zeros(n, np.int64)
+        area = np.zeros(n, np.int64)
+        start = np.full(n, np.nan)
+        end = np.full(n, np.nan)
+        due = np.full(n, np.nan)
+        customer = np.zeros(n, np.bool_)
+        mask = np.zeros(n, np.int64)
+        for i, (event_kind, data) in enumerate(details):
+            kind[i] = self.kind_at[event_kind]
+            value = event_kind._value_
+            role = _SCAN_ROLE[value][0]
+            payload: Any = data  # typed by its kind when the row was read
+            if role == _OPENS:
+                tier[i] = _ORDINARY if payload.tier is None else _TIER_AT[payload.tier]
+                area[i] = 0 if payload.area is None else _AREA_AT[payload.area]
+            elif role == _TIER:
+                tier[i] = _TIER_AT[payload.tier]
+            if isinstance(payload, Booked):
+                start[i] = payload.start.timestamp()
+                end[i] = payload.end.timestamp()
+                due[i] = lim.due_of(payload)
+            elif event_kind is EventKind.CONFIRMED:
+                start[i] = payload.start.timestamp()
+                end[i] = payload.end.timestamp()
+            elif value in ("clock_paused", "clock_resumed"):
+                customer[i] = payload.reason in _CUSTOMER_REASONS if value == "clock_paused" else 1
+                named = payload.clocks
+                targets = (
+                    _PAUSABLE
+                    if named is None
+                    else {_INDEX[ClockName(c)] for c in named if c in ClockName._value2member_map_}
+                )
+                mask[i] = sum(1 << t for t in targets)
+        epochs = columns.epochs
+        instants = np.concatenate((epochs, start[~np.isnan(start)], end[~np.isnan(end)], [at]))
+        try:
+            cal = lim.calendar.service_table(instants.min(), instants.max() + _TABLE_MARGIN)
+        except InvalidInput:
+            return None
+        order_start = np.searchsorted(columns.order_of, np.arange(len(columns.order_ids) + 1))
+        shape = (len(columns.order_ids), self.nclocks)
+        out = (
+            np.zeros(shape, np.int8),
+            np.zeros(shape, np.int64),
+            np.full(shape, np.nan),
+            np.zeros(shape),
+            np.zeros(shape),
+            np.zeros(shape, np.int8),
+        )
+        bad = np.zeros(shape[0], np.int8)
+        self.kernel.judge_orders(
+            order_start, columns.codes, epochs, kind, tier, area, start, end, due, customer,
+            mask, self.role, self.visit, self.effects, self.ignored, self.seconds, self.service,
+            self.ceiling, np.array([at, lim.at_risk_share, lim.tolerance, _ORDINARY], np.float64),
+            tuple(np.array(v, np.float64) for v in (cal.starts, cal.ends, cal.cum, cal.cum_end)),
+            np.array([cal.lo, cal.hi, cal.total_lo, cal.total_hi], np.float64),
+            np.array(cal.unconfirmed, np.float64).reshape(-1, 2),
+            *out, bad,
+        )  # fmt: skip
+        return None if bad.any() else out
+
+
+# The calendar table reaches this far past the last instant of a part: repair limits
+# are days, so a deadline a year on is one no clock of the standard sets.
+_TABLE_MARGIN = 400 * 86400.0
 
 
 # The part judge of a worker process, made once by _start_part_judge.

@@ -1,0 +1,161 @@
+"""The compiled clock judge of evaluate_table (the 'fast' extra) against the Python judge.
+
+Both judge the same part of an events table; the compiled one must give the same
+table, number for number, or hand the part back to Python, which decides (and
+raises) as it always did.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fieldservice as fs
+from fieldservice import columnar, sla
+from fieldservice.errors import CalendarNotCovered
+from fieldservice.events import Event
+from fieldservice.synthetic import synthetic_order
+
+pa = pytest.importorskip("pyarrow", reason="Arrow and Parquet need the 'arrow' extra")
+pytest.importorskip("numba", reason="the compiled judge needs the 'fast' extra")
+
+T0 = pendulum.datetime(2026, 11, 20, 8, tz="Asia/Shanghai")
+DEFAULT = fs.ServiceStandard.default()
+# F4 on service time: the repair clock reads the calendar's open hours and the ceiling.
+SERVICE_TIME = DEFAULT.replace(
+    repair=fs.ClockRule(
+        "F4", fs.ClockBasis.SERVICE, DEFAULT.repair.city, DEFAULT.repair.countryside
+    )
+)
+STANDARDS = st.sampled_from([DEFAULT, SERVICE_TIME])
+TIERS = [t.value for t in fs.Tier]
+AREAS = [a.value for a in fs.Area]
+CLOCK_NAMES = [c.value for c in sla.ClockName]
+
+
+def judged(table: Any, standard: fs.ServiceStandard, at: pendulum.DateTime) -> tuple[Any, Any]:
+    """(compiled, python): the compiled table (None if it handed the part back), Python's."""
+    compiled = sla._PartJudge(standard, at)
+    assert compiled.kernel is not None
+    python = sla._PartJudge(standard, at, compiled=False)
+    return compiled._compiled(table, compiled.kernel), python.clocks(table)
+
+
+def _window(draw: st.DrawFn, hours: int) -> dict[str, str]:
+    start = T0.add(hours=draw(st.integers(-48, 24 * 8)))
+    return {"start": start.isoformat(), "end": start.add(hours=hours).isoformat()}
+
+
+@st.composite
+def event_data(draw: st.DrawFn, kind: str) -> dict[str, object]:
+    """Valid data for an event of ``kind``, with what changes a clock drawn at random."""
+    if kind in ("accepted", "reported"):
+        data: dict[str, object] = {}
+        if draw(st.booleans()):
+            data["tier"] = draw(st.sampled_from(TIERS))
+        if draw(st.booleans()):
+            data["area"] = draw(st.sampled_from(AREAS))
+        return data
+    if kind == "tier_changed":
+        return {"tier": draw(st.sampled_from(TIERS))}
+    if kind in ("booked", "rescheduled"):
+        return _window(draw, draw(st.sampled_from([4, 6])))
+    if kind == "confirmed":
+        return _window(draw, 1)
+    if kind in ("clock_paused", "clock_resumed"):
+        data = {}
+        if kind == "clock_paused":
+            reasons = ["customer_request", "waiting_for_customer", "network_fault"]
+            data["reason"] = draw(st.sampled_from(reasons))
+        if draw(st.booleans()):
+            data["clocks"] = draw(st.lists(st.sampled_from(CLOCK_NAMES), max_size=3))
+        return data
+    return {}
+
+
+KINDS = sorted(sla.OrderJudge.KINDS)
+
+
+@st.composite
+def event_logs(draw: st.DrawFn) -> dict[str, object]:
+    """An order's log of clock events in time order, in any order of kinds."""
+    kinds = draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=14))
+    minutes = sorted(draw(st.lists(st.integers(0, 60 * 24 * 10), min_size=len(kinds))))
+    events = [
+        Event(kind, T0.add(minutes=m), actor="desk", data=draw(event_data(kind))).to_dict()
+        for kind, m in zip(kinds, minutes, strict=False)
+    ]
+    return {"events": events}
+
+
+@settings(deadline=None)
+@given(
+    logs=st.lists(event_logs(), min_size=1, max_size=6),
+    standard=STANDARDS,
+    hours=st.integers(-24, 24 * 14),
+)
+def test_the_compiled_judge_gives_the_python_judges_clocks_on_any_log(
+    logs: list[dict[str, object]], standard: fs.ServiceStandard, hours: int
+) -> None:
+    orders = [dict(log, id=f"WO-{i}") for i, log in enumerate(logs)]
+    compiled, python = judged(columnar.events_table(orders), standard, T0.add(hours=hours))
+    assert compiled is not None, "the kernel handed back a part it can judge"
+    assert compiled.to_pylist() == python.to_pylist()
+
+
+@settings(deadline=None)
+@given(
+    seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=10, unique=True),
+    standard=STANDARDS,
+    hours=st.integers(-2000, 600),
+)
+def test_the_compiled_judge_gives_the_python_judges_clocks_on_generated_orders(
+    seeds: list[int], standard: fs.ServiceStandard, hours: int
+) -> None:
+    orders = [synthetic_order(s, standard=standard) for s in seeds]
+    at = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai").add(hours=hours)
+    compiled, python = judged(columnar.events_table(orders), standard, at)
+    assert compiled is not None
+    assert compiled.to_pylist() == python.to_pylist()
+
+
+def test_F4_a_repair_paused_more_often_than_the_kernel_keeps_is_judged_in_python() -> None:
+    log = [Event("reported", T0, actor="desk", data={"tier": "gold"})]
+    for n in range(40):
+        t = T0.add(minutes=10 * n + 1)
+        log.append(Event("clock_paused", t, actor="desk", data={"reason": "customer_request"}))
+        log.append(Event("clock_resumed", t.add(minutes=5), actor="desk"))
+    table = columnar.events_table([{"id": "WO-1", "events": [e.to_dict() for e in log]}])
+    at = T0.add(days=2)
+    compiled, python = judged(table, SERVICE_TIME, at)
+    assert compiled is None
+    got = sla.evaluate_table(table, at=at, standard=SERVICE_TIME)
+    assert got.to_pylist() == python.to_pylist()
+    repair = next(r for r in got.to_pylist() if r["clock"] == "repair")
+    assert repair["elapsed_s"] == pytest.approx(2 * 86400 - 40 * 300)
+
+
+def test_F4_an_instant_in_a_year_of_unconfirmed_holidays_raises_as_the_python_judge() -> None:
+    standard = SERVICE_TIME.replace(close_clocks_on_holidays=True)
+    t = pendulum.datetime(2030, 3, 4, 9, tz="Asia/Shanghai")
+    log = [Event("reported", t, actor="desk", data={"tier": "gold"}).to_dict()]
+    table = columnar.events_table([{"id": "WO-1", "events": log}])
+    with pytest.raises(CalendarNotCovered, match="2030"):
+        sla.evaluate_table(table, at=t.add(hours=5), standard=standard)
+
+
+def test_without_the_fast_extra_evaluate_table_judges_in_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "fieldservice._clock_kernel", None)  # import fails
+    assert sla._PartJudge(DEFAULT, T0).kernel is None
+    orders = [synthetic_order(s) for s in range(30)]
+    at = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai")
+    got = sla.evaluate_table(columnar.events_table(orders), at=at)
+    want = sla.evaluate_many(orders, at=at).to_records()
+    assert sorted(got.to_pylist(), key=str) == sorted(want, key=str)
