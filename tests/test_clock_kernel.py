@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import fieldservice as fs
 from fieldservice import columnar, sla
-from fieldservice.errors import CalendarNotCovered
+from fieldservice.errors import CalendarNotCovered, StandardMismatch
 from fieldservice.events import Event
 from fieldservice.synthetic import synthetic_order
 
@@ -159,3 +159,78 @@ def test_without_the_fast_extra_evaluate_table_judges_in_python(
     got = sla.evaluate_table(columnar.events_table(orders), at=at)
     want = sla.evaluate_many(orders, at=at).to_records()
     assert sorted(got.to_pylist(), key=str) == sorted(want, key=str)
+
+
+def batch_bytes(batch: sla.SlaBatch) -> dict[str, object]:
+    """Every column of a batch as bytes: NaN deadlines compare equal, -0.0 does not."""
+    columns: dict[str, object] = {"ids": batch.ids}
+    for name in ("state", "deadline", "elapsed", "limit", "at_risk", "tier"):
+        for clock, values in getattr(batch, name).items():
+            columns[f"{name}:{clock.value}"] = (values.typecode, values.tobytes())
+    return columns
+
+
+def both_batches(
+    logs: list[Any], standard: fs.ServiceStandard, at: pendulum.DateTime
+) -> tuple[sla.SlaBatch, sla.SlaBatch]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sla, "COMPILED_FROM", 1)
+        compiled = sla.evaluate_many(logs, at=at, standard=standard)
+        patch.setattr(sla._KernelTables, "made", classmethod(lambda cls, lim: None))
+        python = sla.evaluate_many(logs, at=at, standard=standard)
+    return compiled, python
+
+
+@settings(deadline=None)
+@given(
+    logs=st.lists(event_logs(), min_size=1, max_size=6),
+    standard=STANDARDS,
+    hours=st.integers(-24, 24 * 14),
+)
+def test_evaluate_many_compiled_gives_the_python_batch_on_any_log(
+    logs: list[dict[str, Any]], standard: fs.ServiceStandard, hours: int
+) -> None:
+    events = [tuple(Event.from_dict(e) for e in log["events"]) for log in logs]
+    compiled, python = both_batches(events, standard, T0.add(hours=hours))
+    assert batch_bytes(compiled) == batch_bytes(python)
+
+
+@settings(deadline=None)
+@given(
+    seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=10, unique=True),
+    standard=STANDARDS,
+    hours=st.integers(-2000, 600),
+)
+def test_evaluate_many_compiled_gives_the_python_batch_on_generated_orders(
+    seeds: list[int], standard: fs.ServiceStandard, hours: int
+) -> None:
+    orders = [synthetic_order(s, standard=standard) for s in seeds]
+    at = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai").add(hours=hours)
+    compiled, python = both_batches(orders, standard, at)
+    assert batch_bytes(compiled) == batch_bytes(python)
+
+
+def test_evaluate_many_leaves_a_log_out_of_time_order_to_python_which_names_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    late = Event("reported", T0.add(hours=1), actor="desk")
+    early = Event("cleared", T0, actor="desk")
+    with pytest.raises(fs.InvalidEvent, match="earlier than event 1"):
+        sla.evaluate_many([(late,), (late, early)], at=T0.add(hours=2), standard=DEFAULT)
+
+
+def test_evaluate_many_reads_an_iterator_of_events_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    log = [Event("reported", T0, actor="desk", data={"tier": "gold"})]
+    batch = sla.evaluate_many([iter(log)], at=T0.add(hours=2), standard=DEFAULT)
+    assert batch.states(sla.ClockName.REPAIR) == [sla.ClockState.RUNNING]
+
+
+def test_evaluate_many_refuses_an_order_of_another_standard_as_python_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    order = synthetic_order(3, standard=SERVICE_TIME)
+    with pytest.raises(StandardMismatch):
+        sla.evaluate_many([order], at=T0, standard=DEFAULT)

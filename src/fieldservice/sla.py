@@ -98,6 +98,7 @@ if TYPE_CHECKING:
     from fieldservice import columnar  # at run time only where Arrow is used
 
 __all__ = [
+    "COMPILED_FROM",
     "RELATIVE_ACCURACY",
     "ClockName",
     "ClockState",
@@ -1069,6 +1070,11 @@ def evaluate_many(
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
     n = len(rows)
+    kernel = _KernelTables.made(lim) if n >= COMPILED_FROM else None
+    if kernel is not None:
+        compiled = _compiled_batch(kernel, rows, standard, when)
+        if compiled is not None:
+            return compiled
     # Columns are made whole up front and filled by index: a clock not started keeps
     # the defaults, so the loop touches only the clocks an order has started.
     state = {c: array("b", bytes(n)) for c in _CLOCKS}
@@ -1106,6 +1112,55 @@ def evaluate_many(
         limit=limit,
         at_risk=at_risk,
         tier=tiers,
+    )
+
+
+COMPILED_FROM = 50_000
+"""From this many orders (or rows of a table's part), the compiled judge is used when the
+``fast`` extra is installed: below it, loading the compiled code costs more than it saves."""
+
+
+def _compiled_batch(
+    kernel: _KernelTables,
+    rows: Sequence[Orderish],
+    standard: ServiceStandard,
+    when: pendulum.DateTime,
+) -> SlaBatch | None:
+    """:func:`evaluate_many` by the compiled judge, or None where Python must decide."""
+    logs = []
+    ids: list[str] = []
+    for row, order in enumerate(rows):
+        own = getattr(order, "standard", standard)
+        if own is not standard and own != standard:
+            return None  # Python raises, in order, what it must
+        if not isinstance(order, tuple | list) and getattr(order, "events", None) is None:
+            return None  # an iterator of events is read once: Python reads it
+        events = events_of(order)
+        logs.append(events)
+        order_id = getattr(order, "id", None)
+        ids.append(str(row) if order_id is None else str(order_id))
+    judged = kernel.judge_logs(logs, when.timestamp())
+    if judged is None:
+        return None
+    state, tier, deadline, elapsed, limit, risk = judged
+    np = kernel.np
+
+    def column(values: Any, code: str, index: int) -> array[Any]:
+        out = array(code)
+        out.frombytes(np.ascontiguousarray(values[:, index]).tobytes())
+        return out
+
+    tiers = tier.astype(np.int8)
+    return SlaBatch(
+        at=when.in_timezone(standard.timezone),
+        standard=standard,
+        ids=tuple(ids),
+        state={c: column(state, "b", i) for i, c in enumerate(_CLOCKS)},
+        deadline={c: column(deadline, "d", i) for i, c in enumerate(_CLOCKS)},
+        elapsed={c: column(elapsed, "d", i) for i, c in enumerate(_CLOCKS)},
+        limit={c: column(limit, "d", i) for i, c in enumerate(_CLOCKS)},
+        at_risk={c: column(risk, "b", i) for i, c in enumerate(_CLOCKS)},
+        tier={c: column(tiers, "b", i) for i, c in enumerate(_CLOCKS)},
     )
 
 
@@ -1370,7 +1425,7 @@ class _PartJudge:
 
     def clocks(self, part: Any) -> Any:
         """One row per order of ``part`` and started clock."""
-        if self.kernel is not None:
+        if self.kernel is not None and part.num_rows >= COMPILED_FROM:
             table = self._compiled(part, self.kernel)
             if table is not None:
                 return table
@@ -1512,8 +1567,65 @@ class _KernelTables:
 
     def judge(self, columns: Any, at: float) -> tuple[Any, ...] | None:
         """(state, tier, deadline, elapsed, limit, at_risk) [order, clock], or None."""
+        np = self.np
+        order_start = np.searchsorted(columns.order_of, np.arange(len(columns.order_ids) + 1))
+        return self.judge_rows(order_start, columns.codes, columns.epochs, columns.details, at)
+
+    def judge_logs(self, logs: Sequence[Sequence[Event]], at: float) -> tuple[Any, ...] | None:
+        """The same for the event logs of many orders, or None if one needs Python's verdict.
+
+        Python decides an event that is not an :class:`Event` or out of time order.
+        """
+        np = self.np
+        kinds = _CLOCK_KINDS
+        starts = [0]
+        codes: list[int] = []
+        epochs: list[float] = []
+        details: list[tuple[EventKind, Any]] = []
+        by_kind: dict[str, dict[int, int]] = {}
+        add_code, add_epoch, add_start = codes.append, epochs.append, starts.append
+        for events in logs:
+            last = -math.inf
+            for event in events:
+                if type(event) is not Event:
+                    return None
+                when = event.epoch
+                if when < last:
+                    return None
+                last = when
+                value = event.kind._value_
+                if value not in kinds:
+                    continue
+                known = by_kind.get(value)
+                if known is None:
+                    known = by_kind[value] = {}
+                data = event.data
+                # By identity: the logs hold every payload for the length of the call.
+                code = known.get(id(data))
+                if code is None:
+                    code = known[id(data)] = len(details)
+                    details.append((event.kind, data))
+                add_code(code)
+                add_epoch(when)
+            add_start(len(codes))
+        return self.judge_rows(
+            np.array(starts, np.int64),
+            np.array(codes, np.int64),
+            np.array(epochs, np.float64),
+            details,
+            at,
+        )
+
+    def judge_rows(
+        self,
+        order_start: Any,
+        codes: Any,
+        epochs: Any,
+        details: Sequence[tuple[EventKind, Any]],
+        at: float,
+    ) -> tuple[Any, ...] | None:
+        """Judge rows ``order_start[o]`` to ``order_start[o + 1]`` of each order ``o``."""
         np, lim = self.np, self.lim
-        details = columns.details
         n = len(details)
         kind = np.zeros(n, np.int64)
         tier = np.zeros(n, np.int64)
@@ -1549,14 +1661,12 @@ class _KernelTables:
                     else {_INDEX[ClockName(c)] for c in named if c in ClockName._value2member_map_}
                 )
                 mask[i] = sum(1 << t for t in targets)
-        epochs = columns.epochs
         instants = np.concatenate((epochs, start[~np.isnan(start)], end[~np.isnan(end)], [at]))
         try:
             cal = lim.calendar.service_table(instants.min(), instants.max() + _TABLE_MARGIN)
         except InvalidInput:
             return None
-        order_start = np.searchsorted(columns.order_of, np.arange(len(columns.order_ids) + 1))
-        shape = (len(columns.order_ids), self.nclocks)
+        shape = (len(order_start) - 1, self.nclocks)
         out = (
             np.zeros(shape, np.int8),
             np.zeros(shape, np.int64),
@@ -1567,7 +1677,7 @@ class _KernelTables:
         )
         bad = np.zeros(shape[0], np.int8)
         self.kernel.judge_orders(
-            order_start, columns.codes, epochs, kind, tier, area, start, end, due, customer,
+            order_start, codes, epochs, kind, tier, area, start, end, due, customer,
             mask, self.role, self.visit, self.effects, self.ignored, self.seconds, self.service,
             self.ceiling, np.array([at, lim.at_risk_share, lim.tolerance, _ORDINARY], np.float64),
             tuple(np.array(v, np.float64) for v in (cal.starts, cal.ends, cal.cum, cal.cum_end)),
