@@ -90,14 +90,14 @@ def _units(service: bool, epoch: float, cal: Any, bounds: Any, blocked: Any, bad
 
 @njit(cache=True, nogil=True)
 def _paused_time(
-    pb: Any, pe: Any, n: int, until: float, service: bool, cal: Any, bounds: Any, blocked: Any,
-    bad: Any,
+    pb: Any, pe: Any, row: int, n: int, until: float, service: bool, cal: Any, bounds: Any,
+    blocked: Any, bad: Any,
 ) -> float:  # fmt: skip
     total = 0.0
     covered = -np.inf
     for k in range(n):
-        begin = covered if covered > pb[k] else pb[k]  # max(pause[0], covered), as Python
-        end = pe[k] if pe[k] == pe[k] else until
+        begin = covered if covered > pb[row, k] else pb[row, k]  # max(pause[0], covered)
+        end = pe[row, k] if pe[row, k] == pe[row, k] else until
         if until < end:
             end = until
         if end > begin:
@@ -110,16 +110,16 @@ def _paused_time(
 
 @njit(cache=True, nogil=True)
 def _deadline_units(
-    start_s: float, limit: float, pb: Any, pe: Any, n: int, at: float, service: bool, cal: Any,
-    bounds: Any, blocked: Any, bad: Any,
+    start_s: float, limit: float, pb: Any, pe: Any, row: int, n: int, at: float, service: bool,
+    cal: Any, bounds: Any, blocked: Any, bad: Any,
 ) -> float:  # fmt: skip
     deadline = start_s + limit
     covered = -np.inf
     for k in range(n):
-        begin = covered if covered > pb[k] else pb[k]
+        begin = covered if covered > pb[row, k] else pb[row, k]
         if _units(service, begin, cal, bounds, blocked, bad) >= deadline:
             break
-        end = pe[k] if pe[k] == pe[k] else at
+        end = pe[row, k] if pe[row, k] == pe[row, k] else at
         if end > begin:
             deadline += _units(service, end, cal, bounds, blocked, bad) - _units(
                 service, begin, cal, bounds, blocked, bad
@@ -144,7 +144,6 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
     kind_role: Any,
     kind_visit: Any,
     kind_effects: Any,
-    kind_ignored: Any,
     seconds: Any,
     service: Any,
     ceiling: Any,
@@ -162,7 +161,8 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
 ) -> None:
     """Scan and judge every order; fills the ``out_*`` arrays [order, clock].
 
-    ``kind_effects[k, j]`` is (action, clock index), -1 action past the last;
+    ``kind_effects[0, k, j]`` is (action, clock index), -1 action past the last;
+    ``kind_effects[1]`` the same for an event the appointment ignores;
     ``numbers`` is (at, at-risk share, tolerance, ordinary tier index).
     ``out_state`` 0 is a clock not started.
     """
@@ -210,7 +210,7 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
                 continue
             b_live = live
             b_ps = cs if has_c else (bs if has_b else nan)
-            effects = kind_effects
+            table = 0  # kind_effects[0]: what the kind does; [1]: when the visit ignored it
             if role == VISIT:
                 changed = False
                 vt = kind_visit[kind]
@@ -240,14 +240,14 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
                     else:
                         changed = True  # a contact: its effects are stops, kept either way
                 if not changed:
-                    effects = kind_ignored
+                    table = 1
             ps = cs if has_c else (bs if has_b else nan)
             pend = ce if has_c else (be if has_b else nan)
-            for j in range(effects.shape[1]):
-                action = effects[kind, j, 0]
+            for j in range(kind_effects.shape[2]):
+                action = kind_effects[table, kind, j, 0]
                 if action < 0:
                     break
-                index = effects[kind, j, 1]
+                index = kind_effects[table, kind, j, 1]
                 if action == START:
                     if not present[index] or stop[index] == stop[index]:
                         present[index] = True
@@ -352,14 +352,14 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
                 continue
             _judge(
                 o, index, area, at, share, start[index], stop[index], cancelled[index],
-                wend[index], ctier[index], pb[index], pe[index], npause[index], seconds,
+                wend[index], ctier[index], pb, pe, npause[index], seconds,
                 service, ceiling, cal, bounds, blocked, bad, out_state, out_tier, out_deadline,
                 out_elapsed, out_limit, out_risk,
             )  # fmt: skip
         out_bad[o] = bad[0]
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, inline="always")
 def _judge(
     o: int, index: int, area: int, at: float, share: float, start: float, stop: float,
     cancelled: float, wend: float, tier: int, pb: Any, pe: Any, n: int, seconds: Any,
@@ -393,32 +393,44 @@ def _judge(
     capped = False
     if is_service and index == REPAIR:
         start_s = _to_s(start, cal, bounds, blocked, bad)
-        units = _deadline_units(start_s, limit, pb, pe, n, at, True, cal, bounds, blocked, bad)
+        units = _deadline_units(
+            start_s, limit, pb, pe, index, n, at, True, cal, bounds, blocked, bad
+        )
         service_deadline = _from_s(units, cal, bounds, blocked, bad)
         wall = _deadline_units(
-            start, ceiling[area], pb, pe, n, at, False, cal, bounds, blocked, bad
+            start, ceiling[area], pb, pe, index, n, at, False, cal, bounds, blocked, bad
         )
         capped = wall < service_deadline
     if is_service and capped:
         limit = ceiling[area]
-        deadline = _deadline_units(start, limit, pb, pe, n, at, False, cal, bounds, blocked, bad)
+        deadline = _deadline_units(
+            start, limit, pb, pe, index, n, at, False, cal, bounds, blocked, bad
+        )
         elapsed = (
             until
             - start
-            - (_paused_time(pb, pe, n, until, False, cal, bounds, blocked, bad) if n else 0.0)
+            - (
+                _paused_time(pb, pe, index, n, until, False, cal, bounds, blocked, bad)
+                if n
+                else 0.0
+            )
         )
     elif is_service:
         start_s = _to_s(start, cal, bounds, blocked, bad)
         deadline = _from_s(
-            _deadline_units(start_s, limit, pb, pe, n, at, True, cal, bounds, blocked, bad),
+            _deadline_units(start_s, limit, pb, pe, index, n, at, True, cal, bounds, blocked, bad),
             cal, bounds, blocked, bad,
         )  # fmt: skip
         elapsed = _to_s(until, cal, bounds, blocked, bad) - start_s
         if n:
-            elapsed -= _paused_time(pb, pe, n, until, True, cal, bounds, blocked, bad)
+            elapsed -= _paused_time(pb, pe, index, n, until, True, cal, bounds, blocked, bad)
     elif n:
-        deadline = _deadline_units(start, limit, pb, pe, n, at, False, cal, bounds, blocked, bad)
-        elapsed = until - start - _paused_time(pb, pe, n, until, False, cal, bounds, blocked, bad)
+        deadline = _deadline_units(
+            start, limit, pb, pe, index, n, at, False, cal, bounds, blocked, bad
+        )
+        elapsed = (
+            until - start - _paused_time(pb, pe, index, n, until, False, cal, bounds, blocked, bad)
+        )
     else:
         deadline = start + limit
         elapsed = until - start
@@ -428,7 +440,7 @@ def _judge(
         state = S_CANCELLED if cancelled <= deadline else S_BREACHED
     elif at > deadline:
         state = S_BREACHED
-    elif n and pe[n - 1] != pe[n - 1]:
+    elif n and pe[index, n - 1] != pe[index, n - 1]:
         state = S_PAUSED
     else:
         state = S_RUNNING

@@ -78,6 +78,7 @@ import html
 import importlib
 import math
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
@@ -1070,7 +1071,7 @@ def evaluate_many(
     at_epoch = when.timestamp()
     lim = _Limits.compile(_standard(standard))
     n = len(rows)
-    kernel = _KernelTables.made(lim) if n >= COMPILED_FROM else None
+    kernel = _KernelTables.made(lim) if n >= COMPILED_FROM or _KernelTables.warm() else None
     if kernel is not None:
         compiled = _compiled_batch(kernel, rows, standard, when)
         if compiled is not None:
@@ -1117,7 +1118,12 @@ def evaluate_many(
 
 COMPILED_FROM = 50_000
 """From this many orders (or rows of a table's part), the compiled judge is used when the
-``fast`` extra is installed: below it, loading the compiled code costs more than it saves."""
+``fast`` extra is installed: below it, loading the compiled code (about 0.3 s from numba's
+cache) costs more than it saves. Once loaded in a process, it judges every call.
+
+>>> COMPILED_FROM
+50000
+"""
 
 
 def _compiled_batch(
@@ -1127,22 +1133,10 @@ def _compiled_batch(
     when: pendulum.DateTime,
 ) -> SlaBatch | None:
     """:func:`evaluate_many` by the compiled judge, or None where Python must decide."""
-    logs = []
-    ids: list[str] = []
-    for row, order in enumerate(rows):
-        own = getattr(order, "standard", standard)
-        if own is not standard and own != standard:
-            return None  # Python raises, in order, what it must
-        if not isinstance(order, tuple | list) and getattr(order, "events", None) is None:
-            return None  # an iterator of events is read once: Python reads it
-        events = events_of(order)
-        logs.append(events)
-        order_id = getattr(order, "id", None)
-        ids.append(str(row) if order_id is None else str(order_id))
-    judged = kernel.judge_logs(logs, when.timestamp())
+    judged = kernel.judge_logs(rows, standard, when.timestamp())
     if judged is None:
         return None
-    state, tier, deadline, elapsed, limit, risk = judged
+    ids, (state, tier, deadline, elapsed, limit, risk) = judged
     np = kernel.np
 
     def column(values: Any, code: str, index: int) -> array[Any]:
@@ -1421,12 +1415,22 @@ class _PartJudge:
             "tier": pa.array([t.value for t in _TIERS]),
         }
         self.deadline_type = pa.timestamp("us", tz=standard.timezone)
-        self.kernel = _KernelTables.made(self.lim) if compiled else None
+        self.compiled = compiled
+        self._kernel: _KernelTables | None = None
+
+    @property
+    def kernel(self) -> _KernelTables | None:
+        """The compiled judge's tables, made on first use; None without the ``fast`` extra."""
+        if self._kernel is None and self.compiled:
+            self._kernel = _KernelTables.made(self.lim)
+            self.compiled = self._kernel is not None
+        return self._kernel
 
     def clocks(self, part: Any) -> Any:
         """One row per order of ``part`` and started clock."""
-        if self.kernel is not None and part.num_rows >= COMPILED_FROM:
-            table = self._compiled(part, self.kernel)
+        if self.compiled and (part.num_rows >= COMPILED_FROM or _KernelTables.warm()):
+            kernel = self.kernel
+            table = None if kernel is None else self._compiled(part, kernel)
             if table is not None:
                 return table
         return self._in_python(part)
@@ -1540,6 +1544,8 @@ class _KernelTables:
             EventKind.CANCELLED: kernel.V_CANCEL,
         }
         self.role = np.array([roles[_SCAN_ROLE[k.value][0]] for k in kinds], np.int64)
+        assert len(kinds) < 64  # a kind's code takes six bits of judge_logs' keys
+        self.clock_kind_code = {k.value: i for i, k in enumerate(kinds) if k.value in _CLOCK_KINDS}
         self.visit = np.array([visits.get(k, kernel.V_NONE) for k in kinds], np.int64)
 
         def table(of: Mapping[str, tuple[tuple[int, int], ...] | None]) -> Any:
@@ -1549,12 +1555,17 @@ class _KernelTables:
                     out[i, j] = (actions[action], index)
             return out
 
-        self.effects = table(_EFFECTS_OF)
-        self.ignored = table(_IGNORED_VISIT_EFFECTS)
+        self.effects = np.stack((table(_EFFECTS_OF), table(_IGNORED_VISIT_EFFECTS)))
         self.seconds = np.array(lim.seconds, np.float64)
         self.service = np.array(lim.service, np.bool_)
         self.ceiling = np.array(lim.ceiling, np.float64)
         self.nclocks = len(_CLOCKS)
+
+    @staticmethod
+    def warm() -> bool:
+        """Whether the compiled judge is loaded in this process: then it costs nothing more."""
+        module = sys.modules.get("fieldservice._clock_kernel")
+        return module is not None and bool(module.judge_orders.signatures)
 
     @classmethod
     def made(cls, lim: _Limits) -> _KernelTables | None:
@@ -1571,50 +1582,68 @@ class _KernelTables:
         order_start = np.searchsorted(columns.order_of, np.arange(len(columns.order_ids) + 1))
         return self.judge_rows(order_start, columns.codes, columns.epochs, columns.details, at)
 
-    def judge_logs(self, logs: Sequence[Sequence[Event]], at: float) -> tuple[Any, ...] | None:
-        """The same for the event logs of many orders, or None if one needs Python's verdict.
+    def judge_logs(
+        self, rows: Sequence[Orderish], standard: ServiceStandard, at: float
+    ) -> tuple[list[str], tuple[Any, ...]] | None:
+        """The IDs and the same arrays for many orders or logs, or None for Python to decide.
 
-        Python decides an event that is not an :class:`Event` or out of time order.
+        Python decides an order of another standard, a log given as an iterator (it
+        is read once), an item that is not an :class:`Event` and events out of time
+        order, and raises what it must.
         """
         np = self.np
-        kinds = _CLOCK_KINDS
-        starts = [0]
-        codes: list[int] = []
-        epochs: list[float] = []
+        kind_code = self.clock_kind_code
+        starts = array("q", [0])
+        codes = array("q")
+        epochs = array("d")
         details: list[tuple[EventKind, Any]] = []
-        by_kind: dict[str, dict[int, int]] = {}
-        add_code, add_epoch, add_start = codes.append, epochs.append, starts.append
-        for events in logs:
+        known: dict[int, int] = {}
+        ids: list[str] = []
+        add_code, add_epoch, add_start, add_id = (
+            codes.append, epochs.append, starts.append, ids.append
+        )  # fmt: skip
+        for row, order in enumerate(rows):
+            events: Any = getattr(order, "events", None)
+            if events is None:
+                if type(order) is not tuple and type(order) is not list:
+                    return None
+                events = order
+            elif type(events) is not tuple or not events:
+                events = events_of(order)  # as the Python judge reads it
+            own = getattr(order, "standard", standard)
+            if own is not standard and own != standard:
+                return None
+            order_id = getattr(order, "id", None)
+            add_id(str(row) if order_id is None else str(order_id))
             last = -math.inf
-            for event in events:
-                if type(event) is not Event:
-                    return None
-                when = event.epoch
-                if when < last:
-                    return None
-                last = when
-                value = event.kind._value_
-                if value not in kinds:
-                    continue
-                known = by_kind.get(value)
-                if known is None:
-                    known = by_kind[value] = {}
-                data = event.data
-                # By identity: the logs hold every payload for the length of the call.
-                code = known.get(id(data))
-                if code is None:
-                    code = known[id(data)] = len(details)
-                    details.append((event.kind, data))
-                add_code(code)
-                add_epoch(when)
+            try:
+                for event in events:
+                    when = event.epoch
+                    if when < last:
+                        return None
+                    last = when
+                    k = kind_code.get(event.kind._value_)
+                    if k is not None:  # else a kind no clock reads
+                        data = event.data
+                        # By identity and kind: the logs hold every payload during the call.
+                        key = id(data) << 6 | k
+                        code = known.get(key)
+                        if code is None:
+                            code = known[key] = len(details)
+                            details.append((event.kind, data))
+                        add_code(code)
+                        add_epoch(when)
+            except (AttributeError, TypeError):
+                return None  # not an event: the Python judge words the error
             add_start(len(codes))
-        return self.judge_rows(
-            np.array(starts, np.int64),
-            np.array(codes, np.int64),
-            np.array(epochs, np.float64),
+        judged = self.judge_rows(
+            np.frombuffer(starts, np.int64),
+            np.frombuffer(codes, np.int64),
+            np.frombuffer(epochs, np.float64),
             details,
             at,
         )
+        return None if judged is None else (ids, judged)
 
     def judge_rows(
         self,
@@ -1678,7 +1707,7 @@ class _KernelTables:
         bad = np.zeros(shape[0], np.int8)
         self.kernel.judge_orders(
             order_start, codes, epochs, kind, tier, area, start, end, due, customer,
-            mask, self.role, self.visit, self.effects, self.ignored, self.seconds, self.service,
+            mask, self.role, self.visit, self.effects, self.seconds, self.service,
             self.ceiling, np.array([at, lim.at_risk_share, lim.tolerance, _ORDINARY], np.float64),
             tuple(np.array(v, np.float64) for v in (cal.starts, cal.ends, cal.cum, cal.cum_end)),
             np.array([cal.lo, cal.hi, cal.total_lo, cal.total_hi], np.float64),
