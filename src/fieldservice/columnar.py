@@ -641,16 +641,18 @@ class MarkColumns:
     order_ids: tuple[str, ...]
     """Each order of the part, by ID, in ID order (an order without rows kept)."""
     order_of: Any
-    """Per row: the order's index in :attr:`order_ids` (int64, never decreasing)."""
+    """The index in :attr:`order_ids` of each row's order (int64, never decreasing)."""
     codes: Any
-    """Per row: the index of its kind and data in :attr:`details` (int64)."""
+    """The index in :attr:`details` of each row's kind and data (int64)."""
     epochs: Any
-    """Per row: the instant, epoch seconds (float64)."""
+    """The instant of each row in epoch seconds (float64)."""
     offsets: Any
-    """Per row: the UTC offset it was recorded with, seconds (int64)."""
+    """The UTC offset in seconds each row's instant was recorded with (int64)."""
     details: tuple[tuple[EventKind, Payload], ...]
-    """Each distinct (kind, data) of the part, checked as :meth:`Event.read
-    <fieldservice.events.Event.read>` checks it."""
+    """The distinct kinds and data of the part, each checked once.
+
+    The checks are those of :meth:`fieldservice.events.Event.read`.
+    """
 
 
 def mark_columns(part: Any, *, kinds: Iterable[str] | None = None) -> MarkColumns | None:
