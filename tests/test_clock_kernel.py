@@ -12,7 +12,7 @@ from typing import Any
 
 import pendulum
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 import fieldservice as fs
@@ -46,13 +46,13 @@ def judged(table: Any, standard: fs.ServiceStandard, at: pendulum.DateTime) -> t
     return compiled._compiled(table, compiled.kernel), python.clocks(table)
 
 
-def _window(draw: st.DrawFn, hours: int) -> dict[str, str]:
-    start = T0.add(hours=draw(st.integers(-48, 24 * 8)))
+def _window(draw: st.DrawFn, hours: int, base: pendulum.DateTime) -> dict[str, str]:
+    start = base.add(hours=draw(st.integers(-48, 24 * 8)))
     return {"start": start.isoformat(), "end": start.add(hours=hours).isoformat()}
 
 
 @st.composite
-def event_data(draw: st.DrawFn, kind: str) -> dict[str, object]:
+def event_data(draw: st.DrawFn, kind: str, base: pendulum.DateTime = T0) -> dict[str, object]:
     """Valid data for an event of ``kind``, with what changes a clock drawn at random."""
     if kind in ("accepted", "reported"):
         data: dict[str, object] = {}
@@ -64,9 +64,9 @@ def event_data(draw: st.DrawFn, kind: str) -> dict[str, object]:
     if kind == "tier_changed":
         return {"tier": draw(st.sampled_from(TIERS))}
     if kind in ("booked", "rescheduled"):
-        return _window(draw, draw(st.sampled_from([4, 6])))
+        return _window(draw, draw(st.sampled_from([4, 6])), base)
     if kind == "confirmed":
-        return _window(draw, 1)
+        return _window(draw, 1, base)
     if kind in ("clock_paused", "clock_resumed"):
         data = {}
         if kind == "clock_paused":
@@ -82,12 +82,12 @@ KINDS = sorted(sla.OrderJudge.KINDS)
 
 
 @st.composite
-def event_logs(draw: st.DrawFn) -> dict[str, object]:
+def event_logs(draw: st.DrawFn, base: pendulum.DateTime = T0) -> dict[str, object]:
     """An order's log of clock events in time order, in any order of kinds."""
     kinds = draw(st.lists(st.sampled_from(KINDS), min_size=1, max_size=14))
     minutes = sorted(draw(st.lists(st.integers(0, 60 * 24 * 10), min_size=len(kinds))))
     events = [
-        Event(kind, T0.add(minutes=m), actor="desk", data=draw(event_data(kind))).to_dict()
+        Event(kind, base.add(minutes=m), actor="desk", data=draw(event_data(kind, base))).to_dict()
         for kind, m in zip(kinds, minutes, strict=False)
     ]
     return {"events": events}
@@ -122,6 +122,38 @@ def test_the_compiled_judge_gives_the_python_judges_clocks_on_generated_orders(
     compiled, python = judged(columnar.events_table(orders), standard, at)
     assert compiled is not None
     assert compiled.to_pylist() == python.to_pylist()
+
+
+# National Day (1-7 October 2026) closes the clocks of a standard that closes them on
+# holidays; 2027's holidays are not confirmed, so a clock reaching into it raises.
+BEFORE_NATIONAL_DAY = pendulum.datetime(2026, 9, 26, 8, tz="Asia/Shanghai")
+HOLIDAYS = SERVICE_TIME.replace(close_clocks_on_holidays=True)
+
+
+@settings(deadline=None)
+@given(
+    logs=st.lists(event_logs(BEFORE_NATIONAL_DAY), min_size=1, max_size=4),
+    # Over the holidays, or on into January 2027, whose holidays are not confirmed.
+    hours=st.one_of(st.integers(-24, 24 * 20), st.integers(24 * 97, 24 * 110)),
+)
+def test_F4_on_holidays_the_compiled_judge_judges_or_hands_back_where_python_raises(
+    logs: list[dict[str, object]], hours: int
+) -> None:
+    orders = [dict(log, id=f"WO-{i}") for i, log in enumerate(logs)]
+    table = columnar.events_table(orders)
+    at = BEFORE_NATIONAL_DAY.add(hours=hours)
+    judge = sla._PartJudge(HOLIDAYS, at)
+    assert judge.kernel is not None
+    compiled = judge._compiled(table, judge.kernel)
+    try:
+        want = sla._PartJudge(HOLIDAYS, at, compiled=False).clocks(table)
+    except CalendarNotCovered:
+        event("Python raised: the kernel handed the part back")
+        assert compiled is None
+    else:
+        event("judged by both")
+        assert compiled is not None
+        assert compiled.to_pylist() == want.to_pylist()
 
 
 def test_F4_a_repair_paused_more_often_than_the_kernel_keeps_is_judged_in_python() -> None:
