@@ -99,29 +99,17 @@ def event_logs(draw: st.DrawFn, base: pendulum.DateTime = T0) -> dict[str, objec
     standard=STANDARDS,
     hours=st.integers(-24, 24 * 14),
 )
-def test_the_compiled_judge_gives_the_python_judges_clocks_on_any_log(
-    logs: list[dict[str, object]], standard: fs.ServiceStandard, hours: int
+def test_both_compiled_paths_give_the_python_results_on_any_log(
+    logs: list[dict[str, Any]], standard: fs.ServiceStandard, hours: int
 ) -> None:
     orders = [dict(log, id=f"WO-{i}") for i, log in enumerate(logs)]
-    compiled, python = judged(columnar.events_table(orders), standard, T0.add(hours=hours))
-    assert compiled is not None, "the kernel handed back a part it can judge"
-    assert compiled.to_pylist() == python.to_pylist()
-
-
-@settings(deadline=None)
-@given(
-    seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=10, unique=True),
-    standard=STANDARDS,
-    hours=st.integers(-2000, 600),
-)
-def test_the_compiled_judge_gives_the_python_judges_clocks_on_generated_orders(
-    seeds: list[int], standard: fs.ServiceStandard, hours: int
-) -> None:
-    orders = [synthetic_order(s, standard=standard) for s in seeds]
-    at = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai").add(hours=hours)
-    compiled, python = judged(columnar.events_table(orders), standard, at)
-    assert compiled is not None
-    assert compiled.to_pylist() == python.to_pylist()
+    at = T0.add(hours=hours)
+    table, python_table = judged(columnar.events_table(orders), standard, at)
+    assert table is not None, "the kernel handed back a part it can judge"
+    assert table.to_pylist() == python_table.to_pylist()
+    events = [tuple(Event.from_dict(e) for e in log["events"]) for log in logs]
+    batch, python_batch = both_batches(events, standard, at)
+    assert batch_bytes(batch) == batch_bytes(python_batch)
 
 
 # National Day (1-7 October 2026) closes the clocks of a standard that closes them on
@@ -215,31 +203,20 @@ def both_batches(
 
 @settings(deadline=None)
 @given(
-    logs=st.lists(event_logs(), min_size=1, max_size=6),
-    standard=STANDARDS,
-    hours=st.integers(-24, 24 * 14),
-)
-def test_evaluate_many_compiled_gives_the_python_batch_on_any_log(
-    logs: list[dict[str, Any]], standard: fs.ServiceStandard, hours: int
-) -> None:
-    events = [tuple(Event.from_dict(e) for e in log["events"]) for log in logs]
-    compiled, python = both_batches(events, standard, T0.add(hours=hours))
-    assert batch_bytes(compiled) == batch_bytes(python)
-
-
-@settings(deadline=None)
-@given(
     seeds=st.lists(st.integers(0, 10**6), min_size=1, max_size=10, unique=True),
     standard=STANDARDS,
     hours=st.integers(-2000, 600),
 )
-def test_evaluate_many_compiled_gives_the_python_batch_on_generated_orders(
+def test_both_compiled_paths_give_the_python_results_on_generated_orders(
     seeds: list[int], standard: fs.ServiceStandard, hours: int
 ) -> None:
     orders = [synthetic_order(s, standard=standard) for s in seeds]
     at = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai").add(hours=hours)
-    compiled, python = both_batches(orders, standard, at)
-    assert batch_bytes(compiled) == batch_bytes(python)
+    table, python_table = judged(columnar.events_table(orders), standard, at)
+    assert table is not None
+    assert table.to_pylist() == python_table.to_pylist()
+    batch, python_batch = both_batches(orders, standard, at)
+    assert batch_bytes(batch) == batch_bytes(python_batch)
 
 
 def test_evaluate_many_leaves_a_log_out_of_time_order_to_python_which_names_it(

@@ -89,6 +89,17 @@ def _units(service: bool, epoch: float, cal: Any, bounds: Any, blocked: Any, bad
 
 
 @njit(cache=True, nogil=True)
+def _span(
+    service: bool, begin: float, end: float, cal: Any, bounds: Any, blocked: Any, bad: Any
+) -> float:
+    """The length of a pause from ``begin`` to ``end`` in the clock's units."""
+    length: float = _units(service, end, cal, bounds, blocked, bad) - _units(
+        service, begin, cal, bounds, blocked, bad
+    )
+    return length
+
+
+@njit(cache=True, nogil=True)
 def _paused_time(
     pb: Any, pe: Any, row: int, n: int, until: float, service: bool, cal: Any, bounds: Any,
     blocked: Any, bad: Any,
@@ -101,9 +112,7 @@ def _paused_time(
         if until < end:
             end = until
         if end > begin:
-            total += _units(service, end, cal, bounds, blocked, bad) - _units(
-                service, begin, cal, bounds, blocked, bad
-            )
+            total += _span(service, begin, end, cal, bounds, blocked, bad)
             covered = end
     return total
 
@@ -121,11 +130,24 @@ def _deadline_units(
             break
         end = pe[row, k] if pe[row, k] == pe[row, k] else at
         if end > begin:
-            deadline += _units(service, end, cal, bounds, blocked, bad) - _units(
-                service, begin, cal, bounds, blocked, bad
-            )
+            deadline += _span(service, begin, end, cal, bounds, blocked, bad)
             covered = end
     return deadline
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _start(
+    clocks: Any, index: int, begin: float, window_end: float, ended: float, tier: int
+) -> None:
+    """A new clock at ``index``, as ``sla._Clock(begin, tier)`` with its window and stop."""
+    present, start, stop, cancelled, wend, ctier, npause = clocks
+    present[index] = True
+    start[index] = begin
+    stop[index] = ended
+    cancelled[index] = np.nan
+    wend[index] = window_end
+    ctier[index] = tier
+    npause[index] = 0
 
 
 @njit(cache=True, nogil=True)
@@ -181,6 +203,7 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
     pb = np.zeros((nclocks, MAX_PAUSES))
     pe = np.zeros((nclocks, MAX_PAUSES))
     bad = np.zeros(1, np.int64)
+    clocks = (present, start, stop, cancelled, wend, ctier, npause)
     nan = np.nan
     for o in range(order_start.shape[0] - 1):
         present[:] = False
@@ -250,13 +273,7 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
                 index = kind_effects[table, kind, j, 1]
                 if action == START:
                     if not present[index] or stop[index] == stop[index]:
-                        present[index] = True
-                        start[index] = when
-                        stop[index] = nan
-                        cancelled[index] = nan
-                        wend[index] = 0.0
-                        ctier[index] = tier
-                        npause[index] = 0
+                        _start(clocks, index, when, 0.0, nan, tier)
                 elif action == STOP:
                     running = stop[index] != stop[index]  # NaN: not stopped
                     if present[index] and running and cancelled[index] != cancelled[index]:
@@ -277,22 +294,10 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
                     if not has_b or when >= due:
                         present[index] = False
                     else:
-                        present[index] = True
-                        start[index] = when
-                        stop[index] = nan
-                        cancelled[index] = nan
-                        wend[index] = due
-                        ctier[index] = tier
-                        npause[index] = 0
+                        _start(clocks, index, when, due, nan, tier)
                 elif action == PUNCTUAL:
                     if has_c and ps == ps:
-                        present[index] = True
-                        start[index] = ps
-                        stop[index] = nan
-                        cancelled[index] = nan
-                        wend[index] = ps + tolerance
-                        ctier[index] = tier
-                        npause[index] = 0
+                        _start(clocks, index, ps, ps + tolerance, nan, tier)
                 elif action == DROP:
                     present[index] = False
                 elif action == MISSED:
@@ -303,25 +308,14 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
                         and when > b_ps
                         and (not present[WINDOWED] or stop[WINDOWED] != stop[WINDOWED])
                     ):
-                        present[index] = True
-                        start[index] = b_ps
-                        wend[index] = b_ps
-                        stop[index] = when
-                        cancelled[index] = nan
-                        ctier[index] = tier
-                        npause[index] = 0
+                        _start(clocks, index, b_ps, b_ps, when, tier)
                 elif action == UNCONFIRMED:
                     if not present[index] and present[5] and cancelled[5] != cancelled[5]:
                         due = wend[5]
                         done = stop[5]
                         if (done if done == done else when) > due:
-                            present[index] = True
-                            start[index] = due
-                            wend[index] = due
-                            stop[index] = when if done != done else done
-                            cancelled[index] = nan
-                            ctier[index] = tier
-                            npause[index] = 0
+                            ended = when if done != done else done
+                            _start(clocks, index, due, due, ended, tier)
                 elif action == CANCEL:
                     for c in range(nclocks):
                         if present[c] and stop[c] != stop[c] and cancelled[c] != cancelled[c]:
