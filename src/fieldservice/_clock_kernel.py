@@ -20,10 +20,31 @@ caller judges the part in Python, which raises what it must.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from numba import njit
+
+
+def _as_is(*_args: object, **_options: object) -> Callable[[Any], Any]:
+    """A stand-in for ``numba.njit`` that leaves a function as it is."""
+    return lambda function: function
+
+
+try:
+    from numba import njit
+
+    COMPILED = True
+except ImportError:  # without the fast extra
+    njit = _as_is  # type: ignore[assignment]
+    COMPILED = False
+"""Whether numba is here: without it the module still imports (its doctest runs), but its
+callers judge in Python, since these functions would run uncompiled.
+
+>>> isinstance(COMPILED, bool)
+True
+"""
+
 
 # Actions, in the numbering of the effects table sla gives (see sla._EFFECTS).
 START, STOP, PAUSE, RESUME, CANCEL, WINDOW, CONFIRM_BY, PUNCTUAL, DROP, MISSED = range(10)
