@@ -81,8 +81,6 @@ import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain, repeat
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, cast
 
 import attrs
@@ -1590,45 +1588,60 @@ class _KernelTables:
         """The IDs and the same arrays for many orders or logs, or None for Python to decide.
 
         Python decides an order of another standard, a log given as an iterator (it
-        is read once), an item that is not an event and events out of time order,
-        and raises what it must. The events are read attribute by attribute over
-        the whole batch (``map`` and NumPy, no Python loop per event).
+        is read once), an item that is not an :class:`Event` and events out of time
+        order, and raises what it must.
         """
         np = self.np
-        read = _logs_and_ids(rows, standard)
-        if read is None:
-            return None
-        logs, ids = read
-        lengths = np.fromiter(map(len, logs), np.int64, len(logs))
-        flat = list(chain.from_iterable(logs))
-        try:
-            epochs = np.fromiter(map(_EPOCH_OF, flat), np.float64, len(flat))
-            kinds = np.fromiter(
-                map(self.clock_kind_code.get, map(_KIND_VALUE_OF, flat), repeat(-1)),
-                np.int64,
-                len(flat),
-            )
-        except (AttributeError, TypeError, ValueError):
-            return None  # not an event: the Python judge words the error
-        ends = np.cumsum(lengths)
-        if len(flat) > 1:
-            falls = np.flatnonzero(epochs[1:] < epochs[:-1]) + 1
-            # A fall where an order begins is no fall: only one within an order is.
-            if len(falls) and not np.isin(falls, ends).all():
-                return None  # out of time order: the Python judge names the event
-        picked = np.flatnonzero(kinds >= 0)  # the events a clock reads
-        datas = list(map(_DATA_OF, map(flat.__getitem__, picked.tolist())))
-        # By identity and kind: the logs hold every payload for the length of the call.
-        keys = np.fromiter(map(id, datas), np.int64, len(datas)) * 64 + kinds[picked]
-        _, first, codes = np.unique(keys, return_index=True, return_inverse=True)
-        firsts = first.tolist()
-        details = [
-            (flat[i].kind, datas[j]) for i, j in zip(picked[first].tolist(), firsts, strict=True)
-        ]
-        order_of = np.repeat(np.arange(len(logs)), lengths)[picked]
-        order_start = np.searchsorted(order_of, np.arange(len(logs) + 1))
+        kind_code = self.clock_kind_code
+        starts = array("q", [0])
+        codes = array("q")
+        epochs = array("d")
+        details: list[tuple[EventKind, Any]] = []
+        known: dict[int, int] = {}
+        ids: list[str] = []
+        add_code, add_epoch, add_start, add_id = (
+            codes.append, epochs.append, starts.append, ids.append
+        )  # fmt: skip
+        for row, order in enumerate(rows):
+            events: Any = getattr(order, "events", None)
+            if events is None:
+                if type(order) is not tuple and type(order) is not list:
+                    return None
+                events = order
+            elif type(events) is not tuple or not events:
+                events = events_of(order)  # as the Python judge reads it
+            own = getattr(order, "standard", standard)
+            if own is not standard and own != standard:
+                return None
+            order_id = getattr(order, "id", None)
+            add_id(str(row) if order_id is None else str(order_id))
+            last = -math.inf
+            try:
+                for event in events:
+                    when = event.epoch
+                    if when < last:
+                        return None
+                    last = when
+                    k = kind_code.get(event.kind._value_)
+                    if k is not None:  # else a kind no clock reads
+                        data = event.data
+                        # By identity and kind: the logs hold every payload during the call.
+                        key = id(data) << 6 | k
+                        code = known.get(key)
+                        if code is None:
+                            code = known[key] = len(details)
+                            details.append((event.kind, data))
+                        add_code(code)
+                        add_epoch(when)
+            except (AttributeError, TypeError):
+                return None  # not an event: the Python judge words the error
+            add_start(len(codes))
         judged = self.judge_rows(
-            order_start, codes.astype(np.int64).ravel(), epochs[picked], details, at
+            np.frombuffer(starts, np.int64),
+            np.frombuffer(codes, np.int64),
+            np.frombuffer(epochs, np.float64),
+            details,
+            at,
         )
         return None if judged is None else (ids, judged)
 
@@ -1702,41 +1715,6 @@ class _KernelTables:
             *out, bad,
         )  # fmt: skip
         return None if bad.any() else out
-
-
-_EPOCH_OF = attrgetter("epoch")
-_KIND_VALUE_OF = attrgetter("kind._value_")
-_DATA_OF = attrgetter("data")
-
-
-def _logs_and_ids(
-    rows: Sequence[Orderish], standard: ServiceStandard
-) -> tuple[list[Sequence[Event]], list[str]] | None:
-    """Each row's events and ID as :func:`evaluate_many` reads them, or None for Python.
-
-    Work orders of the standard, read with ``map`` over the batch; anything else
-    (bare logs, IDs left out) row by row, and None for what the Python judge must
-    read itself: an order of another standard, a log given as an iterator.
-    """
-    n = len(rows)
-    owns = list(map(getattr, rows, repeat("standard"), repeat(standard)))
-    if owns.count(standard) != n:  # identity first, then ==: an equal standard is fine
-        return None
-    logs: list[Any] = list(map(getattr, rows, repeat("events"), repeat(None)))
-    order_ids: list[Any] = list(map(getattr, rows, repeat("id"), repeat(None)))
-    regular = set(map(type, logs)) == {tuple} and 0 not in map(len, logs)
-    if not regular or None in order_ids:
-        for row, order in enumerate(rows):
-            events = logs[row]
-            if events is None:
-                if type(order) is not tuple and type(order) is not list:
-                    return None  # an iterator of events is read once: Python reads it
-                logs[row] = order
-            elif type(events) is not tuple or not events:
-                logs[row] = events_of(order)  # as the Python judge reads it
-            if order_ids[row] is None:
-                order_ids[row] = row
-    return logs, list(map(str, order_ids))
 
 
 # The calendar table reaches this far past the last instant of a part: repair limits
