@@ -8,6 +8,7 @@ raises) as it always did.
 from __future__ import annotations
 
 import sys
+from types import SimpleNamespace
 from typing import Any
 
 import pendulum
@@ -243,3 +244,50 @@ def test_evaluate_many_refuses_an_order_of_another_standard_as_python_does(
     order = synthetic_order(3, standard=SERVICE_TIME)
     with pytest.raises(StandardMismatch):
         sla.evaluate_many([order], at=T0, standard=DEFAULT)
+
+
+def test_regression_a_payload_the_encoding_cannot_read_goes_to_python(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The encoding reads every payload, even one recorded after `at` that the Python scan
+    # never reaches: an error there is not the batch's.
+    t = T0
+    window = {"start": t.add(days=2).isoformat(), "end": t.add(days=2, hours=4).isoformat()}
+    log = (
+        Event("reported", t, actor="desk", data={"tier": "gold"}),
+        Event("booked", t.add(hours=5), actor="desk", data=window),
+    )
+
+    def refuse(self: object, booking: object) -> float:
+        raise ValueError("year 0 is out of range")
+
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla._Limits, "due_of", refuse)
+    batch = sla.evaluate_many([log], at=t.add(hours=3), standard=DEFAULT)
+    assert batch.states(sla.ClockName.REPAIR) == [sla.ClockState.RUNNING]
+
+
+def test_regression_of_two_bad_rows_the_first_ones_error_is_raised(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    standard = SERVICE_TIME.replace(close_clocks_on_holidays=True)
+    t = pendulum.datetime(2030, 3, 4, 9, tz="Asia/Shanghai")
+    first = [Event("reported", t, actor="desk", data={"tier": "gold"})]
+    with pytest.raises(CalendarNotCovered, match="2030"):
+        sla.evaluate_many([first, SimpleNamespace(events=())], at=t.add(hours=5), standard=standard)
+
+
+def test_regression_an_order_whose_events_are_an_iterator_is_read_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    log = [Event("reported", T0, actor="desk", data={"tier": "gold"})]
+    paused = list(log)
+    for n in range(40):  # more pauses than the kernel keeps: the batch goes back to Python
+        at = T0.add(minutes=10 * n + 1)
+        paused.append(Event("clock_paused", at, actor="desk", data={"reason": "customer_request"}))
+        paused.append(Event("clock_resumed", at.add(minutes=5), actor="desk"))
+    rows = [SimpleNamespace(events=iter(log), id="WO-A"), paused]
+    batch = sla.evaluate_many(rows, at=T0.add(hours=9), standard=DEFAULT)
+    assert batch.states(sla.ClockName.REPAIR)[0] is sla.ClockState.RUNNING

@@ -347,3 +347,26 @@ def test_an_appointment_reads_its_booking_time_as_before() -> None:
     assert "booked_at=DateTime(2026, 11, 24, 11" in repr(folded)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         folded.booked_at = t  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "1969-12-31", "2199-01-01", "9999-12-31"])
+def test_C1_a_booking_whose_day_lies_outside_the_years_read_is_refused(day: str) -> None:
+    # The day's confirm-by time is an instant the clocks read (C1): a day no instant can
+    # name was read, and raised a bare ValueError only when a clock reached it.
+    t = pendulum.datetime(2026, 11, 20, 8, tz="Asia/Shanghai")
+    window = {"start": t.add(days=2).isoformat(), "end": t.add(days=2, hours=4).isoformat()}
+    for kind in ("booked", "rescheduled"):
+        with pytest.raises(InvalidInput, match="1970 to 2198"):
+            Event(kind, t, actor="desk", data=dict(window, date=day, half="morning"))
+    with pytest.raises(InvalidInput, match="1970 to 2198"):
+        payloads.Booked(
+            window["start"], window["end"], date=dt.date.fromisoformat(day), half="morning"
+        )
+
+
+def test_C1_a_booking_on_the_first_and_last_days_read_is_kept() -> None:
+    t = pendulum.datetime(2026, 11, 20, 8, tz="Asia/Shanghai")
+    window = {"start": t.add(days=2).isoformat(), "end": t.add(days=2, hours=4).isoformat()}
+    for day in ("1970-01-01", "2198-12-31"):
+        event = Event("booked", t, actor="desk", data=dict(window, date=day, half="morning"))
+        assert event.data.date == dt.date.fromisoformat(day)  # type: ignore[attr-defined]

@@ -35,6 +35,7 @@ Payloads are read-only mappings of their JSON form too (``e.data["half"]``,
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
 import functools
@@ -382,15 +383,17 @@ def _finding() -> type[Finding]:
 
 
 def _date_parse(value: object, where: str) -> dt.date:
-    if type(value) is dt.date:
-        return value
+    day: dt.date | None = value if type(value) is dt.date else None
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    msg = f"{where} must be a date like 2026-11-26"
-    raise InvalidInput(msg)
+        with contextlib.suppress(ValueError):  # worded below, as any other non-date
+            day = dt.date.fromisoformat(value)
+    if day is None:
+        msg = f"{where} must be a date like 2026-11-26"
+        raise InvalidInput(msg)
+    if not _time.FIRST_YEAR <= day.year < _time.LAST_YEAR:
+        # As an instant: the day's confirm-by time is an instant the clocks read (C1).
+        raise _time.out_of_range(where)
+    return day
 
 
 def _iso(value: dt.date, _: bool = False) -> str:

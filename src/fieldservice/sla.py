@@ -87,7 +87,7 @@ import attrs
 import pendulum
 
 from fieldservice import _labels, _time, _validate
-from fieldservice.errors import InvalidInput, StandardMismatch
+from fieldservice.errors import FieldServiceError, InvalidInput, StandardMismatch
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.model import Area, Tier
 from fieldservice.payloads import Booked
@@ -1602,21 +1602,21 @@ class _KernelTables:
         add_code, add_epoch, add_start, add_id = (
             codes.append, epochs.append, starts.append, ids.append
         )  # fmt: skip
-        for row, order in enumerate(rows):
-            events: Any = getattr(order, "events", None)
-            if events is None:
-                if type(order) is not tuple and type(order) is not list:
+        try:
+            for row, order in enumerate(rows):
+                events: Any = getattr(order, "events", None)
+                if events is None:
+                    events = order
+                if (type(events) is not tuple and type(events) is not list) or not events:
+                    # Read by the Python judge alone: an iterator is read once, and an empty
+                    # or odd log gets its verdict (or its error, in row order) there.
                     return None
-                events = order
-            elif type(events) is not tuple or not events:
-                events = events_of(order)  # as the Python judge reads it
-            own = getattr(order, "standard", standard)
-            if own is not standard and own != standard:
-                return None
-            order_id = getattr(order, "id", None)
-            add_id(str(row) if order_id is None else str(order_id))
-            last = -math.inf
-            try:
+                own = getattr(order, "standard", standard)
+                if own is not standard and own != standard:
+                    return None
+                order_id = getattr(order, "id", None)
+                add_id(str(row) if order_id is None else str(order_id))
+                last = -math.inf
                 for event in events:
                     when = event.epoch
                     if when < last:
@@ -1633,9 +1633,9 @@ class _KernelTables:
                             details.append((event.kind, data))
                         add_code(code)
                         add_epoch(when)
-            except (AttributeError, TypeError):
-                return None  # not an event: the Python judge words the error
-            add_start(len(codes))
+                add_start(len(codes))
+        except _HANDED_BACK:
+            return None  # not an event, or an odd order: the Python judge raises, in row order
         judged = self.judge_rows(
             np.frombuffer(starts, np.int64),
             np.frombuffer(codes, np.int64),
@@ -1645,25 +1645,20 @@ class _KernelTables:
         )
         return None if judged is None else (ids, judged)
 
-    def judge_rows(
+    def _encode(
         self,
-        order_start: Any,
-        codes: Any,
-        epochs: Any,
         details: Sequence[tuple[EventKind, Any]],
-        at: float,
-    ) -> tuple[Any, ...] | None:
-        """Judge rows ``order_start[o]`` to ``order_start[o + 1]`` of each order ``o``."""
-        np, lim = self.np, self.lim
-        n = len(details)
-        kind = np.zeros(n, np.int64)
-        tier = np.zeros(n, np.int64)
-        area = np.zeros(n, np.int64)
-        start = np.full(n, np.nan)
-        end = np.full(n, np.nan)
-        due = np.full(n, np.nan)
-        customer = np.zeros(n, np.bool_)
-        mask = np.zeros(n, np.int64)
+        kind: Any,
+        tier: Any,
+        area: Any,
+        start: Any,
+        end: Any,
+        due: Any,
+        customer: Any,
+        mask: Any,
+    ) -> None:
+        """Each distinct (kind, payload) as the numbers the compiled judge reads, in place."""
+        lim = self.lim
         for i, (event_kind, data) in enumerate(details):
             kind[i] = self.kind_at[event_kind]
             value = event_kind._value_
@@ -1690,10 +1685,37 @@ class _KernelTables:
                     else {_INDEX[ClockName(c)] for c in named if c in ClockName._value2member_map_}
                 )
                 mask[i] = sum(1 << t for t in targets)
-        instants = np.concatenate((epochs, start[~np.isnan(start)], end[~np.isnan(end)], [at]))
+
+    def judge_rows(
+        self,
+        order_start: Any,
+        codes: Any,
+        epochs: Any,
+        details: Sequence[tuple[EventKind, Any]],
+        at: float,
+    ) -> tuple[Any, ...] | None:
+        """Judge rows ``order_start[o]`` to ``order_start[o + 1]`` of each order ``o``."""
+        np, lim = self.np, self.lim
+        n = len(details)
+        kind = np.zeros(n, np.int64)
+        tier = np.zeros(n, np.int64)
+        area = np.zeros(n, np.int64)
+        start = np.full(n, np.nan)
+        end = np.full(n, np.nan)
+        due = np.full(n, np.nan)
+        customer = np.zeros(n, np.bool_)
+        mask = np.zeros(n, np.int64)
         try:
-            cal = lim.calendar.service_table(instants.min(), instants.max() + _TABLE_MARGIN)
-        except InvalidInput:
+            self._encode(details, kind, tier, area, start, end, due, customer, mask)
+        except _HANDED_BACK:
+            # A payload the Python scan may never reach (recorded after ``at``), or reach
+            # only after raising for an earlier order: its verdict, and error, are Python's.
+            return None
+        instants = np.concatenate((epochs[epochs <= at], [at]))
+        try:
+            # Only instants up to ``at`` and the deadlines after them are converted.
+            cal = lim.calendar.service_table(instants.min(), at + _TABLE_MARGIN)
+        except FieldServiceError:
             return None
         shape = (len(order_start) - 1, self.nclocks)
         out = (
@@ -1717,7 +1739,12 @@ class _KernelTables:
         return None if bad.any() else out
 
 
-# The calendar table reaches this far past the last instant of a part: repair limits
+# What reading a batch for the compiled judge may raise: the batch then goes to the Python
+# judge, which reaches the same error in row order (or never, if it lies after ``at``).
+_HANDED_BACK: tuple[type[Exception], ...] = (AttributeError, ArithmeticError, LookupError)
+_HANDED_BACK += (TypeError, ValueError, FieldServiceError)
+
+# The calendar table reaches this far past ``at``: repair limits
 # are days, so a deadline a year on is one no clock of the standard sets.
 _TABLE_MARGIN = 400 * 86400.0
 
