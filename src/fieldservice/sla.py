@@ -1451,50 +1451,40 @@ class _PartJudge:
         if judged is None:
             return None
         state, tier, deadline, elapsed, limit, risk = judged
-        pa = self.pa
-        np = kernel.np
-        order_at, clock_at = np.nonzero(state)
-        if not len(order_at):
-            return pa.table({k: pa.array([], pa.string()) for k in _TABLE_COLUMNS})
-        labels = self.labels
-        clock_index = pa.array(clock_at.astype(np.int8))
+        order_at, clock_at = kernel.np.nonzero(state)  # order by order, clock by clock
         picked = (order_at, clock_at)
-        tiers = tier[picked].astype(np.int8)
-        micros = pa.compute.round(pa.compute.multiply(pa.array(deadline[picked]), 1e6))
-        columns_out = {
-            "order_id": pa.array(columns.order_ids, pa.string()).take(pa.array(order_at)),
-            "clock": labels["clock"].take(clock_index),
-            "rule": labels["rule"].take(clock_index),
-            "state": labels["state"].take(pa.array(state[picked])),
-            "tier": labels["tier"].take(pa.array(tiers, mask=clock_at == 4)),
-            "deadline": micros.cast(pa.int64()).cast(self.deadline_type),
-            "elapsed_s": pa.array(elapsed[picked], pa.float64()),
-            "limit_s": pa.array(limit[picked], pa.float64()),
-            "at_risk": pa.array(risk[picked].astype(bool), pa.bool_()),
-        }
-        return pa.table(columns_out)
+        return self._table(
+            self.pa.array(columns.order_ids, self.pa.string()).take(order_at),
+            clock_at,
+            state[picked],
+            tier[picked],
+            deadline[picked],
+            elapsed[picked],
+            limit[picked],
+            risk[picked].astype(bool),
+        )
 
-    def _in_python(self, part: Any) -> Any:
-        from fieldservice import columnar
-
-        pa, when, lim, labels = self.pa, self.at, self.lim, self.labels
-        rows: list[tuple[Any, ...]] = []
-        add = rows.append
-        # The judge reads the clock kinds only: the other events are not read.
-        for order_id, marks in columnar.order_marks(part, kinds=_CLOCK_KINDS):
-            _validate.identifier("order id", order_id)
-            # Marks carry what the scan reads (kind, epoch, data, at), checked by the reader.
-            clocks, area = _scan(cast("Sequence[Event]", marks), when, lim)
-            for index in sorted(clocks):
-                clock = clocks[index]
-                state, deadline, elapsed, limit, at_risk = _judge(clock, index, area, when, lim)
-                add((order_id, index, state, clock.tier, deadline, elapsed, limit, at_risk))
-        if not rows:
+    def _table(
+        self,
+        ids: Any,
+        clock_at: Any,
+        state_at: Any,
+        tier_at: Any,
+        deadlines: Any,
+        elapsed: Any,
+        limits: Any,
+        risk: Any,
+    ) -> Any:
+        """The clocks' Arrow table, one row per started clock (lists or NumPy arrays)."""
+        pa, labels = self.pa, self.labels
+        if not len(clock_at):
             return pa.table({k: pa.array([], pa.string()) for k in _TABLE_COLUMNS})
-        ids, clock_at, state_at, tier_at, deadlines, elapsed, limits, risk = zip(*rows, strict=True)
         clock_index = pa.array(clock_at, pa.int8())
-        tier_index = pa.array(
-            [None if i == 4 else t for i, t in zip(clock_at, tier_at, strict=True)], pa.int8()
+        # The arrival clock (T2) is judged against its window, not a tier's limit.
+        tier_index = pa.compute.if_else(
+            pa.compute.equal(clock_index, 4),
+            pa.scalar(None, pa.int8()),
+            pa.array(tier_at, pa.int8()),
         )
         micros = pa.compute.round(pa.compute.multiply(pa.array(deadlines, pa.float64()), 1e6))
         columns = {
@@ -1506,9 +1496,27 @@ class _PartJudge:
             "deadline": micros.cast(pa.int64()).cast(self.deadline_type),
             "elapsed_s": pa.array(elapsed, pa.float64()),
             "limit_s": pa.array(limits, pa.float64()),
-            "at_risk": pa.array([bool(r) for r in risk], pa.bool_()),
+            "at_risk": pa.array(risk, pa.bool_()),
         }
         return pa.table(columns)
+
+    def _in_python(self, part: Any) -> Any:
+        from fieldservice import columnar
+
+        when, lim = self.at, self.lim
+        rows: list[tuple[Any, ...]] = []
+        add = rows.append
+        # The judge reads the clock kinds only: the other events are not read.
+        for order_id, marks in columnar.order_marks(part, kinds=_CLOCK_KINDS):
+            _validate.identifier("order id", order_id)
+            # Marks carry what the scan reads (kind, epoch, data, at), checked by the reader.
+            clocks, area = _scan(cast("Sequence[Event]", marks), when, lim)
+            for index in sorted(clocks):
+                clock = clocks[index]
+                state, deadline, elapsed, limit, at_risk = _judge(clock, index, area, when, lim)
+                add((order_id, index, state, clock.tier, deadline, elapsed, limit, at_risk))
+        columns = list(zip(*rows, strict=True)) or [()] * 8  # the eight values of a row
+        return self._table(*columns)
 
 
 class _KernelTables:
