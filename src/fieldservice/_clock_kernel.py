@@ -182,7 +182,6 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
     code_start: Any,
     code_end: Any,
     code_due: Any,
-    code_customer: Any,
     code_mask: Any,
     kind_role: Any,
     kind_visit: Any,
@@ -343,9 +342,7 @@ def judge_orders(  # one pass, as sla._scan and sla._judge
                             cancelled[c] = when
                 else:  # PAUSE or RESUME
                     pause = action == PAUSE
-                    if pause and not code_customer[code]:
-                        continue  # only the customer pauses a clock
-                    mask = code_mask[code]
+                    mask = code_mask[code]  # none for a pause that is not the customer's
                     for c in range(nclocks):
                         if not (mask >> c) & 1:
                             continue

@@ -382,17 +382,18 @@ def _scan(events: Sequence[Event], at: float, lim: _Limits) -> tuple[dict[int, _
     return clocks, area
 
 
-def _pause_or_resume(clocks: dict[int, _Clock], event: Event, when: float, pause: bool) -> None:
-    data: Any = event.data  # ClockPaused or ClockResumed: typed when the event was made
+def _pause_targets(data: Any, pause: bool) -> Iterable[int]:
+    """The clocks, by index, a ``clock_paused`` or ``clock_resumed`` payload acts on."""
     if pause and data.reason not in _CUSTOMER_REASONS:
-        return  # only the customer pauses a clock; provider delays never do
+        return ()  # only the customer pauses a clock; provider delays never do
     named = data.clocks
-    targets: Iterable[int] = (
-        _PAUSABLE
-        if named is None
-        else (_INDEX[ClockName(n)] for n in named if n in ClockName._value2member_map_)
-    )
-    for index in targets:
+    if named is None:
+        return _PAUSABLE
+    return (_INDEX[ClockName(n)] for n in named if n in ClockName._value2member_map_)
+
+
+def _pause_or_resume(clocks: dict[int, _Clock], event: Event, when: float, pause: bool) -> None:
+    for index in _pause_targets(event.data, pause):
         clock = clocks.get(index)
         if clock is None or clock.stop is not None or clock.cancelled is not None:
             continue
@@ -1662,7 +1663,6 @@ class _KernelTables:
         start: Any,
         end: Any,
         due: Any,
-        customer: Any,
         mask: Any,
     ) -> None:
         """Each distinct (kind, payload) as the numbers the compiled judge reads, in place."""
@@ -1685,13 +1685,7 @@ class _KernelTables:
                 start[i] = payload.start.timestamp()
                 end[i] = payload.end.timestamp()
             elif value in ("clock_paused", "clock_resumed"):
-                customer[i] = payload.reason in _CUSTOMER_REASONS if value == "clock_paused" else 1
-                named = payload.clocks
-                targets = (
-                    _PAUSABLE
-                    if named is None
-                    else {_INDEX[ClockName(c)] for c in named if c in ClockName._value2member_map_}
-                )
+                targets = set(_pause_targets(payload, value == "clock_paused"))
                 mask[i] = sum(1 << t for t in targets)
 
     def judge_rows(
@@ -1711,10 +1705,9 @@ class _KernelTables:
         start = np.full(n, np.nan)
         end = np.full(n, np.nan)
         due = np.full(n, np.nan)
-        customer = np.zeros(n, np.bool_)
         mask = np.zeros(n, np.int64)
         try:
-            self._encode(details, kind, tier, area, start, end, due, customer, mask)
+            self._encode(details, kind, tier, area, start, end, due, mask)
         except _HANDED_BACK:
             # A payload the Python scan may never reach (recorded after ``at``), or reach
             # only after raising for an earlier order: its verdict, and error, are Python's.
@@ -1736,9 +1729,8 @@ class _KernelTables:
         )
         bad = np.zeros(shape[0], np.int8)
         self.kernel.judge_orders(
-            order_start, codes, epochs, kind, tier, area, start, end, due, customer,
-            mask, self.role, self.visit, self.effects, self.seconds, self.service,
-            self.ceiling, np.array([at, lim.at_risk_share, lim.tolerance, _ORDINARY], np.float64),
+            order_start, codes, epochs, kind, tier, area, start, end, due, mask, self.role,
+            self.visit, self.effects, self.seconds, self.service, self.ceiling, np.array([at, lim.at_risk_share, lim.tolerance, _ORDINARY], np.float64),
             tuple(np.array(v, np.float64) for v in (cal.starts, cal.ends, cal.cum, cal.cum_end)),
             np.array([cal.lo, cal.hi, cal.total_lo, cal.total_hi], np.float64),
             np.array(cal.unconfirmed, np.float64).reshape(-1, 2),
