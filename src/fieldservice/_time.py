@@ -43,6 +43,7 @@ __all__ = [
     "seconds_of",
     "to_epoch",
     "wall_epoch",
+    "wall_fields",
     "zone",
     "zone_epoch",
     "zone_of",
@@ -148,7 +149,7 @@ def zone_of(made: dt.datetime, epoch: float) -> object:
         again = _fromtimestamp(epoch, tz)
     except Exception:  # a user's tzinfo may not convert (no dst())
         return made
-    if _wall(again) != _wall(made) or again.fold > made.fold:
+    if wall_fields(again) != wall_fields(made) or again.fold > made.fold:
         return made  # another wall time: a gap never normalised
     if made.fold > again.fold:
         try:
@@ -158,8 +159,11 @@ def zone_of(made: dt.datetime, epoch: float) -> object:
     return tz
 
 
-def _wall(moment: dt.datetime) -> tuple[int, ...]:
-    """The wall time a datetime shows, to the microsecond, zone and fold aside."""
+def wall_fields(moment: dt.datetime) -> tuple[int, int, int, int, int, int, int]:
+    """The wall time a datetime shows, to the microsecond, zone and fold aside.
+
+    The first seven arguments of a datetime's constructor, in their order.
+    """
     return (
         moment.year,
         moment.month,

@@ -293,17 +293,7 @@ def _rebuilt(cls: type[_D], moment: dt.datetime) -> _D:
 
     A constructor call is what converting between datetime and pendulum costs least.
     """
-    return cls(
-        moment.year,
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second,
-        moment.microsecond,
-        moment.tzinfo,
-        fold=moment.fold,
-    )
+    return cls(*_time.wall_fields(moment), moment.tzinfo, fold=moment.fold)
 
 
 def _in_zone(moment: pendulum.DateTime, tz: pendulum.Timezone) -> dt.datetime:
