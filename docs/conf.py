@@ -88,8 +88,9 @@ autodoc_default_options = {
     "members": True,
     "show-inheritance": True,
     # label_zh and label_en come from a private base; members of Enum and of the
-    # builtin exceptions (name, value, args, with_traceback) and of str (FreeText) stay out.
-    "inherited-members": "Enum, BaseException, Mapping, str",
+    # builtin exceptions (name, value, args, with_traceback), of Sequence (PackedLog) and
+    # of str (FreeText) stay out.
+    "inherited-members": "Enum, BaseException, Mapping, Sequence, str",
 }
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from fieldservice import payloads
 from fieldservice.errors import InvalidEvent, InvalidInput
-from fieldservice.events import Event, EventKind, check_time_order
+from fieldservice.events import Event, EventKind, PackedLog, check_time_order
 from fieldservice.model import Tier
 
 T0 = pendulum.datetime(2026, 11, 24, 10, 30, tz="Asia/Shanghai")
@@ -370,3 +370,65 @@ def test_C1_a_booking_on_the_first_and_last_days_read_is_kept() -> None:
     for day in ("1970-01-01", "2198-12-31"):
         event = Event("booked", t, actor="desk", data=dict(window, date=day, half="morning"))
         assert event.data.date == dt.date.fromisoformat(day)  # type: ignore[attr-defined]
+
+
+# -- the packed log of a restored order ---------------------------------------------
+
+
+@st.composite
+def _logs(draw: st.DrawFn) -> list[Event]:
+    """Events of every kind, at any instant a caller may give, by a few actors."""
+    events = []
+    for _ in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(list(EventKind)))
+        events.append(
+            Event(
+                kind,
+                draw(_any_aware() | instants),
+                actor=draw(st.sampled_from(["desk-1", "T7", "dispatch-2"])),
+                data=draw(payload_data(kind)),
+            )
+        )
+    return events
+
+
+def _same_event(got: Event, want: Event) -> None:
+    assert got == want
+    assert (got.kind, got.actor, got.data, got.epoch) == (
+        want.kind,
+        want.actor,
+        want.data,
+        want.epoch,
+    )
+    assert got.at.isoformat() == want.at.isoformat()
+    assert (got.at.tzinfo, got.at.fold) == (want.at.tzinfo, want.at.fold)
+
+
+@given(_logs())
+def test_a_packed_log_gives_back_every_event_as_it_was_made(events: list[Event]) -> None:
+    log = PackedLog(events)
+    assert len(log) == len(events)
+    assert log.kinds() == tuple(e.kind for e in events)
+    assert log.epochs() == [e.epoch for e in events]
+    for got, want in zip(log.events(), events, strict=True):
+        _same_event(got, want)
+    for i in range(-len(events), len(events)):
+        _same_event(log[i], events[i])
+    assert log[1:] == tuple(events[1:])
+    assert list(log) == events
+    for again in (pickle.loads(pickle.dumps(log)), copy.deepcopy(log)):
+        assert isinstance(again, PackedLog)
+        assert again == log
+        for got, want in zip(again, events, strict=True):
+            _same_event(got, want)
+    with pytest.raises(IndexError):
+        log[len(events)]
+
+
+def test_a_packed_log_holds_events_only_and_cannot_be_changed() -> None:
+    with pytest.raises(InvalidEvent, match="a log holds events only"):
+        PackedLog([Event("arrived", T0, actor="T7"), "arrived"])  # type: ignore[list-item]
+    log = PackedLog([Event("arrived", T0, actor="T7")])
+    with pytest.raises(AttributeError):
+        log._packed = b""  # type: ignore[misc]
+    assert "T7" not in repr(log)

@@ -529,6 +529,63 @@ def test_a_command_earlier_than_the_last_event_is_refused() -> None:
     assert snapshot(order) == before
 
 
+def test_a_restored_order_refuses_a_log_out_of_time_order_and_shows_both_instants() -> None:
+    data = json.loads(booked_install().to_json(include_personal=True))
+    data["events"].append(dict(data["events"][-1], at="2026-11-24T03:00:00+00:00"))
+    # The last instant is shown in the refused event's offset: the two read side by side.
+    with pytest.raises(
+        fs.InvalidEvent,
+        match=r"03:00:00\+00:00 is earlier than the last event \(2026-11-24T04:00:00\+00:00\)",
+    ):
+        fs.WorkOrder.from_dict(data)
+
+
+def test_a_restored_order_reads_and_takes_commands_as_the_order_it_was_written_from() -> None:
+    order = booked_install()
+    back = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+    # The restored log is kept packed: every read builds the same events again.
+    assert back.events == order.events
+    assert [e.at.isoformat() for e in back.events] == [e.at.isoformat() for e in order.events]
+    assert back.events[-1] == order.events[-1]
+    assert repr(back) == repr(order)
+    assert back.window == order.window
+    assert back.customer_data_checked is order.customer_data_checked is False
+    # The first command unpacks it; later ones append to it.
+    for o in (order, back):
+        confirmed = o.confirm(14, at=at(25, 8), by="T7")
+        assert o.events[-1] is confirmed
+        departed = o.depart(at=at(25, 13, 30), by="T7")
+        assert o.events[-1] is departed
+    assert back.events == order.events
+    assert back.state is order.state is State.EN_ROUTE
+    again = fs.WorkOrder.from_json(back.to_json(include_personal=True))
+    assert again.events == order.events
+
+
+def test_open_orders_restored_from_json_hold_at_most_1500_bytes_each() -> None:
+    # The memory target of a branch's open orders (issue 14): booked, assigned and
+    # confirmed installs, each with its own ID and customer, restored and held.
+    import gc
+    import tracemalloc
+
+    order = booked_install()
+    order.confirm(14, at=at(25, 8), by="T7")
+    text = order.to_json(include_personal=True)
+    texts = [text.replace('"WO-1"', f'"WO-{i}"').replace('"C-1"', f'"C-{i}"') for i in range(2000)]
+    held = [fs.WorkOrder.from_json(texts[0])]  # caches and interned names warmed
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        held = [fs.WorkOrder.from_json(t) for t in texts]
+        gc.collect()
+        per_order = (tracemalloc.get_traced_memory()[0] - before) / len(held)
+    finally:
+        tracemalloc.stop()
+    assert len({o.id for o in held}) == 2000
+    assert per_order <= 1500, per_order
+
+
 def test_naive_time_is_refused() -> None:
     with pytest.raises(fs.InvalidInput, match="naive"):
         new_install(accepted_at=dt.datetime(2026, 11, 24, 10))

@@ -217,7 +217,19 @@ def _region_text(value: object) -> str:
             "number (G1); put the city and district in region, the rest in detail"
         )
         raise InvalidInput(msg)
+    # One copy per region: a branch serves a few dozen districts, and a million
+    # restored customers would otherwise hold a million copies of their names.
+    known = _REGIONS.get(region)
+    if known is not None:
+        return known
+    if len(_REGIONS) >= _REGIONS_MAX:
+        _REGIONS.clear()
+    _REGIONS[region] = region
     return region
+
+
+_REGIONS: dict[str, str] = {}
+_REGIONS_MAX = 4096
 
 
 def _detail_text(value: object) -> str:

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
+from fieldservice import _time
 from fieldservice.events import Event, EventKind
 from fieldservice.model import Secret  # at run time: the docs resolve the field's type
 from fieldservice.payloads import Booked, Confirmed, Contacted, Rescheduled
@@ -62,7 +63,8 @@ class Appointment:
     Attributes:
         booking: The payload of the booking or reschedule in force, if any
             (kept after K3 or a cancellation, with ``live`` false).
-        booked_at: When that booking or reschedule was recorded.
+        booked_at: When that booking or reschedule was recorded. Folded from
+            events, the instant is shown in the offset of the booked window.
         confirmation: The arrival hour agreed on the day (C1) for that booking (kept,
             like the booking, once it is no longer live).
         live: Whether a booking is in force: false before any, after the
@@ -84,9 +86,10 @@ class Appointment:
     """
 
     booking: Booked | None = None
-    # Its slot may hold the booking's Event instead of a datetime: the fold passes the
-    # event, and the property set on the class below reads its instant when asked, so
-    # the clocks, which never ask, build no DateTime per booking.
+    # Its slot may hold the booking event's epoch instead of a datetime: the fold passes
+    # it, and the property set on the class below builds the instant when asked, so the
+    # clocks, which never ask, build no DateTime per booking, and an order restored with
+    # a packed log keeps no event object for it (a float, not 104 bytes of event).
     booked_at: dt.datetime | None = None
     confirmation: Confirmed | None = None
     live: bool = False
@@ -136,7 +139,7 @@ class Appointment:
             assert isinstance(data, Booked)
             return Appointment(
                 data,
-                event,  # type: ignore[arg-type]  # read back as its instant (see booked_at)
+                event.epoch,  # type: ignore[arg-type]  # read back as an instant (see booked_at)
                 None,
                 live=True,
                 reschedules=self.reschedules + (kind is _RESCHEDULED),
@@ -214,7 +217,13 @@ _BOOKED_AT_SLOT: Any = Appointment.__dict__["booked_at"]  # the slot attrs made
 def _booked_at(self: Appointment) -> dt.datetime | None:
     """When the booking or reschedule in force was recorded."""
     value = _BOOKED_AT_SLOT.__get__(self, Appointment)
-    return value.at if type(value) is Event else value
+    if type(value) is float:
+        booking = self.booking
+        assert booking is not None  # the fold sets the two together
+        zone = booking.start.tzinfo
+        assert zone is not None  # a booked window's instants carry their offsets
+        return _time.datetime_of(value, zone)
+    return cast("dt.datetime | None", value)
 
 
 def _set_booked_at(self: Appointment, value: object) -> None:

@@ -62,7 +62,7 @@ from fieldservice.errors import (
     TransitionNotAllowed,
     Violation,
 )
-from fieldservice.events import Event, EventKind
+from fieldservice.events import Event, EventKind, PackedLog
 from fieldservice.model import (
     Area,
     Customer,
@@ -216,17 +216,18 @@ class _Work:
 
 @attrs.frozen(weakref_slot=False)
 class _OrderState:
-    """An order as its events make it: kind, state, its last event, and the facts they established.
+    """An order as its events make it: kind, state, its last instant, and the facts they established.
 
     The log itself is kept by the order, appended once per event: a state holds only
-    the last event (for time order) and the count, so folding a log is linear in it.
+    the last event's epoch (for time order) and the count, so folding a log is linear
+    in it, and a restored order whose log is packed keeps no event object for it.
     Most events change only the state; the facts and the work are shared with the
     state before until an event changes one of them.
     """
 
     kind: OrderKind
     state: State
-    last: Event
+    last: float
     count: int
     facts: _Facts
     work: _Work
@@ -333,12 +334,23 @@ def _fold(s: _OrderState, event: Event, made: object = None) -> _OrderState:
 
 def _check_order(s: _OrderState, event: Event) -> None:
     # By instant: same-zone datetimes compare by wall time (PEP 495).
-    if event.epoch < s.last.epoch:
+    if event.epoch < s.last:
+        at = event.at
         msg = (
-            f"{event.kind.value} at {event.at.isoformat()} is earlier than the last event "
-            f"({s.last.at.isoformat()}); record events in time order"
+            f"{event.kind.value} at {at.isoformat()} is earlier than the last event "
+            f"({_shown_in(s.last, at)}); record events in time order"
         )
         raise InvalidEvent(msg)
+
+
+def _shown_in(epoch: float, like: dt.datetime) -> str:
+    """An instant in the zone of ``like``, so that the two read side by side in a message."""
+    zone = like.tzinfo
+    try:
+        assert zone is not None  # events and commands hold aware datetimes only
+        return _time.datetime_of(epoch, zone).isoformat()
+    except Exception:  # a user's tzinfo that cannot convert from UTC
+        return _time.datetime_of(epoch, pendulum.UTC).isoformat()
 
 
 def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _OrderState:
@@ -346,7 +358,8 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
     kind = event.kind
     count = s.count + 1
     if kind in _WORK_KINDS:
-        return _OrderState(s.kind, dest, event, count, s.facts, _worked(s.work, event, made))
+        work = _worked(s.work, event, made)
+        return _OrderState(s.kind, dest, event.epoch, count, s.facts, work)
     data: Any = event.data  # the kind's payload, typed when the event was made
     needs = _ORDER_NEEDS.get(kind)
     if needs is not None and any(getattr(data, name) is None for name in needs):
@@ -369,7 +382,7 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
             changes["window"] = (
                 made
                 if isinstance(made, AppointmentWindow)
-                else AppointmentWindow(data.date, data.half)
+                else _shared_window(data.date, data.half)
             )
             changes["confirmed"] = None
         elif kind is EventKind.CONFIRMED:
@@ -390,7 +403,7 @@ def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _O
         changes["remote_possible"] = data.remote_possible
     if changes:
         facts = _validate.checked_copy(facts, changes)
-    return _OrderState(s.kind, dest, event, count, facts, s.work)
+    return _OrderState(s.kind, dest, event.epoch, count, facts, s.work)
 
 
 _ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
@@ -467,7 +480,7 @@ def _start(kind: OrderKind, first: Event) -> _OrderState:
     facts = _Facts(owner=first.actor, tier=data.tier, area=data.area, products=products)
     work = _blank_work(kind, products)
     first_state = S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED
-    return _OrderState(kind, first_state, first, 1, facts, work)
+    return _OrderState(kind, first_state, first.epoch, 1, facts, work)
 
 
 @functools.lru_cache(maxsize=256)
@@ -475,6 +488,13 @@ def _blank_work(kind: OrderKind, products: frozenset[Product]) -> _Work:
     # Immutable and the same for every order of a kind and products until work begins:
     # one per combination, not one per order.
     return _Work(Checklist.for_order(kind, products))
+
+
+@functools.lru_cache(maxsize=1024)
+def _shared_window(date: dt.date, half: HalfDay) -> AppointmentWindow:
+    # Immutable, and a branch books its orders into a few hundred windows: restored
+    # orders share one per (date, half) instead of holding one each.
+    return AppointmentWindow(date, half)
 
 
 def _shared_products(products: frozenset[Product]) -> frozenset[Product]:
@@ -679,10 +699,11 @@ class WorkOrder:
     customer: Customer
     standard: ServiceStandard
     _s: _OrderState = attrs.field(alias="s", repr=False)
-    # The log, appended once per event (a state keeps only the last one), and the
-    # tuple ``events`` hands out, made again only after the log grew.
-    # A restored order keeps the tuple it was read into until a command appends to it.
-    _log: list[Event] | tuple[Event, ...] = attrs.field(alias="log", repr=False)
+    # The log, appended once per event (a state keeps only the last instant), and the
+    # tuple ``events`` hands out, made again only after the log grew. A restored order
+    # keeps its log packed (a branch holds millions, seldom read) until a command
+    # appends to it; its ``events`` are built again on each read.
+    _log: list[Event] | PackedLog = attrs.field(alias="log", repr=False)
     # The technicians the events name, by ID: a tuple, not a dict, as an order has one or
     # two, and a branch holds millions of orders (a dict is 184 bytes, a tuple 48).
     _staff: tuple[Technician, ...] = attrs.field(alias="staff", default=(), repr=False)
@@ -692,11 +713,11 @@ class WorkOrder:
     _checked_at: tuple[dt.datetime, float] | None = attrs.field(
         init=False, default=None, repr=False
     )
-    # The standard's zone, looked up once: every command converts into it.
-    _tz: pendulum.Timezone = attrs.field(init=False, repr=False)
 
-    @_tz.default
-    def _standard_zone(self) -> pendulum.Timezone:
+    @property
+    def _tz(self) -> pendulum.Timezone:
+        # The standard's zone, which every command converts into: looked up in a cache,
+        # not kept in a slot (eight bytes in each of a branch's millions of orders).
         return _time.zone(self.standard.timezone)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -714,7 +735,7 @@ class WorkOrder:
         customer: Customer,
         standard: ServiceStandard,
         s: _OrderState,
-        log: list[Event] | tuple[Event, ...],
+        log: list[Event] | PackedLog,
         staff: tuple[Technician, ...] = (),
     ) -> WorkOrder:
         """The order with that state and log, built without the refusing ``__init__``."""
@@ -870,7 +891,7 @@ class WorkOrder:
             msg = f"the events assign technicians that were not given: {', '.join(missing)}"
             raise InvalidInput(msg)
         order_id = _validate.identifier("order id", id)
-        return cls._made(order_id, customer, std, s=state, staff=staff, log=log)
+        return cls._made(order_id, customer, std, s=state, staff=staff, log=PackedLog(log))
 
     # -- what an order is now (all derived from the events) --
 
@@ -879,8 +900,8 @@ class WorkOrder:
         """The order's events, oldest first."""
         events = self._events
         log = self._log
-        if type(log) is tuple:
-            return log
+        if type(log) is PackedLog:
+            return log.events()
         if events is None or len(events) != len(log):
             events = self._events = tuple(log)
         return events
@@ -982,7 +1003,7 @@ class WorkOrder:
     def __repr__(self) -> str:
         return (
             f"WorkOrder(id={self.id!r}, kind={self.kind.value!r}, state={self.state.value!r}, "
-            f"customer={self.customer.id!r}, events={len(self.events)})"
+            f"customer={self.customer.id!r}, events={len(self._log)})"
         )
 
     # -- the machinery of a command --
@@ -998,10 +1019,10 @@ class WorkOrder:
             epoch = moment.timestamp()
         last = self._s.last
         # By instant: same-zone datetimes compare by wall time (PEP 495).
-        if epoch < last.epoch:
+        if epoch < last:
             msg = (
                 f"at {moment.isoformat()} is earlier than the order's last event "
-                f"({last.at.isoformat()}); commands must come in time order"
+                f"({_shown_in(last, moment)}); commands must come in time order"
             )
             raise InvalidEvent(msg)
         self._checked_at = (moment, epoch)
@@ -1153,7 +1174,7 @@ class WorkOrder:
     @property
     def customer_data_checked(self) -> bool:
         """Whether unclear customer data was checked before booking (O1)."""
-        return any(e.kind is EventKind.CUSTOMER_DATA_CHECKED for e in self._log)
+        return EventKind.CUSTOMER_DATA_CHECKED in self._kinds()
 
     def book(
         self,
@@ -1430,12 +1451,17 @@ class WorkOrder:
 
     def _called_ahead(self) -> bool:
         """Whether a delay was told the customer since the hour was confirmed (T3)."""
-        for event in reversed(self._log):
-            if event.kind is EventKind.DELAYED:
+        for kind in reversed(self._kinds()):
+            if kind is EventKind.DELAYED:
                 return True
-            if event.kind is EventKind.CONFIRMED:
+            if kind is EventKind.CONFIRMED:
                 return False
         return False
+
+    def _kinds(self) -> Sequence[EventKind]:
+        """The kind of each event, oldest first, without unpacking a packed log."""
+        log = self._log
+        return log.kinds() if type(log) is PackedLog else [e.kind for e in log]
 
     def customer_absent(
         self, *, at: dt.datetime, by: str, note_left: bool, neighbours_asked: bool = False
