@@ -1142,7 +1142,8 @@ def _compiled_batch(
 
     def column(values: Any, code: str, index: int) -> array[Any]:
         out = array(code)
-        out.frombytes(np.ascontiguousarray(values[:, index]).tobytes())
+        # One copy, not two: the array reads the contiguous column's buffer as bytes.
+        out.frombytes(memoryview(np.ascontiguousarray(values[:, index])).cast("B"))
         return out
 
     tiers = tier.astype(np.int8)
@@ -1554,7 +1555,11 @@ class _KernelTables:
         }
         self.role = np.array([roles[_SCAN_ROLE[k.value][0]] for k in kinds], np.int64)
         assert len(kinds) < 64  # a kind's code takes six bits of judge_logs' keys
-        self.clock_kind_code = {k.value: i for i, k in enumerate(kinds) if k.value in _CLOCK_KINDS}
+        # Every member, keyed by itself (EventKind hashes by identity, in C); -1 for a kind
+        # no clock reads. A kind that is no member is a KeyError: handed back to Python.
+        self.clock_kind_code = {
+            k: i if k.value in _CLOCK_KINDS else -1 for i, k in enumerate(kinds)
+        }
         self.visit = np.array([visits.get(k, kernel.V_NONE) for k in kinds], np.int64)
 
         def table(of: Mapping[str, tuple[tuple[int, int], ...] | None]) -> Any:
@@ -1613,26 +1618,31 @@ class _KernelTables:
         )  # fmt: skip
         try:
             for row, order in enumerate(rows):
-                events: Any = getattr(order, "events", None)
-                if events is None:
-                    events = order
+                events: Any = order
+                if type(order) is tuple or type(order) is list:
+                    # A bare log: three attribute look-ups that fail cost a microsecond.
+                    add_id(str(row))
+                else:
+                    events = getattr(order, "events", None)
+                    if events is None:
+                        events = order
+                    own = getattr(order, "standard", standard)
+                    if own is not standard and own != standard:
+                        return None
+                    order_id = getattr(order, "id", None)
+                    add_id(str(row) if order_id is None else str(order_id))
                 if (type(events) is not tuple and type(events) is not list) or not events:
                     # Read by the Python judge alone: an iterator is read once, and an empty
                     # or odd log gets its verdict (or its error, in row order) there.
                     return None
-                own = getattr(order, "standard", standard)
-                if own is not standard and own != standard:
-                    return None
-                order_id = getattr(order, "id", None)
-                add_id(str(row) if order_id is None else str(order_id))
                 last = -math.inf
                 for event in events:
                     when = event.epoch
                     if when < last:
                         return None
                     last = when
-                    k = kind_code.get(event.kind._value_)
-                    if k is not None:  # else a kind no clock reads
+                    k = kind_code[event.kind]
+                    if k >= 0:  # else a kind no clock reads
                         data = event.data
                         # By identity and kind: the logs hold every payload during the call.
                         key = id(data) << 6 | k
