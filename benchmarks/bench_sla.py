@@ -7,8 +7,10 @@ Prints, in one run:
   the ``fast`` extra is installed and N >= ``sla.COMPILED_FROM``) (``fieldservice.synthetic``:
   installs, moves and repairs at every open stage, every tier and area, some paused by the
   customer, booked and confirmed visits, repairs on service-time clocks), orders per second
-  and seconds; ``--light`` runs the first, lighter mix (repairs just reported, installs
-  waiting for contact) instead;
+  and seconds: the first call in the process (it loads the compiled judge) and three
+  more; then the same orders as WorkOrders made by commands and restored from JSON
+  (packed logs); ``--light`` runs the first, lighter mix (repairs just reported,
+  installs waiting for contact) instead;
 - the straightforward baseline, calling evaluate() per order, measured on a sample and
   scaled, as a ratio;
 - a check that both give the same states and deadlines on the sample.
@@ -21,6 +23,7 @@ import math
 import random
 import sys
 import time
+from typing import Any
 
 import pendulum
 
@@ -65,22 +68,29 @@ def make_light_orders(n: int, seed: int = 7) -> list[tuple[Event, ...]]:
     return [pool[i % len(pool)] for i in range(n)]
 
 
-def make_orders(n: int, standard: fs.ServiceStandard) -> list[tuple[Event, ...]]:
+def open_orders(standard: fs.ServiceStandard, count: int = 2000) -> list[fs.WorkOrder]:
     """A branch's realistic mix of open orders, made through the library's own commands.
 
     ``fieldservice.synthetic`` drives installs, moves and repairs to a random stage:
     waiting for contact, booked, confirmed, on site, paused by the customer, upgraded,
     repairs on their two service-time clocks. Closed and cancelled orders are left out
-    (they are not open); 2,000 distinct open logs are repeated to ``n``.
+    (they are not open).
     """
-    pool: list[tuple[Event, ...]] = []
+    pool: list[fs.WorkOrder] = []
     seed = 0
-    while len(pool) < 2000:
+    while len(pool) < count:
         order = synthetic_order(seed, standard=standard)
         seed += 1
         if order.state.value not in ("closed", "cancelled"):
-            pool.append(order.events)
-    return [pool[i % len(pool)] for i in range(n)]
+            pool.append(order)
+    return pool
+
+
+def timed(orders: list[Any], at: pendulum.DateTime, standard: fs.ServiceStandard) -> float:
+    gc.collect()
+    t0 = time.perf_counter()
+    evaluate_many(orders, at=at, standard=standard)
+    return time.perf_counter() - t0
 
 
 def describe(orders: list[tuple[Event, ...]], batch: SlaBatch) -> str:
@@ -120,13 +130,17 @@ def main() -> None:
     )
     at = pendulum.datetime(2026, 11, 26, 12, tz=TZ)
     light = "--light" in sys.argv
-    orders = make_light_orders(n) if light else make_orders(n, std)
+    pool = [] if light else open_orders(std)
+    orders = make_light_orders(n) if light else [pool[i % 2000].events for i in range(n)]
     evaluate_many(orders[:1000], at=at, standard=std)  # warm the calendar table
 
+    # The first call in the process loads the compiled judge (numba's cache), as a
+    # nightly job's one call would; the calls after it do not.
     gc.collect()
     t0 = time.perf_counter()
     batch = evaluate_many(orders, at=at, standard=std)
     fast = time.perf_counter() - t0
+    warm = [timed(orders, at, std) for _ in range(3)]
 
     sample = orders[:20_000]
     t0 = time.perf_counter()
@@ -144,9 +158,23 @@ def main() -> None:
 
     judge = "compiled judge (fast extra)" if sla._KernelTables.warm() else "Python judge"
     print(
-        f"evaluate_many ({judge}): {n:,} open orders in {fast:.2f} s = {n / fast:,.0f} "
-        f"orders/s (target: 1,000,000 in <= 3 s)"
+        f"evaluate_many ({judge}): {n:,} open orders (event logs) in {fast:.2f} s = "
+        f"{n / fast:,.0f} orders/s, the first call in the process (target: 1,000,000 in <= 3 s)"
     )
+    print(f"  the next three calls: {', '.join(f'{t:.2f}' for t in warm)} s")
+    if pool:
+        # The same orders as WorkOrders: made by commands (their events a tuple), and
+        # restored from JSON (their logs packed, read without building events).
+        made = [pool[i % 2000] for i in range(n)]
+        restored_pool = [
+            fs.WorkOrder.from_json(o.to_json(include_personal=True), standard=std) for o in pool
+        ]
+        restored = [restored_pool[i % 2000] for i in range(n)]
+        for label, rows in (("made by commands", made), ("restored from JSON", restored)):
+            times = [timed(rows, at, std) for _ in range(2)]
+            shown = ", ".join(f"{t:.2f}" for t in times)
+            print(f"  the same {n:,} as WorkOrders {label}: {shown} s")
+        del made, restored, restored_pool
     print(f"per-order evaluate(): {slow:.1f} s for {n:,} (measured on {len(sample):,}, scaled)")
     print(f"ratio evaluate_many / per-order evaluate: {slow / fast:.1f}x faster")
     breached = sum(1 for s in batch.state[ClockName.REPAIR] if s == 4)

@@ -406,10 +406,11 @@ def _same_event(got: Event, want: Event) -> None:
 
 @given(_logs())
 def test_a_packed_log_gives_back_every_event_as_it_was_made(events: list[Event]) -> None:
+    events.sort(key=lambda e: e.epoch)  # stable: events at one instant keep their order
     log = PackedLog(events)
     assert len(log) == len(events)
     assert log.kinds() == tuple(e.kind for e in events)
-    assert log.epochs() == [e.epoch for e in events]
+    assert log.epochs() == tuple(e.epoch for e in events)
     for got, want in zip(log.events(), events, strict=True):
         _same_event(got, want)
     for i in range(-len(events), len(events)):
@@ -425,9 +426,37 @@ def test_a_packed_log_gives_back_every_event_as_it_was_made(events: list[Event])
         log[len(events)]
 
 
+@given(st.lists(_logs(), max_size=5))
+def test_packed_logs_read_as_columns_give_each_events_kind_instant_and_data(
+    logs: list[list[Event]],
+) -> None:
+    for events in logs:
+        events.sort(key=lambda e: e.epoch)
+    packed = [PackedLog(events) for events in logs]
+    columns = PackedLog.columns_of(packed)
+    flat = [e for events in logs for e in events]
+    assert list(columns.counts) == [len(events) for events in logs]
+    assert [tuple(EventKind)[k] for k in columns.kinds] == [e.kind for e in flat]
+    assert list(columns.epochs) == [e.epoch for e in flat]
+    assert all(got is e.data for got, e in zip(columns.payloads, flat, strict=True))
+    assert "desk-1" not in repr(columns)
+
+
+def test_packed_log_columns_read_packed_logs_only() -> None:
+    with pytest.raises(InvalidEvent, match="PackedLogs only"):
+        PackedLog.columns_of([[Event("arrived", T0, actor="T7")]])  # type: ignore[list-item]
+
+
 def test_a_packed_log_holds_events_only_and_cannot_be_changed() -> None:
     with pytest.raises(InvalidEvent, match="a log holds events only"):
         PackedLog([Event("arrived", T0, actor="T7"), "arrived"])  # type: ignore[list-item]
+    late, early = (
+        Event("arrived", T0, actor="T7"),
+        Event("departed", T0.subtract(seconds=1), actor="T7"),
+    )
+    with pytest.raises(InvalidEvent, match=r"event 2 \(departed\) is earlier than event 1"):
+        PackedLog([late, early])
+    assert len(PackedLog([late, late])) == 2  # the same instant is in order
     log = PackedLog([Event("arrived", T0, actor="T7")])
     with pytest.raises(AttributeError):
         log._packed = b""  # type: ignore[misc]

@@ -22,6 +22,8 @@ as JSON Schema by ``fieldservice schema events``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import struct
 import sys
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -38,6 +40,7 @@ __all__ = [
     "EventKind",
     "HasEvents",
     "JsonValue",
+    "LogColumns",
     "PackedLog",
     "check_time_order",
     "data_instant",
@@ -505,6 +508,22 @@ def _unpacked(kind: EventKind, kept: object, epoch: float, actor: str, data: obj
     return event
 
 
+# Runs of kinds up to this long are made once and shared; a longer log is rare.
+_COMMON_RUN = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _kinds_of(numbers: bytes) -> tuple[EventKind, ...]:
+    # Orders repeat a few runs of kinds (an install's lifecycle, a repair's), so a run's
+    # tuple is made once: a bulk reader of a branch's logs asks for millions of them.
+    return tuple(_KINDS[k] for k in numbers)
+
+
+@functools.lru_cache(maxsize=256)
+def _doubles(n: int) -> struct.Struct:
+    return struct.Struct(f"={n}d")
+
+
 class PackedLog(Sequence[Event]):
     """An event log packed for keeping: instants and kinds as bytes, the rest shared.
 
@@ -524,7 +543,9 @@ class PackedLog(Sequence[Event]):
         events: The events, oldest first.
 
     Raises:
-        InvalidEvent: An item is not an :class:`Event`.
+        InvalidEvent: An item is not an :class:`Event`, or an event is earlier than
+            the one before it (an order's log is in time order; readers of many logs
+            rely on it and do not check again).
 
     >>> import pendulum
     >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
@@ -550,10 +571,15 @@ class PackedLog(Sequence[Event]):
         kept: list[object] = []
         rest: list[object] = []
         slot = _AT_SLOT.__get__
+        before: Event | None = None
         for event in events:
             if type(event) is not Event and not isinstance(event, Event):
                 msg = f"a log holds events only (got {type(event).__name__})"
                 raise InvalidEvent(msg)
+            if before is not None and event.epoch < before.epoch:
+                # An order's log is in time order, and its readers rely on it.
+                raise _out_of_order(len(epochs), event, before)
+            before = event
             epochs.append(event.epoch)
             kinds.append(_KIND_NUMBER[event.kind])
             kept.append(slot(event, Event))
@@ -600,8 +626,8 @@ class PackedLog(Sequence[Event]):
         """Every event, built again, oldest first."""
         n = len(self)
         packed, shared = self._packed, self._shared
-        epochs = memoryview(packed)[: 8 * n].cast("d").tolist()
-        kinds = [_KINDS[k] for k in packed[8 * n :]]
+        epochs = _doubles(n).unpack_from(packed)
+        kinds = self.kinds()
         if len(shared) == 3 * n:
             kepts: Sequence[object] = shared[0::3]
             actors, data = shared[1::3], shared[2::3]
@@ -612,11 +638,64 @@ class PackedLog(Sequence[Event]):
 
     def kinds(self) -> tuple[EventKind, ...]:
         """The kind of each event, oldest first, read without building the events."""
-        return tuple(_KINDS[k] for k in self._packed[8 * len(self) :])
+        packed = self._packed
+        numbers = packed[len(packed) // 9 * 8 :]
+        if len(numbers) > _COMMON_RUN:
+            return tuple(_KINDS[k] for k in numbers)
+        return _kinds_of(numbers)
 
-    def epochs(self) -> list[float]:
+    def epochs(self) -> tuple[float, ...]:
         """The instant of each event as Unix epoch seconds, oldest first."""
-        return cast("list[float]", memoryview(self._packed)[: 8 * len(self)].cast("d").tolist())
+        packed = self._packed
+        return cast("tuple[float, ...]", _doubles(len(packed) // 9).unpack_from(packed))
+
+    def payloads(self) -> tuple[object, ...]:
+        """The data of each event, oldest first, read without building the events.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> log = PackedLog([Event("accepted", t, actor="desk-1", data={"tier": "gold"})])
+        >>> log.payloads() == (log[0].data,)
+        True
+        """
+        shared = self._shared
+        return shared[2::3] if len(shared) == len(self._packed) // 3 else shared[2::2]
+
+    @staticmethod
+    def columns_of(logs: Sequence[PackedLog]) -> LogColumns:
+        """The events of many packed logs as columns, log after log, none of them built.
+
+        For a reader of a branch's logs (the compiled clock judge): a few
+        operations per log rather than per event.
+
+        Raises:
+            InvalidEvent: An item is not a :class:`PackedLog`.
+
+        >>> import pendulum
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> one = PackedLog([Event("accepted", t, actor="desk-1", data={"tier": "gold"}),
+        ...                  Event("contacted", t.add(minutes=20), actor="desk-1")])
+        >>> two = PackedLog([Event("arrived", t.add(hours=2), actor="T7")])
+        >>> columns = PackedLog.columns_of([one, two])
+        >>> list(columns.counts), [tuple(EventKind)[k].value for k in columns.kinds]
+        ([2, 1], ['accepted', 'contacted', 'arrived'])
+        >>> columns.epochs[2] == two[0].epoch, columns.payloads[0] is one[0].data
+        (True, True)
+        """
+        if not all(type(log) is PackedLog for log in logs):
+            msg = "columns_of reads PackedLogs only"
+            raise InvalidEvent(msg)
+        packs = [log._packed for log in logs]
+        counts = array("q", [len(p) // 9 for p in packs])
+        epochs = array("d")
+        epochs.frombytes(b"".join([p[: 8 * n] for p, n in zip(packs, counts, strict=True)]))
+        kinds = b"".join([p[8 * n :] for p, n in zip(packs, counts, strict=True)])
+        payloads: list[object] = []
+        add = payloads.extend
+        for log, n in zip(logs, counts, strict=True):
+            shared = log._shared
+            add(shared[2::3] if len(shared) == 3 * n else shared[2::2])
+        return LogColumns(counts, epochs, kinds, payloads)
 
     def __setattr__(self, name: str, value: object) -> None:
         msg = "a PackedLog cannot be changed"
@@ -635,6 +714,29 @@ class PackedLog(Sequence[Event]):
 
     def __repr__(self) -> str:
         return f"<PackedLog of {len(self)} events>"
+
+
+@attrs.frozen
+class LogColumns:
+    """The events of many logs as columns, log after log (:meth:`PackedLog.columns_of`).
+
+    ``counts`` holds each log's number of events; ``epochs`` each event's
+    instant as Unix epoch seconds; ``kinds`` each event's kind as its index in
+    ``tuple(EventKind)``; ``payloads`` each event's data, the very objects the
+    logs hold (shared where equal).
+
+    >>> LogColumns(array("q", [0]), array("d"), b"", [])
+    <LogColumns of 1 logs, 0 events>
+    """
+
+    counts: array[int]
+    epochs: array[float]
+    kinds: bytes
+    payloads: list[object]
+
+    def __repr__(self) -> str:
+        # Short, and without the payloads: they may hold personal data.
+        return f"<LogColumns of {len(self.counts)} logs, {len(self.epochs)} events>"
 
 
 class HasEvents(Protocol):
@@ -681,9 +783,13 @@ def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:
         # By instant: same-zone datetimes compare by wall time, so in the hour a
         # summer time ends the later of two events could look earlier (PEP 495).
         if ordered[i].epoch < ordered[i - 1].epoch:
-            msg = (
-                f"event {i + 1} ({ordered[i].kind.value}) is earlier than event {i} "
-                f"({ordered[i - 1].kind.value}); record events in time order"
-            )
-            raise InvalidEvent(msg)
+            raise _out_of_order(i, ordered[i], ordered[i - 1])
     return ordered
+
+
+def _out_of_order(index: int, event: Event, before: Event) -> InvalidEvent:
+    """The error for the event at ``index`` (from 0), earlier than the one before it."""
+    return InvalidEvent(
+        f"event {index + 1} ({event.kind.value}) is earlier than event {index} "
+        f"({before.kind.value}); record events in time order"
+    )

@@ -907,6 +907,29 @@ class WorkOrder:
         return events
 
     @property
+    def event_log(self) -> Sequence[Event]:
+        """The order's events as it keeps them, for readers of many orders at once.
+
+        A restored order not changed since keeps a :class:`~fieldservice.events.PackedLog`,
+        whose kinds, epochs and payloads are read without building an event; any
+        other order gives its :attr:`events`.
+
+        >>> import pendulum
+        >>> import fieldservice as fs
+        >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> order = fs.WorkOrder.repair(id="WO-9", customer=cust, products={"broadband"},
+        ...                             reported_at=t, by="hotline-3")
+        >>> order.event_log == order.events
+        True
+        >>> restored = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+        >>> restored.event_log
+        <PackedLog of 1 events>
+        """
+        log = self._log
+        return log if type(log) is PackedLog else self.events
+
+    @property
     def kind(self) -> OrderKind:
         """Install, move or repair."""
         return self._s.kind
