@@ -338,3 +338,80 @@ def test_regression_an_order_whose_events_are_an_iterator_is_read_once(
     rows = [SimpleNamespace(events=iter(log), id="WO-A"), paused]
     batch = sla.evaluate_many(rows, at=T0.add(hours=9), standard=DEFAULT)
     assert batch.states(sla.ClockName.REPAIR)[0] is sla.ClockState.RUNNING
+
+
+def _both_rows(rows: list[Any], part: int = 1) -> tuple[Any, Any]:
+    """What each judge gives (a batch's bytes, or the error's type and words)."""
+
+    def outcome(judge: Any) -> Any:
+        try:
+            return batch_bytes(judge())
+        except Exception as error:
+            return type(error), str(error)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sla, "COMPILED_FROM", 1)
+        patch.setattr(sla, "_READ_PART", part)
+        compiled = outcome(lambda: sla.evaluate_many(rows, at=T0.add(hours=30), standard=DEFAULT))
+        patch.setattr(sla._KernelTables, "made", classmethod(lambda cls, lim: None))
+        python = outcome(lambda: sla.evaluate_many(rows, at=T0.add(hours=30), standard=DEFAULT))
+    return compiled, python
+
+
+def _reported(tier: str) -> list[Event]:
+    return [Event("reported", T0, actor="desk", data={"tier": tier})]
+
+
+def test_regression_both_judges_read_an_orders_event_log_where_it_has_one() -> None:
+    # The compiled path read event_log, the Python judge events: a wrapper whose two
+    # differ was judged by one log or the other depending on the batch's size.
+    differ = SimpleNamespace(id="WO-1", events=_reported("diamond"), event_log=_reported("gold"))
+    only_log = SimpleNamespace(id="WO-2", event_log=PackedLog(_reported("gold")))
+    empty = SimpleNamespace(id="WO-3", events=[], event_log=PackedLog([]))
+    compiled, python = _both_rows([differ, only_log, empty])
+    assert compiled == python
+    assert (
+        sla.evaluate(differ, at=T0.add(hours=30), standard=DEFAULT)["repair"].tier.value == "gold"
+    )
+
+
+def test_regression_an_error_reading_a_part_of_packed_logs_goes_to_python() -> None:
+    class OddId:
+        def __str__(self) -> str:
+            raise ValueError("an ID that cannot be shown")
+
+    odd = SimpleNamespace(id=OddId(), event_log=PackedLog(_reported("gold")))
+    late = [Event("reported", T0, actor="desk"), Event("cleared", T0.subtract(hours=1), actor="d")]
+    compiled, python = _both_rows([odd, late])
+    assert compiled == python
+    assert python[0] is fs.InvalidEvent  # the first row Python reaches that it refuses
+
+
+def test_a_bare_packed_log_is_judged_as_its_events() -> None:
+    paused = Event(
+        "clock_paused", T0.add(hours=1), actor="desk", data={"reason": "customer_request"}
+    )
+    log = [*_reported("silver"), paused]
+    compiled, python = _both_rows([PackedLog(log), log], part=2)
+    assert compiled == python
+    paused_code = tuple(sla.ClockState).index(sla.ClockState.PAUSED)
+    assert compiled["state:repair"] == ("b", bytes([paused_code, paused_code]))
+
+
+def test_regression_without_a_thread_the_parts_are_judged_where_they_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # At interpreter shutdown no thread can be started; evaluate_many answered before.
+    class NoThreads:
+        def __init__(self, *args: object) -> None: ...
+
+        def submit(self, *args: object) -> None:
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+        def shutdown(self) -> None: ...
+
+    monkeypatch.setattr(sla, "ThreadPoolExecutor", NoThreads)
+    rows = [_reported(tier) for tier in ("diamond", "gold", "silver")]
+    compiled, python = _both_rows(rows, part=1)
+    assert compiled == python
+    assert isinstance(compiled, dict)

@@ -682,6 +682,7 @@ class PackedLog(Sequence[Event]):
         >>> columns.epochs[2] == two[0].epoch, columns.payloads[0] is one[0].data
         (True, True)
         """
+        logs = logs if type(logs) is list or type(logs) is tuple else list(logs)
         if not all(type(log) is PackedLog for log in logs):
             msg = "columns_of reads PackedLogs only"
             raise InvalidEvent(msg)
@@ -749,13 +750,24 @@ class HasEvents(Protocol):
 
 
 def events_of(order: HasEvents | Iterable[Event]) -> Sequence[Event]:
-    """The events of an order (anything with ``events``), or the events given.
+    """The events of an order, or the events given.
+
+    An order's events are its ``event_log`` where it has one (as a
+    :class:`~fieldservice.workflow.WorkOrder` does), else its ``events``: every
+    reader, and both SLA judges, read the same log.
 
     >>> events_of([]), events_of(())
     ([], ())
     """
+    if type(order) is tuple or type(order) is list:
+        return order  # a bare log: looking up attributes it lacks costs a microsecond
+    if type(order) is PackedLog:
+        return order.events()
     # A plain attribute look-up: isinstance() on a Protocol costs microseconds per order.
-    events: Iterable[Event] = getattr(order, "events", None) or order  # type: ignore[assignment]
+    events: Iterable[Event] | None = getattr(order, "event_log", None)
+    if events is None:
+        events = getattr(order, "events", None) or order  # type: ignore[assignment]
+    assert events is not None  # `or order` above
     return events if isinstance(events, tuple | list) else tuple(events)
 
 

@@ -1588,11 +1588,13 @@ class _KernelTables:
         # Load the compiled code from numba's cache now, in the caller's thread: loaded by
         # the worker's first part instead, it shares the GIL with the reading and takes
         # some 1.5 s instead of 0.15 s.
-        empty = np.zeros(0)
-        self._run(
-            np.zeros(1, np.int64), np.zeros(0, np.int64), empty, self._encoded((), None) or (),
-            ((empty,) * 4, np.zeros(4), np.zeros((0, 2))), 0.0, self._outputs(0),
-        )  # fmt: skip
+        if not kernel.judge_orders.signatures:  # else loaded already
+            empty = np.zeros(0)
+            self._run(
+                np.zeros(1, np.int64), np.zeros(0, np.int64), empty,
+                self._encoded((), None) or (), ((empty,) * 4, np.zeros(4), np.zeros((0, 2))),
+                0.0, self._outputs(0),
+            )  # fmt: skip
 
     @staticmethod
     def warm() -> bool:
@@ -1635,9 +1637,13 @@ class _KernelTables:
         ids: list[str] = []
         runs: dict[int, tuple[Any, ...]] = {}  # holds each run, so no id is used twice
         encoded = self._encoded(details, None)
-        with ThreadPoolExecutor(1, thread_name_prefix="fieldservice-clocks") as worker:
-            judging = []
-            for lo in range(0, n, _READ_PART):
+        parts = range(0, n, _READ_PART)
+        # One part is judged where it is read: a thread would only cost time (and cannot
+        # be started while the interpreter shuts down).
+        worker = ThreadPoolExecutor(1, "fieldservice-clocks") if len(parts) > 1 else None
+        judging = []
+        try:
+            for lo in parts:
                 hi = min(n, lo + _READ_PART)
                 read = self._read(rows, lo, hi, standard, details, known, ids, runs)
                 encoded = None if read is None else self._encoded(details, encoded)
@@ -1645,9 +1651,18 @@ class _KernelTables:
                 if read is None or encoded is None or table is None:
                     return None  # the worker finishes what it has before Python judges
                 part = tuple(column[lo:hi] for column in out)
-                judging.append(worker.submit(self._run, *read, encoded, table, at, part))
-            for job in judging:
-                job.result()
+                job = (*read, encoded, table, at, part)
+                try:
+                    if worker is None:
+                        raise RuntimeError  # judged here
+                    judging.append(worker.submit(self._run, *job))
+                except RuntimeError:  # no thread now (shutdown): judged in this one
+                    self._run(*job)
+            for done in judging:
+                done.result()
+        finally:
+            if worker is not None:
+                worker.shutdown()
         return None if out[-1].any() else (ids, out[:-1])
 
     def _read(
@@ -1674,14 +1689,6 @@ class _KernelTables:
         def clock_events(kinds: tuple[EventKind, ...]) -> tuple[tuple[int, int], ...]:
             return tuple((i, kind_code[k]) for i, k in enumerate(kinds) if kind_code[k] >= 0)
 
-        first: object = rows[lo] if lo < hi else ()
-        if type(first) is not tuple and type(first) is not list:
-            first = getattr(first, "event_log", None)
-        if type(first) is PackedLog:
-            # Orders restored and not changed since: their packed logs read as columns.
-            logs = [getattr(order, "event_log", None) for order in rows[lo:hi]]
-            if all(type(log) is PackedLog for log in logs):
-                return self._read_packed(rows[lo:hi], logs, lo, standard, details, known, ids)
         starts = array("q", [0])
         codes = array("q")
         epochs = array("d")
@@ -1689,6 +1696,15 @@ class _KernelTables:
             codes.append, epochs.append, starts.append, ids.append
         )  # fmt: skip
         try:
+            first: object = rows[lo] if lo < hi else ()
+            if type(first) is not tuple and type(first) is not list:
+                first = getattr(first, "event_log", None)
+            if type(first) is PackedLog:
+                # Orders restored and not changed since: their packed logs read as columns.
+                part = rows[lo:hi]
+                logs = [getattr(order, "event_log", None) for order in part]
+                if all(type(log) is PackedLog for log in logs):
+                    return self._read_packed(part, logs, lo, standard, details, known, ids)
             for row in range(lo, hi):
                 order = rows[row]
                 events: Any = order
@@ -1696,19 +1712,21 @@ class _KernelTables:
                     # A bare log: three attribute look-ups that fail cost a microsecond.
                     add_id(str(row))
                 else:
-                    # A restored order's packed log is read as columns: its events are
-                    # never built (that would cost more than judging them).
-                    events = getattr(order, "event_log", None)
-                    if events is None:
-                        events = getattr(order, "events", None)
+                    # What events_of reads, as the Python judge does: a restored order's
+                    # packed log is read as columns, its events never built (that would
+                    # cost more than judging them).
+                    if type(order) is PackedLog:
+                        events = order
+                    else:
+                        events = getattr(order, "event_log", None)
                         if events is None:
-                            events = order
+                            events = getattr(order, "events", None) or order
                     own = getattr(order, "standard", standard)
                     if own is not standard and own != standard:
                         return None
                     order_id = getattr(order, "id", None)
                     add_id(str(row) if order_id is None else str(order_id))
-                    if type(events) is PackedLog:
+                    if type(events) is PackedLog and events:
                         # In time order by construction. Logs share runs of kinds (one
                         # tuple per run), so where the clock events sit is found once.
                         kinds = events.kinds()
@@ -1780,6 +1798,8 @@ class _KernelTables:
             order_id = getattr(order, "id", None)
             ids.append(str(row) if order_id is None else str(order_id))
         columns = PackedLog.columns_of(logs)
+        if not all(columns.counts):
+            return None  # an empty log gets its verdict in Python, as in _read
         numbers = np.frombuffer(columns.kinds, np.uint8)
         code_of = self.code_of_number[numbers]
         clock = np.flatnonzero(code_of >= 0)  # the events a clock reads
