@@ -1,6 +1,7 @@
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import icalendar
 import pytest
@@ -113,3 +114,37 @@ def test_sla_jobs_give_the_same_report_and_refusals(
 
 def test_sla_jobs_out_of_range_is_a_usage_error(day_file: Path) -> None:
     assert run("sla", str(day_file), "--at", "2026-11-25T20:00", "--jobs", "-1")[0] == 2
+
+
+@pytest.mark.parametrize(("size", "expected"), [(15, 1), (16, 2)])
+def test_sla_judges_a_big_file_on_every_cpu_unless_told(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    size: int,
+    expected: int,
+) -> None:
+    from fieldservice import _sla_report, cli
+    from fieldservice.synthetic import synthetic_lines
+
+    path = tmp_path / "orders.jsonl"
+    path.write_text("\n".join(synthetic_lines(20, seed=3)) + "\n", encoding="utf-8")
+    # A threshold of 15 or 16 "MiB" scaled down to this file's size in bytes.
+    monkeypatch.setattr(cli, "_EVERY_CPU_FROM", path.stat().st_size * 16 // size)
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
+    used: list[int] = []
+    in_order = _sla_report.judged_in_order
+
+    def spy(*args: Any) -> Any:
+        used.append(args[-1])
+        return in_order(*args)
+
+    monkeypatch.setattr(_sla_report, "judged_in_order", spy)
+    at = ["--at", "2026-11-26T12:00", "--json"]
+    code, text = run("sla", str(path), *at)
+    assert used == ([2] if expected == 2 else [])
+    assert (code, text) == run("sla", str(path), *at, "--jobs", "1")  # the same report
+    used.clear()
+    run("sla", str(path), *at, "--jobs", "1")
+    assert used == []  # told: one process, whatever the size
+    capsys.readouterr()

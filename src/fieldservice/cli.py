@@ -202,6 +202,21 @@ def _jobs(text: str) -> int:
     return _whole_number(text, 0, 256, lowest_means=" (one per CPU)")
 
 
+# From this size a file of orders is judged on every CPU unless --jobs says otherwise: some
+# 15,000 orders, which one process judges in about a second, so starting the workers (a
+# fraction of a second) pays for itself.
+_EVERY_CPU_FROM = 16 * 2**20
+
+
+def _default_jobs(path: str) -> int:
+    """One per CPU for a big regular file, one for a small one or a stream (stdin, a pipe)."""
+    try:
+        big = path != "-" and os.stat(path).st_size >= _EVERY_CPU_FROM
+    except OSError:
+        big = False  # the reader reports the path in its own words
+    return 0 if big else 1
+
+
 # next_windows' own limit; the CLI checks it first so that a bad --count is a usage error (2).
 _MOST_WINDOWS = 1000
 
@@ -499,7 +514,8 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
         judge=judge,
     )
     chunks = report.chunked(_lines(args.orders))
-    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    jobs = _default_jobs(args.orders) if args.jobs is None else args.jobs
+    jobs = jobs if jobs > 0 else (os.cpu_count() or 1)
     # Workers start before the progress bar, whose refresh thread a fork must not copy.
     judged = report.judged_in_order(chunks, std, at, clocks, jobs) if jobs > 1 else None
     progress = _Progress(args.orders, quiet=args.quiet, what="sla")
@@ -721,9 +737,12 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--jobs",
         type=_jobs,
-        default=1,
+        default=None,
         metavar="N",
-        help="judge in N processes (0 = one per CPU; default 1); the report is the same",
+        help=(
+            "judge in N processes (0 = one per CPU; default: one per CPU for a file of"
+            " 16 MiB or more, else 1); the report is the same"
+        ),
     )
     report.set_defaults(run=_sla)
 
