@@ -451,6 +451,16 @@ def test_G1_a_tampered_order_is_refused_without_echo_in_its_message_or_chain(
         assert not [p for t in texts for p in echoes(t)], texts
 
 
+def test_G1_regression_an_assigned_technician_not_given_is_not_echoed_when_phone_like() -> None:
+    # Found by the property above: the refusal listed the events' technician IDs as they
+    # were, so an ID that holds a phone number was shown.
+    text = _tampered(86022, 86022, "zhang.san-13800138000", as_key=False)
+    assert '"zhang.san-13800138000"' in text
+    with pytest.raises(fs.InvalidInput, match="were not given: 1 not shown") as refused:
+        fs.WorkOrder.from_json(text)
+    assert not [p for t in shown(refused.value) for p in echoes(t)]
+
+
 def _chain_texts(err: BaseException) -> list[str]:
     """What an error's chain shows and holds: messages, reprs, and the input some keep."""
     texts = shown(err)

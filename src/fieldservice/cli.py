@@ -212,7 +212,7 @@ def _default_jobs(path: str) -> int:
     """One per CPU for a big regular file, one for a small one or a stream (stdin, a pipe)."""
     try:
         big = path != "-" and os.stat(path).st_size >= _EVERY_CPU_FROM
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         big = False  # the reader reports the path in its own words
     return 0 if big else 1
 

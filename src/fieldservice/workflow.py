@@ -888,7 +888,8 @@ class WorkOrder:
         given_ids = {t.id for t in staff}
         missing = [t for t in state.facts.staff if t not in given_ids]
         if missing:
-            msg = f"the events assign technicians that were not given: {', '.join(missing)}"
+            # The IDs are input: one that may hold a phone number is counted, not shown (G1).
+            msg = f"the events assign technicians that were not given: {_validate.shown_keys(missing)}"
             raise InvalidInput(msg)
         order_id = _validate.identifier("order id", id)
         return cls._made(order_id, customer, std, s=state, staff=staff, log=PackedLog(log))
