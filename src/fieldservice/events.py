@@ -46,6 +46,7 @@ __all__ = [
     "data_instant",
     "events_of",
     "has_masked_secret",
+    "log_of",
 ]
 
 JsonValue: TypeAlias = Any
@@ -692,10 +693,8 @@ class PackedLog(Sequence[Event]):
         epochs.frombytes(b"".join([p[: 8 * n] for p, n in zip(packs, counts, strict=True)]))
         kinds = b"".join([p[8 * n :] for p, n in zip(packs, counts, strict=True)])
         payloads: list[object] = []
-        add = payloads.extend
-        for log, n in zip(logs, counts, strict=True):
-            shared = log._shared
-            add(shared[2::3] if len(shared) == 3 * n else shared[2::2])
+        for log in logs:
+            payloads += log.payloads()
         return LogColumns(counts, epochs, kinds, payloads)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -749,25 +748,33 @@ class HasEvents(Protocol):
         ...
 
 
-def events_of(order: HasEvents | Iterable[Event]) -> Sequence[Event]:
-    """The events of an order, or the events given.
+def log_of(order: HasEvents | Iterable[Event]) -> Iterable[Event]:
+    """The log an order keeps, or the events given, as they are: nothing is built.
 
-    An order's events are its ``event_log`` where it has one (as a
-    :class:`~fieldservice.workflow.WorkOrder` does), else its ``events``: every
-    reader, and both SLA judges, read the same log.
+    An order's log is its ``event_log`` where it has one (as a
+    :class:`~fieldservice.workflow.WorkOrder` does, a :class:`PackedLog` once
+    restored), else its ``events``. Every reader of orders reads this log, so the
+    SLA judges, compiled or not, read the same one.
+
+    >>> log_of(()), log_of(PackedLog([]))
+    ((), <PackedLog of 0 events>)
+    """
+    if type(order) is tuple or type(order) is list or type(order) is PackedLog:
+        return order  # a bare log: looking up attributes it lacks costs a microsecond
+    # A plain attribute look-up: isinstance() on a Protocol costs microseconds per order.
+    log: Iterable[Event] | None = getattr(order, "event_log", None)
+    return log if log is not None else getattr(order, "events", None) or order  # type: ignore[return-value]
+
+
+def events_of(order: HasEvents | Iterable[Event]) -> Sequence[Event]:
+    """The events of an order (its :func:`log_of`), or the events given.
 
     >>> events_of([]), events_of(())
     ([], ())
     """
-    if type(order) is tuple or type(order) is list:
-        return order  # a bare log: looking up attributes it lacks costs a microsecond
-    if type(order) is PackedLog:
-        return order.events()
-    # A plain attribute look-up: isinstance() on a Protocol costs microseconds per order.
-    events: Iterable[Event] | None = getattr(order, "event_log", None)
-    if events is None:
-        events = getattr(order, "events", None) or order  # type: ignore[assignment]
-    assert events is not None  # `or order` above
+    events = log_of(order)
+    if type(events) is PackedLog:
+        return events.events()
     return events if isinstance(events, tuple | list) else tuple(events)
 
 

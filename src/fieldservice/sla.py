@@ -96,6 +96,7 @@ from fieldservice.events import (
     PackedLog,
     check_time_order,
     events_of,
+    log_of,
 )
 from fieldservice.model import Area, Tier
 from fieldservice.payloads import Booked
@@ -1635,7 +1636,6 @@ class _KernelTables:
         details: list[tuple[EventKind, Any]] = []
         known: dict[int, int] = {}
         ids: list[str] = []
-        runs: dict[int, tuple[Any, ...]] = {}  # holds each run, so no id is used twice
         encoded = self._encoded(details, None)
         parts = range(0, n, _READ_PART)
         # One part is judged where it is read: a thread would only cost time (and cannot
@@ -1645,19 +1645,20 @@ class _KernelTables:
         try:
             for lo in parts:
                 hi = min(n, lo + _READ_PART)
-                read = self._read(rows, lo, hi, standard, details, known, ids, runs)
+                read = self._read(rows, lo, hi, standard, details, known, ids)
                 encoded = None if read is None else self._encoded(details, encoded)
                 table = None if read is None else self._calendar(read[2], at)
                 if read is None or encoded is None or table is None:
                     return None  # the worker finishes what it has before Python judges
                 part = tuple(column[lo:hi] for column in out)
                 job = (*read, encoded, table, at, part)
-                try:
-                    if worker is None:
-                        raise RuntimeError  # judged here
-                    judging.append(worker.submit(self._run, *job))
-                except RuntimeError:  # no thread now (shutdown): judged in this one
-                    self._run(*job)
+                if worker is not None:
+                    try:
+                        judging.append(worker.submit(self._run, *job))
+                        continue
+                    except RuntimeError:  # no thread now (shutdown): judged in this one
+                        pass
+                self._run(*job)
             for done in judging:
                 done.result()
         finally:
@@ -1674,21 +1675,14 @@ class _KernelTables:
         details: list[tuple[EventKind, Any]],
         known: dict[int, int],
         ids: list[str],
-        runs: dict[int, tuple[Any, ...]],
     ) -> tuple[Any, Any, Any] | None:
         """Rows ``lo`` to ``hi`` as (order starts, codes, epochs) of their clock events.
 
         Each distinct (kind, payload) pair is added to ``details`` once (``known``
-        maps its key to its code), each row's ID to ``ids``; ``runs`` keeps, by the
-        identity of a packed log's run of kinds, that run and where its clock events
-        sit. None if Python must decide.
+        maps its key to its code), each row's ID to ``ids``. None if Python must decide.
         """
         np = self.np
         kind_code = self.clock_kind_code
-
-        def clock_events(kinds: tuple[EventKind, ...]) -> tuple[tuple[int, int], ...]:
-            return tuple((i, kind_code[k]) for i, k in enumerate(kinds) if kind_code[k] >= 0)
-
         starts = array("q", [0])
         codes = array("q")
         epochs = array("d")
@@ -1696,13 +1690,10 @@ class _KernelTables:
             codes.append, epochs.append, starts.append, ids.append
         )  # fmt: skip
         try:
-            first: object = rows[lo] if lo < hi else ()
-            if type(first) is not tuple and type(first) is not list:
-                first = getattr(first, "event_log", None)
-            if type(first) is PackedLog:
+            if lo < hi and type(log_of(rows[lo])) is PackedLog:
                 # Orders restored and not changed since: their packed logs read as columns.
                 part = rows[lo:hi]
-                logs = [getattr(order, "event_log", None) for order in part]
+                logs = [log_of(order) for order in part]
                 if all(type(log) is PackedLog for log in logs):
                     return self._read_packed(part, logs, lo, standard, details, known, ids)
             for row in range(lo, hi):
@@ -1712,38 +1703,29 @@ class _KernelTables:
                     # A bare log: three attribute look-ups that fail cost a microsecond.
                     add_id(str(row))
                 else:
-                    # What events_of reads, as the Python judge does: a restored order's
-                    # packed log is read as columns, its events never built (that would
-                    # cost more than judging them).
-                    if type(order) is PackedLog:
-                        events = order
-                    else:
-                        events = getattr(order, "event_log", None)
-                        if events is None:
-                            events = getattr(order, "events", None) or order
+                    # The log the Python judge reads: a restored order's packed log is read
+                    # as columns, its events never built (that would cost more than judging).
+                    events = log_of(order)
                     own = getattr(order, "standard", standard)
                     if own is not standard and own != standard:
                         return None
                     order_id = getattr(order, "id", None)
                     add_id(str(row) if order_id is None else str(order_id))
                     if type(events) is PackedLog and events:
-                        # In time order by construction. Logs share runs of kinds (one
-                        # tuple per run), so where the clock events sit is found once.
-                        kinds = events.kinds()
-                        run = runs.get(id(kinds))
-                        if run is None:
-                            run = runs[id(kinds)] = (kinds, clock_events(kinds))
-                        if run[1]:
-                            at_epoch, payloads = events.epochs(), events.payloads()
-                            for i, k in run[1]:
-                                data = payloads[i]
+                        # In a part that mixes them with other rows; in time order by
+                        # construction, so not checked again.
+                        for when, kind, data in zip(
+                            events.epochs(), events.kinds(), events.payloads(), strict=True
+                        ):
+                            k = kind_code[kind]
+                            if k >= 0:
                                 key = id(data) << 6 | k
                                 code = known.get(key)
                                 if code is None:
                                     code = known[key] = len(details)
-                                    details.append((kinds[i], data))
+                                    details.append((kind, data))
                                 add_code(code)
-                                add_epoch(at_epoch[i])
+                                add_epoch(when)
                         add_start(len(codes))
                         continue
                 if (type(events) is not tuple and type(events) is not list) or not events:
