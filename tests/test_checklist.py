@@ -5,6 +5,7 @@ Each test that checks a rule of STANDARD.md names the rule first (test_S5_..., t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import decimal
 import hashlib
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import assume, given, reject
 from hypothesis import strategies as st
 
+from fieldservice._jsondata import CANONICAL_FORM, stamp
 from fieldservice.checklist import (
     TEMPLATE_VERSIONS,
     Checklist,
@@ -901,6 +903,68 @@ def test_any_sequence_of_commands_keeps_a_valid_checklist_that_round_trips(
         assert (item.reason is not None) is (
             item.status in (ItemStatus.NOT_APPLICABLE, ItemStatus.DECLINED)
         )
+
+
+evidence_values = st.one_of(
+    st.booleans(),
+    st.integers(min_value=-(2**53), max_value=2**53),
+    st.floats(allow_nan=False, allow_infinity=False),
+    texts(40),
+)
+
+
+@given(
+    kind=st.sampled_from(OrderKind),
+    products=st.lists(st.sampled_from(Product), min_size=1, max_size=3),
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(_COMMANDS)), st.sampled_from(_ALL_IDS), texts(50), passwords
+        ),
+        max_size=15,
+    ),
+    evidence=st.dictionaries(technician_ids, evidence_values, max_size=4),
+    zone=zones,
+)
+def test_W2_the_digest_covers_exactly_the_canonical_json_of_what_was_signed(
+    kind: OrderKind,
+    products: list[Product],
+    steps: list[tuple[str, str, str, str]],
+    evidence: dict[str, object],
+    zone: str,
+) -> None:
+    # The digest's text is written piece by piece for speed; it must stay the one JSON
+    # text of the documented form, byte for byte, or every stored signature stops verifying.
+    c = Checklist.for_order(kind, products)
+    for command, item_id, text, password in steps:
+        with contextlib.suppress(InvalidInput):
+            c = _COMMANDS[command](c, item_id, text, password)
+    for item in c.missing():
+        with contextlib.suppress(InvalidInput):
+            c = c.tick(
+                item.id,
+                by="T7",
+                at=AT.in_timezone(zone),
+                **{**proof_for(item.id), "evidence": {**evidence, "optical_power_dbm": -18.5}},
+            )
+    sheet = WorkSheet(technicians=["T7"], opinion=CustomerOpinion(satisfied=True))
+    signed_at = SIGNED_AT.in_timezone(zone)
+    expected = json.dumps(
+        {
+            "checklist": c.data_as(CANONICAL_FORM),
+            "signature": {
+                "signer": "张三",
+                "role": "customer",
+                "at": stamp(signed_at, CANONICAL_FORM),
+            },
+            "worksheet": sheet.to_dict(include_personal=True),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    text = _canonical_text(c, sheet, PersonalName("张三"), SignerRole.CUSTOMER, signed_at)
+    assert text == expected
 
 
 def test_checklist_items_are_found_by_id_and_unknown_ids_are_refused() -> None:

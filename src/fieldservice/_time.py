@@ -312,6 +312,27 @@ def wall_epoch(tz: dt.tzinfo, day: dt.date, seconds: int) -> int:
     ``seconds`` may be 86400, the next midnight. A time in a DST gap gives the
     moment the clocks jump; a time that occurs twice gives its first occurrence.
     """
+    # The rules ask for the same few instants again and again (a day's service hours,
+    # its quiet hours), for every order booked into that day: each is worked out once.
+    # Keyed by the zone's identity, which a zone's own __hash__ (Python, in pendulum)
+    # would cost more than the lookup saves; the entry keeps the zone, so an id
+    # reused by another zone is never mistaken for it.
+    key = (id(tz), day.toordinal(), seconds)
+    found = _WALL_EPOCHS.get(key)
+    if found is not None and found[0] is tz:
+        return found[1]
+    epoch = _wall_epoch(tz, day, seconds)
+    if len(_WALL_EPOCHS) >= _WALL_EPOCHS_MAX:
+        _WALL_EPOCHS.clear()
+    _WALL_EPOCHS[key] = (tz, epoch)
+    return epoch
+
+
+_WALL_EPOCHS: dict[tuple[int, int, int], tuple[dt.tzinfo, int]] = {}
+_WALL_EPOCHS_MAX: Final = 65_536
+
+
+def _wall_epoch(tz: dt.tzinfo, day: dt.date, seconds: int) -> int:
     wall = dt.datetime(day.year, day.month, day.day) + dt.timedelta(seconds=seconds)
     first = int(_timestamp(wall.replace(tzinfo=tz)))
     if _fromtimestamp(first, tz).replace(tzinfo=None) == wall:

@@ -321,7 +321,12 @@ class AppointmentWindow:
             msg = f"cannot refine {self} to {moment:%H:%M}"
             raise InvalidAppointment(msg, violations=violations)
         end = min(at + standard.arrival_window.total_seconds(), spans[-1][1])
-        return ArrivalWindow(_time.datetime_of(at, tz), _time.datetime_of(end, tz))
+        # Both bounds are aware DateTimes made here, the end after the start (it lies in a
+        # span the start is in): the converters would only check that again.
+        arrival = object.__new__(ArrivalWindow)
+        object.__setattr__(arrival, "start", _time.datetime_of(at, tz))
+        object.__setattr__(arrival, "end", _time.datetime_of(end, tz))
+        return arrival
 
     def is_provisional(self, standard: ServiceStandard) -> bool:
         """Whether the window's date rests on estimated holidays (see :attr:`WindowCheck.provisional`).

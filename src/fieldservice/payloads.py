@@ -854,6 +854,34 @@ class Payload(Mapping[str, Any]):
             _SHARED[key] = made
         return made
 
+    @classmethod
+    def of_command(cls, fields: Mapping[str, Any], kind: str) -> Payload:
+        """The payload of an event a command records, from the fields it writes.
+
+        Each field is checked by its converter, as for any payload. The keys are
+        the command's own, so :meth:`from_json_data`'s checks of the keys (and its
+        table of shared payloads, which is for logs read in bulk) are left out. A
+        kind's payload without fields is one shared instance.
+
+        Raises:
+            InvalidInput: A value is of the wrong form; the message names the event.
+
+        >>> Departed.of_command({"travel_s": 1800}, "departed").travel_s
+        1800
+        >>> Arrived.of_command({}, "arrived") is Arrived.of_command({}, "arrived")
+        True
+        """
+        if not fields:
+            empty = _EMPTY.get(cls)
+            if empty is None:
+                empty = _EMPTY[cls] = cls()
+            return empty
+        try:
+            return cls(**fields)
+        except InvalidInput as err:
+            msg = f"{err.message} (in the data of {event_named(kind)})"
+            raise type(err)(msg) from None
+
     def to_json_data(self, *, include_personal: bool = False) -> dict[str, object]:
         """The JSON form: personal and secret values masked unless ``include_personal``.
 
@@ -911,6 +939,7 @@ class Payload(Mapping[str, Any]):
 
 
 _SPECS: dict[type[Payload], tuple[tuple[str, _Spec, bool], ...]] = {}
+_EMPTY: dict[type[Payload], Payload] = {}  # each kind's payload without fields, once
 _KEYSETS: dict[type[Payload], frozenset[str]] = {}
 _SHAREABLE_KEYS: dict[type[Payload], frozenset[str]] = {}
 # The fields whose values may be personal, by payload class: what ``withheld`` looks at.
@@ -1598,3 +1627,4 @@ def payload_class(kind: str) -> type[Payload]:
 
 NO_DATA: Final = NoData()
 """The one payload of every event without details: shared, as it is immutable."""
+_EMPTY[NoData] = NO_DATA

@@ -23,7 +23,7 @@ import attrs
 import pendulum
 
 from fieldservice import _jsondata, _labels, _validate
-from fieldservice.checklist import Checklist
+from fieldservice.checklist import Checklist, ChecklistItem
 from fieldservice.errors import ChecklistIncomplete, InvalidInput, Violation
 from fieldservice.model import PersonalName
 from fieldservice.worksheet import WorkSheet
@@ -145,22 +145,90 @@ def _canonical_text(
 
     Times are in UTC; the modem label's password is left out (G1).
     """
-    payload = {
-        "checklist": checklist.data_as(_jsondata.CANONICAL_FORM),
-        "worksheet": worksheet.to_dict(include_personal=True),
-        "signature": {
-            "signer": signer.reveal(),
-            "role": role.value,
-            "at": _jsondata.stamp(at, _jsondata.CANONICAL_FORM),
-        },
+    # The text is _CANONICAL_JSON.encode of {"checklist": checklist.data_as(CANONICAL_FORM),
+    # "signature": {...}, "worksheet": ...}; the checklist, most of it, is written by
+    # _checklist_text, and the keys below come in the order sort_keys puts them.
+    signed = {
+        "signer": signer.reveal(),
+        "role": role.value,
+        "at": _jsondata.stamp(at, _jsondata.CANONICAL_FORM),
     }
-    return _CANONICAL_JSON.encode(payload)
+    worksheet_text = _encode(worksheet.to_dict(include_personal=True))
+    return (
+        f'{{"checklist":{_checklist_text(checklist)},"signature":{_encode(signed)},'
+        f'"worksheet":{worksheet_text}}}'
+    )
 
 
 # The encoder json.dumps would build on every call for these options, built once.
 _CANONICAL_JSON: Final = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
+_encode: Final = _CANONICAL_JSON.encode
+
+
+def _checklist_text(checklist: Checklist) -> str:
+    """``_encode(checklist.data_as(CANONICAL_FORM))``, the same text, written item by item.
+
+    Every order signs its template's labels, most of the text: each item's fixed
+    fields are encoded once per template item (:func:`_fixed_parts`), and only
+    what the visit recorded is encoded per signature. JSON's text of an object is
+    the text of its values joined in key order, so the pieces join to the same text.
+    """
+    items = ",".join([_item_text(item) for item in checklist.items])
+    products = _encode([p.value for p in checklist.products])
+    return (
+        f'{{"items":[{items}],"kind":{_encode(checklist.kind.value)},"products":{products},'
+        f'"template_version":{_encode(checklist.template_version)}}}'
+    )
+
+
+def _item_text(item: ChecklistItem) -> str:
+    # Keys in sort_keys order: at, by, evidence, id, label, label_en, label_zh, reason,
+    # required, rule, status; the fixed ones come from the template item.
+    key = (item.id, item.rule, item.label_zh, item.label_en, item.required)
+    fixed = _FIXED_PARTS.get(key)
+    if fixed is None:
+        fixed = _fixed_parts(key)
+    after_evidence, after_label, after_reason = fixed
+    form = _jsondata.CANONICAL_FORM
+    at, by, evidence = item.at, item.by, item.evidence
+    label, reason = item.label, item.reason
+    return "".join(
+        (
+            '{"at":',
+            "null" if at is None else _encode(_jsondata.stamp(at, form)),
+            ',"by":',
+            "null" if by is None else _encode(by),
+            ',"evidence":',
+            _encode(_jsondata.evidence(evidence, form)) if evidence else "{}",
+            after_evidence,
+            "null" if label is None else _encode(label.data_as(form)),
+            after_label,
+            "null" if reason is None else _encode(_jsondata.free_text(reason, form)),
+            after_reason,
+            _encode(item.status.value),
+            "}",
+        )
+    )
+
+
+def _fixed_parts(key: tuple[str, str, str, str, bool]) -> tuple[str, str, str]:
+    """The text between an item's recorded values: its ID, labels, whether required, rule."""
+    item_id, rule, label_zh, label_en, required = key
+    parts = (
+        f',"id":{_encode(item_id)},"label":',
+        f',"label_en":{_encode(label_en)},"label_zh":{_encode(label_zh)},"reason":',
+        f',"required":{_encode(required)},"rule":{_encode(rule)},"status":',
+    )
+    if len(_FIXED_PARTS) >= _FIXED_PARTS_MAX:
+        _FIXED_PARTS.clear()  # templates are few; a caller's own items could be many
+    _FIXED_PARTS[key] = parts
+    return parts
+
+
+_FIXED_PARTS: dict[tuple[str, str, str, str, bool], tuple[str, str, str]] = {}
+_FIXED_PARTS_MAX: Final = 1024
 
 
 def _sha256(text: str) -> str:

@@ -79,7 +79,15 @@ from fieldservice.model import (
     technician_to_dict,
 )
 from fieldservice.modemlabel import ModemLabel
-from fieldservice.payloads import PERSONAL_KINDS, ChecklistUpdated, Confirmed, Opened, event_named
+from fieldservice.payloads import (
+    PERSONAL_KINDS,
+    ChecklistUpdated,
+    Confirmed,
+    Opened,
+    Payload,
+    event_named,
+    payload_class,
+)
 from fieldservice.signoff import (
     Signature,
     SignerRole,
@@ -1076,12 +1084,19 @@ class WorkOrder:
             self._log = [*log, *events]
         return last
 
-    def _event(self, kind: EventKind, at: pendulum.DateTime, by: str, **data: object) -> Event:
+    def _event(self, kind: EventKind, at: pendulum.DateTime, by: str, /, **data: object) -> Event:
+        """The command's event, its payload made from the values the command checked."""
+        value = kind._value_
+        return self._event_with(kind, at, by, payload_class(value).of_command(data, value))
+
+    def _event_with(
+        self, kind: EventKind, at: pendulum.DateTime, by: str, payload: Payload
+    ) -> Event:
         # ``at`` came through _when: aware, in range, in order.
         checked = self._checked_at
         epoch = checked[1] if checked is not None and checked[0] is at else at.timestamp()
         self._checked_at = None  # an order held for long keeps no DateTime of its last command
-        return Event.of_command(kind, at, epoch, by, data)
+        return Event.of_command(kind, at, epoch, by, payload)
 
     # -- resources (B1, B4, R1-R3) --
 
@@ -1227,15 +1242,16 @@ class WorkOrder:
     ) -> Event:
         check = validate_window(window, when, self.standard, lead_time=self._lead_time)
         assert check.earliest_arrival is not None  # an accepted window has one
-        return self._event(
-            kind,
-            when,
-            by,
-            date=window.date.isoformat(),
-            half=window.half.value,
-            start=check.earliest_arrival.in_timezone(self.standard.timezone).isoformat(),
-            end=window.end(self.standard).isoformat(),
+        data = {
+            "date": window.date.isoformat(),
+            "half": window.half.value,
+            "start": check.earliest_arrival.in_timezone(self.standard.timezone).isoformat(),
+            "end": window.end(self.standard).isoformat(),
             **extra,
+        }
+        # Read as a log's JSON is read: the orders booked into one window share its payload.
+        return self._event_with(
+            kind, when, by, payload_class(kind._value_).from_json_data(data, kind._value_)
         )
 
     def assign(
@@ -1304,15 +1320,11 @@ class WorkOrder:
         due = confirm_due(window.date, booked_at, self.standard)
         if due is not None and when.timestamp() > due:
             extra["late"] = True
+        data = {"start": arrival.start.isoformat(), "end": arrival.end.isoformat(), **extra}
+        # Read as a log's JSON is read: the visits confirmed for one hour share its payload.
+        payload = Confirmed.from_json_data(data, "confirmed")
         return self._commit(
-            self._event(
-                EventKind.CONFIRMED,
-                when,
-                by,
-                start=arrival.start.isoformat(),
-                end=arrival.end.isoformat(),
-                **extra,
-            )
+            self._event_with(EventKind.CONFIRMED, when, by, payload)
         )  # no made=: the fold reads the hour from the event, with its offsets, on both paths
 
     def reschedule(
