@@ -682,7 +682,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"target >= {TARGET}x (aim {AIM:.0f}x): {'ok' if ok else 'MISSED'}"
     )
     if not ok:
-        print(f"    {TARGET}x needs (a) at <= {1e6 / same / TARGET:,.0f} us per lifecycle")
+        # (b) runs (a)'s own work too: every microsecond (a) saves, (b) saves as well.
+        # Only the engine's share, (b) - (a), stays; the target needs it TARGET - 1 times (a).
+        engine_us = 1e6 / same - 1e6 / ours
+        print(
+            f"    {TARGET}x needs (a) at <= {engine_us / (TARGET - 1):,.0f} us per lifecycle "
+            f"((b) is (a)'s work plus {engine_us:,.0f} us of the Machines)"
+        )
     print(f"  ratio (a)/(b0) fieldservice / bare transitions order:    {vs_trans:5.2f}x")
     print(f"  ratio (a)/(c)  fieldservice / bare python-statemachine:  {vs_psm:5.2f}x")
     print(

@@ -461,6 +461,31 @@ def test_G1_regression_an_assigned_technician_not_given_is_not_echoed_when_phone
     assert not [p for t in shown(refused.value) for p in echoes(t)]
 
 
+def test_G1_regression_an_order_id_holding_a_phone_is_not_echoed_by_any_refusal() -> None:
+    # Found by the property above: a restore refused for its standard named the order by
+    # its ID as read, and an ID may hold a phone number. Every refusal that names an order
+    # shows its ID through one function, live orders' commands and the calendar's too.
+    phone_id = "zhang.san-13800138000"
+    order = fs.WorkOrder.install(
+        id=phone_id, customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk"
+    )
+    other = STD.replace(name="branch-late")
+    text = order.to_json(include_personal=True)
+    refusals: list[Callable[[], object]] = [
+        lambda: fs.WorkOrder.from_json(text.replace(STD.digest, other.digest)),
+        lambda: order.arrive(at=T0.add(minutes=1), by="T1"),  # not allowed yet
+        lambda: order.complete(at=T0.add(minutes=1), by="T1"),
+        lambda: fs.calendar.to_ical([order, order]),
+        lambda: fs.calendar.event_for(order),  # nothing booked
+    ]
+    for refusal in refusals:
+        with pytest.raises(fs.FieldServiceError) as refused:
+            refusal()
+        assert "phone-like number, not shown" in str(refused.value)
+        assert not [p for t in shown(refused.value) for p in echoes(t)]
+    assert fs.WorkOrder.from_json(text).id == phone_id  # such an ID is still an order's ID
+
+
 def _chain_texts(err: BaseException) -> list[str]:
     """What an error's chain shows and holds: messages, reprs, and the input some keep."""
     texts = shown(err)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Final, NamedTuple
 
 import pendulum
@@ -52,6 +53,7 @@ __all__ = [
 # The C methods of datetime, called directly: pendulum overrides some of them in
 # Python, which costs microseconds on the hot paths.
 _timestamp: Final = dt.datetime.timestamp
+_wall_difference: Final[Callable[[dt.datetime, dt.datetime], dt.timedelta]] = dt.datetime.__sub__
 _utcoffset: Final = dt.datetime.utcoffset
 _fromtimestamp: Final = dt.datetime.fromtimestamp
 _new_datetime: Final = pendulum.DateTime
@@ -149,8 +151,10 @@ def zone_of(made: dt.datetime, epoch: float) -> object:
         again = _fromtimestamp(epoch, tz)
     except Exception:  # a user's tzinfo may not convert (no dst())
         return made
-    if wall_fields(again) != wall_fields(made) or again.fold > made.fold:
-        return made  # another wall time: a gap never normalised
+    # Two datetimes of one tzinfo subtract by wall time (datetime's own __sub__: pendulum's
+    # builds an Interval): a difference is another wall time, a gap never normalised.
+    if _wall_difference(again, made) or again.fold > made.fold:
+        return made
     if made.fold > again.fold:
         try:
             return _fold_one(tz)

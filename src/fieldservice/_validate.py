@@ -136,6 +136,26 @@ def shown_keys(keys: Iterable[object]) -> str:
     return listed
 
 
+def shown_id(value: object) -> str:
+    """An ID as a message shows it: as it is, unless it is no ID or could hold a phone (G1).
+
+    IDs name what a message is about, but one read from a file is input like any
+    value, and an operator's scheme may put a phone number in one. An ID with seven
+    or more digits in a row (the rule :func:`person_id` applies to a person's ID) is
+    replaced by words that say why it is not shown.
+
+    >>> shown_id("WO-2026-0042"), shown_id("zhang.san-13800138000"), shown_id("张三")
+    ('WO-2026-0042', '(an id with a phone-like number, not shown)', '(an invalid id)')
+    """
+    try:
+        checked = identifier("id", value)
+    except InvalidInput:
+        return "(an invalid id)"
+    if _DIGIT_RUN.search(checked):
+        return "(an id with a phone-like number, not shown)"
+    return checked
+
+
 def _word_or_type(value: object) -> str:
     """Show a short plain word as is; anything else as :func:`echo` does."""
     if isinstance(value, str) and value.isascii() and value.isalpha() and len(value) <= 20:

@@ -529,7 +529,7 @@ def event_for(
     _visit_order(order)
     visit = visit_of(order)
     if visit is None:
-        msg = f"order {order.id} has no booked visit; book a half-day window first (B2)"
+        msg = f"order {_validate.shown_id(order.id)} has no booked visit; book a half-day window first (B2)"
         raise InvalidInput(msg)
     return _build(order, visit, chosen, consent)
 
@@ -663,7 +663,7 @@ def _entries(
         _visit_order(order)
         if order.id in seen:
             # Two entries with one UID would be the same event twice (RFC 5545).
-            msg = f"order {order.id} is given twice; pass each order once"
+            msg = f"order {_validate.shown_id(order.id)} is given twice; pass each order once"
             raise InvalidInput(msg)
         seen.add(order.id)
         visit = visit_of(order)
@@ -897,7 +897,7 @@ def write_ical(
         for order in given:
             _visit_order(order)
             if order.id in seen:
-                msg = f"order {order.id} is given twice; pass each order once"
+                msg = f"order {_validate.shown_id(order.id)} is given twice; pass each order once"
                 raise InvalidInput(msg)
             seen.add(order.id)
             visit = visit_of(order)

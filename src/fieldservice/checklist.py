@@ -165,7 +165,7 @@ def _evidence_value(key: str, value: object) -> EvidenceValue:
 
 def _to_evidence(value: object) -> Mapping[str, EvidenceValue]:
     if value is None:
-        value = {}
+        return _NO_EVIDENCE  # most ticks carry none: one shared, read-only empty mapping
     if not isinstance(value, Mapping):
         msg = f"evidence must be a mapping such as {{'optical_power_dbm': -18.5}} (got {type(value).__name__})"
         raise InvalidInput(msg)
@@ -177,6 +177,9 @@ def _to_evidence(value: object) -> Mapping[str, EvidenceValue]:
         for k, v in sorted(value.items(), key=_key_text)
     }
     return types.MappingProxyType(frozen)
+
+
+_NO_EVIDENCE: Final[Mapping[str, EvidenceValue]] = types.MappingProxyType({})
 
 
 def _key_text(pair: tuple[object, object]) -> str:

@@ -41,7 +41,7 @@ import enum
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar
 
 import attrs
 
@@ -855,7 +855,7 @@ class Payload(Mapping[str, Any]):
         return made
 
     @classmethod
-    def of_command(cls, fields: Mapping[str, Any], kind: str) -> Payload:
+    def of_command(cls, fields: Mapping[str, Any], kind: str) -> Self:
         """The payload of an event a command records, from the fields it writes.
 
         Each field is checked by its converter, as for any payload. The keys are
@@ -875,7 +875,7 @@ class Payload(Mapping[str, Any]):
             empty = _EMPTY.get(cls)
             if empty is None:
                 empty = _EMPTY[cls] = cls()
-            return empty
+            return empty  # type: ignore[return-value]  # _EMPTY holds each class's own
         try:
             return cls(**fields)
         except InvalidInput as err:
@@ -1314,6 +1314,28 @@ class ChecklistUpdated(Payload):
     hotline: str | None = _field(_HOTLINE, "hotline", optional=True)
     """The hotline number the customer was told for later help, on a declined label (L4)."""
 
+    @classmethod
+    def tick_of(cls, item: str) -> ChecklistUpdated:
+        """The payload of a tick without evidence or label: one shared instance per item.
+
+        Most ticks of a visit carry no proof, and every order ticks the same items.
+
+        Raises:
+            InvalidInput: ``item`` is not an item ID.
+
+        >>> ChecklistUpdated.tick_of("S1") is ChecklistUpdated.tick_of("S1")
+        True
+        """
+        if type(item) is not str:  # not a key: the converter says what is wrong with it
+            return cls.of_command({"action": "tick", "item": item}, "checklist_updated")
+        found = _PLAIN_TICKS.get(item)
+        if found is None:
+            made = cls.of_command({"action": "tick", "item": item}, "checklist_updated")
+            if len(_PLAIN_TICKS) >= _PLAIN_TICKS_MAX:
+                _PLAIN_TICKS.clear()
+            found = _PLAIN_TICKS[item] = made
+        return found
+
     @property
     def rule(self) -> str:
         """The rule of the item this event resolves, the item's own (not always S5).
@@ -1331,14 +1353,16 @@ class ChecklistUpdated(Payload):
 
     def __attrs_post_init__(self) -> None:
         action = self.action
-        fits = {
-            "tick": self.item is not None and self.reason is None and self.finding is None,
-            "not_applicable": self.item is not None and self.reason is not None,
-            "decline": self.item is not None and self.reason is not None,
-            "finding": self.finding is not None and self.item is None,
-        }[action]
-        extra = action != "tick" and (self.evidence is not None or self.label is not None)
-        extra = extra or (action != "decline" and self.hotline is not None)
+        if action == "tick":
+            fits = self.item is not None and self.reason is None and self.finding is None
+            extra = self.hotline is not None
+        else:
+            if action == "finding":
+                fits = self.finding is not None and self.item is None
+            else:  # not_applicable, decline
+                fits = self.item is not None and self.reason is not None
+            extra = self.evidence is not None or self.label is not None
+            extra = extra or (action != "decline" and self.hotline is not None)
         if not fits or extra:
             msg = (
                 "a checklist_updated event holds: tick with item (evidence, label); "
@@ -1346,6 +1370,10 @@ class ChecklistUpdated(Payload):
                 "hotline); finding with finding"
             )
             raise InvalidInput(msg)
+
+
+_PLAIN_TICKS: dict[str, ChecklistUpdated] = {}
+_PLAIN_TICKS_MAX: Final = 1024
 
 
 @attrs.frozen(slots=True)
@@ -1622,7 +1650,10 @@ def payload_class(kind: str) -> type[Payload]:
     >>> payload_class("confirmed").__name__, payload_class("entered").__name__
     ('Confirmed', 'NoData')
     """
-    return PAYLOAD_OF.get(kind, NoData)
+    return _CLASS_OF.get(kind, NoData)
+
+
+_CLASS_OF: Final = dict(PAYLOAD_OF)  # a dict's own get: every event made looks its class up
 
 
 NO_DATA: Final = NoData()

@@ -527,14 +527,6 @@ _ORDER_KEYS_V0: Final = frozenset({"id", "customer", "technicians", "events"})
 _ORDER_KEYS: Final = _ORDER_KEYS_V0 | {"schema_version", "standard"}
 
 
-def _shown_id(value: object) -> str:
-    # Only a value that passes the ID check is shown: raw input may be personal (G1).
-    try:
-        return _validate.identifier("order id", value)
-    except InvalidInput:
-        return "(an order with an invalid id)"
-
-
 def _recorded_standard(
     data: Mapping[str, Any], given: ServiceStandard | None
 ) -> ServiceStandard | None:
@@ -557,7 +549,7 @@ def _recorded_standard(
         return default
     name = _validate.text("the recorded standard's name", record["name"], max_length=200)
     msg = (
-        f"order {_shown_id(data['id'])} was written under the standard "
+        f"order {_validate.shown_id(data['id'])} was written under the standard "
         f"{_validate.standard_shown(name, record['digest'])}, not "
         f"{_validate.standard_shown(default.name, default.digest)}; "
         "pass standard= with that standard to restore it"
@@ -832,9 +824,12 @@ class WorkOrder:
         std = ServiceStandard.default() if standard is None else standard
         _is(std, ServiceStandard, "standard")
         chosen = _products(products)
+        zone = _time.zone(std.timezone)
+        if type(at) is not pendulum.DateTime or at.tzinfo is not zone:
+            at = _time.aware("at", at).in_timezone(zone)  # seldom: callers pass the zone's time
         first = Event(
             EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED,
-            _time.aware("at", at).in_timezone(std.timezone),
+            at,
             actor=by,
             data={
                 "order_kind": kind.value,
@@ -1065,7 +1060,7 @@ class WorkOrder:
         if trigger not in _TRIGGERS[s.kind, s.state]:
             allowed = ", ".join(self.allowed_commands()) or "nothing (the order is final)"
             msg = (
-                f"{trigger} is not allowed while order {self.id} is {self._s.state.value} "
+                f"{trigger} is not allowed while order {_validate.shown_id(self.id)} is {self._s.state.value} "
                 f"({self._s.state.label_zh}); allowed now: {allowed}"
             )
             raise TransitionNotAllowed(msg)
@@ -1241,11 +1236,14 @@ class WorkOrder:
         **extra: object,
     ) -> Event:
         check = validate_window(window, when, self.standard, lead_time=self._lead_time)
-        assert check.earliest_arrival is not None  # an accepted window has one
+        earliest = check.earliest_arrival
+        assert earliest is not None  # an accepted window has one
+        if earliest.tzinfo is not self._tz:  # the checks give it in the zone: seldom converted
+            earliest = earliest.in_timezone(self._tz)
         data = {
             "date": window.date.isoformat(),
-            "half": window.half.value,
-            "start": check.earliest_arrival.in_timezone(self.standard.timezone).isoformat(),
+            "half": window.half._value_,
+            "start": earliest.isoformat(),
             "end": window.end(self.standard).isoformat(),
             **extra,
         }
@@ -1382,7 +1380,7 @@ class WorkOrder:
             refusal = ("B9", "no_consent", _B9_TEXT)
         if refusal is not None:
             rule, code, text = refusal
-            msg = f"cannot reschedule order {self.id}: {text}"
+            msg = f"cannot reschedule order {_validate.shown_id(self.id)}: {text}"
             raise TransitionNotAllowed(msg, violations=(Violation(rule, code, text),))
         chosen = _window(window)
         when = self._when(at)
@@ -1559,7 +1557,6 @@ class WorkOrder:
     ) -> Event:
         """Tick a checklist item (S1-S7, L1-L3, W1-W2), with evidence where it needs some."""
         self._may("update_checklist")
-        data: dict[str, object] = {"action": "tick", "item": item}
         proof: Any = None  # the checklist checks what it holds
         if evidence is not None:
             if type(evidence) is not dict and not isinstance(evidence, Mapping):
@@ -1567,14 +1564,18 @@ class WorkOrder:
                     "evidence must be a mapping of measurements, e.g. {'optical_power_dbm': -18.5}"
                 )
                 raise InvalidInput(msg)
-            data["evidence"] = proof = dict(evidence)
+            proof = dict(evidence)
         if label is not None:
             _is(label, ModemLabel, "label")
             if type(label) is not ModemLabel:  # as restoring the event would build it
                 label = ModemLabel(label.account, label.user_name, label.password)
-            data["label"] = label
         when = self._when(at)
-        event = self._event(EventKind.CHECKLIST_UPDATED, when, by, **data)
+        if proof is None and label is None:
+            payload: Payload = ChecklistUpdated.tick_of(item)
+        else:
+            fields = {"action": "tick", "item": item, "evidence": proof, "label": label}
+            payload = ChecklistUpdated.of_command(fields, EventKind.CHECKLIST_UPDATED._value_)
+        event = self._event_with(EventKind.CHECKLIST_UPDATED, when, by, payload)
         checklist = self._s.work.checklist
         # The event has checked by and at: the checklist checks the item and its proof.
         ticked = checklist.tick_checked(checklist.index_of(item), event.actor, when, proof, label)
@@ -1755,7 +1756,7 @@ class WorkOrder:
         self._may("complete")
         open_items = check_sign_off(self._s.work.checklist, self._s.work.worksheet)
         if open_items:
-            msg = f"order {self.id} cannot be completed: the checklist is not complete"
+            msg = f"order {_validate.shown_id(self.id)} cannot be completed: the checklist is not complete"
             raise ChecklistIncomplete(msg, violations=open_items)
         when = self._when(at)
         events = [self._event(EventKind.COMPLETED, when, by)]
@@ -1817,7 +1818,7 @@ class WorkOrder:
         new_owner = _validate.identifier("to", to)
         if by != self._s.facts.owner:
             text = f"only the owner ({self._s.facts.owner}) hands the order over"
-            msg = f"cannot hand over order {self.id}: {text}"
+            msg = f"cannot hand over order {_validate.shown_id(self.id)}: {text}"
             raise TransitionNotAllowed(
                 msg,
                 violations=(Violation("G2", "not_owner", text),),
@@ -1924,7 +1925,7 @@ class WorkOrder:
         events = [Event.from_dict(e) for e in raw_events]
         if any(e.data.withheld for e in events if e.kind in _MAY_HOLD_SECRETS):
             msg = (
-                f"order {_shown_id(data['id'])} was exported without secrets; export it with "
+                f"order {_validate.shown_id(data['id'])} was exported without secrets; export it with "
                 "include_personal=True to store and restore it"
             )
             raise InvalidInput(msg)
