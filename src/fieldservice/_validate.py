@@ -137,23 +137,26 @@ def shown_keys(keys: Iterable[object]) -> str:
 
 
 def shown_id(value: object) -> str:
-    """An ID as a message shows it: as it is, unless it is no ID or could hold a phone (G1).
+    """An order ID as a message or a text report shows it: unless it may hold a phone (G1).
 
     IDs name what a message is about, but one read from a file is input like any
-    value, and an operator's scheme may put a phone number in one. An ID with seven
-    or more digits in a row (the rule :func:`person_id` applies to a person's ID) is
-    replaced by words that say why it is not shown.
+    value, and an operator's scheme may put a phone number in one. An ID with a run
+    of nine or more digits (longer than a date stamp, as long as a phone number) is
+    replaced, as is a value that is no ID at all.
 
-    >>> shown_id("WO-2026-0042"), shown_id("zhang.san-13800138000"), shown_id("张三")
-    ('WO-2026-0042', '(an id with a phone-like number, not shown)', '(an invalid id)')
+    >>> shown_id("WO-20261124-0001"), shown_id("zhang.san-13800138000"), shown_id("张三")
+    ('WO-20261124-0001', '(an order ID not shown)', '(an invalid order ID)')
     """
     try:
-        checked = identifier("id", value)
+        checked = identifier("order id", value)
     except InvalidInput:
-        return "(an invalid id)"
-    if _DIGIT_RUN.search(checked):
-        return "(an id with a phone-like number, not shown)"
-    return checked
+        return "(an invalid order ID)"
+    return "(an order ID not shown)" if _LONG_DIGITS.search(checked) else checked
+
+
+# A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
+# as a phone number.
+_LONG_DIGITS = re.compile(r"\d{9}")
 
 
 def _word_or_type(value: object) -> str:

@@ -77,7 +77,6 @@ import datetime as dt
 import html
 import importlib
 import math
-import re
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -1964,21 +1963,17 @@ def _judge_part(part: columnar.Part) -> Any:
     return _WORKER_PART_JUDGE.clocks(part.read())
 
 
-# A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
-# as a phone number.
-_LONG_DIGITS = re.compile(r"\d{9}")
-
-
 def shown_id(order_id: str) -> str:
     """An order ID as a text report shows it: hidden if it may hold a phone number (G1).
 
-    An ID with a run of nine or more digits is replaced; the ``--json`` output and
-    :meth:`SlaBatch.to_records` keep every ID as it is, for the systems that read them.
+    An ID with a run of nine or more digits is replaced, as every refusal that names
+    an order replaces it; the ``--json`` output and :meth:`SlaBatch.to_records` keep
+    every ID as it is, for the systems that read them.
 
     >>> shown_id("WO-20261124-0001"), shown_id("WO-13800138000")
     ('WO-20261124-0001', '(an order ID not shown)')
     """
-    return "(an order ID not shown)" if _LONG_DIGITS.search(order_id) else order_id
+    return _validate.shown_id(order_id)
 
 
 def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str, ClockName]]:

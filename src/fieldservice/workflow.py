@@ -1068,13 +1068,13 @@ class WorkOrder:
     def _commit(self, *events: Event, made: object = None) -> Event:
         """Fold ``events`` into the order; ``made`` is what the last one's data builds."""
         state = self._s
-        *before, last = events
-        for event in before:
+        last = events[-1]
+        for event in events[:-1]:
             state = _fold(state, event)
         self._s = _fold(state, last, made)  # the one change of state: the folds passed or raised
         log = self._log
-        if isinstance(log, list):
-            log.extend(events)
+        if type(log) is list:
+            log += events
         else:
             self._log = [*log, *events]
         return last
