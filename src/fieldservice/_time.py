@@ -333,7 +333,7 @@ def wall_epoch(tz: dt.tzinfo, day: dt.date, seconds: int) -> int:
 
 
 _WALL_EPOCHS: dict[tuple[int, int, int], tuple[dt.tzinfo, int]] = {}
-_WALL_EPOCHS_MAX: Final = 65_536
+_WALL_EPOCHS_MAX: Final = 16_384  # about 4.5 MB when full; a branch asks a few a day
 
 
 def _wall_epoch(tz: dt.tzinfo, day: dt.date, seconds: int) -> int:
