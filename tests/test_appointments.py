@@ -508,3 +508,12 @@ def test_B6_window_checks_on_estimated_dates_are_provisional() -> None:
     arrival = fs.check_arrival(fs.ArrivalWindow(start, start.add(hours=1)), booked, ESTIMATED_STD)
     assert arrival.ok
     assert arrival.provisional
+
+
+def test_B2_refine_refuses_an_hour_beyond_the_years_the_library_reads() -> None:
+    # refine builds its window without the constructor's converters; the years they
+    # check are checked still (found by a review: the window was returned, and the
+    # constructor refused to build it again).
+    std = fs.ServiceStandard.default().replace(timezone="America/Los_Angeles")
+    with pytest.raises(fs.InvalidInput, match=r"^start must lie in the years 1970 to 2198"):
+        AppointmentWindow(dt.date(2198, 12, 31), "afternoon").refine(19, std)

@@ -461,3 +461,31 @@ def test_a_packed_log_holds_events_only_and_cannot_be_changed() -> None:
     with pytest.raises(AttributeError):
         log._packed = b""  # type: ignore[misc]
     assert "T7" not in repr(log)
+
+
+class _LocalizedZone(dt.tzinfo):
+    """A zone as pytz makes them: a tzinfo object per offset, fromutc choosing the one due."""
+
+    def __init__(self, hours: int) -> None:
+        self.hours = hours
+
+    def utcoffset(self, moment: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(hours=self.hours)
+
+    def dst(self, moment: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def fromutc(self, moment: dt.datetime) -> dt.datetime:
+        winter = _LocalizedZone(-5)  # the offset the instant really has
+        return (moment + winter.utcoffset(None)).replace(tzinfo=winter)
+
+
+def test_G1_an_event_in_a_zone_that_converts_into_another_tzinfo_keeps_its_wall_time() -> None:
+    # A summer offset put on a winter date, as pytz's localize of another date gives: the
+    # event must give back the wall time and offset it was given, not a rebuilt one (a
+    # comparison of wall times by subtraction compared instants across two tzinfo objects).
+    at = pendulum.DateTime(2026, 1, 1, 10, tzinfo=_LocalizedZone(-4))
+    event = Event("arrived", at, actor="T7")
+    assert event.to_dict()["at"] == "2026-01-01T10:00:00-04:00"
+    assert (event.at.hour, event.at.utcoffset()) == (10, dt.timedelta(hours=-4))
+    assert event.epoch == at.timestamp()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
@@ -165,3 +166,16 @@ def test_G1_restored_orders_share_their_technician_while_one_of_them_lives() -> 
     masked = fs.WorkOrder.to_json(order)
     with pytest.raises(InvalidInput):
         fs.WorkOrder.from_json(masked)
+
+
+def test_G1_a_tick_shares_its_payload_only_for_an_item_named_like_a_rule() -> None:
+    # Plain ticks share one payload per item, in a table that outlives the order: text a
+    # caller typed as the item (a phone number, a name) must never be kept there.
+    assert payloads.ChecklistUpdated.tick_of("S1") is payloads.ChecklistUpdated.tick_of("S1")
+    for typed in ("13800138000", "张三", "S1 张三"):
+        with contextlib.suppress(InvalidInput):
+            payloads.ChecklistUpdated.tick_of(typed)
+        assert typed not in payloads._PLAIN_TICKS
+    first, second = (payloads.ChecklistUpdated.tick_of("张三") for _ in range(2))
+    assert first == second
+    assert first is not second

@@ -824,3 +824,40 @@ def test_M2_a_technician_assigned_again_replaces_the_one_held() -> None:
         ("T7", "ZW-310-0099"),
         ("T8", "ZW-310-0043"),
     ]
+
+
+def test_a_command_refuses_a_bad_actor_before_its_data_as_an_event_does() -> None:
+    # The commands make their payloads themselves since the lifecycle got faster; an event
+    # checks its actor before its data, and a command whose actor and data are both wrong
+    # still says what is wrong with the actor first (found by a review of that change).
+    order = on_site(booked_install())
+    order.start_work(at=at(25, 14, 5), by="T7")
+    when = at(25, 14, 10)
+    refusals = [
+        lambda: order.tick(123, at=when, by="bad actor!"),  # type: ignore[arg-type]
+        lambda: order.tick("S5", at=when, by=None, evidence={1: 1}),  # type: ignore[arg-type,dict-item]
+        lambda: order.mark_not_applicable("S2", at=when, by="bad by", reason=5),  # type: ignore[arg-type]
+        lambda: order.leave_temporarily(
+            "等料",
+            at=when,
+            by=None,
+            customer_told=True,
+            minutes=5000,  # type: ignore[arg-type]
+        ),
+    ]
+    for refusal in refusals:
+        with pytest.raises(fs.InvalidInput, match=r"^event actor must be"):
+            refusal()
+    assert order.state is fs.State.IN_PROGRESS
+    booking = new_install()
+    booking.check_resources(True, at=at(24, 10, 31), by="desk-1")
+    booking.contact_customer(at=at(24, 11), by="desk-1")
+    with pytest.raises(fs.InvalidInput, match=r"^event actor must be"):
+        booking.book(
+            fs.AppointmentWindow(dt.date(2026, 11, 25), "afternoon"), at=at(24, 11, 5), by=""
+        )
+
+
+def test_install_names_its_own_argument_when_accepted_at_is_out_of_range() -> None:
+    with pytest.raises(fs.InvalidInput, match=r"^at must lie in the years 1970 to 2198"):
+        new_install(accepted_at=pendulum.datetime(2199, 1, 1, 10, tz=TZ))

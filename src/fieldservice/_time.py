@@ -151,9 +151,16 @@ def zone_of(made: dt.datetime, epoch: float) -> object:
         again = _fromtimestamp(epoch, tz)
     except Exception:  # a user's tzinfo may not convert (no dst())
         return made
-    # Two datetimes of one tzinfo subtract by wall time (datetime's own __sub__: pendulum's
-    # builds an Interval): a difference is another wall time, a gap never normalised.
-    if _wall_difference(again, made) or again.fold > made.fold:
+    # Two datetimes of one tzinfo object subtract by wall time (datetime's own __sub__:
+    # pendulum's builds an Interval); a difference is another wall time, a gap never
+    # normalised. A zone may convert into a tzinfo object of its own (pytz's does, one per
+    # offset): then the subtraction would compare instants, and the wall times are compared.
+    if again.tzinfo is not tz:
+        if wall_fields(again) != wall_fields(made):
+            return made
+    elif _wall_difference(again, made):
+        return made
+    if again.fold > made.fold:
         return made
     if made.fold > again.fold:
         try:

@@ -137,26 +137,36 @@ def shown_keys(keys: Iterable[object]) -> str:
 
 
 def shown_id(value: object) -> str:
-    """An order ID as a message or a text report shows it: unless it may hold a phone (G1).
+    """An order ID as a refusal shows it: unless it is no ID, or may hold a phone (G1).
 
     IDs name what a message is about, but one read from a file is input like any
     value, and an operator's scheme may put a phone number in one. An ID with a run
-    of nine or more digits (longer than a date stamp, as long as a phone number) is
-    replaced, as is a value that is no ID at all.
+    of nine or more digits is replaced as :func:`fieldservice.sla.shown_id` replaces
+    it in a text report (:func:`hides_id`).
 
     >>> shown_id("WO-20261124-0001"), shown_id("zhang.san-13800138000"), shown_id("张三")
-    ('WO-20261124-0001', '(an order ID not shown)', '(an invalid order ID)')
+    ('WO-20261124-0001', '(an order ID not shown)', '(an order with an invalid id)')
     """
     try:
         checked = identifier("order id", value)
     except InvalidInput:
-        return "(an invalid order ID)"
-    return "(an order ID not shown)" if _LONG_DIGITS.search(checked) else checked
+        return "(an order with an invalid id)"
+    return ID_NOT_SHOWN if hides_id(checked) else checked
 
 
-# A run of nine or more digits is longer than a date stamp (WO-20261124-0001) and as long
-# as a phone number.
+def hides_id(order_id: str) -> bool:
+    """Whether an order ID is not shown as text: it has a run of nine or more digits (G1).
+
+    Nine is longer than a date stamp (``WO-20261124-0001``) and as long as a phone number.
+
+    >>> hides_id("WO-20261124-0001"), hides_id("WO-13800138000")
+    (False, True)
+    """
+    return _LONG_DIGITS.search(order_id) is not None
+
+
 _LONG_DIGITS = re.compile(r"\d{9}")
+ID_NOT_SHOWN = "(an order ID not shown)"
 
 
 def _word_or_type(value: object) -> str:

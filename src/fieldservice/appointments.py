@@ -322,10 +322,13 @@ class AppointmentWindow:
             raise InvalidAppointment(msg, violations=violations)
         end = min(at + standard.arrival_window.total_seconds(), spans[-1][1])
         # Both bounds are aware DateTimes made here, the end after the start (it lies in a
-        # span the start is in): the converters would only check that again.
+        # span the start is in): of the converters' checks, only the years are left.
         arrival = object.__new__(ArrivalWindow)
-        object.__setattr__(arrival, "start", _time.datetime_of(at, tz))
-        object.__setattr__(arrival, "end", _time.datetime_of(end, tz))
+        start_at, end_at = _time.datetime_of(at, tz), _time.datetime_of(end, tz)
+        _time.check_epoch("start", start_at, at)
+        _time.check_epoch("end", end_at, end)
+        object.__setattr__(arrival, "start", start_at)
+        object.__setattr__(arrival, "end", end_at)
         return arrival
 
     def is_provisional(self, standard: ServiceStandard) -> bool:

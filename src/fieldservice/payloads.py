@@ -1318,7 +1318,9 @@ class ChecklistUpdated(Payload):
     def tick_of(cls, item: str) -> ChecklistUpdated:
         """The payload of a tick without evidence or label: one shared instance per item.
 
-        Most ticks of a visit carry no proof, and every order ticks the same items.
+        Most ticks of a visit carry no proof, and every order ticks the same items. Only
+        an item named like a rule (``S1``, ``L2``) is shared: other text may be anything a
+        caller typed, a phone number among it, and no table outlives an order with it (G1).
 
         Raises:
             InvalidInput: ``item`` is not an item ID.
@@ -1326,7 +1328,7 @@ class ChecklistUpdated(Payload):
         >>> ChecklistUpdated.tick_of("S1") is ChecklistUpdated.tick_of("S1")
         True
         """
-        if type(item) is not str:  # not a key: the converter says what is wrong with it
+        if type(item) is not str or not _RULE_ID.fullmatch(item):
             return cls.of_command({"action": "tick", "item": item}, "checklist_updated")
         found = _PLAIN_TICKS.get(item)
         if found is None:

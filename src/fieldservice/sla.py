@@ -1973,7 +1973,7 @@ def shown_id(order_id: str) -> str:
     >>> shown_id("WO-20261124-0001"), shown_id("WO-13800138000")
     ('WO-20261124-0001', '(an order ID not shown)')
     """
-    return _validate.shown_id(order_id)
+    return _validate.ID_NOT_SHOWN if _validate.hides_id(order_id) else order_id
 
 
 def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str, ClockName]]:

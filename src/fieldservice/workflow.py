@@ -62,7 +62,7 @@ from fieldservice.errors import (
     TransitionNotAllowed,
     Violation,
 )
-from fieldservice.events import Event, EventKind, PackedLog
+from fieldservice.events import Event, EventKind, PackedLog, actor_id
 from fieldservice.model import (
     Area,
     Customer,
@@ -825,8 +825,9 @@ class WorkOrder:
         _is(std, ServiceStandard, "standard")
         chosen = _products(products)
         zone = _time.zone(std.timezone)
+        at = _time.aware("at", at)
         if type(at) is not pendulum.DateTime or at.tzinfo is not zone:
-            at = _time.aware("at", at).in_timezone(zone)  # seldom: callers pass the zone's time
+            at = at.in_timezone(zone)  # seldom: callers pass the zone's time
         first = Event(
             EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED,
             at,
@@ -1082,7 +1083,8 @@ class WorkOrder:
     def _event(self, kind: EventKind, at: pendulum.DateTime, by: str, /, **data: object) -> Event:
         """The command's event, its payload made from the values the command checked."""
         value = kind._value_
-        return self._event_with(kind, at, by, payload_class(value).of_command(data, value))
+        actor = actor_id(by)  # before the data, as an event checks them
+        return self._event_with(kind, at, actor, payload_class(value).of_command(data, value))
 
     def _event_with(
         self, kind: EventKind, at: pendulum.DateTime, by: str, payload: Payload
@@ -1247,6 +1249,7 @@ class WorkOrder:
             "end": window.end(self.standard).isoformat(),
             **extra,
         }
+        by = actor_id(by)  # before the data, as an event checks them
         # Read as a log's JSON is read: the orders booked into one window share its payload.
         return self._event_with(
             kind, when, by, payload_class(kind._value_).from_json_data(data, kind._value_)
@@ -1318,6 +1321,7 @@ class WorkOrder:
         due = confirm_due(window.date, booked_at, self.standard)
         if due is not None and when.timestamp() > due:
             extra["late"] = True
+        by = actor_id(by)  # before the data, as an event checks them
         data = {"start": arrival.start.isoformat(), "end": arrival.end.isoformat(), **extra}
         # Read as a log's JSON is read: the visits confirmed for one hour share its payload.
         payload = Confirmed.from_json_data(data, "confirmed")
@@ -1570,6 +1574,7 @@ class WorkOrder:
             if type(label) is not ModemLabel:  # as restoring the event would build it
                 label = ModemLabel(label.account, label.user_name, label.password)
         when = self._when(at)
+        by = actor_id(by)  # before the data, as an event checks them
         if proof is None and label is None:
             payload: Payload = ChecklistUpdated.tick_of(item)
         else:

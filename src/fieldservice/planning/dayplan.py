@@ -52,7 +52,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 import pendulum
 
-from fieldservice._validate import consent
+from fieldservice._validate import consent, shown_id
 from fieldservice.appointments import AppointmentWindow, HalfDay, departure_time
 from fieldservice.errors import FieldServiceError, InvalidInput, Violation
 from fieldservice.model import OrderKind, Product, Tier
@@ -384,7 +384,7 @@ def _problem(
         techs.append(Tech(2 * i, 2 * i + 1, start, end, lunch, m.daily_cap or _NO_CAP))
     visits: list[_Visit] = []
     for order in orders:
-        where = f"order {order.id}"
+        where = f"order {shown_id(order.id)}"
         place = places.get(order.id) or places.get(order.customer.id)
         if place is None and order.customer.address.coordinates is not None:
             place = Place(order.id, coordinates=order.customer.address.coordinates)
@@ -413,7 +413,9 @@ def _problem(
         size = crew.get(order.id, max(1, len(order.technicians)))
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= 10:
             violations.append(
-                Violation("M2", "crew_size", f"crew[{order.id}]: must be a whole number 1-10")
+                Violation(
+                    "M2", "crew_size", f"crew[{shown_id(order.id)}]: must be a whole number 1-10"
+                )
             )
             continue
         duration = _minutes(std.service_durations.of(order.kind, order.products))

@@ -54,7 +54,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from fieldservice._validate import aware, enum_member, identifier
+from fieldservice._validate import aware, enum_member, identifier, shown_id
 from fieldservice.appointments import AppointmentWindow, next_windows
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import OrderKind, Product
@@ -254,7 +254,7 @@ def offer_windows(
         fail(
             "M1",
             "no_skilled_technician",
-            f"order {order.id}",
+            f"order {shown_id(order.id)}",
             f"no technician of the team does {order.kind.value} of {products}",
         )
     allowance = travel_allowance.total_seconds() / 60
