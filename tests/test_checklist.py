@@ -871,17 +871,18 @@ _COMMANDS: dict[str, Callable[[Checklist, str, str, str], Checklist]] = {
     "finding": _find,
 }
 _ALL_IDS = ["S1", "S2", "S3", "S4", "S5", "S6", "S7", "L1", "L2", "L3", "W1", "W2"]
+product_lists = st.lists(st.sampled_from(Product), min_size=1, max_size=3)
+# Checklist commands on any item, with the text and password each may take.
+command_steps = st.lists(
+    st.tuples(st.sampled_from(sorted(_COMMANDS)), st.sampled_from(_ALL_IDS), texts(50), passwords),
+    max_size=15,
+)
 
 
 @given(
     kind=st.sampled_from(OrderKind),
-    products=st.lists(st.sampled_from(Product), min_size=1, max_size=3),
-    steps=st.lists(
-        st.tuples(
-            st.sampled_from(sorted(_COMMANDS)), st.sampled_from(_ALL_IDS), texts(50), passwords
-        ),
-        max_size=15,
-    ),
+    products=product_lists,
+    steps=command_steps,
 )
 def test_any_sequence_of_commands_keeps_a_valid_checklist_that_round_trips(
     kind: OrderKind,
@@ -915,13 +916,8 @@ evidence_values = st.one_of(
 
 @given(
     kind=st.sampled_from(OrderKind),
-    products=st.lists(st.sampled_from(Product), min_size=1, max_size=3),
-    steps=st.lists(
-        st.tuples(
-            st.sampled_from(sorted(_COMMANDS)), st.sampled_from(_ALL_IDS), texts(50), passwords
-        ),
-        max_size=15,
-    ),
+    products=product_lists,
+    steps=command_steps,
     evidence=st.dictionaries(technician_ids, evidence_values, max_size=4),
     zone=zones,
 )
@@ -965,6 +961,28 @@ def test_W2_the_digest_covers_exactly_the_canonical_json_of_what_was_signed(
     )
     text = _canonical_text(c, sheet, PersonalName("张三"), SignerRole.CUSTOMER, signed_at)
     assert text == expected
+
+
+@given(
+    moment=st.datetimes(
+        min_value=dt.datetime(1970, 1, 2),
+        max_value=dt.datetime(2198, 12, 30),
+        timezones=st.timezones(),
+        allow_imaginary=False,
+    ),
+    fold=st.sampled_from([0, 1]),
+    as_pendulum=st.booleans(),
+)
+def test_W2_the_digest_writes_each_instant_as_its_utc_text(
+    moment: dt.datetime, fold: int, as_pendulum: bool
+) -> None:
+    # The canonical form writes a time from its wall time less its offset, not by
+    # converting it: the text must be what the conversion to UTC gives, to the microsecond.
+    moment = moment.replace(fold=fold)
+    if as_pendulum:
+        moment = pendulum.instance(moment)
+    expected = dt.datetime.astimezone(moment, dt.UTC).isoformat()
+    assert stamp(moment, CANONICAL_FORM) == expected  # type: ignore[arg-type]
 
 
 def test_checklist_items_are_found_by_id_and_unknown_ids_are_refused() -> None:

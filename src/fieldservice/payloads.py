@@ -1328,14 +1328,14 @@ class ChecklistUpdated(Payload):
         >>> ChecklistUpdated.tick_of("S1") is ChecklistUpdated.tick_of("S1")
         True
         """
-        if type(item) is not str or not _RULE_ID.fullmatch(item):
-            return cls.of_command({"action": "tick", "item": item}, "checklist_updated")
-        found = _PLAIN_TICKS.get(item)
+        shared = type(item) is str and _RULE_ID.fullmatch(item) is not None
+        found = _PLAIN_TICKS.get(item) if shared else None
         if found is None:
-            made = cls.of_command({"action": "tick", "item": item}, "checklist_updated")
-            if len(_PLAIN_TICKS) >= _PLAIN_TICKS_MAX:
-                _PLAIN_TICKS.clear()
-            found = _PLAIN_TICKS[item] = made
+            found = cls.of_command({"action": "tick", "item": item}, "checklist_updated")
+            if shared:
+                if len(_PLAIN_TICKS) >= _PLAIN_TICKS_MAX:
+                    _PLAIN_TICKS.clear()
+                _PLAIN_TICKS[item] = found
         return found
 
     @property

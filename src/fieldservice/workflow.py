@@ -1086,6 +1086,18 @@ class WorkOrder:
         actor = actor_id(by)  # before the data, as an event checks them
         return self._event_with(kind, at, actor, payload_class(value).of_command(data, value))
 
+    def _event_read(
+        self, kind: EventKind, at: pendulum.DateTime, by: str, data: dict[str, object]
+    ) -> Event:
+        """The command's event, its payload read from ``data`` as a log's JSON is read.
+
+        For the windows and hours a branch books again and again: the orders of one
+        window, or one confirmed hour, share one payload, as restored orders do.
+        """
+        value = kind._value_
+        actor = actor_id(by)  # before the data, as an event checks them
+        return self._event_with(kind, at, actor, payload_class(value).from_json_data(data, value))
+
     def _event_with(
         self, kind: EventKind, at: pendulum.DateTime, by: str, payload: Payload
     ) -> Event:
@@ -1249,11 +1261,7 @@ class WorkOrder:
             "end": window.end(self.standard).isoformat(),
             **extra,
         }
-        by = actor_id(by)  # before the data, as an event checks them
-        # Read as a log's JSON is read: the orders booked into one window share its payload.
-        return self._event_with(
-            kind, when, by, payload_class(kind._value_).from_json_data(data, kind._value_)
-        )
+        return self._event_read(kind, when, by, data)
 
     def assign(
         self,
@@ -1321,12 +1329,9 @@ class WorkOrder:
         due = confirm_due(window.date, booked_at, self.standard)
         if due is not None and when.timestamp() > due:
             extra["late"] = True
-        by = actor_id(by)  # before the data, as an event checks them
         data = {"start": arrival.start.isoformat(), "end": arrival.end.isoformat(), **extra}
-        # Read as a log's JSON is read: the visits confirmed for one hour share its payload.
-        payload = Confirmed.from_json_data(data, "confirmed")
         return self._commit(
-            self._event_with(EventKind.CONFIRMED, when, by, payload)
+            self._event_read(EventKind.CONFIRMED, when, by, data)
         )  # no made=: the fold reads the hour from the event, with its offsets, on both paths
 
     def reschedule(
