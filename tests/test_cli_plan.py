@@ -19,11 +19,12 @@ start = { key = "depot", coordinates = [31.20, 121.50] }
 """
 
 
-def _orders(path: Path) -> Path:
+def _orders(path: Path, ids: tuple[str, str] = ("A", "B")) -> Path:
     lines = []
-    for oid, coords in (("A", (31.21, 121.50)), ("B", (31.22, 121.51))):
-        o = order(oid)
+    for n, (oid, coords) in enumerate(zip(ids, ((31.21, 121.50), (31.22, 121.51)), strict=True)):
+        o = order(f"O{n}")
         data = o.to_dict(include_personal=True)
+        data["id"] = oid  # the customer's ID is made from the order's: not from this one
         data["customer"]["address"]["coordinates"] = list(coords)
         lines.append(fs.WorkOrder.from_dict(data).to_json(include_personal=True))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -78,3 +79,20 @@ def test_plan_json_prints_one_stop_a_line(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [(r["technician"], r["seq"]) for r in rows] == [("T1", 1), ("T1", 2)]
     assert {r["order_id"] for r in rows} == {"A", "B"}
+
+
+def test_G1_plan_prints_no_order_id_that_may_hold_a_phone_number(tmp_path: Path) -> None:
+    # The text and the calendars are read by people: an ID with a phone-length run of
+    # digits is shown as a refusal shows it; --json keeps it, for the systems that read it.
+    team = tmp_path / "team.toml"
+    team.write_text(TEAM, encoding="utf-8")
+    orders = _orders(tmp_path / "o.jsonl", ("WO-A", "zhang.san-13800138000"))
+    argv = ["plan", str(orders), "--team", str(team), "--day", "2026-11-26", "--solver", "greedy"]
+    out = io.StringIO()
+    assert main([*argv, "--ics-dir", str(tmp_path / "ics")], out) == 0
+    assert "WO-A" in out.getvalue()
+    assert "(an order ID not shown)" in out.getvalue()
+    assert "13800138000" not in out.getvalue() + (tmp_path / "ics" / "T1.ics").read_text()
+    as_json = io.StringIO()
+    assert main([*argv, "--json"], as_json) == 0
+    assert "zhang.san-13800138000" in as_json.getvalue()

@@ -486,6 +486,65 @@ def test_G1_regression_an_order_id_holding_a_phone_is_not_echoed_by_any_refusal(
     assert fs.WorkOrder.from_json(text).id == phone_id  # such an ID is still an order's ID
 
 
+def test_G1_an_order_id_holding_a_phone_is_shown_by_no_renderer_for_people() -> None:
+    # The refusals hid such an ID while every repr, view, plan and calendar showed it:
+    # each text written for people shows it as a refusal does; JSON, records and the
+    # calendar's data with the personal data included keep it, for the systems that read it.
+    from fieldservice import reminders, sla
+    from fieldservice.planning import Hold, Place, TravelMatrix, plan_day
+
+    phone_id = "zhang.san-13800138000"
+    order = fs.WorkOrder.install(
+        id=phone_id, customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk"
+    )
+    order.check_resources(True, at=T0.add(minutes=1), by="desk")
+    order.contact_customer(at=T0.add(minutes=2), by="desk")
+    order.book(WINDOW, at=T0.add(minutes=3), by="desk")
+    order.assign([TECH], contact=TECH, at=T0.add(minutes=4), by="desk")
+    plan = reminders.plan(order)
+    report = sla.evaluate(order, at=T0.add(minutes=5))
+    judged = sla.OrderJudge(at=T0.add(minutes=5), standard=STD).judge(
+        json.loads(order.to_json(include_personal=True))
+    )
+    depot = Place("depot")
+    member = fs.planning.Member("T1", products={"broadband"}, kinds={"install"}, start=depot)
+    places = {phone_id: Place(phone_id)}
+    day = plan_day(
+        [order],
+        fs.planning.Team([member], standard=STD),
+        WINDOW.date,
+        travel=TravelMatrix({("depot", phone_id): 10, (phone_id, "depot"): 10}),
+        places=places,
+        solver="greedy",
+    )
+    assert day.routes[0].stops, day.left_out
+    hold = Hold(phone_id, WINDOW, T0.add(hours=1), kind="install", products={"broadband"})
+    texts = {
+        "repr(order)": repr(order),
+        "order html": order._repr_html_(),
+        "repr(reminder plan)": repr(plan),
+        "reminder plan html": plan._repr_html_(),
+        "repr(sla report)": repr(report),
+        "repr(order clocks)": repr(judged),
+        "repr(day plan)": repr(day),
+        "day plan calendar": day.to_ical("T1").decode(),
+        "repr(hold)": repr(hold),
+        "place": f"{places[phone_id]!r} {places[phone_id]}",
+        "calendar": fs.calendar.to_ical([order]).decode(),
+    }
+    assert plan.reminders
+    assert phone_id in {r["order_id"] for r in plan.to_records()}
+    shows = {name: text for name, text in texts.items() if "13800138000" in text}
+    assert not shows, shows
+    assert all("(an order ID not shown)" in texts[name] for name in ("repr(order)", "calendar"))
+    # Opted in, the calendar names the order; the UID names it either way, unchanged.
+    personal = fs.calendar.to_ical([order], include_personal=True).decode()
+    assert f"X-FIELDSERVICE-ORDER-ID:{phone_id}" in personal
+    uid = [line for line in texts["calendar"].splitlines() if line.startswith("UID")]
+    assert uid == [line for line in personal.splitlines() if line.startswith("UID")]
+    assert json.loads(order.to_json())["id"] == phone_id
+
+
 def _chain_texts(err: BaseException) -> list[str]:
     """What an error's chain shows and holds: messages, reprs, and the input some keep."""
     texts = shown(err)

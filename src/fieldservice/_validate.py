@@ -151,7 +151,7 @@ def shown_id(value: object) -> str:
         checked = identifier("order id", value)
     except InvalidInput:
         return "(an order with an invalid id)"
-    return ID_NOT_SHOWN if hides_id(checked) else checked
+    return id_text(checked)
 
 
 def hides_id(order_id: str) -> bool:
@@ -163,6 +163,31 @@ def hides_id(order_id: str) -> bool:
     (False, True)
     """
     return _LONG_DIGITS.search(order_id) is not None
+
+
+def id_text(order_id: str) -> str:
+    """An order ID as text for people shows it: a repr, a view, a calendar, a plan (G1).
+
+    The ID itself, unless :func:`hides_id`: then ``(an order ID not shown)``, as a
+    refusal shows it. JSON, records and tables, read by systems, keep every ID.
+
+    >>> id_text("WO-20261124-0001"), id_text("zhang.san-13800138000")
+    ('WO-20261124-0001', '(an order ID not shown)')
+    """
+    return ID_NOT_SHOWN if hides_id(order_id) else order_id
+
+
+def id_repr(order_id: object) -> str:
+    """``repr(order_id)`` in a value's repr, or ``(an order ID not shown)`` (G1).
+
+    For attrs fields that hold an order ID: ``attrs.field(repr=id_repr)``.
+
+    >>> id_repr("WO-1"), id_repr("WO-13800138000"), id_repr(None)
+    ("'WO-1'", '(an order ID not shown)', 'None')
+    """
+    if isinstance(order_id, str) and hides_id(order_id):
+        return ID_NOT_SHOWN
+    return repr(order_id)
 
 
 _LONG_DIGITS = re.compile(r"\d{9}")

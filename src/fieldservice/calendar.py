@@ -299,7 +299,8 @@ def _description(
 ) -> str:
     low, high = visit.window
     lines = [
-        f"工单 order: {order.id}",
+        # An ID that may hold a phone number is shown only with the personal data (G1).
+        f"工单 order: {order.id if include_personal else _validate.id_text(order.id)}",
         f"预约 booked (B2): {low.year}-{low.month:02}-{low.day:02} {_hhmm(low)}-{_hhmm(high)}",
     ]
     if visit.arrival is not None and not visit.cancelled:
@@ -390,7 +391,9 @@ def _build(
     alarms = _alarms(order, visit, audience, technicians, owner, travel)
     for _, alarm in alarms:
         event.add_component(alarm)
-    event.add("X-FIELDSERVICE-ORDER-ID", icalendar.vText(order.id))
+    if include_personal or not _validate.hides_id(order.id):
+        # The UID names the order either way: it is made from the ID (_uid).
+        event.add("X-FIELDSERVICE-ORDER-ID", icalendar.vText(order.id))
     event.add("X-FIELDSERVICE-ORDER-KIND", icalendar.vText(order.kind.value))
     if audience is IcsAudience.TECHNICIAN:
         event.add("X-FIELDSERVICE-TIER", icalendar.vText(order.customer.tier.value))

@@ -618,11 +618,12 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         for s in route.stops:
             crew = f" crew {'+'.join(s.crew)}" if len(s.crew) > 1 else ""
             out.write(
-                f"    {s.start:%H:%M}-{s.end:%H:%M} {s.order_id} {s.kind.value} {s.tier.value} "
+                f"    {s.start:%H:%M}-{s.end:%H:%M} {_validate.id_text(s.order_id)} "
+                f"{s.kind.value} {s.tier.value} "
                 f"(leave {s.depart:%H:%M}, arrive {s.arrive:%H:%M}, call {s.call_at:%H:%M}){crew}\n"
             )
     for x in plan.left_out:
-        out.write(f"  left out {x.order_id} [{x.rule}/{x.code}] {x.message}\n")
+        out.write(f"  left out {_validate.id_text(x.order_id)} [{x.rule}/{x.code}] {x.message}\n")
     if args.ics_dir:
         folder = Path(args.ics_dir)
         folder.mkdir(parents=True, exist_ok=True)

@@ -108,6 +108,12 @@ _KIND_META = {
 }
 
 
+def _key_repr(key: str) -> str:
+    # A key begins with its order's ID (see _key): a repr hides it as it hides the ID (G1).
+    order_id = key.rsplit(":", 3)[0]
+    return repr(key) if _validate.id_repr(order_id) == repr(order_id) else _validate.ID_NOT_SHOWN
+
+
 @attrs.frozen
 class Reminder:
     """One reminder: what, for whom, when it is due and the latest it is still useful.
@@ -130,7 +136,7 @@ class Reminder:
     latest: pendulum.DateTime
     audience: Audience
     rule: str
-    key: str
+    key: str = attrs.field(repr=_key_repr)
     quiet_hours_conflict: bool = False
 
 
@@ -142,7 +148,7 @@ class ReminderPlan:
     frozenset()
     """
 
-    order_id: str
+    order_id: str = attrs.field(repr=_validate.id_repr)
     reminders: tuple[Reminder, ...]
 
     def __iter__(self) -> Iterator[Reminder]:
@@ -207,7 +213,7 @@ class ReminderPlan:
         body = rows or '<tr><td colspan="6">no reminder still to come</td></tr>'
         return (
             '<table class="fieldservice-reminders">'
-            f"<caption>Reminders of {esc(self.order_id)}: {len(self.reminders)}</caption>"
+            f"<caption>Reminders of {esc(_validate.id_text(self.order_id))}: {len(self.reminders)}</caption>"
             "<thead><tr><th>due</th><th>latest</th><th>kind</th><th>rule</th><th>audience</th>"
             f"<th>note</th></tr></thead><tbody>{body}</tbody></table>"
         )

@@ -750,7 +750,7 @@ class SlaReport:
 
     at: pendulum.DateTime
     clocks: tuple[ClockStatus, ...]
-    order_id: str | None = attrs.field(default=None, kw_only=True)
+    order_id: str | None = attrs.field(default=None, kw_only=True, repr=_validate.id_repr)
     """The ID of the order judged (None for a bare event log)."""
 
     def __getitem__(self, name: ClockName | str) -> ClockStatus:
@@ -1190,7 +1190,7 @@ class OrderClocks:
     <ClockState.NOT_STARTED: 'not_started'>
     """
 
-    id: str
+    id: str = attrs.field(repr=_validate.id_repr)
     state: tuple[int, ...]
     tier: tuple[int, ...]
     deadline: tuple[float, ...]
@@ -1973,7 +1973,7 @@ def shown_id(order_id: str) -> str:
     >>> shown_id("WO-20261124-0001"), shown_id("WO-13800138000")
     ('WO-20261124-0001', '(an order ID not shown)')
     """
-    return _validate.ID_NOT_SHOWN if _validate.hides_id(order_id) else order_id
+    return _validate.id_text(order_id)
 
 
 def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str, ClockName]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 
+from fieldservice._validate import id_text
 from fieldservice.workflow import WorkOrder
 
 __all__ = ["order_html", "order_records"]
@@ -82,7 +83,7 @@ def order_html(order: WorkOrder) -> str:
     )
     return (
         '<div class="fieldservice-order">'
-        f"<p><strong>{esc(order.id)}</strong> {esc(order.kind.label_zh)} "
+        f"<p><strong>{esc(id_text(order.id))}</strong> {esc(order.kind.label_zh)} "
         f"{esc(order.kind.label_en)} &middot; "
         f"<strong>{esc(order.state.label_zh)}</strong> (<code>{esc(order.state.value)}</code>)"
         f" &middot; {esc(order.tier.label_zh)} {esc(order.tier.label_en)} &middot; {products}"

@@ -1030,7 +1030,8 @@ class WorkOrder:
 
     def __repr__(self) -> str:
         return (
-            f"WorkOrder(id={self.id!r}, kind={self.kind.value!r}, state={self.state.value!r}, "
+            f"WorkOrder(id={_validate.id_repr(self.id)}, kind={self.kind.value!r}, "
+            f"state={self.state.value!r}, "
             f"customer={self.customer.id!r}, events={len(self._log)})"
         )
 

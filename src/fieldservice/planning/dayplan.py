@@ -46,13 +46,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 import attrs
 import pendulum
 
-from fieldservice._validate import consent, shown_id
+from fieldservice._validate import consent, id_repr, id_text, shown_id
 from fieldservice.appointments import AppointmentWindow, HalfDay, departure_time
 from fieldservice.errors import FieldServiceError, InvalidInput, Violation
 from fieldservice.model import OrderKind, Product, Tier
@@ -112,7 +113,7 @@ class Stop:
     .. versionadded:: 0.2.0
     """
 
-    order_id: str
+    order_id: str = attrs.field(repr=id_repr)
     kind: OrderKind
     tier: Tier
     products: frozenset[Product]
@@ -154,7 +155,7 @@ class LeftOut:
     .. versionadded:: 0.2.0
     """
 
-    order_id: str
+    order_id: str = attrs.field(repr=id_repr)
     tier: Tier
     rule: str
     code: str
@@ -263,13 +264,16 @@ class DayPlan:
         stamp = pendulum.datetime(self.day.year, self.day.month, self.day.day, tz="UTC")
         host = "fieldservice-plan" if self.domain == "fieldservice" else f"plan.{self.domain}"
         for seq, s in enumerate(route.stops, start=1):
+            shown = id_text(s.order_id)  # the feed is read by people (G1)
             ev = icalendar.Event()
-            ev.add("uid", f"{s.order_id}.{technician}.{self.day.isoformat()}@{host}")
+            ev.add(
+                "uid", f"{_uid_part(s.order_id, host)}.{technician}.{self.day.isoformat()}@{host}"
+            )
             ev.add("dtstamp", stamp)
             ev.add("dtstart", s.start.in_timezone("UTC"))
             ev.add("dtend", s.end.in_timezone("UTC"))
             products = ", ".join(sorted(p.label_en for p in s.products))
-            ev.add("summary", f"{seq}. {s.kind.label_en}: {products} ({s.order_id})")
+            ev.add("summary", f"{seq}. {s.kind.label_en}: {products} ({shown})")
             ev.add("location", s.region)
             # Only the customer's contact calls the customer (M2); the others of a crew
             # are reminded to leave on time (T2), as the calendar feeds do.
@@ -277,13 +281,13 @@ class DayPlan:
                 duty = f", call the customer at {s.call_at:%H:%M} (C2)."
                 if len(s.crew) > 1:
                     duty += " You are the customer's contact (M2)."
-                reminder, due = f"Call the customer of {s.order_id} (C2)", s.call_at
+                reminder, due = f"Call the customer of {shown} (C2)", s.call_at
             else:
                 duty = f". {s.crew[0]} is the customer's contact and calls them (M2)."
-                reminder, due = f"Leave for {s.order_id} (T2)", s.depart
+                reminder, due = f"Leave for {shown} (T2)", s.depart
             ev.add(
                 "description",
-                f"Order {s.order_id}, {s.tier.label_en} tier. Leave {s.depart:%H:%M}, "
+                f"Order {shown}, {s.tier.label_en} tier. Leave {s.depart:%H:%M}, "
                 f"arrive {s.arrive:%H:%M} (T2){duty}",
             )
             alarm = icalendar.Alarm()
@@ -293,6 +297,17 @@ class DayPlan:
             ev.add_component(alarm)
             cal.add_component(ev)
         return bytes(cal.to_ical())
+
+
+def _uid_part(order_id: str, host: str) -> str:
+    """The order's part of a stop's UID: its ID, or a UUID of it where the ID is not shown.
+
+    A UID is read by whoever gets the feed: an ID that may hold a phone number (G1)
+    is replaced by a name-based UUID, the same for the same order and host.
+    """
+    if id_text(order_id) == order_id:
+        return order_id
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{host}:order:{order_id}"))
 
 
 # --- building the problem ---------------------------------------------------------
@@ -713,6 +728,7 @@ def _result(
     for job, v in enumerate(planned):
         if job not in served:
             rule, code, why = _why(problem, job)
-            left.append(LeftOut(v.order.id, v.order.tier, rule, code, f"order {v.order.id}: {why}"))
+            message = f"order {shown_id(v.order.id)}: {why}"
+            left.append(LeftOut(v.order.id, v.order.tier, rule, code, message))
     left.sort(key=lambda x: (-x.tier.priority, x.order_id))
     return DayPlan(day, tuple(out_routes), tuple(left), used, std.timezone, std.domain)

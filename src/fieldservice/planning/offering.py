@@ -54,7 +54,7 @@ from collections.abc import Iterable
 import attrs
 import pendulum
 
-from fieldservice._validate import aware, enum_member, identifier, shown_id
+from fieldservice._validate import aware, enum_member, id_repr, identifier, shown_id
 from fieldservice.appointments import AppointmentWindow, next_windows
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import OrderKind, Product
@@ -105,7 +105,7 @@ class Hold:
     .. versionadded:: 0.2.0
     """
 
-    order_id: str = attrs.field(converter=_order_id)
+    order_id: str = attrs.field(converter=_order_id, repr=id_repr)
     window: AppointmentWindow = attrs.field(
         validator=attrs.validators.instance_of(AppointmentWindow)
     )

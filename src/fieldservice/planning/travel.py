@@ -28,7 +28,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from fieldservice._validate import identifier
+from fieldservice._validate import id_repr, id_text, identifier
 from fieldservice.model import Address
 from fieldservice.planning._base import fail
 from fieldservice.standard import ServiceStandard
@@ -79,10 +79,10 @@ class Place:
 
     def __repr__(self) -> str:
         shown = "None" if self.coordinates is None else "'***'"
-        return f"Place(key={self.key!r}, coordinates={shown})"
+        return f"Place(key={id_repr(self.key)}, coordinates={shown})"
 
     def __str__(self) -> str:
-        return self.key
+        return id_text(self.key)
 
 
 @runtime_checkable
