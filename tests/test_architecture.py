@@ -147,7 +147,10 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ),
     ("event log", frozenset({"payloads", "events", "visits", "columnar"})),
     ("judgements", frozenset({"sla", "_clock_kernel", "reminders", "visit_entry"})),
-    ("order", frozenset({"states", "workflow", "routes", "views", "orders_io", "schema"})),
+    (
+        "order",
+        frozenset({"states", "_orderstate", "workflow", "routes", "views", "orders_io", "schema"}),
+    ),
     (
         "edges",
         frozenset(

@@ -1,4 +1,4 @@
-"""The work order: its commands, and the fold of its events into its state.
+"""The work order and its commands; ``_orderstate`` folds their events into its state.
 
 Its two workflows, install/move and repair, are defined in
 :mod:`fieldservice.states` as ``transitions`` Machines; orders are dispatched
@@ -9,8 +9,9 @@ builds or joins a Machine and creating or restoring orders costs none.
 
 A :class:`WorkOrder` *is* its event log. Every command checks first, builds its
 events, folds them into a new state with the same pure function that
-:meth:`WorkOrder.from_events` uses to rebuild an order, and only then replaces
-the order's state: a refused command leaves the order exactly as it was.
+:meth:`WorkOrder.from_events` uses to rebuild an order (``_orderstate.fold``), and
+only then replaces the order's state: a refused command leaves the order exactly
+as it was.
 
 >>> import datetime as dt, pendulum, fieldservice as fs
 >>> std = fs.ServiceStandard.default()
@@ -34,16 +35,24 @@ fieldservice.errors.InvalidAppointment: cannot refine 2026-11-25 下午 afternoo
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
 import pendulum
 
-from fieldservice import _labels, _time, _validate
+from fieldservice import _time, _validate
+from fieldservice._orderstate import (
+    TRIGGERS,
+    OrderState,
+    SignatureRecord,
+    commands_allowed,
+    fold,
+    shown_in,
+    start,
+)
 from fieldservice.appointments import (
     AppointmentWindow,
     ArrivalWindow,
@@ -64,7 +73,6 @@ from fieldservice.errors import (
 )
 from fieldservice.events import Event, EventKind, PackedLog, actor_id
 from fieldservice.model import (
-    Area,
     Customer,
     DelayCause,
     OrderKind,
@@ -82,10 +90,7 @@ from fieldservice.modemlabel import ModemLabel
 from fieldservice.payloads import (
     PERSONAL_KINDS,
     ChecklistUpdated,
-    Confirmed,
-    Opened,
     Payload,
-    event_named,
     payload_class,
 )
 from fieldservice.signoff import (
@@ -97,421 +102,11 @@ from fieldservice.signoff import (
 from fieldservice.standard import ServiceStandard
 from fieldservice.states import INSTALL_MACHINE as INSTALL_MACHINE
 from fieldservice.states import REPAIR_MACHINE as REPAIR_MACHINE
-from fieldservice.states import TABLES as _TABLES
 from fieldservice.states import State as State
-from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
 from fieldservice.worksheet import WorkSheet
 
 # State and the Machines are defined in fieldservice.states and importable from here too.
 __all__ = ["SignatureRecord", "WorkOrder"]
-
-
-S = State  # the reducer's short name
-
-# Which trigger each kind of event records: the reducer's half of the table.
-_EVENT_TRIGGER: Final[Mapping[EventKind, str]] = {
-    EventKind.FEASIBILITY_ANSWERED: "answer_feasibility",
-    EventKind.RESOURCES_AVAILABLE: "check_resources",
-    EventKind.RESOURCES_MISSING: "check_resources",
-    EventKind.RESOURCE_NOTICE_GIVEN: "notify_resources_missing",
-    EventKind.RESOURCE_GAP_RECORDED: "record_resource_gap",
-    EventKind.RESOURCES_BUILT: "resources_built",
-    EventKind.CONTACTED: "contact_customer",
-    EventKind.BOOKED: "book",
-    EventKind.TECHNICIANS_ASSIGNED: "assign",
-    EventKind.CONFIRMED: "confirm",
-    EventKind.RESCHEDULED: "reschedule",
-    EventKind.DEPARTED: "depart",
-    EventKind.DELAYED: "report_delay",
-    EventKind.ARRIVED: "arrive",
-    EventKind.CUSTOMER_ABSENT: "customer_absent",
-    EventKind.ENTERED: "enter",
-    EventKind.WORK_STARTED: "start_work",
-    EventKind.CHECKLIST_UPDATED: "update_checklist",
-    EventKind.WORKSHEET_UPDATED: "fill_worksheet",
-    EventKind.LEFT_TEMPORARILY: "leave_temporarily",
-    EventKind.WORK_FINISHED: "finish_work",
-    EventKind.SIGNED: "sign",
-    EventKind.COMPLETED: "complete",
-    EventKind.CLOSED: "close",
-    EventKind.CANCELLED: "cancel",
-    EventKind.TRIAGED: "triage",
-    EventKind.REMOTE_GUIDANCE_GIVEN: "guide",
-    EventKind.VISIT_NEEDED: "request_visit",
-    EventKind.FOLLOWED_UP: "follow_up",
-    EventKind.CLEARED: "clear",
-    EventKind.HANDED_OVER: "hand_over",
-    EventKind.CLOCK_PAUSED: "pause_clocks",
-    EventKind.CLOCK_RESUMED: "resume_clocks",
-    EventKind.TIER_CHANGED: "change_tier",
-    EventKind.CUSTOMER_DATA_CHECKED: "check_customer_data",
-    EventKind.CUSTOMER_PHONE_USED: "use_customer_phone",
-    EventKind.OUT_OF_SCOPE_REQUESTED: "record_out_of_scope",
-}
-
-
-# --- the order's state: a pure fold over its events -----------------------------------
-
-
-@attrs.frozen(weakref_slot=False)
-class _Facts:
-    """What an order's events have established, besides where it stands."""
-
-    owner: str
-    tier: Tier
-    area: Area
-    products: frozenset[Product]
-    visit: Appointment = NOTHING_BOOKED
-    # The visit's window and hour as the workflow's value classes, made once per change.
-    window: AppointmentWindow | None = None
-    # The confirmation (C1) whose hour is agreed: WorkOrder.arrival builds its window
-    # when asked, so an order holds no DateTimes of its own for it.
-    confirmed: Confirmed | None = None
-    contacted: bool = False
-    staff: tuple[str, ...] = ()
-    contact: str | None = None
-    arrived_at: pendulum.DateTime | None = None
-    remote_possible: bool = False
-
-
-@attrs.frozen
-class SignatureRecord:
-    """One signature in an order's history (W2): what was signed, and what voided it.
-
-    A signature stands while the checklist and work sheet are what was signed;
-    the first edit after it (a ``checklist_updated`` or ``worksheet_updated``
-    event) voids it, and ``voided_by`` is that event. :attr:`WorkOrder.signatures
-    <fieldservice.workflow.WorkOrder.signatures>` lists every record, oldest
-    first, so a voided signature is still readable from the order.
-
-    Attributes:
-        signature: The signature as signed (the signer's name masked in repr, G1).
-        holds: Whether it matched the checklist and work sheet when signed.
-        voided_by: The edit that voided it, or ``None`` while it stands.
-
-    >>> import pendulum
-    >>> s = Signature("张三", "customer", pendulum.datetime(2026, 11, 26, 15, tz="UTC"), digest="0" * 64)
-    >>> r = SignatureRecord(s)
-    >>> r.voided, r.holds
-    (False, True)
-    """
-
-    signature: Signature
-    holds: bool = True
-    voided_by: Event | None = None
-
-    @property
-    def voided(self) -> bool:
-        """Whether a later edit voided the signature."""
-        return self.voided_by is not None
-
-
-_NO_WORK_YET: Final = WorkSheet()
-
-
-@attrs.frozen(weakref_slot=False)
-class _Work:
-    """The work on site: the checklist, the work sheet and the customer's signature (S, L, W)."""
-
-    checklist: Checklist
-    worksheet: WorkSheet = _NO_WORK_YET  # immutable: every order starts with the one blank sheet
-    signature: Signature | None = None
-    signature_holds: bool = False
-    """Whether ``signature`` matches the checklist and work sheet (W2), judged once when signed."""
-    history: tuple[SignatureRecord, ...] = ()
-    """Every signature so far, and the edit that voided each one that no longer stands."""
-
-
-@attrs.frozen(weakref_slot=False)
-class _OrderState:
-    """An order as its events make it: kind, state, its last instant, and the facts they established.
-
-    The log itself is kept by the order, appended once per event: a state holds only
-    the last event's epoch (for time order) and the count, so folding a log is linear
-    in it, and a restored order whose log is packed keeps no event object for it.
-    Most events change only the state; the facts and the work are shared with the
-    state before until an event changes one of them.
-    """
-
-    kind: OrderKind
-    state: State
-    last: float
-    count: int
-    facts: _Facts
-    work: _Work
-
-
-def _signed(s: _OrderState, _: Event) -> bool:
-    return s.work.signature is not None and s.work.signature_holds
-
-
-_CONDITIONS: Final[Mapping[str, Callable[[_OrderState, Event], bool]]] = {
-    "resources_available": lambda s, e: e.kind is EventKind.RESOURCES_AVAILABLE,
-    "remote_possible": lambda s, e: s.facts.remote_possible,
-    "solved": lambda s, e: getattr(e.data, "solved", None) is True,
-    "signed": _signed,
-}
-
-
-def _dest(s: _OrderState, event: Event) -> State:
-    trigger = _EVENT_TRIGGER.get(event.kind)
-    routes = _TABLES[s.kind].get((s.state, trigger)) if trigger else None
-    if not routes:
-        allowed = ", ".join(_allowed(s)) or "nothing (the order is final)"
-        msg = (
-            f"{event.kind.value} is not allowed while the order is {s.state.value} "
-            f"({s.state.label_zh}); allowed now: {allowed}"
-        )
-        raise TransitionNotAllowed(msg)
-    if len(routes) == 1 and not routes[0].guarded:
-        return routes[0].dest  # most routes: one, with no condition to evaluate
-    for route in routes:
-        if all(_CONDITIONS[c](s, event) for c in route.conditions) and not any(
-            _CONDITIONS[c](s, event) for c in route.unless
-        ):
-            return route.dest
-    blocked = ", ".join(c for r in routes for c in (*r.conditions, *r.unless))
-    msg = f"{event.kind.value} is not allowed now: the condition {blocked} does not hold"
-    violations: tuple[Violation, ...] = ()
-    if "signed" in blocked:
-        violations = (
-            Violation("W2", "not_signed", "the customer has not signed what is there now"),
-        )
-    raise TransitionNotAllowed(msg, violations=violations)
-
-
-# Triggers whose commands have other names: a caller sees only callable methods.
-_METHODS_OF: Final[Mapping[str, tuple[str, ...]]] = {
-    "update_checklist": ("tick", "mark_not_applicable", "decline", "report_finding"),
-    "answer_feasibility": (),  # check_resources(immediate=True) records it
-    "clear": (),  # follow_up(solved=True) and complete() record it
-}
-
-
-_TRIGGERS: Final[Mapping[tuple[OrderKind, State], frozenset[str]]] = {
-    (kind, state): frozenset(t for (source, t) in table if source is state)
-    for kind, table in _TABLES.items()
-    for state in State
-}
-
-
-def _triggers(s: _OrderState) -> frozenset[str]:
-    return _TRIGGERS[s.kind, s.state]
-
-
-def _allowed(s: _OrderState) -> list[str]:
-    return sorted(m for t in _triggers(s) for m in _METHODS_OF.get(t, (t,)))
-
-
-def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
-    data = event.data
-    assert isinstance(data, ChecklistUpdated)  # the event schema types it by kind
-    action = data.action
-    if action == "finding":
-        assert data.finding is not None
-        return checklist.report_finding(data.finding)
-    item = data.item
-    assert item is not None
-    if action == "tick":
-        # The event's actor and instant were checked when it was made: only the proof is
-        # checked again, against the item's rule.
-        return checklist.tick_checked(
-            checklist.index_of(item),
-            event.actor,
-            event.at,
-            None if data.evidence is None else dict(data.evidence),  # type: ignore[arg-type]
-            data.label,
-        )
-    assert data.reason is not None
-    if action == "not_applicable":
-        return checklist.mark_not_applicable(item, by=event.actor, at=event.at, reason=data.reason)
-    return checklist.decline(item, by=event.actor, at=event.at, reason=data.reason)
-
-
-def _fold(s: _OrderState, event: Event, made: object = None) -> _OrderState:
-    """One event's effect on the order: the only place state changes.
-
-    ``made`` is the value a command already built and checked from the event's
-    data (the checklist, the work sheet, the signature); restoring passes none
-    and the fold reads the event's typed data itself. ``from_events(order.events)``
-    equal to the order is the test that both agree.
-    """
-    _check_order(s, event)
-    return _apply(s, event, _dest(s, event), made)
-
-
-def _check_order(s: _OrderState, event: Event) -> None:
-    # By instant: same-zone datetimes compare by wall time (PEP 495).
-    if event.epoch < s.last:
-        at = event.at
-        msg = (
-            f"{event.kind.value} at {at.isoformat()} is earlier than the last event "
-            f"({_shown_in(s.last, at)}); record events in time order"
-        )
-        raise InvalidEvent(msg)
-
-
-def _shown_in(epoch: float, like: dt.datetime) -> str:
-    """An instant in the zone of ``like``, so that the two read side by side in a message."""
-    zone = like.tzinfo
-    try:
-        assert zone is not None  # events and commands hold aware datetimes only
-        return _time.datetime_of(epoch, zone).isoformat()
-    except Exception:  # a user's tzinfo that cannot convert from UTC
-        return _time.datetime_of(epoch, pendulum.UTC).isoformat()
-
-
-def _apply(s: _OrderState, event: Event, dest: State, made: object = None) -> _OrderState:
-    """What ``event`` changes besides the state, once the table has found ``dest``."""
-    kind = event.kind
-    count = s.count + 1
-    if kind in _WORK_KINDS:
-        work = _worked(s.work, event, made)
-        return _OrderState(s.kind, dest, event.epoch, count, s.facts, work)
-    data: Any = event.data  # the kind's payload, typed when the event was made
-    needs = _ORDER_NEEDS.get(kind)
-    if needs is not None and any(getattr(data, name) is None for name in needs):
-        # Optional in the schema for a bare log; an order's commands always write them.
-        msg = f"{event_named(kind.value)} of an order must hold {', '.join(needs)}"
-        raise InvalidEvent(msg)
-    if kind in _EITHER_NEEDS and not any(
-        getattr(data, name) is not None for name in _EITHER_NEEDS[kind]
-    ):
-        # A log before 0.3 holds the old field; a newer one the new fields.
-        msg = f"{event_named(kind.value)} of an order must hold {' or '.join(_EITHER_NEEDS[kind])}"
-        raise InvalidEvent(msg)
-    facts = s.facts
-    changes: dict[str, Any] = {}
-    if changes_appointment(kind):
-        visit = facts.visit.after(event)
-        if visit is not facts.visit:
-            changes["visit"] = visit
-        if kind is EventKind.BOOKED or kind is EventKind.RESCHEDULED:
-            changes["window"] = (
-                made
-                if isinstance(made, AppointmentWindow)
-                else _shared_window(data.date, data.half)
-            )
-            changes["confirmed"] = None
-        elif kind is EventKind.CONFIRMED:
-            changes["confirmed"] = data
-        elif kind is EventKind.CONTACTED:
-            changes["contacted"] = True
-        elif kind is EventKind.CUSTOMER_ABSENT:
-            changes.update(window=None, confirmed=None, arrived_at=None)
-    elif kind is EventKind.ARRIVED:
-        changes["arrived_at"] = event.at
-    elif kind is EventKind.TECHNICIANS_ASSIGNED:
-        changes.update(staff=data.technicians, contact=data.contact)
-    elif kind is EventKind.HANDED_OVER:
-        changes["owner"] = data.to
-    elif kind is EventKind.TIER_CHANGED:
-        changes["tier"] = data.tier
-    elif kind is EventKind.TRIAGED:
-        changes["remote_possible"] = data.remote_possible
-    if changes:
-        facts = _validate.checked_copy(facts, changes)
-    return _OrderState(s.kind, dest, event.epoch, count, facts, s.work)
-
-
-_ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
-    EventKind.BOOKED: ("date", "half"),
-    EventKind.RESCHEDULED: ("date", "half", "requested_by", "reason"),
-    EventKind.CANCELLED: ("reason",),
-    EventKind.VISIT_NEEDED: ("reason",),
-    EventKind.CUSTOMER_ABSENT: ("note_left", "neighbours_asked"),
-    EventKind.RESOURCE_GAP_RECORDED: ("gap",),
-    EventKind.DELAYED: ("minutes", "customer_told"),
-    EventKind.LEFT_TEMPORARILY: ("reason", "minutes"),
-    EventKind.FEASIBILITY_ANSWERED: ("available",),
-    EventKind.TRIAGED: ("remote_possible",),
-    EventKind.FOLLOWED_UP: ("solved",),
-    EventKind.CUSTOMER_DATA_CHECKED: ("via",),
-    EventKind.CUSTOMER_PHONE_USED: ("consent",),
-    EventKind.OUT_OF_SCOPE_REQUESTED: ("request", "explanation"),
-}
-"""Payload fields the schema leaves optional for bare logs, and an order's log must hold."""
-
-_EITHER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
-    EventKind.RESCHEDULED: ("consent", "agreed"),
-    EventKind.DELAYED: ("reason", "cause"),
-}
-"""Fields of which an order's log holds at least one: the old one, or its successor."""
-
-_WORK_KINDS: Final = frozenset(
-    {EventKind.CHECKLIST_UPDATED, EventKind.WORKSHEET_UPDATED, EventKind.SIGNED}
-)
-
-
-def _worked(work: _Work, event: Event, made: object) -> _Work:
-    """The work after a checklist, work sheet or signature event."""
-    kind = event.kind
-    data: Any = event.data
-    if kind is EventKind.CHECKLIST_UPDATED:
-        checklist = (
-            made if isinstance(made, Checklist) else _checklist_change(work.checklist, event)
-        )
-        # What was signed is no longer what is there.
-        return _Work(checklist, work.worksheet, history=_voided(work, event))
-    if kind is EventKind.WORKSHEET_UPDATED:
-        return _Work(work.checklist, data.worksheet, history=_voided(work, event))
-    signature: Signature = data.signature
-    # A signature sign_off() has just made is over this very checklist and work sheet.
-    holds = made is signature or signature.verify(work.checklist, work.worksheet)
-    history = (*_voided(work, event), SignatureRecord(signature, holds))
-    return _Work(work.checklist, work.worksheet, signature, holds, history)
-
-
-def _voided(work: _Work, event: Event) -> tuple[SignatureRecord, ...]:
-    """The history once ``event`` is recorded: a standing signature is voided by it."""
-    history = work.history
-    if work.signature is None or not history or history[-1].voided_by is not None:
-        return history
-    last = history[-1]
-    return (*history[:-1], SignatureRecord(last.signature, last.holds, event))
-
-
-def _start(kind: OrderKind, first: Event) -> _OrderState:
-    data = first.data
-    expected = EventKind.REPORTED if kind is OrderKind.REPAIR else EventKind.ACCEPTED
-    if first.kind is not expected:
-        msg = f"{_labels.with_article(kind.value)} order's log must start with {expected.value}"
-        raise InvalidEvent(msg)
-    assert isinstance(data, Opened)
-    if not data.products:
-        msg = "the first event must list the order's products"
-        raise InvalidEvent(msg)
-    if data.tier is None or data.area is None:
-        msg = "the first event of an order must name the customer's tier and area"
-        raise InvalidEvent(msg)
-    products = _shared_products(frozenset(data.products))
-    facts = _Facts(owner=first.actor, tier=data.tier, area=data.area, products=products)
-    work = _blank_work(kind, products)
-    first_state = S.REPORTED if kind is OrderKind.REPAIR else S.RECEIVED
-    return _OrderState(kind, first_state, first.epoch, 1, facts, work)
-
-
-@functools.lru_cache(maxsize=256)
-def _blank_work(kind: OrderKind, products: frozenset[Product]) -> _Work:
-    # Immutable and the same for every order of a kind and products until work begins:
-    # one per combination, not one per order.
-    return _Work(Checklist.for_order(kind, products))
-
-
-@functools.lru_cache(maxsize=1024)
-def _shared_window(date: dt.date, half: HalfDay) -> AppointmentWindow:
-    # Immutable, and a branch books its orders into a few hundred windows: restored
-    # orders share one per (date, half) instead of holding one each.
-    return AppointmentWindow(date, half)
-
-
-def _shared_products(products: frozenset[Product]) -> frozenset[Product]:
-    # One frozenset per combination of products (216 bytes each), not one per order:
-    # the combinations are few, immutable and say nothing personal.
-    return _PRODUCT_SETS.setdefault(products, products)
-
-
-_PRODUCT_SETS: dict[frozenset[Product], frozenset[Product]] = {}
 
 
 # --- the work order -----------------------------------------------------------------
@@ -698,7 +293,7 @@ class WorkOrder:
     id: str
     customer: Customer
     standard: ServiceStandard
-    _s: _OrderState = attrs.field(alias="s", repr=False)
+    _s: OrderState = attrs.field(alias="s", repr=False)
     # The log, appended once per event (a state keeps only the last instant), and the
     # tuple ``events`` hands out, made again only after the log grew. A restored order
     # keeps its log packed (a branch holds millions, seldom read) until a command
@@ -734,7 +329,7 @@ class WorkOrder:
         id: str,
         customer: Customer,
         standard: ServiceStandard,
-        s: _OrderState,
+        s: OrderState,
         log: list[Event] | PackedLog,
         staff: tuple[Technician, ...] = (),
     ) -> WorkOrder:
@@ -839,7 +434,7 @@ class WorkOrder:
                 "products": sorted(p.value for p in chosen),
             },
         )
-        return cls._made(order_id, customer, std, s=_start(kind, first), log=[first])
+        return cls._made(order_id, customer, std, s=start(kind, first), log=[first])
 
     @classmethod
     def from_events(
@@ -884,9 +479,9 @@ class WorkOrder:
         )
         std = ServiceStandard.default() if standard is None else standard
         _is(std, ServiceStandard, "standard")
-        state = _start(kind, log[0])
+        state = start(kind, log[0])
         for event in log[1:]:
-            state = _fold(state, event)
+            state = fold(state, event)
         _is(customer, Customer, "customer")
         staff = _with_staff((), staff_given)
         given_ids = {t.id for t in staff}
@@ -1026,7 +621,7 @@ class WorkOrder:
 
     def allowed_commands(self) -> list[str]:
         """The command methods the order's state allows now (conditions aside)."""
-        return _allowed(self._s)
+        return commands_allowed(self._s)
 
     def __repr__(self) -> str:
         return (
@@ -1051,7 +646,7 @@ class WorkOrder:
         if epoch < last:
             msg = (
                 f"at {moment.isoformat()} is earlier than the order's last event "
-                f"({_shown_in(last, moment)}); commands must come in time order"
+                f"({shown_in(last, moment)}); commands must come in time order"
             )
             raise InvalidEvent(msg)
         self._checked_at = (moment, epoch)
@@ -1059,7 +654,7 @@ class WorkOrder:
 
     def _may(self, trigger: str) -> None:
         s = self._s
-        if trigger not in _TRIGGERS[s.kind, s.state]:
+        if trigger not in TRIGGERS[s.kind, s.state]:
             allowed = ", ".join(self.allowed_commands()) or "nothing (the order is final)"
             msg = (
                 f"{trigger} is not allowed while order {_validate.shown_id(self.id)} is {self._s.state.value} "
@@ -1072,8 +667,8 @@ class WorkOrder:
         state = self._s
         last = events[-1]
         for event in events[:-1]:
-            state = _fold(state, event)
-        self._s = _fold(state, last, made)  # the one change of state: the folds passed or raised
+            state = fold(state, event)
+        self._s = fold(state, last, made)  # the one change of state: the folds passed or raised
         log = self._log
         if type(log) is list:
             log += events
