@@ -66,17 +66,15 @@ import statemachine
 from transitions import EventData, Machine
 
 import fieldservice as fs
-from fieldservice.states import _INSTALL_TRANSITIONS
-from fieldservice.workflow import (
+from fieldservice._orderstate import (
     _CONDITIONS,
     _EVENT_TRIGGER,
-    INSTALL_MACHINE,
-    REPAIR_MACHINE,
-    State,
+    OrderState,
     _apply,
     _check_order,
-    _OrderState,
 )
+from fieldservice.states import _INSTALL_TRANSITIONS
+from fieldservice.workflow import INSTALL_MACHINE, REPAIR_MACHINE, State
 
 TZ = "Asia/Shanghai"
 TARGET = 4.0  # issue #14: >= 4x the idiomatic transitions pattern
@@ -296,7 +294,7 @@ class _Flow:
 
     def __init__(self, order: MachinePerOrder) -> None:
         self.order = order
-        self.current: _OrderState | None = None
+        self.current: OrderState | None = None
         Machine(
             model=self,
             states=INSTALL_STATES,
