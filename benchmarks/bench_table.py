@@ -33,6 +33,7 @@ import pendulum
 
 import fieldservice as fs
 from fieldservice import columnar, sla
+from fieldservice.sla import _table
 from fieldservice.synthetic import synthetic_lines
 
 AT = pendulum.datetime(2026, 12, 1, tz="Asia/Shanghai")
@@ -52,7 +53,7 @@ def by_table(path: pathlib.Path, jobs: int = 1) -> int:
 
 
 def by_marks(path: pathlib.Path) -> int:
-    judge = sla._PartJudge(fs.ServiceStandard.default(), AT, compiled=False)
+    judge = _table._PartJudge(fs.ServiceStandard.default(), AT, compiled=False)
     return sum(judge.clocks(part).num_rows for part in columnar.parts(path))
 
 

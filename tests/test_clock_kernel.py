@@ -20,6 +20,7 @@ import fieldservice as fs
 from fieldservice import columnar, sla
 from fieldservice.errors import CalendarNotCovered, StandardMismatch
 from fieldservice.events import Event, PackedLog
+from fieldservice.sla import _batch, _clocks, _kernel_tables, _table
 from fieldservice.synthetic import synthetic_order
 
 pa = pytest.importorskip("pyarrow", reason="Arrow and Parquet need the 'arrow' extra")
@@ -41,9 +42,9 @@ CLOCK_NAMES = [c.value for c in sla.ClockName]
 
 def judged(table: Any, standard: fs.ServiceStandard, at: pendulum.DateTime) -> tuple[Any, Any]:
     """(compiled, python): the compiled table (None if it handed the part back), Python's."""
-    compiled = sla._PartJudge(standard, at)
+    compiled = _table._PartJudge(standard, at)
     assert compiled.kernel is not None
-    python = sla._PartJudge(standard, at, compiled=False)
+    python = _table._PartJudge(standard, at, compiled=False)
     return compiled._compiled(table, compiled.kernel), python.clocks(table)
 
 
@@ -131,11 +132,11 @@ def test_F4_on_holidays_the_compiled_judge_judges_or_hands_back_where_python_rai
     orders = [dict(log, id=f"WO-{i}") for i, log in enumerate(logs)]
     table = columnar.events_table(orders)
     at = BEFORE_NATIONAL_DAY.add(hours=hours)
-    judge = sla._PartJudge(HOLIDAYS, at)
+    judge = _table._PartJudge(HOLIDAYS, at)
     assert judge.kernel is not None
     compiled = judge._compiled(table, judge.kernel)
     try:
-        want = sla._PartJudge(HOLIDAYS, at, compiled=False).clocks(table)
+        want = _table._PartJudge(HOLIDAYS, at, compiled=False).clocks(table)
     except CalendarNotCovered:
         event("Python raised: the kernel handed the part back")
         assert compiled is None
@@ -174,7 +175,7 @@ def test_without_the_fast_extra_evaluate_table_judges_in_python(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "fieldservice._clock_kernel", None)  # import fails
-    assert sla._PartJudge(DEFAULT, T0).kernel is None
+    assert _table._PartJudge(DEFAULT, T0).kernel is None
     orders = [synthetic_order(s) for s in range(30)]
     at = pendulum.datetime(2026, 11, 24, 20, tz="Asia/Shanghai")
     got = sla.evaluate_table(columnar.events_table(orders), at=at)
@@ -196,10 +197,10 @@ def both_batches(
 ) -> tuple[sla.SlaBatch, sla.SlaBatch]:
     """The compiled batch (reading ``part`` orders at a time) and the Python one."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sla, "COMPILED_FROM", 1)
-        patch.setattr(sla, "_READ_PART", part)
+        patch.setattr(_batch, "COMPILED_FROM", 1)
+        patch.setattr(_kernel_tables, "_READ_PART", part)
         compiled = sla.evaluate_many(logs, at=at, standard=standard)
-        patch.setattr(sla._KernelTables, "made", classmethod(lambda cls, lim: None))
+        patch.setattr(_kernel_tables.KernelTables, "made", classmethod(lambda cls, lim: None))
         python = sla.evaluate_many(logs, at=at, standard=standard)
     return compiled, python
 
@@ -245,7 +246,7 @@ def test_evaluate_many_reads_a_restored_order_without_building_its_events(
     def built(self: PackedLog) -> tuple[Event, ...]:
         raise AssertionError("the compiled path built the events of a packed log")
 
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
     monkeypatch.setattr(PackedLog, "events", built)
     at = T0.add(days=3)
     batch = sla.evaluate_many([order], at=at)
@@ -259,8 +260,8 @@ def test_evaluate_many_read_in_parts_hands_a_late_bad_row_back_to_python(
 ) -> None:
     # The first parts are judged by the worker while the third is read; its bad row sends
     # the whole batch to Python, which names the row, as it does for one part.
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
-    monkeypatch.setattr(sla, "_READ_PART", 2)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_kernel_tables, "_READ_PART", 2)
     good = (Event("reported", T0, actor="desk", data={"tier": "gold"}),)
     bad = (Event("reported", T0.add(hours=1), actor="desk"), Event("cleared", T0, actor="desk"))
     with pytest.raises(fs.InvalidEvent, match="earlier than event 1"):
@@ -270,7 +271,7 @@ def test_evaluate_many_read_in_parts_hands_a_late_bad_row_back_to_python(
 def test_evaluate_many_leaves_a_log_out_of_time_order_to_python_which_names_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
     late = Event("reported", T0.add(hours=1), actor="desk")
     early = Event("cleared", T0, actor="desk")
     with pytest.raises(fs.InvalidEvent, match="earlier than event 1"):
@@ -278,7 +279,7 @@ def test_evaluate_many_leaves_a_log_out_of_time_order_to_python_which_names_it(
 
 
 def test_evaluate_many_reads_an_iterator_of_events_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
     log = [Event("reported", T0, actor="desk", data={"tier": "gold"})]
     batch = sla.evaluate_many([iter(log)], at=T0.add(hours=2), standard=DEFAULT)
     assert batch.states(sla.ClockName.REPAIR) == [sla.ClockState.RUNNING]
@@ -287,7 +288,7 @@ def test_evaluate_many_reads_an_iterator_of_events_once(monkeypatch: pytest.Monk
 def test_evaluate_many_refuses_an_order_of_another_standard_as_python_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
     order = synthetic_order(3, standard=SERVICE_TIME)
     with pytest.raises(StandardMismatch):
         sla.evaluate_many([order], at=T0, standard=DEFAULT)
@@ -308,8 +309,8 @@ def test_regression_a_payload_the_encoding_cannot_read_goes_to_python(
     def refuse(self: object, booking: object) -> float:
         raise ValueError("year 0 is out of range")
 
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
-    monkeypatch.setattr(sla._Limits, "due_of", refuse)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_clocks.Limits, "due_of", refuse)
     batch = sla.evaluate_many([log], at=t.add(hours=3), standard=DEFAULT)
     assert batch.states(sla.ClockName.REPAIR) == [sla.ClockState.RUNNING]
 
@@ -317,7 +318,7 @@ def test_regression_a_payload_the_encoding_cannot_read_goes_to_python(
 def test_regression_of_two_bad_rows_the_first_ones_error_is_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
     standard = SERVICE_TIME.replace(close_clocks_on_holidays=True)
     t = pendulum.datetime(2030, 3, 4, 9, tz="Asia/Shanghai")
     first = [Event("reported", t, actor="desk", data={"tier": "gold"})]
@@ -328,7 +329,7 @@ def test_regression_of_two_bad_rows_the_first_ones_error_is_raised(
 def test_regression_an_order_whose_events_are_an_iterator_is_read_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
     log = [Event("reported", T0, actor="desk", data={"tier": "gold"})]
     paused = list(log)
     for n in range(40):  # more pauses than the kernel keeps: the batch goes back to Python
@@ -350,10 +351,10 @@ def _both_rows(rows: list[Any], part: int = 1) -> tuple[Any, Any]:
             return type(error), str(error)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sla, "COMPILED_FROM", 1)
-        patch.setattr(sla, "_READ_PART", part)
+        patch.setattr(_batch, "COMPILED_FROM", 1)
+        patch.setattr(_kernel_tables, "_READ_PART", part)
         compiled = outcome(lambda: sla.evaluate_many(rows, at=T0.add(hours=30), standard=DEFAULT))
-        patch.setattr(sla._KernelTables, "made", classmethod(lambda cls, lim: None))
+        patch.setattr(_kernel_tables.KernelTables, "made", classmethod(lambda cls, lim: None))
         python = outcome(lambda: sla.evaluate_many(rows, at=T0.add(hours=30), standard=DEFAULT))
     return compiled, python
 
@@ -410,7 +411,7 @@ def test_regression_without_a_thread_the_parts_are_judged_where_they_are_read(
 
         def shutdown(self) -> None: ...
 
-    monkeypatch.setattr(sla, "ThreadPoolExecutor", NoThreads)
+    monkeypatch.setattr(_kernel_tables, "ThreadPoolExecutor", NoThreads)
     rows = [_reported(tier) for tier in ("diamond", "gold", "silver")]
     compiled, python = _both_rows(rows, part=1)
     assert compiled == python

@@ -2,7 +2,7 @@
 
 The fast path of :func:`fieldservice.sla.evaluate_table`, with the ``fast``
 extra (numba). It holds no rule of its own: it is the arithmetic of
-``sla._scan`` and ``sla._judge`` written over arrays, and every table it reads
+``sla._clocks.scan_log`` and ``judge_clock`` written over arrays, and every table it reads
 (what each event kind does to each clock, the limits, the calendar's open
 intervals) is made by :mod:`fieldservice.sla` from the same definitions the
 Python path reads. The tests hold the two paths to the same numbers on
@@ -46,10 +46,10 @@ True
 """
 
 
-# Actions, in the numbering of the effects table sla gives (see sla._EFFECTS).
+# Actions, in the numbering of the effects table sla gives (see sla._clocks.EFFECTS).
 START, STOP, PAUSE, RESUME, CANCEL, WINDOW, CONFIRM_BY, PUNCTUAL, DROP, MISSED = range(10)
 UNCONFIRMED = 10
-# How the scan treats a kind: as sla._scan's roles.
+# How the scan treats a kind: as sla._clocks.scan_log's roles.
 PLAIN, OPENS, TIER, VISIT = range(4)
 # What a visit event does to the appointment (visits.Appointment.after).
 V_NONE, V_BOOK, V_CONFIRM, V_WITHDRAW, V_CANCEL = range(5)
@@ -160,7 +160,7 @@ def _deadline_units(
 def _start(
     clocks: Any, index: int, begin: float, window_end: float, ended: float, tier: int
 ) -> None:
-    """A new clock at ``index``, as ``sla._Clock(begin, tier)`` with its window and stop."""
+    """A new clock at ``index``, as ``sla._clocks._Clock(begin, tier)`` with its window and stop."""
     present, start, stop, cancelled, wend, ctier, npause = clocks
     present[index] = True
     start[index] = begin
@@ -172,7 +172,7 @@ def _start(
 
 
 @njit(cache=True, nogil=True)
-def judge_orders(  # one pass, as sla._scan and sla._judge
+def judge_orders(  # one pass, as sla._clocks.scan_log and judge_clock
     order_start: Any,
     codes: Any,
     epochs: Any,
