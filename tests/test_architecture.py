@@ -144,7 +144,10 @@ def test_allowed_for_now_lists_only_uses_that_still_exist() -> None:
 LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "foundation",
-        frozenset({"errors", "_frozen", "_labels", "_time", "_validate", "_version", "_workers"}),
+        frozenset(
+            {"errors", "_bounded", "_frozen", "_labels", "_time", "_validate", "_version"}
+            | {"_workers"}
+        ),
     ),
     ("values", frozenset({"model", "_jsondata"})),
     ("standard", frozenset({"standard", "servicecal"})),

@@ -72,12 +72,12 @@ def test_data_refused_once_is_refused_every_time() -> None:
 
 
 def test_the_table_is_bounded() -> None:
-    for minute in range(payloads._SHARED_MAX + 10):
+    for minute in range(payloads._SHARED.most + 10):
         start = f"2026-11-26T12:{minute % 60:02d}:{minute // 60 % 60:02d}+08:00"
         payloads.Confirmed.from_json_data(
             {"start": start, "end": "2026-11-26T23:00:00+08:00"}, "confirmed"
         )
-    assert len(payloads._SHARED) <= payloads._SHARED_MAX
+    assert len(payloads._SHARED) <= payloads._SHARED.most
 
 
 _VALUES = st.one_of(

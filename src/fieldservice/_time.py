@@ -24,6 +24,7 @@ from typing import Final, NamedTuple
 
 import pendulum
 
+from fieldservice._bounded import BoundedTable
 from fieldservice.errors import InvalidInput
 
 __all__ = [
@@ -333,14 +334,12 @@ def wall_epoch(tz: dt.tzinfo, day: dt.date, seconds: int) -> int:
     if found is not None and found[0] is tz:
         return found[1]
     epoch = _wall_epoch(tz, day, seconds)
-    if len(_WALL_EPOCHS) >= _WALL_EPOCHS_MAX:
-        _WALL_EPOCHS.clear()
-    _WALL_EPOCHS[key] = (tz, epoch)
+    _WALL_EPOCHS.keep(key, (tz, epoch))
     return epoch
 
 
-_WALL_EPOCHS: dict[tuple[int, int, int], tuple[dt.tzinfo, int]] = {}
-_WALL_EPOCHS_MAX: Final = 16_384  # about 4.5 MB when full; a branch asks a few a day
+# About 4.5 MB when full; a branch asks a few a day.
+_WALL_EPOCHS = BoundedTable[tuple[int, int, int], tuple[dt.tzinfo, int]](16_384)
 
 
 def _wall_epoch(tz: dt.tzinfo, day: dt.date, seconds: int) -> int:

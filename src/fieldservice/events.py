@@ -33,6 +33,7 @@ import attrs
 import pendulum
 
 from fieldservice import _labels, _time, _validate, payloads
+from fieldservice._bounded import BoundedTable
 from fieldservice.errors import InvalidEvent, InvalidInput
 
 __all__ = [
@@ -169,14 +170,10 @@ def _to_actor(value: object) -> str:
             return known
     # str(): a subclass of str passes the check but cannot be interned.
     checked = sys.intern(str(_validate.identifier("event actor", value)))
-    if len(_ACTORS) >= _ACTORS_MAX:
-        _ACTORS.clear()
-    _ACTORS[checked] = checked
-    return checked
+    return _ACTORS.keep(checked, checked)
 
 
-_ACTORS: dict[str, str] = {}
-_ACTORS_MAX = 4096
+_ACTORS = BoundedTable[str, str](4096)
 
 
 def actor_id(value: object) -> str:

@@ -28,6 +28,7 @@ from typing import Final
 import attrs
 
 from fieldservice import _labels, _validate
+from fieldservice._bounded import BoundedTable
 from fieldservice.errors import InvalidInput, InvalidPhoneNumber
 
 __all__ = [
@@ -222,14 +223,10 @@ def _region_text(value: object) -> str:
     known = _REGIONS.get(region)
     if known is not None:
         return known
-    if len(_REGIONS) >= _REGIONS_MAX:
-        _REGIONS.clear()
-    _REGIONS[region] = region
-    return region
+    return _REGIONS.keep(region, region)
 
 
-_REGIONS: dict[str, str] = {}
-_REGIONS_MAX = 4096
+_REGIONS = BoundedTable[str, str](4096)
 
 
 def _detail_text(value: object) -> str:

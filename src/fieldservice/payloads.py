@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Self, TypeVar
 import attrs
 
 from fieldservice import _jsondata, _labels, _time, _validate
+from fieldservice._bounded import BoundedTable
 from fieldservice._frozen import FrozenMap
 from fieldservice.errors import InvalidInput
 from fieldservice.model import (
@@ -849,9 +850,7 @@ class Payload(Mapping[str, Any]):
             msg = f"{err.message} (in the data of {event_named(kind)})"
             raise type(err)(msg) from None
         if key is not None:
-            if len(_SHARED) >= _SHARED_MAX:
-                _SHARED.clear()
-            _SHARED[key] = made
+            _SHARED.keep(key, made)
         return made
 
     @classmethod
@@ -960,8 +959,7 @@ def _personal_fields(cls: type[Payload]) -> tuple[str, ...]:
 # be one object; reading it again costs a dictionary lookup, and a million restored orders
 # hold one copy. Only fields whose value is nothing personal are shared (G1: no customer's
 # note outlives its order in this table), and the table is emptied when full.
-_SHARED: dict[tuple[object, ...], Payload] = {}
-_SHARED_MAX: Final = 8192
+_SHARED = BoundedTable[tuple[object, ...], Payload](8192)
 _SCALARS: Final = frozenset({str, int, bool})
 
 
@@ -1333,9 +1331,7 @@ class ChecklistUpdated(Payload):
         if found is None:
             found = cls.of_command({"action": "tick", "item": item}, "checklist_updated")
             if shared:
-                if len(_PLAIN_TICKS) >= _PLAIN_TICKS_MAX:
-                    _PLAIN_TICKS.clear()
-                _PLAIN_TICKS[item] = found
+                _PLAIN_TICKS.keep(item, found)
         return found
 
     @property
@@ -1374,8 +1370,7 @@ class ChecklistUpdated(Payload):
             raise InvalidInput(msg)
 
 
-_PLAIN_TICKS: dict[str, ChecklistUpdated] = {}
-_PLAIN_TICKS_MAX: Final = 1024
+_PLAIN_TICKS = BoundedTable[str, ChecklistUpdated](1024)
 
 
 @attrs.frozen(slots=True)

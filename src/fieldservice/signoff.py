@@ -23,6 +23,7 @@ import attrs
 import pendulum
 
 from fieldservice import _jsondata, _labels, _validate
+from fieldservice._bounded import BoundedTable
 from fieldservice.checklist import Checklist, ChecklistItem, ItemStatus
 from fieldservice.errors import ChecklistIncomplete, InvalidInput, Violation
 from fieldservice.model import PersonalName
@@ -218,14 +219,11 @@ def _fixed_parts(key: tuple[str, str, str, str, bool, ItemStatus]) -> tuple[str,
         f',"label_en":{_encode(label_en)},"label_zh":{_encode(label_zh)},"reason":',
         f',"required":{_encode(required)},"rule":{_encode(rule)},"status":{_encode(status.value)}}}',
     )
-    if len(_FIXED_PARTS) >= _FIXED_PARTS_MAX:
-        _FIXED_PARTS.clear()  # templates are few; a caller's own items could be many
-    _FIXED_PARTS[key] = parts
-    return parts
+    # Templates are few; a caller's own items could be many.
+    return _FIXED_PARTS.keep(key, parts)
 
 
-_FIXED_PARTS: dict[tuple[str, str, str, str, bool, ItemStatus], tuple[str, str, str]] = {}
-_FIXED_PARTS_MAX: Final = 1024
+_FIXED_PARTS = BoundedTable[tuple[str, str, str, str, bool, ItemStatus], tuple[str, str, str]](1024)
 _FORM: Final = _jsondata.CANONICAL_FORM
 # What the encoder writes for a str (ensure_ascii=False): the C function it calls itself.
 _text: Final[Callable[[str], str]] = json.encoder.encode_basestring

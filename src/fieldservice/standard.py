@@ -32,6 +32,7 @@ from typing import Any, Final, NoReturn, TypeVar
 import attrs
 
 from fieldservice import _labels, _validate
+from fieldservice._bounded import BoundedTable
 from fieldservice.errors import InvalidInput, StandardError, StandardMismatch
 from fieldservice.model import Area, OrderKind, Product, Tier
 
@@ -1058,13 +1059,11 @@ class ServiceStandard:
         found = _DIGESTS.get(self)
         if found is None:
             found = hashlib.sha256(self.to_toml().encode("utf-8")).hexdigest()
-            if len(_DIGESTS) > 256:  # a few standards per process; never an unbounded cache
-                _DIGESTS.clear()
-            _DIGESTS[self] = found
+            _DIGESTS.keep(self, found)  # a few standards per process
         return found
 
 
-_DIGESTS: dict[ServiceStandard, str] = {}
+_DIGESTS = BoundedTable[ServiceStandard, str](256)
 _DEFAULT: Final[ServiceStandard] = ServiceStandard()
 
 
