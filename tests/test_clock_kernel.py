@@ -20,7 +20,7 @@ import fieldservice as fs
 from fieldservice import columnar, sla
 from fieldservice.errors import CalendarNotCovered, StandardMismatch
 from fieldservice.events import Event, PackedLog
-from fieldservice.sla import _batch, _clocks, _kernel_tables, _table
+from fieldservice.sla import _clocks, _kernel_tables, _table
 from fieldservice.synthetic import synthetic_order
 
 pa = pytest.importorskip("pyarrow", reason="Arrow and Parquet need the 'arrow' extra")
@@ -197,7 +197,7 @@ def both_batches(
 ) -> tuple[sla.SlaBatch, sla.SlaBatch]:
     """The compiled batch (reading ``part`` orders at a time) and the Python one."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_batch, "COMPILED_FROM", 1)
+        patch.setattr(sla, "COMPILED_FROM", 1)
         patch.setattr(_kernel_tables, "_READ_PART", part)
         compiled = sla.evaluate_many(logs, at=at, standard=standard)
         patch.setattr(_kernel_tables.KernelTables, "made", classmethod(lambda cls, lim: None))
@@ -246,7 +246,7 @@ def test_evaluate_many_reads_a_restored_order_without_building_its_events(
     def built(self: PackedLog) -> tuple[Event, ...]:
         raise AssertionError("the compiled path built the events of a packed log")
 
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     monkeypatch.setattr(PackedLog, "events", built)
     at = T0.add(days=3)
     batch = sla.evaluate_many([order], at=at)
@@ -260,7 +260,7 @@ def test_evaluate_many_read_in_parts_hands_a_late_bad_row_back_to_python(
 ) -> None:
     # The first parts are judged by the worker while the third is read; its bad row sends
     # the whole batch to Python, which names the row, as it does for one part.
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     monkeypatch.setattr(_kernel_tables, "_READ_PART", 2)
     good = (Event("reported", T0, actor="desk", data={"tier": "gold"}),)
     bad = (Event("reported", T0.add(hours=1), actor="desk"), Event("cleared", T0, actor="desk"))
@@ -271,7 +271,7 @@ def test_evaluate_many_read_in_parts_hands_a_late_bad_row_back_to_python(
 def test_evaluate_many_leaves_a_log_out_of_time_order_to_python_which_names_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     late = Event("reported", T0.add(hours=1), actor="desk")
     early = Event("cleared", T0, actor="desk")
     with pytest.raises(fs.InvalidEvent, match="earlier than event 1"):
@@ -279,7 +279,7 @@ def test_evaluate_many_leaves_a_log_out_of_time_order_to_python_which_names_it(
 
 
 def test_evaluate_many_reads_an_iterator_of_events_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     log = [Event("reported", T0, actor="desk", data={"tier": "gold"})]
     batch = sla.evaluate_many([iter(log)], at=T0.add(hours=2), standard=DEFAULT)
     assert batch.states(sla.ClockName.REPAIR) == [sla.ClockState.RUNNING]
@@ -288,7 +288,7 @@ def test_evaluate_many_reads_an_iterator_of_events_once(monkeypatch: pytest.Monk
 def test_evaluate_many_refuses_an_order_of_another_standard_as_python_does(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     order = synthetic_order(3, standard=SERVICE_TIME)
     with pytest.raises(StandardMismatch):
         sla.evaluate_many([order], at=T0, standard=DEFAULT)
@@ -309,7 +309,7 @@ def test_regression_a_payload_the_encoding_cannot_read_goes_to_python(
     def refuse(self: object, booking: object) -> float:
         raise ValueError("year 0 is out of range")
 
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     monkeypatch.setattr(_clocks.Limits, "due_of", refuse)
     batch = sla.evaluate_many([log], at=t.add(hours=3), standard=DEFAULT)
     assert batch.states(sla.ClockName.REPAIR) == [sla.ClockState.RUNNING]
@@ -318,7 +318,7 @@ def test_regression_a_payload_the_encoding_cannot_read_goes_to_python(
 def test_regression_of_two_bad_rows_the_first_ones_error_is_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     standard = SERVICE_TIME.replace(close_clocks_on_holidays=True)
     t = pendulum.datetime(2030, 3, 4, 9, tz="Asia/Shanghai")
     first = [Event("reported", t, actor="desk", data={"tier": "gold"})]
@@ -329,7 +329,7 @@ def test_regression_of_two_bad_rows_the_first_ones_error_is_raised(
 def test_regression_an_order_whose_events_are_an_iterator_is_read_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(_batch, "COMPILED_FROM", 1)
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
     log = [Event("reported", T0, actor="desk", data={"tier": "gold"})]
     paused = list(log)
     for n in range(40):  # more pauses than the kernel keeps: the batch goes back to Python
@@ -351,7 +351,7 @@ def _both_rows(rows: list[Any], part: int = 1) -> tuple[Any, Any]:
             return type(error), str(error)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_batch, "COMPILED_FROM", 1)
+        patch.setattr(sla, "COMPILED_FROM", 1)
         patch.setattr(_kernel_tables, "_READ_PART", part)
         compiled = outcome(lambda: sla.evaluate_many(rows, at=T0.add(hours=30), standard=DEFAULT))
         patch.setattr(_kernel_tables.KernelTables, "made", classmethod(lambda cls, lim: None))
@@ -416,3 +416,31 @@ def test_regression_without_a_thread_the_parts_are_judged_where_they_are_read(
     compiled, python = _both_rows(rows, part=1)
     assert compiled == python
     assert isinstance(compiled, dict)
+
+
+def test_the_constants_sla_documents_are_the_ones_it_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    # sla's modules read COMPILED_FROM and RELATIVE_ACCURACY from the package when called,
+    # so setting one where it is documented takes effect everywhere, evaluate_table too.
+    pytest.importorskip("numba")
+    calls: list[object] = []
+    made = _kernel_tables.KernelTables.made
+    monkeypatch.setattr(
+        _kernel_tables.KernelTables, "made", classmethod(lambda cls, lim: calls.append(lim))
+    )
+    monkeypatch.setattr(_kernel_tables.KernelTables, "warm", classmethod(lambda cls: False))
+    orders = [synthetic_order(n) for n in range(1, 4)]
+    at = T0.add(days=3)
+    sla.evaluate_many(orders, at=at)
+    sla.evaluate_table(columnar.events_table(orders), at=at)
+    assert calls == []  # below the threshold: the Python judge
+    monkeypatch.setattr(sla, "COMPILED_FROM", 1)
+    sla.evaluate_many(orders, at=at)
+    assert len(calls) == 1
+    sla.evaluate_table(columnar.events_table(orders), at=at)
+    assert len(calls) == 2
+    monkeypatch.setattr(_kernel_tables.KernelTables, "made", made)
+    monkeypatch.setattr(sla, "RELATIVE_ACCURACY", 0.05)
+    summary = sla.summarize(sla.evaluate_many(orders, at=at))
+    sketches = list(summary._sketches.values())
+    assert sketches
+    assert {s._relative_accuracy for s in sketches} == {0.05}

@@ -529,7 +529,9 @@ def test_G1_an_order_id_holding_a_phone_is_shown_by_no_renderer_for_people() -> 
         "repr(day plan)": repr(day),
         "day plan calendar": day.to_ical("T1").decode(),
         "repr(hold)": repr(hold),
-        "place": f"{places[phone_id]!r} {places[phone_id]}",
+        "repr(place)": repr(places[phone_id]),
+        "repr(travel matrix)": repr(TravelMatrix({("depot", phone_id): 10})),
+        "repr(reminder diff)": repr(reminders.diff(plan, reminders.ReminderPlan(phone_id, ()))),
         "calendar": fs.calendar.to_ical([order]).decode(),
     }
     assert plan.reminders
@@ -543,6 +545,26 @@ def test_G1_an_order_id_holding_a_phone_is_shown_by_no_renderer_for_people() -> 
     uid = [line for line in texts["calendar"].splitlines() if line.startswith("UID")]
     assert uid == [line for line in personal.splitlines() if line.startswith("UID")]
     assert json.loads(order.to_json())["id"] == phone_id
+    assert str(places[phone_id]) == phone_id  # a Place's key, as a travel function reads it
+    # Refusals: the order under another standard, and a travel time missing for its place.
+    other = STD.replace(name="branch-late")
+    refusals: list[Callable[[], object]] = [
+        lambda: sla.evaluate(order, at=T0.add(minutes=5), standard=other),
+        lambda: reminders.plan(order, standard=other),
+        lambda: plan_day(
+            [order],
+            fs.planning.Team([member], standard=STD),
+            WINDOW.date,
+            travel=TravelMatrix({("depot", phone_id): 10}),
+            places=places,
+            solver="greedy",
+        ),
+    ]
+    for refusal in refusals:
+        with pytest.raises(fs.FieldServiceError) as refused:
+            refusal()
+        assert "(an order ID not shown)" in str(refused.value)
+        assert not [p for t in shown(refused.value) for p in echoes(t)]
 
 
 def _chain_texts(err: BaseException) -> list[str]:

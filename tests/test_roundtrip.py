@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import copy
 import datetime as dt
 import itertools
 import math
 import multiprocessing
 import os
+import pickle
 import random
 import time
 import traceback
@@ -481,6 +483,12 @@ def check_round_trip(order: fs.WorkOrder, *, deep: bool) -> None:
     assert back.to_json(include_personal=True) == text
     assert back.to_json() == order.to_json()
     if deep:
+        # Issue 14: an order crosses a process boundary (multiprocessing, dask) whole, made
+        # by commands or restored, evidence, labels and signatures included.
+        for made in (order, back):
+            for again in (pickle.loads(pickle.dumps(made)), copy.deepcopy(made)):
+                assert snapshot(again) == snapshot(made)
+                assert again.to_json(include_personal=True) == text
         last = order.events[-1].at
         assert sla.evaluate(back, at=last, standard=std) == sla.evaluate(
             order, at=last, standard=std

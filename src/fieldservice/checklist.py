@@ -52,6 +52,7 @@ import attrs
 import pendulum
 
 from fieldservice import _jsondata, _labels, _validate
+from fieldservice._frozen import FrozenMap
 from fieldservice.errors import InvalidInput, Violation
 from fieldservice.model import FreeText, OrderKind, Product, Secret
 from fieldservice.modemlabel import ModemLabel
@@ -176,10 +177,11 @@ def _to_evidence(value: object) -> Mapping[str, EvidenceValue]:
         _validate.identifier("evidence key", k): _evidence_value(k, v)
         for k, v in sorted(value.items(), key=_key_text)
     }
-    return types.MappingProxyType(frozen)
+    # A FrozenMap, not a mappingproxy: an order holding evidence must pickle and deep-copy.
+    return FrozenMap(frozen)
 
 
-_NO_EVIDENCE: Final[Mapping[str, EvidenceValue]] = types.MappingProxyType({})
+_NO_EVIDENCE: Final[Mapping[str, EvidenceValue]] = FrozenMap({})
 
 
 def _key_text(pair: tuple[object, object]) -> str:
@@ -842,7 +844,7 @@ class Checklist:
         >>> at = pendulum.datetime(2026, 11, 26, 15, tz="Asia/Shanghai")
         >>> c = Checklist.for_order(OrderKind.INSTALL, [Product.FIXED_LINE])
         >>> c.tick("S5", by="T7", at=at, evidence={"dial_tone": True}).item("S5").evidence
-        mappingproxy({'dial_tone': True})
+        FrozenMap({'dial_tone': True})
         >>> c.tick("S5", by="T7", at=at)
         Traceback (most recent call last):
         ...

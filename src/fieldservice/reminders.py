@@ -114,6 +114,11 @@ def _key_repr(key: str) -> str:
     return repr(key) if _validate.id_repr(order_id) == repr(order_id) else _validate.ID_NOT_SHOWN
 
 
+def _keys_repr(keys: tuple[str, ...]) -> str:
+    shown = [_key_repr(k) for k in keys]
+    return f"({shown[0]},)" if len(shown) == 1 else f"({', '.join(shown)})"
+
+
 @attrs.frozen
 class Reminder:
     """One reminder: what, for whom, when it is due and the latest it is still useful.
@@ -224,7 +229,7 @@ class ReminderDiff:
     """What changed between two plans: reminders to send, keys to revoke."""
 
     send: tuple[Reminder, ...]
-    revoke: tuple[str, ...]
+    revoke: tuple[str, ...] = attrs.field(repr=lambda keys: _keys_repr(keys))
 
 
 def diff(old: ReminderPlan, new: ReminderPlan) -> ReminderDiff:

@@ -1098,7 +1098,7 @@ def standard_of(order: object, given: ServiceStandard | None) -> ServiceStandard
     if isinstance(own, ServiceStandard) and own is not given and own != given:
         ident = getattr(order, "id", "?")
         msg = (
-            f"order {ident!s:.64} is under the standard {own.name!r} "
+            f"order {_validate.shown_id(ident)} is under the standard {own.name!r} "
             f"({own.digest[:12]}), not {given.name!r} ({given.digest[:12]}); "
             "leave standard= out to use the order's own"
         )

@@ -444,7 +444,7 @@ def _problem(
         except FieldServiceError:
             visits.append(_Visit(order, place, None))
             all_places.append(place)
-            labels.append(order.id)
+            labels.append(shown_id(order.id))  # a label names the place in a refusal (G1)
             continue
         earliest = minute_of(lo, midnight)
         latest = minute_of(hi, midnight) - 1
@@ -466,7 +466,7 @@ def _problem(
         )
         visits.append(_Visit(order, place, job))
         all_places.append(place)
-        labels.append(order.id)
+        labels.append(shown_id(order.id))
     if violations:
         msg = f"cannot plan {day}: {len(violations)} input problem(s), nothing was planned"
         raise PlanInputError(msg, violations=violations)

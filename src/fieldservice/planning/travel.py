@@ -28,7 +28,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from fieldservice._validate import id_repr, id_text, identifier
+from fieldservice._validate import id_repr, identifier
 from fieldservice.model import Address
 from fieldservice.planning._base import fail
 from fieldservice.standard import ServiceStandard
@@ -82,7 +82,12 @@ class Place:
         return f"Place(key={id_repr(self.key)}, coordinates={shown})"
 
     def __str__(self) -> str:
-        return id_text(self.key)
+        return self.key  # the key itself: a travel function may look places up by it
+
+
+def _pairs_repr(minutes: Mapping[tuple[str, str], float]) -> str:
+    pairs = ", ".join(f"({id_repr(a)}, {id_repr(b)}): {m!r}" for (a, b), m in minutes.items())
+    return f"{{{pairs}}}"
 
 
 @runtime_checkable
@@ -167,7 +172,8 @@ class TravelMatrix:
     .. versionadded:: 0.2.0
     """
 
-    minutes: Mapping[tuple[str, str], float] = attrs.field(converter=dict)
+    # Its keys are places' keys, an order's ID by default: shown as a Place shows one (G1).
+    minutes: Mapping[tuple[str, str], float] = attrs.field(converter=dict, repr=_pairs_repr)
 
     def matrix(self, places: Sequence[Place]) -> list[list[float | None]]:
         """Return the minutes between every pair; ``None`` where the map has no entry."""

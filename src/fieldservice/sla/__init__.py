@@ -76,10 +76,7 @@ Rules the clocks follow, each a decision written down once:
 # the compiled judge's tables (_kernel_tables) and a branch's summary (_summary).
 from __future__ import annotations
 
-from typing import Final
-
 from fieldservice.events import HasEvents
-from fieldservice.sla import _batch, _summary
 from fieldservice.sla._batch import (
     OrderClocks,
     OrderJudge,
@@ -94,7 +91,7 @@ from fieldservice.sla._report import ClockStatus, Pause, SlaReport, evaluate
 from fieldservice.sla._summary import SlaSummary, TierSummary, summarize
 from fieldservice.sla._table import evaluate_table
 
-COMPILED_FROM: Final = _batch.COMPILED_FROM
+COMPILED_FROM = 50_000
 """From this many orders (or rows of a table's part), the compiled judge is used when the
 ``fast`` extra is installed: below it, loading the compiled code (about 0.3 s from numba's
 cache) costs more than it saves. Once loaded in a process, it judges every call.
@@ -103,7 +100,7 @@ cache) costs more than it saves. Once loaded in a process, it judges every call.
 50000
 """
 
-RELATIVE_ACCURACY: Final = _summary.RELATIVE_ACCURACY
+RELATIVE_ACCURACY = 0.01
 """The relative accuracy of :class:`SlaSummary`'s percentiles: a percentile it
 gives is within 1 % of a value at that rank (DDSketch's guarantee)."""
 

@@ -14,7 +14,10 @@ from typing import Any, ClassVar
 import attrs
 import pendulum
 
-from fieldservice import _validate
+from fieldservice import (
+    _validate,
+    sla,  # the package: its constants, read when called
+)
 from fieldservice.errors import InvalidInput, StandardMismatch
 from fieldservice.events import (
     Event,
@@ -161,7 +164,8 @@ def evaluate_many(
     at_epoch = when.timestamp()
     lim = Limits.compile(checked_standard(standard))
     n = len(rows)
-    kernel = KernelTables.made(lim) if n >= COMPILED_FROM or KernelTables.warm() else None
+    # Read where it is documented, when called: setting sla.COMPILED_FROM takes effect.
+    kernel = KernelTables.made(lim) if n >= sla.COMPILED_FROM or KernelTables.warm() else None
     if kernel is not None:
         compiled = _compiled_batch(kernel, rows, standard, when)
         if compiled is not None:
@@ -204,9 +208,6 @@ def evaluate_many(
         at_risk=at_risk,
         tier=tiers,
     )
-
-
-COMPILED_FROM = 50_000  # documented where fieldservice.sla re-exports it
 
 
 def _compiled_batch(

@@ -11,7 +11,10 @@ from typing import Any
 
 import attrs
 
-from fieldservice import _validate
+from fieldservice import (
+    _validate,
+    sla,  # the package: its constants, read when called
+)
 from fieldservice.errors import InvalidInput
 from fieldservice.model import Tier
 from fieldservice.sla._batch import SlaBatch
@@ -53,8 +56,6 @@ class TierSummary:
     p95_elapsed: dt.timedelta | None
 
 
-RELATIVE_ACCURACY = 0.01  # documented where fieldservice.sla re-exports it
-
 # Per (clock index, tier index): clocks, running (or paused), met, breached, cancelled.
 _COUNTS = 5
 
@@ -62,7 +63,7 @@ _COUNTS = 5
 def _sketch() -> Any:
     from ddsketch import DDSketch  # imported here: only summaries need it
 
-    return DDSketch(relative_accuracy=RELATIVE_ACCURACY)
+    return DDSketch(relative_accuracy=sla.RELATIVE_ACCURACY)  # read when called, as it was
 
 
 @attrs.define(eq=False)

@@ -9,7 +9,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
-from fieldservice import _validate
+from fieldservice import (
+    _validate,
+    sla,  # the package: its constants, read when called
+)
 from fieldservice.errors import InvalidInput
 from fieldservice.events import (
     Event,
@@ -19,7 +22,6 @@ from fieldservice.standard import ServiceStandard
 if TYPE_CHECKING:
     from fieldservice import columnar  # at run time only where Arrow is used
 
-from fieldservice.sla._batch import COMPILED_FROM
 from fieldservice.sla._clocks import (
     CLOCK_KINDS,
     CLOCKS,
@@ -128,7 +130,7 @@ class _PartJudge:
 
     def clocks(self, part: Any) -> Any:
         """One row per order of ``part`` and started clock."""
-        if self.compiled and (part.num_rows >= COMPILED_FROM or KernelTables.warm()):
+        if self.compiled and (part.num_rows >= sla.COMPILED_FROM or KernelTables.warm()):
             kernel = self.kernel
             table = None if kernel is None else self._compiled(part, kernel)
             if table is not None:
