@@ -538,3 +538,28 @@ def test_regression_sla_records_name_their_order_and_a_batch_prints_short() -> N
     by_batch = sorted((r["order_id"], r["clock"], r["state"]) for r in batch.to_records())
     assert by_batch == by_report
     assert len(by_batch) > 500
+
+
+def test_a_batch_and_an_orders_clocks_equal_their_copies_with_clocks_not_started() -> None:
+    # Issue 14: public values pickle and deep-copy to equal objects. A clock not started
+    # has a NaN deadline, and NaN != NaN made a batch unequal to its own copy.
+    import copy
+    import json
+    import pickle
+
+    from fieldservice.sla import OrderJudge
+    from fieldservice.synthetic import synthetic_order
+
+    orders = [synthetic_order(n) for n in range(1, 6)]
+    at = pendulum.datetime(2026, 12, 1, tz="Asia/Shanghai")
+    batch = evaluate_many(orders, at=at)
+    assert any(math.isnan(d) for column in batch.deadline.values() for d in column)
+    judge = OrderJudge(at=at, standard=fs.ServiceStandard.default())
+    clocks = judge.judge(json.loads(orders[0].to_json(include_personal=True)))
+    assert any(math.isnan(d) for d in clocks.deadline)
+    for value in (batch, clocks, evaluate(orders[0], at=at)):
+        for again in (pickle.loads(pickle.dumps(value)), copy.deepcopy(value)):
+            assert again == value
+    assert hash(pickle.loads(pickle.dumps(clocks))) == hash(clocks)
+    later = evaluate_many(orders, at=at.add(days=1))
+    assert later != batch  # equal by their numbers, not by anything looser

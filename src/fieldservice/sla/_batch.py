@@ -46,6 +46,14 @@ from fieldservice.standard import ServiceStandard, standard_of
 # --- the batch path --------------------------------------------------------------------
 
 
+def _column_bits(columns: Mapping[ClockName, array[float]]) -> dict[ClockName, bytes]:
+    return {clock: values.tobytes() for clock, values in columns.items()}
+
+
+def _tuple_bits(values: tuple[float, ...]) -> bytes:
+    return array("d", values).tobytes()
+
+
 @attrs.frozen(repr=False)
 class SlaBatch:
     """The clocks of many orders in columns: one array per field and clock.
@@ -69,9 +77,11 @@ class SlaBatch:
     standard: ServiceStandard
     ids: tuple[str, ...]
     state: Mapping[ClockName, array[int]]
-    deadline: Mapping[ClockName, array[float]]
-    elapsed: Mapping[ClockName, array[float]]
-    limit: Mapping[ClockName, array[float]]
+    # Compared by their bytes: a clock not started has a NaN deadline, and NaN != NaN
+    # would make a batch unequal to its own copy (pickle, deepcopy).
+    deadline: Mapping[ClockName, array[float]] = attrs.field(eq=_column_bits)
+    elapsed: Mapping[ClockName, array[float]] = attrs.field(eq=_column_bits)
+    limit: Mapping[ClockName, array[float]] = attrs.field(eq=_column_bits)
     at_risk: Mapping[ClockName, array[int]]
     tier: Mapping[ClockName, array[int]]
     """Per clock, the index in ``tuple(Tier)`` of the tier that governs it."""
@@ -260,9 +270,10 @@ class OrderClocks:
     id: str = attrs.field(repr=_validate.id_repr)
     state: tuple[int, ...]
     tier: tuple[int, ...]
-    deadline: tuple[float, ...]
-    elapsed: tuple[float, ...]
-    limit: tuple[float, ...]
+    # By their bytes, as SlaBatch's columns: NaN marks a clock not started.
+    deadline: tuple[float, ...] = attrs.field(eq=_tuple_bits)
+    elapsed: tuple[float, ...] = attrs.field(eq=_tuple_bits)
+    limit: tuple[float, ...] = attrs.field(eq=_tuple_bits)
     at_risk: tuple[int, ...]
 
     def states(self) -> list[ClockState]:
