@@ -110,8 +110,7 @@ _KIND_META = {
 
 def _key_repr(key: str) -> str:
     # A key begins with its order's ID (see _key): a repr hides it as it hides the ID (G1).
-    order_id = key.rsplit(":", 3)[0]
-    return repr(key) if _validate.id_repr(order_id) == repr(order_id) else _validate.ID_NOT_SHOWN
+    return _validate.ID_NOT_SHOWN if _validate.hides_id(key.rsplit(":", 3)[0]) else repr(key)
 
 
 def _keys_repr(keys: tuple[str, ...]) -> str:
@@ -229,7 +228,7 @@ class ReminderDiff:
     """What changed between two plans: reminders to send, keys to revoke."""
 
     send: tuple[Reminder, ...]
-    revoke: tuple[str, ...] = attrs.field(repr=lambda keys: _keys_repr(keys))
+    revoke: tuple[str, ...] = attrs.field(repr=_keys_repr)
 
 
 def diff(old: ReminderPlan, new: ReminderPlan) -> ReminderDiff:

@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterable, Mapping
 import attrs
 import pendulum
 
-from fieldservice._validate import consent, id_repr, id_text, shown_id
+from fieldservice._validate import consent, hides_id, id_repr, id_text, shown_id
 from fieldservice.appointments import AppointmentWindow, HalfDay, departure_time
 from fieldservice.errors import FieldServiceError, InvalidInput, Violation
 from fieldservice.model import OrderKind, Product, Tier
@@ -305,7 +305,7 @@ def _uid_part(order_id: str, host: str) -> str:
     A UID is read by whoever gets the feed: an ID that may hold a phone number (G1)
     is replaced by a name-based UUID, the same for the same order and host.
     """
-    if id_text(order_id) == order_id:
+    if not hides_id(order_id):
         return order_id
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{host}:order:{order_id}"))
 
