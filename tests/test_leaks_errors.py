@@ -486,14 +486,24 @@ def test_G1_regression_an_order_id_holding_a_phone_is_not_echoed_by_any_refusal(
     assert fs.WorkOrder.from_json(text).id == phone_id  # such an ID is still an order's ID
 
 
-def test_G1_an_order_id_holding_a_phone_is_shown_by_no_renderer_for_people() -> None:
+@pytest.mark.parametrize(
+    ("phone_id", "tell"),
+    [
+        ("zhang.san-13800138000", "13800138000"),
+        # Written with separators, as people write a phone (found by an outside probe).
+        ("zhang.san-138-0013-8000", "138-0013-8000"),
+        ("zs_0755.8888.6666", "8888.6666"),
+    ],
+)
+def test_G1_an_order_id_holding_a_phone_is_shown_by_no_renderer_for_people(
+    phone_id: str, tell: str
+) -> None:
     # The refusals hid such an ID while every repr, view, plan and calendar showed it:
     # each text written for people shows it as a refusal does; JSON, records and the
     # calendar's data with the personal data included keep it, for the systems that read it.
     from fieldservice import reminders, sla
     from fieldservice.planning import Hold, Place, TravelMatrix, plan_day
 
-    phone_id = "zhang.san-13800138000"
     order = fs.WorkOrder.install(
         id=phone_id, customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk"
     )
@@ -536,7 +546,7 @@ def test_G1_an_order_id_holding_a_phone_is_shown_by_no_renderer_for_people() -> 
     }
     assert plan.reminders
     assert phone_id in {r["order_id"] for r in plan.to_records()}
-    shows = {name: text for name, text in texts.items() if "13800138000" in text}
+    shows = {name: text for name, text in texts.items() if tell in text}
     assert not shows, shows
     assert all("(an order ID not shown)" in texts[name] for name in ("repr(order)", "calendar"))
     # Opted in, the calendar names the order; the UID names it either way, unchanged.
@@ -625,3 +635,31 @@ def test_G1_unreadable_input_keeps_no_personal_data_in_its_error_chain(tmp_path:
         if shows:
             found[name] = shows
     assert not found
+
+
+@pytest.mark.parametrize("staff", ["zhang.san-13800138000", "zhang.san-138-0013-8000"])
+def test_G1_a_staff_id_holding_a_phone_is_shown_by_no_renderer_for_people(staff: str) -> None:
+    # An outside probe: who recorded an event (`by=`), the owner a hand-over names and a
+    # technician's certificate number are IDs like an order's, and were shown in full.
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by=staff
+    )
+    order.check_resources(True, at=T0.add(minutes=1), by=staff)
+    order.contact_customer(at=T0.add(minutes=2), by=staff)
+    order.hand_over(to=staff.replace("zhang", "li"), at=T0.add(minutes=3), by=staff)
+    with pytest.raises(fs.TransitionNotAllowed) as refused:
+        order.hand_over(to="desk-2", at=T0.add(minutes=4), by="desk-9")
+    technician = fs.Technician(id="T9", name="王五", certificate=staff)
+    texts = {
+        "repr(order.events)": repr(order.events),
+        "order html": order._repr_html_(),
+        "refusal": str(refused.value),
+        "repr(technician)": repr(technician),
+    }
+    digits = staff.split("-", 1)[1]
+    shows = {name: text for name, text in texts.items() if digits in text}
+    assert not shows, shows
+    assert "actor=(an ID not shown)" in texts["repr(order.events)"]
+    # Kept where systems read it.
+    assert order.events[0].actor == staff
+    assert json.loads(order.to_json())["events"][0]["actor"] == staff

@@ -155,14 +155,31 @@ def shown_id(value: object) -> str:
 
 
 def hides_id(order_id: str) -> bool:
-    """Whether an order ID is not shown as text: it has a run of nine or more digits (G1).
+    """Whether an ID is not shown as text: it may hold a phone number (G1).
 
-    Nine is longer than a date stamp (``WO-20261124-0001``) and as long as a phone number.
+    It may when it has a run of nine or more digits, longer than a date stamp
+    (``WO-20261124-0001``) and as long as a phone number; or when digit groups joined
+    by ``. _ : -`` spell a mobile number (``zs.138-0013-8000``) or a landline after its
+    area code (``zs.010-8888-6666``). Ordinary numbering with separators is shown.
 
     >>> hides_id("WO-20261124-0001"), hides_id("WO-13800138000")
     (False, True)
+    >>> hides_id("zs.138-0013-8000"), hides_id("zs_0755.8888.6666"), hides_id("WO-2026-11-24-0001")
+    (True, True, False)
     """
-    return _LONG_DIGITS.search(order_id) is not None
+    if _LONG_DIGITS.search(order_id) is not None:
+        return True
+    for found in _DIGIT_GROUPS.finditer(order_id):
+        groups = _GROUP_SEPARATOR.split(found.group())
+        for first, group in enumerate(groups):
+            area = _AREA_CODE.fullmatch(group) is not None
+            joined, local = group, ""
+            for more in groups[first + 1 :]:
+                joined += more
+                local += more
+                if _MOBILE.fullmatch(joined) or (area and _LOCAL_NUMBER.fullmatch(local)):
+                    return True
+    return False
 
 
 def id_text(order_id: str) -> str:
@@ -190,7 +207,37 @@ def id_repr(order_id: object) -> str:
     return repr(order_id)
 
 
+def staff_text(staff_id: str) -> str:
+    """A staff member's ID (who recorded an event, an owner, a certificate) as people see it.
+
+    As :func:`id_text` shows an order ID: hidden if it may hold a phone (G1).
+
+    >>> staff_text("desk-1"), staff_text("zhang.san-138-0013-8000")
+    ('desk-1', '(an ID not shown)')
+    """
+    return STAFF_ID_NOT_SHOWN if hides_id(staff_id) else staff_id
+
+
+def staff_repr(staff_id: object) -> str:
+    """``repr(staff_id)`` in a value's repr, or ``(an ID not shown)`` (G1).
+
+    >>> staff_repr("T7"), staff_repr("zs.13800138000"), staff_repr(None)
+    ("'T7'", '(an ID not shown)', 'None')
+    """
+    if isinstance(staff_id, str) and hides_id(staff_id):
+        return STAFF_ID_NOT_SHOWN
+    return repr(staff_id)
+
+
+STAFF_ID_NOT_SHOWN = "(an ID not shown)"
 _LONG_DIGITS = re.compile(r"\d{9}")
+# Digit groups an ID joins with its separators, and the phone numbers they may spell:
+# a mainland mobile, or an area code group (010, 0755) and then a local number.
+_DIGIT_GROUPS = re.compile(r"\d+(?:[._:\-]\d+)+")
+_GROUP_SEPARATOR = re.compile(r"[._:\-]")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_AREA_CODE = re.compile(r"0[1-9]\d{1,2}")
+_LOCAL_NUMBER = re.compile(r"[2-9]\d{6,7}")
 ID_NOT_SHOWN = "(an order ID not shown)"
 
 

@@ -542,7 +542,9 @@ class ChecklistItem:
     label_en: str = attrs.field(kw_only=True, converter=_label_en)
     required: bool = attrs.field(kw_only=True, converter=_required)
     status: ItemStatus = attrs.field(kw_only=True, default=ItemStatus.OPEN, converter=_to_status)
-    by: str | None = attrs.field(kw_only=True, default=None, converter=_jsondata.optional_by)
+    by: str | None = attrs.field(
+        kw_only=True, default=None, converter=_jsondata.optional_by, repr=_validate.staff_repr
+    )
     at: pendulum.DateTime | None = attrs.field(
         kw_only=True, default=None, converter=_jsondata.optional_at, eq=_jsondata.instant
     )

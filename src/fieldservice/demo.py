@@ -24,6 +24,7 @@ from typing import TextIO
 import pendulum
 
 from fieldservice import sla
+from fieldservice._validate import id_text, staff_text
 from fieldservice.errors import InvalidInput
 from fieldservice.model import Address, Area, Customer, Technician, Tier
 from fieldservice.modemlabel import ModemLabel
@@ -279,7 +280,7 @@ def run(std: ServiceStandard, out: TextIO, *, ics: Path | None = None) -> int:
         if event.kind.value == "checklist_updated":
             continue  # one line per checklist item would drown the day
         out.write(
-            f"  {event.at.format('HH:mm')}  {order.id}  {event.actor:<10} "
+            f"  {event.at.format('HH:mm')}  {id_text(order.id)}  {staff_text(event.actor):<10} "
             f"{event.kind.value} ({event.kind.label_zh}, {event.rule})\n"
         )
 

@@ -278,7 +278,7 @@ class Event:
     """When it happened, timezone-aware, in the zone or offset it was recorded with.
 
     Built from :attr:`epoch` when read: the same wall time, offset, zone and fold as given."""
-    actor: str = attrs.field(kw_only=True)
+    actor: str = attrs.field(kw_only=True, repr=_validate.staff_repr)  # may hold a phone (G1)
     data: payloads.Payload = attrs.field(kw_only=True)
     epoch: float = attrs.field(init=False, repr=False)
     """``at`` as seconds since the Unix epoch, computed once: the clocks read it in bulk.

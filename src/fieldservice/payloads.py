@@ -760,8 +760,13 @@ _PARTY: Final = _enum_spec(_of(Party), tuple(p.value for p in Party))
 _CAUSE: Final = _enum_spec(_of(DelayCause), tuple(c.value for c in DelayCause))
 
 
-def _field(spec: _Spec, name: str, *, optional: bool = False) -> Any:
-    """An attrs field whose converter checks the value with ``spec``: at every boundary."""
+def _field(
+    spec: _Spec, name: str, *, optional: bool = False, shown: Callable[[Any], str] = repr
+) -> Any:
+    """An attrs field whose converter checks the value with ``spec``: at every boundary.
+
+    ``shown`` writes the value in the payload's ``repr``.
+    """
     metadata = {"spec": spec}
     parse = spec.parse
 
@@ -771,13 +776,13 @@ def _field(spec: _Spec, name: str, *, optional: bool = False) -> Any:
             return None if value is None else parse(value, name)
 
         return attrs.field(
-            default=None, converter=convert_optional, metadata=metadata, kw_only=True
+            default=None, converter=convert_optional, metadata=metadata, kw_only=True, repr=shown
         )
 
     def convert(value: object) -> object:
         return parse(value, name)
 
-    return attrs.field(converter=convert, metadata=metadata)
+    return attrs.field(converter=convert, metadata=metadata, repr=shown)
 
 
 # --- the payloads -------------------------------------------------------------------------
@@ -1448,7 +1453,7 @@ class HandedOver(Payload):
     'desk-3'
     """
 
-    to: str = _field(_id_spec(), "to")
+    to: str = _field(_id_spec(), "to", shown=_validate.staff_repr)  # may hold a phone (G1)
 
 
 @attrs.frozen(slots=True)

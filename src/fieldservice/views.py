@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 
-from fieldservice._validate import id_text
+from fieldservice._validate import id_text, staff_text
 from fieldservice.workflow import WorkOrder
 
 __all__ = ["order_html", "order_records"]
@@ -78,7 +78,7 @@ def order_html(order: WorkOrder) -> str:
     rows = "".join(
         f"<tr><td>{esc(e.at.in_timezone(tz).format('YYYY-MM-DD HH:mm'))}</td>"
         f"<td><code>{esc(e.kind.value)}</code></td><td>{esc(e.kind.label_zh)}</td>"
-        f"<td>{esc(e.rule)}</td><td>{esc(e.actor)}</td></tr>"
+        f"<td>{esc(e.rule)}</td><td>{esc(staff_text(e.actor))}</td></tr>"
         for e in order.events
     )
     return (
@@ -87,7 +87,7 @@ def order_html(order: WorkOrder) -> str:
         f"{esc(order.kind.label_en)} &middot; "
         f"<strong>{esc(order.state.label_zh)}</strong> (<code>{esc(order.state.value)}</code>)"
         f" &middot; {esc(order.tier.label_zh)} {esc(order.tier.label_en)} &middot; {products}"
-        f" &middot; owner {esc(order.owner)}</p>"
+        f" &middot; owner {esc(staff_text(order.owner))}</p>"
         f"<table><caption>Timeline ({esc(tz)}), {len(order.events)} events</caption>"
         "<thead><tr><th>time</th><th>kind</th><th>中文</th><th>rule</th><th>actor</th></tr>"
         f"</thead><tbody>{rows}</tbody></table></div>"

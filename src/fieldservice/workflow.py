@@ -1423,7 +1423,9 @@ class WorkOrder:
         self._may("hand_over")
         new_owner = _validate.identifier("to", to)
         if by != self._s.facts.owner:
-            text = f"only the owner ({self._s.facts.owner}) hands the order over"
+            text = (
+                f"only the owner ({_validate.staff_text(self._s.facts.owner)}) hands the order over"
+            )
             msg = f"cannot hand over order {_validate.shown_id(self.id)}: {text}"
             raise TransitionNotAllowed(
                 msg,
