@@ -102,3 +102,26 @@ def test_a_hold_is_a_value_that_lapses_at_until() -> None:
     assert h.live(NOW - dt.timedelta(seconds=1))
     with pytest.raises(fs.InvalidInput):
         hold(h.window, fresh("B"), until=dt.datetime(2026, 11, 24, 10))
+
+
+@pytest.mark.parametrize("plan", [7, None, "WO-1"])
+def test_regression_a_plan_that_is_not_orders_and_holds_is_refused_with_a_code(
+    plan: object,
+) -> None:
+    # An outside probe passed a DayPlan as `plan=` (the name invites it) and got a bare
+    # TypeError: anything not an iterable of orders and holds is InvalidInput.
+    with pytest.raises(fs.InvalidInput) as refused:
+        offer_windows(fresh("X"), at=NOW, team=team(member("T1")), plan=plan, count=1)  # type: ignore[arg-type]
+    assert refused.value.code == "invalid_input"
+    assert "WorkOrder and Hold" in str(refused.value)
+
+
+def test_regression_a_day_plan_passed_as_plan_says_what_to_pass() -> None:
+    from _planning_days import line
+
+    from fieldservice.planning import plan_day
+
+    tm = team(member("T1"))
+    day = plan_day([], tm, dt.date(2026, 11, 25), travel=line({"depot": 0}), solver="greedy")
+    with pytest.raises(fs.InvalidInput, match=r"got DayPlan.*orders a day plan was made from"):
+        offer_windows(fresh("X"), at=NOW, team=tm, plan=day, count=1)  # type: ignore[arg-type]

@@ -166,7 +166,15 @@ def _load(
 ) -> list[tuple[AppointmentWindow, OrderKind, frozenset[Product]]]:
     booked: dict[str, tuple[AppointmentWindow, OrderKind, frozenset[Product]]] = {}
     holds: list[tuple[str, tuple[AppointmentWindow, OrderKind, frozenset[Product]]]] = []
-    for item in plan:
+    try:
+        items = iter(plan)
+    except TypeError:  # a DayPlan, say: the parameter's name invites it
+        msg = (
+            f"plan is the branch's booked orders and holds, an iterable of WorkOrder and Hold "
+            f"values (got {type(plan).__name__}); pass the orders a day plan was made from"
+        )
+        raise InvalidInput(msg) from None
+    for item in items:
         if isinstance(item, WorkOrder):
             window = item.window
             if window is not None and not item.state.is_final and item.id != order.id:
