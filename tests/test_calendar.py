@@ -681,3 +681,42 @@ def test_regression_a_duck_typed_order_with_a_string_kind_or_no_customer_is_inva
 def test_a_well_formed_duck_typed_order_still_exports() -> None:
     for export in _exports(_duck()):
         assert export()
+
+
+def _alarms_of(order: fs.WorkOrder, audience: str) -> list[icalendar.Alarm]:
+    cal = icalendar.Calendar.from_ical(to_ical([order], audience=audience))
+    return [a for e in cal.walk("VEVENT") for a in e.walk("VALARM")]
+
+
+def test_B6_the_call_ahead_alarm_in_the_quiet_hours_says_not_to_call() -> None:
+    # An outside probe: the call 30 minutes before an 08:00 arrival (C2) falls at 07:30,
+    # in the quiet hours (B6). The reminder plan flags it for a person to decide; the
+    # technician's alarm asked for the call all the same.
+    t = pendulum.datetime(2026, 11, 23, 10, tz=TZ)
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=CUSTOMER, products={"broadband"}, accepted_at=t, by="desk-1"
+    )
+    order.check_resources(True, at=t, by="desk-1")
+    order.book(("2026-11-25", "morning"), at=t.add(minutes=1), by="desk-1")
+    order.assign([T7], contact=T7, at=t.add(minutes=2), by="desk-1")
+    flagged = {r.rule for r in fs.reminders.plan(order) if r.quiet_hours_conflict}
+    assert flagged == {"C2"}
+    for audience, words in [("technician", "勿致电客户"), ("customer", "不致电")]:
+        by_rule = {str(a["X-FIELDSERVICE-RULE"]): a for a in _alarms_of(order, audience)}
+        call = by_rule["C2"]
+        assert words in str(call["DESCRIPTION"])
+        assert "20:00-08:00" in str(call["DESCRIPTION"])
+        assert str(call["X-FIELDSERVICE-QUIET-HOURS-CONFLICT"]) == "TRUE"
+        others = [a for rule, a in by_rule.items() if rule != "C2"]
+        assert all("X-FIELDSERVICE-QUIET-HOURS-CONFLICT" not in a for a in others)
+        assert all("B6" not in str(a["DESCRIPTION"]) for a in others)
+    # An afternoon visit's call (13:30) is outside the quiet hours: asked for plainly.
+    order.reschedule(
+        ("2026-11-25", "afternoon"), at=t.add(minutes=3), by="desk-1",
+        requested_by="customer", reason="下午方便", consent=True,
+    )  # fmt: skip
+    (call,) = [a for a in _alarms_of(order, "technician") if str(a["X-FIELDSERVICE-RULE"]) == "C2"]
+    assert (
+        str(call["DESCRIPTION"])
+        == "上门前30分钟致电客户 / call the customer 30 minutes before arrival"
+    )

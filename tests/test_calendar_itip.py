@@ -211,7 +211,7 @@ def test_regression_DST_an_arrival_hour_across_the_repeated_hour_exports(export:
     data = EXPORTS[export](night_order())
     (event,) = vevents(data)
     assert _instants(event) == (DST_START.timestamp(), DST_END.timestamp())
-    assert "02:30+02:00-02:30+01:00" in str(event["DESCRIPTION"])
+    assert "02:30 (UTC+02:00)-02:30 (UTC+01:00)" in str(event["DESCRIPTION"])
     parsed = vobject.readOne(data.decode()).vevent
     assert parsed.dtstart.value.timestamp() == DST_START.timestamp()
     assert parsed.dtend.value.timestamp() == DST_END.timestamp()
@@ -482,3 +482,50 @@ def test_regression_vobject_reads_every_export_with_an_attendee_and_rising_seque
         vobject.readOne(data(night_order()).decode())
         files += 1
     assert files >= 60
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("北京市张三家小区5号楼302", "北京市"),
+        ("上海市阳光小区3栋302", "上海市"),
+        ("广东省广州市阳光小区3栋", "广东省广州市"),
+        ("上海市徐汇区康健街区1号", "上海市徐汇区"),
+        ("北京市望京社区3号", "北京市"),
+        ("江苏省苏州市工业园区星湖街1号", "江苏省苏州市"),
+        ("上海市幸福生活区2号", "上海市"),
+        ("山西省大同市城区新建路1号", "山西省大同市城区"),
+    ],
+)
+def test_G1_an_estate_after_the_city_is_never_read_as_a_district(text: str, region: str) -> None:
+    # 小区, 街区, 社区, 园区 ... end an estate's or a campus's name, never a district's:
+    # the estate (here even a person's name) stays in the private detail.
+    address = fs.Address.parse(text)
+    assert address.region == region
+    assert address.reveal_detail() == text[len(region) :]
+    customer = attrs.evolve(CUSTOMER, address=text)
+    (event,) = vevents(to_ical([Order("WO-1", tuple(booked()), customer=customer)]))
+    assert event["LOCATION"] == region
+
+
+def test_regression_DST_a_confirmed_hour_in_a_repeated_hour_west_of_utc_reads_unambiguously() -> (
+    None
+):
+    # An outside probe: "01:00-04:00-01:00-05:00" (New York, the night summer time ends)
+    # read as neither a range nor two offsets. The offsets are bracketed and named.
+    ny = "America/New_York"
+    standard = STD.replace(timezone=ny, quiet_hours=fs.TimeRange(dt.time(23, 30), dt.time(0, 30)))
+    t = pendulum.datetime(2026, 10, 29, 10, tz=ny)
+    order = fs.WorkOrder.install(
+        id="WO-1",
+        customer=CUSTOMER,
+        products={"broadband"},
+        accepted_at=t,
+        by="desk",
+        standard=standard,
+    )
+    order.check_resources(True, at=t, by="desk")
+    order.book(("2026-11-01", "morning"), at=t.add(minutes=1), by="desk")
+    order.confirm(1, at=pendulum.datetime(2026, 10, 31, 22, tz=ny), by="desk")
+    (event,) = vevents(to_ical([order]))
+    assert "确认 confirmed (C1): 01:00 (UTC-04:00)-01:00 (UTC-05:00)" in str(event["DESCRIPTION"])

@@ -56,7 +56,7 @@ from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import Customer, OrderKind, Product, Technician
 from fieldservice.orders_io import read_orders
 from fieldservice.reminders import ReminderKind, plan
-from fieldservice.standard import ServiceStandard
+from fieldservice.standard import ServiceStandard, TimeRange
 from fieldservice.visit_entry import Visit as Visit
 from fieldservice.visit_entry import VisitOrder as VisitOrder
 from fieldservice.visit_entry import VisitStatus as VisitStatus
@@ -268,25 +268,52 @@ def _summary(kind: OrderKind, products: frozenset[Product]) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _alarm_texts(
-    call_ahead: dt.timedelta, confirm_by: dt.time, early: tuple[dt.timedelta, dt.timedelta]
-) -> dict[tuple[IcsAudience, ReminderKind], str]:
+    call_ahead: dt.timedelta,
+    confirm_by: dt.time,
+    early: tuple[dt.timedelta, dt.timedelta],
+    quiet: TimeRange,
+) -> dict[tuple[IcsAudience, ReminderKind, bool], str]:
     # Keyed by the numbers the texts show, not by the standard: hashing a whole
     # ServiceStandard (clock rules, tier limits) for every entry costs microseconds.
+    # The third key: the reminder falls in the quiet hours with no time outside them.
     values = {
         "minutes": int(call_ahead.total_seconds() // 60),
         "by": confirm_by.strftime("%H:%M"),
         "early": "-".join(str(int(e.total_seconds() // 60)) for e in early),
+        "quiet": str(quiet),
     }
-    return {
-        key: f"{zh.format(**values)} / {en.format(**values)}" for key, (zh, en) in _ALARMS.items()
-    }
+    texts = {}
+    for (audience, kind), (zh, en) in _ALARMS.items():
+        texts[audience, kind, False] = f"{zh.format(**values)} / {en.format(**values)}"
+        quiet_zh, quiet_en = _IN_QUIET_HOURS[audience]
+        texts[audience, kind, True] = (
+            f"{zh.format(**values)}{quiet_zh.format(**values)} / "
+            f"{en.format(**values)}{quiet_en.format(**values)}"
+        )
+    return texts
+
+
+# A reminder whose every useful instant lies in the quiet hours keeps its time and is
+# flagged for a person to decide (B6): its alarm says so rather than ask for the call.
+_IN_QUIET_HOURS: Final = {
+    IcsAudience.TECHNICIAN: (
+        "（免打扰时段{quiet}内，B6：勿致电客户，请人工决定）",
+        " (in the quiet hours {quiet}, B6: do not call the customer; a person decides)",
+    ),
+    IcsAudience.CUSTOMER: (
+        "（免打扰时段{quiet}内不致电）",
+        " (no call in the quiet hours {quiet}, B6)",
+    ),
+}
 
 
 def _hhmm(moment: dt.datetime) -> str:
     # What f"{moment:%H:%M}" writes, without strftime's cost (four of them per entry);
-    # in a repeated hour (PEP 495 fold) the offset too, so 02:30-02:30 reads right.
+    # in a repeated hour (PEP 495 fold) the offset too, so 02:30-02:30 reads right. The
+    # offset is in brackets: a range's dash must not read as a negative offset's sign.
     if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
-        return moment.isoformat(timespec="minutes")[11:]
+        offset = moment.isoformat(timespec="minutes")[16:]
+        return f"{moment.hour:02}:{moment.minute:02} (UTC{offset})"
     return f"{moment.hour:02}:{moment.minute:02}"
 
 
@@ -427,7 +454,9 @@ def _alarms(
     if visit.cancelled or visit.outcome is not None:
         return []
     standard = order.standard
-    texts = _alarm_texts(standard.call_ahead, standard.confirm_by, standard.early_arrival)
+    texts = _alarm_texts(
+        standard.call_ahead, standard.confirm_by, standard.early_arrival, standard.quiet_hours
+    )
     start = visit.start.timestamp()
     alarms = []
     # Whose calendar it is (M2): a feed is its technician's; a message to every
@@ -444,7 +473,7 @@ def _alarms(
         technician=owner if audience is IcsAudience.TECHNICIAN else None,
         travel=travel if audience is IcsAudience.TECHNICIAN else None,
     ):
-        text = texts.get((audience, reminder.kind))
+        text = texts.get((audience, reminder.kind, reminder.quiet_hours_conflict))
         if text is None:
             continue
         alarm = icalendar.Alarm()
@@ -452,6 +481,8 @@ def _alarms(
         alarm.add("TRIGGER", _Trigger(dt.timedelta(seconds=reminder.due.timestamp() - start)))
         alarm.add("DESCRIPTION", text)
         alarm.add("X-FIELDSERVICE-RULE", icalendar.vText(reminder.rule))
+        if reminder.quiet_hours_conflict:
+            alarm.add("X-FIELDSERVICE-QUIET-HOURS-CONFLICT", icalendar.vText("TRUE"))
         alarms.append((reminder.rule, alarm))
     return alarms
 

@@ -497,11 +497,14 @@ _PROVINCES = (
 )
 # A name within a region: Chinese characters, none of them a division's suffix.
 _NAME = "(?:(?![省市区县旗盟])[\u4e00-\u9fff])"
+# A 区 that ends a housing estate's or a campus's name (小区, 街区, 社区, 园区, 生活区, ...),
+# never a district's: "北京市阳光小区" gives the region 北京市, not the estate (G1).
+_NOT_ESTATE = "(?<![小街社校园景厂营片宅活业住舍])"
 _REGION = re.compile(
     rf"(?:{_PROVINCES})"
     rf"(?:省|市|特别行政区|{_NAME}{{0,4}}自治区)"  # 广东省, 上海市, 广西壮族自治区: never 上海路
     rf"(?:{_NAME}{{1,6}}(?:自治州|地区|盟|市))?"  # the city (prefecture level)
-    rf"(?:{_NAME}{{1,6}}(?:区|县|旗|市))?"  # the district or county
+    rf"(?:{_NAME}{{1,6}}(?:{_NOT_ESTATE}区|县|旗|市))?"  # the district or county
 )
 
 
@@ -733,7 +736,7 @@ class Technician:
 
     id: str = attrs.field(converter=_technician_id)
     name: PersonalName = attrs.field(converter=_to_name)
-    certificate: str = attrs.field(converter=_certificate)
+    certificate: str = attrs.field(converter=_certificate, repr=_validate.staff_repr)
     phone: ContactPhone | None = attrs.field(default=None, kw_only=True, converter=_optional_phone)
 
 
