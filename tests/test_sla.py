@@ -239,6 +239,83 @@ def test_cancelled_order_stops_its_clocks_as_cancelled() -> None:
     assert status.stopped == at(24, 12)
 
 
+def test_regression_a_cancelled_visit_clock_counts_no_time_after_the_cancellation() -> None:
+    # An outside probe: an order booked for the 25th and cancelled on the 24th showed its
+    # confirmation clock (C1) elapsed until the report, and its arrival clock (T2) days of
+    # time from a window that never came; both fed the medians of `summarize`.
+    log = [
+        ev("accepted", at(24, 10), tier="gold"),
+        ev(
+            "booked",
+            at(24, 10, 2),
+            date="2026-11-25",
+            half="afternoon",
+            start=at(25, 12).isoformat(),
+            end=at(25, 20).isoformat(),
+        ),
+        ev("cancelled", at(24, 12)),
+    ]
+    late = at(30, 13)
+    report = evaluate(log, at=late, standard=STD)
+    confirmation, arrival = report[ClockName.CONFIRMATION], report[ClockName.ARRIVAL]
+    assert confirmation.state is arrival.state is ClockState.CANCELLED
+    assert confirmation.elapsed == at(24, 12) - at(24, 10, 2)
+    assert arrival.elapsed == dt.timedelta(0)  # cancelled before its window began
+    # The batch judge and the compiled one (from COMPILED_FROM orders) agree.
+    batch = evaluate_many([log], at=late, standard=STD)
+    records = {r["clock"]: r for r in batch.to_records()}
+    assert records["confirmation"]["elapsed_s"] == (at(24, 12) - at(24, 10, 2)).total_seconds()
+    assert records["arrival"]["elapsed_s"] == 0.0
+
+
+def test_R1_while_resources_are_missing_the_notice_is_owed_not_the_booking_call() -> None:
+    # An outside probe: B3 kept running after resources were found missing, and breached
+    # (gold: 8 service hours) while R1's notice was still on time: R1 is owed instead.
+    log = [
+        ev("accepted", at(24, 10), tier="gold"),
+        ev("resources_missing", at(24, 10, 5)),
+        ev("resource_notice_given", at(25, 15)),
+    ]
+    report = evaluate(log, at=at(25, 16), standard=STD)
+    booking, notice = report[ClockName.BOOKING_CONTACT], report[ClockName.RESOURCE_NOTICE]
+    assert booking.state is ClockState.CANCELLED
+    assert booking.stopped == at(24, 10, 5)
+    assert notice.state is ClockState.MET
+    # Found missing after B3's deadline: the miss stays in the record.
+    late = [log[0], ev("resources_missing", at(26, 10))]
+    assert evaluate(late, at=at(26, 11), standard=STD)["booking_contact"].state is (
+        ClockState.BREACHED
+    )
+    # The reminder plan asks for the notice, not for a booking call.
+    kinds = {r.kind.value for r in fs.reminders.plan(log[:2], standard=STD, order_id="WO-1")}
+    assert "resource_notice" in kinds
+    assert "booking_contact" not in kinds
+
+
+def test_R3_built_resources_end_the_notice_clock_and_restart_the_booking_contact() -> None:
+    # An outside probe: the network was built before the customer was told it was missing,
+    # and R1 ran on, breached, with a reminder to tell them, on an order already booked.
+    log = [
+        ev("accepted", at(24, 10), tier="gold"),
+        ev("resources_missing", at(24, 10, 5)),
+        ev("resources_built", at(24, 12)),
+    ]
+    report = evaluate(log, at=at(27, 12), standard=STD)
+    notice, booking = report[ClockName.RESOURCE_NOTICE], report[ClockName.BOOKING_CONTACT]
+    assert notice.state is ClockState.CANCELLED
+    assert notice.stopped == at(24, 12)
+    assert booking.started == at(24, 12)  # back to booking (R3): the customer is called anew
+    kinds = {r.kind.value for r in fs.reminders.plan(log, standard=STD, order_id="WO-1")}
+    assert "resource_notice" not in kinds
+    assert "booking_contact" in kinds
+    # Both judges agree.
+    records = {
+        r["clock"]: r for r in evaluate_many([log], at=at(27, 12), standard=STD).to_records()
+    }
+    assert records["resource_notice"]["state"] == "cancelled"
+    assert records["booking_contact"]["state"] == booking.state.value
+
+
 # --- T2 / C1: arrival within the promised window -------------------------------------
 
 

@@ -292,7 +292,11 @@ def judge_orders(  # one pass, as sla._clocks.scan_log and judge_clock
                     break
                 index = kind_effects[table, kind, j, 1]
                 if action == START:
-                    if not present[index] or stop[index] == stop[index]:
+                    if (
+                        not present[index]
+                        or stop[index] == stop[index]
+                        or cancelled[index] == cancelled[index]
+                    ):
                         _start(clocks, index, when, 0.0, nan, tier)
                 elif action == STOP:
                     running = stop[index] != stop[index]  # NaN: not stopped
@@ -336,8 +340,10 @@ def judge_orders(  # one pass, as sla._clocks.scan_log and judge_clock
                         if (done if done == done else when) > due:
                             ended = when if done != done else done
                             _start(clocks, index, due, due, ended, tier)
-                elif action == CANCEL:
+                elif action == CANCEL:  # every clock (index -1), or the one named
                     for c in range(nclocks):
+                        if index not in (-1, c):
+                            continue
                         if present[c] and stop[c] != stop[c] and cancelled[c] != cancelled[c]:
                             cancelled[c] = when
                 else:  # PAUSE or RESUME
@@ -384,7 +390,7 @@ def _judge(
     if index >= WINDOWED:
         deadline = wend
         limit = deadline - start
-        elapsed = (stop if stopped else at) - start
+        elapsed = (stop if stopped else cancelled if was_cancelled else at) - start
         if stopped:
             state = S_MET if stop <= deadline else S_BREACHED
         elif was_cancelled:

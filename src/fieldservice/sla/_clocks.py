@@ -109,7 +109,8 @@ _CUSTOMER_REASONS = frozenset({"customer_request", "waiting_for_customer"})
 
 EFFECTS: dict[EventKind, tuple[tuple[int, int], ...]] = {
     EventKind.ACCEPTED: ((DO_START, 0),),
-    EventKind.RESOURCES_BUILT: ((DO_START, 0),),
+    # R3: built, the order returns to booking; a notice not yet given is owed no more.
+    EventKind.RESOURCES_BUILT: ((DO_CANCEL, 1), (DO_START, 0)),
     EventKind.CUSTOMER_ABSENT: ((DO_START, 0),),
     EventKind.CONTACTED: ((DO_STOP, 0),),
     EventKind.BOOKED: (
@@ -127,7 +128,8 @@ EFFECTS: dict[EventKind, tuple[tuple[int, int], ...]] = {
         (DO_DROP, 6),
     ),
     EventKind.CONFIRMED: ((DO_WINDOW, 4), (DO_STOP, 5), (DO_PUNCTUAL, 6)),
-    EventKind.RESOURCES_MISSING: ((DO_START, 1),),
+    # R1 instead of B3: an order that cannot be booked is owed the notice, not a booking call.
+    EventKind.RESOURCES_MISSING: ((DO_CANCEL, 0), (DO_START, 1)),
     EventKind.RESOURCE_NOTICE_GIVEN: ((DO_STOP, 0), (DO_STOP, 1)),
     EventKind.REMOTE_GUIDANCE_GIVEN: ((DO_START, 2),),
     EventKind.FOLLOWED_UP: ((DO_STOP, 2),),
@@ -138,7 +140,10 @@ EFFECTS: dict[EventKind, tuple[tuple[int, int], ...]] = {
     EventKind.CLOCK_RESUMED: ((DO_RESUME, -1),),
     EventKind.CANCELLED: ((DO_CANCEL, -1),),
 }
-"""Event kind -> (action, clock index); -1 means every clock the action applies to."""
+"""Event kind -> (action, clock index); -1 means every clock the action applies to.
+
+A cancelled clock no longer applies: judged ``cancelled``, or ``breached`` if its deadline
+had passed. A start event restarts a clock that has stopped or been cancelled."""
 
 
 Orderish: TypeAlias = HasEvents | Iterable[Event]
@@ -241,7 +246,7 @@ def scan_log(events: Sequence[Event], at: float, lim: Limits) -> tuple[dict[int,
         for action, index in effects:
             if action == DO_START:
                 clock = clocks.get(index)
-                if clock is None or clock.stop is not None:
+                if clock is None or clock.stop is not None or clock.cancelled is not None:
                     clocks[index] = _Clock(when, tier)
             elif action == DO_STOP:
                 clock = clocks.get(index)
@@ -297,8 +302,8 @@ def scan_log(events: Sequence[Event], at: float, lim: Limits) -> tuple[dict[int,
                         clock.window_end = due
                         clock.stop = when if done is None else done
             elif action == DO_CANCEL:
-                for clock in clocks.values():
-                    if clock.stop is None and clock.cancelled is None:
+                for number, clock in clocks.items():
+                    if index in (-1, number) and clock.stop is None and clock.cancelled is None:
                         clock.cancelled = when
             else:
                 _pause_or_resume(clocks, event, when, action == DO_PAUSE)
@@ -491,7 +496,13 @@ def judge_clock(clock: _Clock, index: int, area: int, at: float, lim: Limits) ->
     if index >= WINDOWED:  # arrival & co: the promised window is the limit, wall time, no pauses
         deadline = clock.window_end
         limit = deadline - start
-        elapsed = (stop if stop is not None else at) - start
+        # A cancelled visit's clock ends at the cancellation, as every clock's does.
+        if stop is not None:
+            elapsed = stop - start
+        elif clock.cancelled is not None:
+            elapsed = clock.cancelled - start
+        else:
+            elapsed = at - start
         if stop is not None:
             state = S_MET if stop <= deadline else S_BREACHED
         elif clock.cancelled is not None:
