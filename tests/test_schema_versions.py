@@ -54,6 +54,37 @@ NEW_COMMANDS = frozenset({"check_customer_data", "use_customer_phone", "record_o
 """Commands added after schema 0 (#18: O1, G5, S9): new answers, left out here."""
 
 
+FIXED_SINCE_SCHEMA_0: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # R1 replaces B3 while resources are missing; R3 ends R1 (CHANGELOG, "Fixed").
+    "resources_missing": (
+        frozenset({"booking_contact", "resource_notice"}),
+        frozenset({"B3", "R1"}),
+    ),
+    "resources_built": (frozenset({"booking_contact", "resource_notice"}), frozenset({"B3", "R1"})),
+    # A cancelled visit's arrival clock holds no time after the cancellation.
+    "cancelled": (frozenset({"arrival"}), frozenset()),
+}
+"""Answers a fix changed on purpose, by an event kind in the log: (clocks, reminder rules).
+
+Left out of the comparison for the orders whose log holds that kind; every other answer
+of those orders, and every answer of the rest, must be as schema 0 gave it. The tests
+of the fixes (test_sla.py) hold the new answers."""
+
+
+def _without_fixed(answers: dict[str, Any], kinds: set[str]) -> dict[str, Any]:
+    clocks: set[str] = set()
+    rules: set[str] = set()
+    for kind in kinds & FIXED_SINCE_SCHEMA_0.keys():
+        clocks |= FIXED_SINCE_SCHEMA_0[kind][0]
+        rules |= FIXED_SINCE_SCHEMA_0[kind][1]
+    out = dict(answers)
+    for key in ("sla_at_last", "sla_30h_later"):
+        out[key] = [r for r in answers[key] if r["clock"] not in clocks]
+    for key in ("plan", "plan_travel"):
+        out[key] = [r for r in answers[key] if r["rule"] not in rules]
+    return out
+
+
 def _clock_records(report: sla.SlaReport) -> object:
     # SLA records carry the order ID since the big-files release; the corpus predates it.
     records = report.to_records()
@@ -123,7 +154,16 @@ def test_the_corpus_holds_words_people_wrote() -> None:
 def test_schema_0_orders_restore_with_the_same_answers(index: int) -> None:
     want = EXPECTED[index]
     order = fs.WorkOrder.from_json(LINES[index], standard=STANDARDS[want["standard"]])
-    assert _answers(order) == _masked_now(want)
+    kinds = {e.kind.value for e in order.events}
+    assert _without_fixed(_answers(order), kinds) == _without_fixed(_masked_now(want), kinds)
+
+
+def test_the_fixes_since_schema_0_leave_most_of_the_corpus_compared_whole() -> None:
+    touched = sum(
+        bool(FIXED_SINCE_SCHEMA_0.keys() & {e["kind"] for e in json.loads(line)["events"]})
+        for line in LINES
+    )
+    assert touched <= 150, touched  # the rest compare every answer
 
 
 def test_schema_0_orders_are_written_back_as_schema_1_and_read_again_equal() -> None:
