@@ -397,10 +397,17 @@ def test_regression_half_day_labels_are_taken_back_too() -> None:
     assert window.half is fs.HalfDay.AFTERNOON
 
 
-def test_regression_an_unknown_tier_shows_a_token_or_number_but_never_free_text() -> None:
-    with pytest.raises(fs.InvalidInput, match=r"\(got 'platinum'\)"):
+def test_regression_an_unknown_tier_shows_a_misspelt_tier_or_number_but_never_free_text() -> None:
+    # A word near no tier may be a name ('Smith', an outside probe): shown by its type.
+    for word in ("platinum", "Smith"):
+        with pytest.raises(fs.InvalidInput, match=r"\(got str\)") as info:
+            fs.Customer(
+                id="C1", name="张三", tier=word, phones="138 0013 8000", address="上海市浦东新区"
+            )
+        assert word not in str(info.value)
+    with pytest.raises(fs.InvalidInput, match=r"\(got 'Glod'; did you mean 'gold'\?\)"):
         fs.Customer(
-            id="C1", name="张三", tier="platinum", phones="138 0013 8000", address="上海市浦东新区"
+            id="C1", name="张三", tier="Glod", phones="138 0013 8000", address="上海市浦东新区"
         )
     with pytest.raises(fs.InvalidInput, match=r"\(got 5\)"):
         fs.Customer(id="C1", name="张三", tier=5, phones="138 0013 8000", address="上海市浦东新区")

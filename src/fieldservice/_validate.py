@@ -8,6 +8,7 @@ whose message names the field and says what to pass instead.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
 import inspect
 import json
@@ -16,7 +17,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -52,13 +53,30 @@ def json_or_not(text: object) -> Any:
     ``__context__``, and a ``JSONDecodeError`` (``.doc``) or ``UnicodeDecodeError``
     (``.object``) holds the whole text it could not read, personal data and all (G1).
 
+    An object that holds a key twice is not taken either: parsers differ on which
+    value wins, so a second ``"id"`` could pass one reader and fool another.
+
     >>> json_or_not('{"a": 1}'), json_or_not('{"张三": ') is NOT_JSON
     ({'a': 1}, True)
+    >>> json_or_not('{"id": "WO-1", "id": "WO-2"}') is NOT_JSON
+    True
     """
     try:
-        return json.loads(text)  # type: ignore[arg-type]
+        if type(text) is str:
+            return _UNIQUE_KEYS.decode(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)  # type: ignore[arg-type]
     except (ValueError, TypeError, RecursionError):
         return NOT_JSON
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        raise ValueError  # caught by json_or_not: the key is not repeated in any message
+    return made
+
+
+_UNIQUE_KEYS: Final = json.JSONDecoder(object_pairs_hook=_unique_keys)
 
 
 def _shown(value: object) -> str:
@@ -167,9 +185,19 @@ def hides_id(order_id: str) -> bool:
     >>> hides_id("zs.138-0013-8000"), hides_id("zs_0755.8888.6666"), hides_id("WO-2026-11-24-0001")
     (True, True, False)
     """
-    if _LONG_DIGITS.search(order_id) is not None:
-        return True
-    for found in _DIGIT_GROUPS.finditer(order_id):
+    return _LONG_DIGITS.search(order_id) is not None or spells_phone(order_id)
+
+
+def spells_phone(text: str) -> bool:
+    """Whether digit groups joined by ``. _ : -`` spell a phone number (G1).
+
+    A mainland mobile (``138-0013-8000``), or an area code group and a local number
+    (``010-8888-6666``). Dates and serials (``2026-11-24-0001``) spell none.
+
+    >>> spells_phone("zs.138-0013-8000"), spells_phone("WO-2026-11-24-0001")
+    (True, False)
+    """
+    for found in _DIGIT_GROUPS.finditer(text):
         groups = _GROUP_SEPARATOR.split(found.group())
         for first, group in enumerate(groups):
             area = _AREA_CODE.fullmatch(group) is not None
@@ -241,10 +269,22 @@ _LOCAL_NUMBER = re.compile(r"[2-9]\d{6,7}")
 ID_NOT_SHOWN = "(an order ID not shown)"
 
 
-def _word_or_type(value: object) -> str:
-    """Show a short plain word as is; anything else as :func:`echo` does."""
-    if isinstance(value, str) and value.isascii() and value.isalpha() and len(value) <= 20:
-        return repr(value)
+def _word_or_type(value: object, enum_type: type[enum.Enum]) -> str:
+    """Show a misspelt member as given, with the member meant; anything else by its type.
+
+    A word near no member may be anything, a name among them ('Smith'): it is
+    described by its type, as :func:`echo` describes free text (G1).
+
+    >>> from fieldservice.model import Tier
+    >>> _word_or_type("Glod", Tier), _word_or_type("Smith", Tier), _word_or_type(5, Tier)
+    ("'Glod'; did you mean 'gold'?", 'str', '5')
+    """
+    if isinstance(value, str) and value.isascii() and len(value) <= 40:
+        members = [str(m.value) for m in enum_type]
+        near = difflib.get_close_matches(value.strip().lower(), members, n=1, cutoff=0.75)
+        if near and _PLAIN_TOKEN.fullmatch(value) and not phone_like(value):
+            return f"{value!r}; did you mean {near[0]!r}?"
+        return _shown(value)
     return echo(value)
 
 
@@ -295,7 +335,8 @@ def person_id(field: str, value: object) -> str:
     """Return ``value`` if it is an ID of a person (customer, technician) that holds no phone.
 
     Stricter than :func:`identifier`: a person's ID is where a phone number is most
-    often misused as an ID, so no run of 7 or more digits is taken (G1).
+    often misused as an ID, so no run of 7 or more digits is taken, nor digit groups
+    that spell a phone (:func:`spells_phone`, G1).
 
     >>> person_id("customer id", "C-2026-0042")
     'C-2026-0042'
@@ -303,12 +344,22 @@ def person_id(field: str, value: object) -> str:
     Traceback (most recent call last):
     ...
     fieldservice.errors.InvalidInput: customer id must not hold 7 or more digits in a row: ...
+    >>> person_id("customer id", "C-138-0013-8000")
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: customer id must not hold a phone number written with ...
     """
     checked = identifier(field, value)
     if _DIGIT_RUN.search(checked):
         msg = (
             f"{field} must not hold 7 or more digits in a row: it could be a phone number "
             "(G1); use the operator's own ID scheme with letters or separators"
+        )
+        raise InvalidInput(msg)
+    if spells_phone(checked):
+        msg = (
+            f"{field} must not hold a phone number written with separators "
+            "(G1); use the operator's own ID scheme"
         )
         raise InvalidInput(msg)
     return checked
@@ -451,7 +502,7 @@ def enum_member(enum_type: type[E], field: str, value: object) -> E:
     # Raised outside the except block: its __context__ would keep the ValueError,
     # whose message repeats the value ("'张三' is not a valid Tier"), G1.
     allowed = ", ".join(repr(m.value) for m in enum_type)
-    msg = f"{field} must be one of {allowed} (got {_word_or_type(value)})"
+    msg = f"{field} must be one of {allowed} (got {_word_or_type(value, enum_type)})"
     raise InvalidInput(msg)
 
 
@@ -466,7 +517,7 @@ def not_a_member(enum_type: type[enum.Enum], value: object) -> InvalidInput:
     """
     allowed = ", ".join(repr(m.value) for m in enum_type)
     return InvalidInput(
-        f"{enum_type.__name__} must be one of {allowed} (got {_word_or_type(value)})"
+        f"{enum_type.__name__} must be one of {allowed} (got {_word_or_type(value, enum_type)})"
     )
 
 

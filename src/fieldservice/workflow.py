@@ -256,6 +256,9 @@ def _contact_and_agreement(
     return bool(contacted), bool(agreed)
 
 
+_OPENING_KINDS: Final = frozenset({EventKind.ACCEPTED, EventKind.REPORTED})
+
+
 # init=False: an order is built by its named constructors only; attrs makes
 # __attrs_init__ for them, so the public signature names no private state.
 def _with_staff(
@@ -474,6 +477,16 @@ class WorkOrder:
         if not log or not all(isinstance(e, Event) for e in log):
             msg = "from_events needs the order's events, starting with accepted or reported"
             raise InvalidEvent(msg)
+        if log[0].kind not in _OPENING_KINDS:
+            msg = (
+                f"an order's events start with accepted or reported, not {log[0].kind.value}: "
+                "give the whole log"
+            )
+            raise InvalidEvent(msg)
+        if len({t.id for t in staff_given}) != len(staff_given):
+            # Which record is the technician's? Keeping one would lose the other unseen.
+            msg = "technicians lists an ID twice; give each technician once"
+            raise InvalidInput(msg)
         kind = _validate.enum_member(
             OrderKind, "order kind", getattr(log[0].data, "order_kind", None)
         )
@@ -1564,7 +1577,10 @@ class WorkOrder:
         """
         data = _validate.json_or_not(text)
         if data is _validate.NOT_JSON:
-            msg = "the order is not valid JSON"
+            msg = (
+                "the order is not valid JSON, or an object in it holds a key twice; "
+                "write it with WorkOrder.to_json"
+            )
             raise InvalidInput(msg)
         return cls.from_dict(data, standard=standard)
 

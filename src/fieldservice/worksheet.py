@@ -273,7 +273,7 @@ def _to_technicians(value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         msg = "technicians must be a sequence of technician IDs such as ['T7']"
         raise InvalidInput(msg)
-    ids = tuple(_validate.identifier("technician id", t) for t in value)
+    ids = tuple(_validate.person_id("technician id", t) for t in value)  # as Technician (G1)
     if len(set(ids)) != len(ids):
         msg = "technicians lists an ID twice; give each technician once"
         raise InvalidInput(msg)

@@ -1,0 +1,107 @@
+"""Refusals an outside hostile-input probe asked for: JSON keys, person IDs, restores."""
+
+from __future__ import annotations
+
+import json
+
+import pendulum
+import pytest
+
+import fieldservice as fs
+from fieldservice import _validate
+
+TZ = "Asia/Shanghai"
+T0 = pendulum.datetime(2026, 11, 24, 10, tz=TZ)
+CUSTOMER = fs.Customer(id="C-1", name="张三", phones="13800138000", address="幸福路 1 号")
+TECH = fs.Technician(id="T7", name="王五", certificate="ZW-1")
+
+
+def _booked() -> fs.WorkOrder:
+    order = fs.WorkOrder.install(
+        id="WO-101", customer=CUSTOMER, products={"broadband"}, accepted_at=T0, by="desk"
+    )
+    order.check_resources(True, at=T0.add(minutes=1), by="desk")
+    order.book(("2026-11-26", "afternoon"), at=T0.add(minutes=2), by="desk")
+    order.assign([TECH], contact=TECH, at=T0.add(minutes=3), by="desk")
+    return order
+
+
+def test_regression_an_order_whose_json_holds_a_key_twice_is_refused() -> None:
+    # Parsers differ on which value wins: a second "id" or "tier" could pass one reader
+    # and fool another. json.loads kept the last one silently.
+    text = _booked().to_json(include_personal=True)
+    twice_id = text.replace('"id":"WO-101"', '"id":"WO-101","id":"WO-999"', 1)
+    assert twice_id != text
+    twice_tier = text.replace('"tier":"ordinary"', '"tier":"ordinary","tier":"diamond"', 1)
+    assert twice_tier != text
+    for bad in (twice_id, twice_tier, twice_id.encode()):
+        with pytest.raises(fs.InvalidInput, match="holds a key twice") as refused:
+            fs.WorkOrder.from_json(bad)
+        assert refused.value.code == "invalid_input"
+        assert "WO-999" not in str(refused.value)
+    assert fs.WorkOrder.from_json(text).id == "WO-101"
+
+
+def test_regression_restoring_with_two_records_of_one_technician_is_refused() -> None:
+    # The second record silently replaced the first: which name is the technician's?
+    data = json.loads(_booked().to_json(include_personal=True))
+    other = dict(data["technicians"][0], name="李四")
+    data["technicians"].append(other)
+    with pytest.raises(fs.InvalidInput, match="lists an ID twice"):
+        fs.WorkOrder.from_dict(data)
+    order = _booked()
+    twin = fs.Technician(id="T7", name="李四", certificate="ZW-1")
+    with pytest.raises(fs.InvalidInput, match="lists an ID twice"):
+        fs.WorkOrder.from_events(
+            id=order.id, customer=CUSTOMER, events=order.events, technicians=[TECH, twin]
+        )
+
+
+def test_regression_a_log_that_does_not_open_an_order_is_an_invalid_event() -> None:
+    # It said "order kind must be one of ... (got None)", as if the caller gave a kind.
+    order = _booked()
+    with pytest.raises(fs.InvalidEvent, match="start with accepted or reported, not resources"):
+        fs.WorkOrder.from_events(
+            id=order.id, customer=CUSTOMER, events=order.events[1:], technicians=[TECH]
+        )
+
+
+@pytest.mark.parametrize("person", ["C-138-0013-8000", "zs.010-8888-6666", "T_13800_138000"])
+def test_G1_a_person_id_spelling_a_phone_with_separators_is_refused(person: str) -> None:
+    # 7 digits in a row were refused; the same phone with separators passed and showed in
+    # every repr of the customer, technician, order and work sheet.
+    with pytest.raises(fs.InvalidInput, match="phone number") as refused:
+        fs.Customer(id=person, name="张三", phones="13800138000", address="幸福路 1 号")
+    assert person not in str(refused.value)
+    with pytest.raises(fs.InvalidInput, match="phone number"):
+        fs.Technician(id=person, name="王五", certificate="ZW-1")
+    with pytest.raises(fs.InvalidInput, match="phone number"):
+        fs.WorkSheet(technicians=[person])
+
+
+@pytest.mark.parametrize("person", ["C-2026-0042", "T-2026-11-24-07", "ZW-310-0042"])
+def test_G1_ordinary_numbering_with_separators_is_still_a_person_id(person: str) -> None:
+    assert fs.Customer(id=person, name="张三", phones="13800138000", address="x").id == person
+    assert fs.WorkSheet(technicians=[person]).technicians == (person,)
+
+
+def test_G1_a_worksheet_refuses_the_technician_ids_a_technician_refuses() -> None:
+    with pytest.raises(fs.InvalidInput, match="7 or more digits"):
+        fs.WorkSheet(technicians=["zhang.san-13800138000"])
+
+
+def test_G1_an_enum_error_shows_a_misspelt_member_but_not_a_free_word() -> None:
+    with pytest.raises(fs.InvalidInput) as refused:
+        fs.AppointmentWindow(T0.date(), "JohnSmith")
+    assert "JohnSmith" not in str(refused.value)
+    assert "(got str)" in str(refused.value)
+    with pytest.raises(fs.InvalidInput, match=r"got 'mornin'; did you mean 'morning'\?"):
+        fs.AppointmentWindow(T0.date(), "mornin")
+
+
+def test_G1_spells_phone_finds_mobiles_and_landlines_but_not_dates() -> None:
+    assert _validate.spells_phone("zs-138-0013-8000")
+    assert _validate.spells_phone("x.0755-8888-6666")
+    assert not _validate.spells_phone("WO-2026-11-24-0001")
+    assert not _validate.spells_phone("WO-20261124-0001")
+    assert not _validate.spells_phone("R-01-20261124")
