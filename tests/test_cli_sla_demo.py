@@ -67,10 +67,18 @@ def test_demo_prints_a_day_with_its_timeline_sla_and_reminders(tmp_path: Path) -
         "delayed (迟到, T3)",
         "cleared (销障, F2)",
         "SLA clocks at 2026-11-25 20:00",
-        "Reminders still to come",
+        "Reminders still to send at 11-25 20:00",
         "Per tier",
     ):
         assert needle in text
+    # A reminder due before the report was not sent on time: it says so (an outside probe
+    # read WO-103's booking call, due at 15:59, as one still to come).
+    reminders = text.split("Reminders still to send", 1)[1].split("Per tier", 1)[0]
+    due = [line.split()[1:3] for line in reminders.splitlines()[1:] if line.strip()]
+    overdue = [line for line in reminders.splitlines() if line.endswith("(overdue)")]
+    assert overdue
+    assert all(f"{d} {h}" < "11-25 20:00" for d, h in (line.split()[1:3] for line in overdue))
+    assert sum(f"{d} {h}" < "11-25 20:00" for d, h in due) == len(overdue)
     assert "13800138000" not in text
     assert "张三" not in text
     assert ics.read_bytes().count(b"BEGIN:VEVENT") == 5

@@ -297,13 +297,15 @@ def run(std: ServiceStandard, out: TextIO, *, ics: Path | None = None) -> int:
                 f"{status.elapsed}{flag}\n"
             )
 
-    out.write("\nReminders still to come\n")
+    out.write(f"\nReminders still to send at {night.format('MM-DD HH:mm')}\n")
     for o in orders:
         for reminder in plan(o, standard=std, travel=dt.timedelta(minutes=30)):
             moved = "  (no time outside quiet hours)" if reminder.quiet_hours_conflict else ""
+            # The plan is what is owed now: one due before the report was not sent on time.
+            late = "  (overdue)" if reminder.due < night else ""
             out.write(
                 f"  {o.id}  {_fmt(reminder.due)}  {reminder.rule:<3} "
-                f"{reminder.kind.value:<20} to {reminder.audience.value}{moved}\n"
+                f"{reminder.kind.value:<20} to {reminder.audience.value}{moved}{late}\n"
             )
 
     batch = sla.evaluate_many(orders, at=night, standard=std)
