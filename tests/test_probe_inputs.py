@@ -105,3 +105,21 @@ def test_G1_spells_phone_finds_mobiles_and_landlines_but_not_dates() -> None:
     assert not _validate.spells_phone("WO-2026-11-24-0001")
     assert not _validate.spells_phone("WO-20261124-0001")
     assert not _validate.spells_phone("R-01-20261124")
+
+
+def test_G1_a_broadband_account_holding_a_phone_is_not_shown_in_a_repr() -> None:
+    # An outside leak probe: accounts are often numbered by the customer's line, and the
+    # label's repr (so the checklist's and the tick event's) showed them in full.
+    label = fs.ModemLabel("02187654321", "13800138000@163.gd", "k3y-9Q")
+    order = _booked()
+    order.confirm(14, at=pendulum.datetime(2026, 11, 26, 8, 30, tz=TZ), by="T7")
+    order.depart(at=pendulum.datetime(2026, 11, 26, 13, 20, tz=TZ), by="T7")
+    order.arrive(at=pendulum.datetime(2026, 11, 26, 13, 55, tz=TZ), by="T7")
+    order.enter(at=pendulum.datetime(2026, 11, 26, 14, 0, tz=TZ), by="T7")
+    event = order.tick("L1", at=pendulum.datetime(2026, 11, 26, 14, 5, tz=TZ), by="T7", label=label)
+    for text in (repr(label), repr(event), repr(order.checklist), repr(order.checklist.item("L1"))):
+        assert "87654321" not in text
+        assert "13800138000" not in text
+    assert label.to_dict()["account"] == "02187654321"  # kept for the systems that read it
+    plain = fs.ModemLabel("AD0001", "ad0001@bb", "pw")
+    assert "AD0001" in repr(plain)

@@ -283,7 +283,11 @@ def check_range(field: str, value: dt.datetime) -> None:
 
 def out_of_range(field: str) -> InvalidInput:
     """The error for an instant outside the years the library reads."""
-    return InvalidInput(f"{field} must lie in the years {FIRST_YEAR} to {LAST_YEAR - 1}")
+    # Judged as UTC: 1970-01-01T00:00+08:00 is in 1969 there, so the message says so.
+    return InvalidInput(
+        f"{field} must lie in the years {FIRST_YEAR} to {LAST_YEAR - 1}, as UTC "
+        f"({FIRST_YEAR}-01-01T00:00Z to {LAST_YEAR - 1}-12-31T23:59Z)"
+    )
 
 
 def to_epoch(field: str, value: object) -> float:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from fieldservice import _jsondata
+from fieldservice import _jsondata, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.model import Secret
 
@@ -54,12 +54,16 @@ class ModemLabel:
     {'account': 'AD0001', 'user_name': 'ad0001@bb', 'password': None}
     >>> ModemLabel.from_dict(label.to_dict(include_personal=True)) == label
     True
+    >>> ModemLabel("02187654321", "13800138000@163.gd", "k3y-9Q")  # a phone as the account
+    ModemLabel(account=(an ID not shown), user_name=(an ID not shown), password=Secret('******'))
 
     .. versionadded:: 0.1.0
     """
 
-    account: str = attrs.field(converter=_account)
-    user_name: str = attrs.field(converter=_user_name)
+    # An operator may number accounts by the customer's phone ("02187654321",
+    # "13800138000@163.gd"): such text is not shown in a repr, by the rule for IDs (G1).
+    account: str = attrs.field(converter=_account, repr=_validate.staff_repr)
+    user_name: str = attrs.field(converter=_user_name, repr=_validate.staff_repr)
     password: Secret = attrs.field(converter=_jsondata.to_secret)
 
     def to_dict(
