@@ -513,12 +513,15 @@ def test_G1_random_names_round_trip_as_cn_without_breaking_the_file(name: str) -
     )
     event = assert_only_our_properties(data)
     # Whitespace runs become one space; a backslash, which icalendar would read as an
-    # escape, its full-width look-alike.
-    shown = " ".join(customer.name.reveal().split()).replace("\\", "\uff3c")
+    # escape, and a double quote, which vobject shows as RFC 6868's ^', their full-width
+    # look-alikes.
+    shown = " ".join(customer.name.reveal().split())
+    shown = shown.replace("\\", "\uff3c").replace('"', "\uff02").replace("^", "\uff3e")
     assert event["ATTENDEE"][-1].params["CN"] == shown
     v = vobject.readOne(data.decode())
     assert v.vevent.uid.value == event["UID"]
     assert len(v.vevent.attendee_list) == 3
+    assert v.vevent.attendee_list[-1].params["CN"] == [shown]  # both parsers read one name
 
 
 # --- an independent parser --------------------------------------------------------------------

@@ -190,13 +190,18 @@ def _text(value: str, limit: int | None = _MAX_TEXT) -> str:
 
 
 def _param(value: str) -> str:
-    """Text for a parameter such as ``CN``: one line, and no backslash.
+    """Text for a parameter such as ``CN``: one line, and no backslash, quote or caret.
 
     RFC 5545 has no escapes in parameters, but icalendar's reader takes a
     backslash as one: a name ending in one would swallow the next parameter.
-    The full-width reverse solidus looks the same and means nothing.
+    A double quote and a caret are written ``^'`` and ``^^`` (RFC 6868), which
+    vobject, and so Radicale, shows as they are. The full-width forms look the
+    same and mean nothing.
     """
-    return " ".join(_text(value).split()).replace("\\", "\uff3c")
+    return " ".join(_text(value).split()).translate(_PARAM_LOOK_ALIKES)
+
+
+_PARAM_LOOK_ALIKES: Final = str.maketrans({"\\": "\uff3c", '"': "\uff02", "^": "\uff3e"})
 
 
 def _uid(order_id: str, domain: str = "fieldservice") -> str:
