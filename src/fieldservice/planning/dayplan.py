@@ -39,6 +39,14 @@ without it, a greedy tier-first insertion (``solver="greedy"``).
 >>> stop = plan.routes[0].stops[0]
 >>> stop.order_id, f"{stop.start:%H:%M}", f"{stop.arrive:%H:%M}", f"{stop.call_at:%H:%M}"
 ('WO-1', '08:14', '08:04', '07:34')
+
+The C2 call at 07:34 falls in the quiet hours (B6, 20:00-08:00): the stop keeps
+its time and is flagged for a person to decide, as the reminder plan flags a
+call it cannot move out of them; and it carries the revision of the order's
+visit and the instant of its last event, as the order calendar writes them.
+
+>>> stop.call_in_quiet_hours, stop.sequence, stop.stamp.isoformat()
+(True, 0, '2026-11-24T02:05:00+00:00')
 """
 
 from __future__ import annotations
@@ -77,6 +85,8 @@ from fieldservice.planning.travel import (
     TravelTimes,
     checked_matrix,
 )
+from fieldservice.standard import ServiceStandard, TimeRange
+from fieldservice.visit_entry import Visit, visit_of
 from fieldservice.workflow import State, WorkOrder
 
 __all__ = ["DayPlan", "LeftOut", "Route", "Stop", "plan_day"]
@@ -109,6 +119,17 @@ class Stop:
         crew: Every technician of the visit, the customer's contact first (M2).
         contact: Whether this route's technician is the contact (M2).
         after_deadline: A repair that starts after its F4 deadline (G4).
+        call_in_quiet_hours: ``call_at`` falls in the standard's quiet hours
+            (B6): no call to the customer then. The time is kept and flagged
+            for a person to decide, as the reminder plan flags such a call;
+            the feed's texts say so (:meth:`DayPlan.to_ical`).
+        sequence: The revision of the order's visit (iTIP ``SEQUENCE``), as
+            :func:`fieldservice.visit_entry.visit_of` and the order calendar
+            count it: one up whenever the order's visit changes date, time or
+            status (B8, B9, C1).
+        stamp: The instant of the order's last event, in UTC: the feed's
+            ``DTSTAMP``, as the order calendar writes it. ``None`` for a stop
+            made by hand, whose ``DTSTAMP`` is then the Unix epoch.
 
     .. versionadded:: 0.2.0
     """
@@ -128,6 +149,9 @@ class Stop:
     crew: tuple[str, ...]
     contact: bool
     after_deadline: bool
+    call_in_quiet_hours: bool = False
+    sequence: int = 0
+    stamp: pendulum.DateTime | None = None
 
 
 @attrs.frozen
@@ -179,6 +203,11 @@ class DayPlan:
 
     .. versionadded:: 0.2.0
     """
+    quiet_hours: TimeRange = attrs.field(factory=lambda: ServiceStandard.default().quiet_hours)
+    """The standard's quiet hours (B6), which the feed names for a call in them (:meth:`to_ical`).
+
+    .. versionadded:: 0.2.0
+    """
 
     @property
     def served(self) -> Counter[Tier]:
@@ -224,6 +253,7 @@ class DayPlan:
                     "start": s.start.isoformat(),
                     "end": s.end.isoformat(),
                     "call_at": s.call_at.isoformat(),
+                    "call_in_quiet_hours": s.call_in_quiet_hours,
                     "travel_minutes": s.travel.total_seconds() / 60,
                     "contact": s.contact,
                     "crew": list(s.crew),
@@ -239,15 +269,25 @@ class DayPlan:
         """One technician's day as an iCalendar feed: a VEVENT per stop, an alarm each.
 
         The alarm is the technician's own (M2): the customer's contact is reminded to
-        call the customer (C2), every other technician of a crew to leave (T2).
+        call the customer (C2), every other technician of a crew to leave (T2). A call
+        in the quiet hours (B6, :attr:`Stop.call_in_quiet_hours`) keeps its time, and
+        its alarm and description say not to call then, a person decides, as the order
+        calendar's do; the alarm carries ``X-FIELDSERVICE-QUIET-HOURS-CONFLICT:TRUE``.
 
-        The feed holds no personal data (G1): order ID, kind, products, tier,
-        region and times only. Each UID is the order, the technician and the day
-        ``@plan.`` the standard's ``domain``, so the feeds of two deployments
-        never share an entry; the default domain keeps the earlier
-        ``@fieldservice-plan``. Written with ``icalendar`` directly: the
-        calendar module exports the booked window of an order, where this is
-        the planned time of a visit.
+        The summary, description and alarm texts are in Chinese and English, as the
+        order calendar writes them (``1. 装机：宽带 / install: broadband (WO-1)``).
+
+        Each UID is the order, the technician and the day ``@plan.`` the standard's
+        ``domain``, so the feeds of two deployments never share an entry; the default
+        domain keeps the earlier ``@fieldservice-plan``. ``SEQUENCE`` is the revision of
+        the order's visit and ``DTSTAMP`` the instant of the order's last event
+        (:attr:`Stop.sequence`, :attr:`Stop.stamp`), as in the order calendar: a plan
+        made after the visit moved (B8, B9, C1) updates the entry in a calendar client.
+
+        The feed holds no personal data (G1): order ID (unless it may hold a phone
+        number), kind, products, tier, region and times only. Written with
+        ``icalendar`` directly: the calendar module exports the booked window of an
+        order, where this is the planned time of a visit.
 
         >>> DayPlan(dt.date(2026, 11, 26), (), (), "greedy", "Asia/Shanghai").to_ical("T1")
         Traceback (most recent call last):
@@ -261,7 +301,6 @@ class DayPlan:
         cal.add("prodid", "-//fieldservice//day plan//EN")
         cal.add("version", "2.0")
         cal.add("x-wr-calname", f"{technician} {self.day.isoformat()}")
-        stamp = pendulum.datetime(self.day.year, self.day.month, self.day.day, tz="UTC")
         host = "fieldservice-plan" if self.domain == "fieldservice" else f"plan.{self.domain}"
         for seq, s in enumerate(route.stops, start=1):
             shown = id_text(s.order_id)  # the feed is read by people (G1)
@@ -269,34 +308,131 @@ class DayPlan:
             ev.add(
                 "uid", f"{_uid_part(s.order_id, host)}.{technician}.{self.day.isoformat()}@{host}"
             )
-            ev.add("dtstamp", stamp)
+            ev.add("dtstamp", _EPOCH if s.stamp is None else s.stamp.in_timezone("UTC"))
             ev.add("dtstart", s.start.in_timezone("UTC"))
             ev.add("dtend", s.end.in_timezone("UTC"))
-            products = ", ".join(sorted(p.label_en for p in s.products))
-            ev.add("summary", f"{seq}. {s.kind.label_en}: {products} ({shown})")
+            ev.add("sequence", s.sequence)
+            order = shown if hides_id(s.order_id) else f"({shown})"  # not "((...))"
+            ev.add("summary", f"{seq}. {_summary(s.kind, s.products)} {order}")
             ev.add("location", s.region)
+            ev.add("description", _description(s, shown, str(self.quiet_hours)))
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
             # Only the customer's contact calls the customer (M2); the others of a crew
             # are reminded to leave on time (T2), as the calendar feeds do.
             if s.contact:
-                duty = f", call the customer at {s.call_at:%H:%M} (C2)."
-                if len(s.crew) > 1:
-                    duty += " You are the customer's contact (M2)."
-                reminder, due = f"Call the customer of {shown} (C2)", s.call_at
+                alarm.add("description", _call_text(s, shown, str(self.quiet_hours)))
+                due = s.call_at
             else:
-                duty = f". {s.crew[0]} is the customer's contact and calls them (M2)."
-                reminder, due = f"Leave for {shown} (T2)", s.depart
-            ev.add(
-                "description",
-                f"Order {shown}, {s.tier.label_en} tier. Leave {s.depart:%H:%M}, "
-                f"arrive {s.arrive:%H:%M} (T2){duty}",
-            )
-            alarm = icalendar.Alarm()
-            alarm.add("action", "DISPLAY")
-            alarm.add("description", reminder)
+                alarm.add("description", _leave_text(s, shown))
+                due = s.depart
             alarm.add("trigger", dt.timedelta(seconds=due.timestamp() - s.start.timestamp()))
+            if s.contact and s.call_in_quiet_hours:
+                alarm.add("x-fieldservice-quiet-hours-conflict", icalendar.vText("TRUE"))
             ev.add_component(alarm)
             cal.add_component(ev)
         return bytes(cal.to_ical())
+
+
+# --- the feed's texts, in Chinese and English as the order calendar writes them ---
+
+_EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")  # DTSTAMP of a stop with no event instant
+_PRODUCT_ORDER = {product: i for i, product in enumerate(Product)}
+# As fieldservice.calendar words a technician's call in the quiet hours (B6).
+_QUIET_ZH = "（免打扰时段{quiet}内，B6：勿致电客户，请人工决定）"
+_QUIET_EN = " (in the quiet hours {quiet}, B6: do not call the customer; a person decides)"
+
+
+def _summary(kind: OrderKind, products: frozenset[Product]) -> str:
+    """``装机：宽带 / install: broadband``, the order calendar's ``SUMMARY``.
+
+    >>> _summary(OrderKind.REPAIR, frozenset({Product.BROADBAND, Product.FIXED_LINE}))
+    '修障：固话、宽带 / repair: fixed line, broadband'
+    """
+    if not products:
+        return f"{kind.label_zh} / {kind.label_en}"
+    ordered = sorted(products, key=_PRODUCT_ORDER.__getitem__)
+    zh = "、".join(p.label_zh for p in ordered)
+    en = ", ".join(p.label_en for p in ordered)
+    return f"{kind.label_zh}：{zh} / {kind.label_en}: {en}"
+
+
+def _minutes_text(value: dt.timedelta) -> str:
+    return str(int(value.total_seconds() // 60))
+
+
+def _call_text(stop: Stop, shown: str, quiet: str) -> str:
+    """The contact's alarm: call the customer (C2), or, in the quiet hours, do not (B6).
+
+    >>> at = pendulum.datetime(2026, 11, 26, 8, 20, tz="Asia/Shanghai")
+    >>> stop = Stop("WO-1", OrderKind.INSTALL, Tier.GOLD, frozenset(), "浦东", Place("x"),
+    ...             at, at, at.subtract(minutes=10), at.subtract(minutes=30),
+    ...             at.subtract(minutes=40), dt.timedelta(minutes=20), ("T1",), True, False)
+    >>> _call_text(stop, "WO-1", "20:00-08:00")
+    '上门前30分钟致电客户：WO-1 / call the customer of WO-1 30 minutes before arrival (C2)'
+    """
+    minutes = _minutes_text(stop.arrive - stop.call_at)
+    zh = f"上门前{minutes}分钟致电客户：{shown}"
+    en = f"call the customer of {shown} {minutes} minutes before arrival (C2)"
+    if stop.call_in_quiet_hours:
+        zh += _QUIET_ZH.format(quiet=quiet)
+        en += _QUIET_EN.format(quiet=quiet)
+    return f"{zh} / {en}"
+
+
+def _leave_text(stop: Stop, shown: str) -> str:
+    """The alarm of a crew's other technicians: leave to arrive early (T2).
+
+    >>> at = pendulum.datetime(2026, 11, 26, 8, 20, tz="Asia/Shanghai")
+    >>> stop = Stop("WO-1", OrderKind.INSTALL, Tier.GOLD, frozenset(), "浦东", Place("x"),
+    ...             at, at, at.subtract(minutes=10), at.subtract(minutes=30),
+    ...             at.subtract(minutes=40), dt.timedelta(minutes=20), ("T1", "T2"), False, False)
+    >>> _leave_text(stop, "WO-1")
+    '出发：前往WO-1，比约定时间提前10分钟到达 / departure: leave for WO-1 to arrive 10 minutes early (T2)'
+    """
+    early = _minutes_text(stop.start - stop.arrive)
+    return (
+        f"出发：前往{shown}，比约定时间提前{early}分钟到达 / "
+        f"departure: leave for {shown} to arrive {early} minutes early (T2)"
+    )
+
+
+def _description(stop: Stop, shown: str, quiet: str) -> str:
+    """The stop's ``DESCRIPTION``: a line a fact, each Chinese and English.
+
+    >>> at = pendulum.datetime(2026, 11, 26, 8, 20, tz="Asia/Shanghai")
+    >>> stop = Stop("WO-1", OrderKind.INSTALL, Tier.GOLD, frozenset(), "浦东", Place("x"),
+    ...             at, at, at.subtract(minutes=10), at.subtract(minutes=30),
+    ...             at.subtract(minutes=40), dt.timedelta(minutes=20), ("T1", "T2"), False, False)
+    >>> print(_description(stop, "WO-1", "20:00-08:00"))
+    工单 order: WO-1
+    客户级别 tier: 金卡 gold
+    出发 leave (T2): 07:50
+    到达 arrive (T2): 08:10
+    装维人员 technicians (M2, contact first): T1, T2
+    联系人 customer's contact (M2): T1，由其致电客户 / T1 calls the customer
+    """
+    lines = [
+        f"工单 order: {shown}",
+        f"客户级别 tier: {stop.tier.label_zh} {stop.tier.label_en}",
+        f"出发 leave (T2): {stop.depart:%H:%M}",
+        f"到达 arrive (T2): {stop.arrive:%H:%M}",
+    ]
+    if stop.contact:
+        call = f"致电客户 call the customer (C2): {stop.call_at:%H:%M}"
+        if stop.call_in_quiet_hours:
+            call += _QUIET_ZH.format(quiet=quiet) + _QUIET_EN.format(quiet=quiet)
+        lines.append(call)
+    if len(stop.crew) > 1:
+        lines.append(f"装维人员 technicians (M2, contact first): {', '.join(stop.crew)}")
+        if stop.contact:
+            lines.append(f"联系人 customer's contact (M2): {stop.crew[0]}（您 you）")
+        else:
+            lines.append(
+                f"联系人 customer's contact (M2): {stop.crew[0]}，由其致电客户 / "
+                f"{stop.crew[0]} calls the customer"
+            )
+    return "\n".join(lines)
 
 
 def _uid_part(order_id: str, host: str) -> str:
@@ -324,15 +460,37 @@ def _minutes(value: dt.timedelta) -> int:
     return math.ceil(value.total_seconds() / 60)
 
 
+_LONGEST_SEARCH = dt.timedelta(hours=1)
+
+
 def _to_limit(value: object) -> dt.timedelta:
+    """The solver's time limit, or a coded refusal of anything that is not one.
+
+    Seconds are checked as numbers before they become a timedelta: NaN, an
+    infinity or 1e308 seconds would otherwise raise ValueError or OverflowError.
+
+    >>> _to_limit(2.5)
+    datetime.timedelta(seconds=2, microseconds=500000)
+    >>> _to_limit(float("nan"))
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: time_limit is how long the solver may search: a timedelta or a number of seconds, more than 0 and at most an hour (got nan)
+    """
+    limit: dt.timedelta | None = None
     if isinstance(value, dt.timedelta):
         limit = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
+    elif (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 0 < value <= _LONGEST_SEARCH.total_seconds()  # False for NaN too
+    ):
         limit = dt.timedelta(seconds=value)
-    else:
-        limit = dt.timedelta(-1)
-    if not dt.timedelta(0) < limit <= dt.timedelta(hours=1):
-        msg = "time_limit must be a timedelta or seconds, more than 0 and at most an hour"
+    if limit is None or not dt.timedelta(0) < limit <= _LONGEST_SEARCH:
+        got = value if isinstance(value, dt.timedelta | int | float) else type(value).__name__
+        msg = (
+            "time_limit is how long the solver may search: a timedelta or a number of "
+            f"seconds, more than 0 and at most an hour (got {got})"
+        )
         raise InvalidInput(msg)
     return limit
 
@@ -677,6 +835,7 @@ def _result(
         for job, _ in route:
             crews.setdefault(job, []).append(team.members[tech].id)
     out_routes = []
+    entries: dict[int, Visit | None] = {}
     for tech, route in enumerate(routes):
         t = problem.techs[tech]
         member = team.members[tech]
@@ -691,7 +850,14 @@ def _result(
             begin = moment_at(start, midnight)
             travel = dt.timedelta(minutes=minutes)
             arrive = begin - std.early_arrival[1]
+            call = arrive - std.call_ahead
             crew = tuple(crews[job])
+            # The revision and the last event of the order's visit, as the order calendar
+            # writes them (SEQUENCE, DTSTAMP): a re-plan after the visit moved updates the
+            # entry. A booked or confirmed order always has a visit; a crew's is read once.
+            if job not in entries:
+                entries[job] = visit_of(v.order)
+            visit = entries[job]
             stops.append(
                 Stop(
                     order_id=v.order.id,
@@ -704,11 +870,20 @@ def _result(
                     end=moment_at(start + j.duration, midnight),
                     arrive=arrive,
                     depart=departure_time(begin, travel, std),
-                    call_at=arrive - std.call_ahead,
+                    call_at=call,
                     travel=travel,
                     crew=crew,
                     contact=crew[0] == member.id,
                     after_deadline=j.deadline is not None and start > j.deadline,
+                    # B6: no call to the customer in the quiet hours. The call keeps its
+                    # time and is flagged: a person decides whether to call later, closer
+                    # to the arrival, or not at all, as for a call the reminder plan
+                    # cannot move out of them. The plan never moves it silently.
+                    call_in_quiet_hours=std.quiet_hours.contains(
+                        call.in_timezone(std.timezone).time()
+                    ),
+                    sequence=0 if visit is None else visit.sequence,
+                    stamp=None if visit is None else pendulum.instance(visit.stamp),
                 )
             )
             place = j.place
@@ -731,4 +906,6 @@ def _result(
             message = f"order {shown_id(v.order.id)}: {why}"
             left.append(LeftOut(v.order.id, v.order.tier, rule, code, message))
     left.sort(key=lambda x: (-x.tier.priority, x.order_id))
-    return DayPlan(day, tuple(out_routes), tuple(left), used, std.timezone, std.domain)
+    return DayPlan(
+        day, tuple(out_routes), tuple(left), used, std.timezone, std.domain, std.quiet_hours
+    )
