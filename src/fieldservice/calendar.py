@@ -775,7 +775,7 @@ def to_ical(
         else:
             msg = (
                 "an iTIP message cannot both request and cancel visits: export the "
-                "cancelled orders and the others separately, or pass itip=False"
+                "cancelled orders and the others separately, or pass itip=False (--plain on the command line)"
             )
         raise InvalidInput(msg)
     return _calendar(built, method)
@@ -957,7 +957,7 @@ def write_ical(
                 else:
                     msg = (
                         "an iTIP message cannot both request and cancel visits: export the "
-                        "cancelled orders and the others separately, or pass itip=False"
+                        "cancelled orders and the others separately, or pass itip=False (--plain on the command line)"
                     )
                 raise InvalidInput(msg)
         head = _calendar_head(method, zones, latest)

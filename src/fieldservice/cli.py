@@ -16,10 +16,11 @@ import datetime as dt
 import json
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import IO, Any, NoReturn, TextIO
 
 from fieldservice import _validate
 from fieldservice._version import __version__
@@ -153,7 +154,7 @@ def _generate(args: argparse.Namespace, out: TextIO) -> int:
     if args.output.endswith(".parquet") or args.partition_by is not None:
         from fieldservice import columnar
 
-        columnar.write_events(lines, args.output, partition_by=args.partition_by)
+        _write_parquet(columnar.write_events, lines, args.output, args.partition_by)
         if not args.quiet:
             out.write(f"{args.output}: {args.count} synthetic orders (seed {args.seed}), Parquet\n")
         return 0
@@ -169,6 +170,35 @@ def _generate(args: argparse.Namespace, out: TextIO) -> int:
     if args.output != "-" and not args.quiet:
         out.write(f"{args.output}: {args.count} synthetic orders (seed {args.seed})\n")
     return 0
+
+
+def _write_parquet(
+    write: Callable[..., object], lines: Iterator[str], name: str, partition_by: str | None
+) -> None:
+    """``columnar.write_events`` to ``-o NAME``; a file system's refusal is one clean error."""
+    try:
+        if "\0" in name:
+            raise ValueError
+        os.fsencode(name)
+    except ValueError:  # UnicodeEncodeError too: a lone surrogate
+        msg = "cannot write that output: give a path in plain UTF-8"
+        raise InvalidInput(msg) from None
+    if partition_by is not None and os.path.exists(name) and not os.path.isdir(name):
+        msg = (
+            f"cannot write a Parquet folder to {_validate.echo(name)}: a file of that name "
+            "exists; give a new name or a folder's (--partition-by writes a folder)"
+        )
+        raise InvalidInput(msg)
+    if partition_by is None and os.path.isdir(name):
+        msg = f"cannot write {_validate.echo(name)}: it names a folder; give a file path"
+        raise InvalidInput(msg)
+    try:
+        write(lines, name, partition_by=partition_by)
+    except OSError as err:  # a folder in the way, a full disk, no access
+        # By its number: Arrow's own text repeats the path, unchecked (G1).
+        reason = os.strerror(err.errno) if err.errno else "the file system refused it"
+        msg = f"cannot write {_validate.echo(name)}: {reason}; give a writable path"
+        raise InvalidInput(msg) from None
 
 
 def _iso_datetime(text: str) -> dt.datetime:
@@ -196,6 +226,33 @@ def _whole_number(
         msg = f"must be from {lowest}{lowest_means} to {highest} (got {_validate.echo(number)})"
         raise argparse.ArgumentTypeError(msg)
     return number
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        msg = f"{_validate.echo(text)} is not a date like 2026-11-26"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+# The planner's own bound (planning.plan_day): a search longer than an hour is a typo.
+_LONGEST_SEARCH = 3600.0
+
+
+def _time_limit(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        msg = f"{_validate.echo(text)} is not a number of seconds"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not 0 < seconds <= _LONGEST_SEARCH:  # False for NaN too
+        msg = (
+            f"must be seconds, more than 0 and at most {_LONGEST_SEARCH:.0f} (an hour) "
+            f"(got {_validate.echo(text)})"
+        )
+        raise argparse.ArgumentTypeError(msg)
+    return seconds
 
 
 def _jobs(text: str) -> int:
@@ -231,9 +288,7 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice.appointments import check_window, next_windows
 
     std = _load(args.standard)
-    booked: dt.datetime = args.booked_at
-    if booked.tzinfo is None:  # a wall time in the standard's timezone
-        booked = pendulum.instance(booked, tz=std.timezone)
+    booked = _moment("--booked-at", args.booked_at, std)
     windows = next_windows(booked, std, count=args.count)
     if args.json:  # JSON Lines: one window a line
         for window in windows:
@@ -315,24 +370,24 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
             if args.output == "-":
                 target: Any = _BinaryOut(out)
             else:
-                target = stack.enter_context(_binary_file(args.output))
-            try:
-                written = calendar.write_ical(
-                    orders(),
-                    target,
-                    audience=args.audience,
-                    include_personal=args.include_personal,
-                    itip=not args.plain,
-                )
-            except FieldServiceError:
-                if refused and not read:
-                    return 1  # every line was refused, and each already said why
-                raise
+                target = stack.enter_context(_output_file(args.output, text=False))
+            head: Any = _CalendarHead(target)
+            # A refusal leaves the block by its exception: no file is put in place then.
+            written = calendar.write_ical(
+                orders(),
+                head,
+                audience=args.audience,
+                include_personal=args.include_personal,
+                itip=not args.plain,
+            )
+    except FieldServiceError:
+        if refused and not read:
+            return 1  # every line was refused, and each already said why
+        raise
     finally:
         progress.close()
     if args.output != "-" and not args.quiet:
-        cancel = not args.plain and _all_cancelled(args.output)
-        method = "no METHOD" if args.plain else f"METHOD:{'CANCEL' if cancel else 'REQUEST'}"
+        method = "no METHOD" if args.plain else f"METHOD:{head.method or 'REQUEST'}"
         note = f", {refused} lines refused" if refused else ""
         summary = {
             "file": args.output,
@@ -352,12 +407,27 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
     return 1 if refused else 0
 
 
-def _all_cancelled(path: str) -> bool:
-    with Path(path).open("rb") as f:
-        for line in f:
-            if line.startswith(b"METHOD:"):
-                return line.strip() == b"METHOD:CANCEL"
-    return False
+_METHOD = re.compile(rb"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
+
+
+class _CalendarHead:
+    """Passes a calendar on, and notes its ``METHOD`` from the head (its first write).
+
+    The summary line says the method without reading the file back: a FIFO cannot be.
+    """
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+        self._first = True
+        self.method: str | None = None
+
+    def write(self, data: bytes) -> int:
+        if self._first:
+            self._first = False
+            found = _METHOD.search(data.split(b"BEGIN:VEVENT", 1)[0])
+            self.method = None if found is None else found.group(1).decode("ascii")
+        written: int = self._target.write(data)
+        return written
 
 
 class _BinaryOut:
@@ -373,26 +443,119 @@ class _BinaryOut:
         return len(data)
 
 
+def _cannot_write(name: str, err: OSError) -> str:
+    reason = err.strerror or type(err).__name__
+    return f"cannot write {_validate.echo(name)}: {reason}; give a writable file path"
+
+
+_UNWRITABLE_NAME = "cannot write that output: give a file name in plain UTF-8, or - for stdout"
+
+
+def _destination(name: str) -> tuple[Path, os.stat_result | None]:
+    """Where ``-o NAME`` goes: the real path of a file, or NAME itself for a FIFO or a device.
+
+    Returns the path and, for an existing file, its status; ``None`` for a new name.
+    A folder, a name ending in a slash and a name that cannot be looked up are refused.
+    """
+    try:
+        found = os.stat(name)  # through links: a link to a FIFO is a FIFO
+    except FileNotFoundError:
+        found = None
+    except OSError as err:  # a loop of links, a file used as a folder, no access
+        raise _OutputFailed(_cannot_write(name, err)) from None
+    except ValueError:  # a NUL in the name, or one the file system cannot encode
+        raise _OutputFailed(_UNWRITABLE_NAME) from None
+    if not name:
+        msg = "cannot write that output: the name is empty; give a file name, or - for stdout"
+        raise _OutputFailed(msg)
+    folder = found is not None and stat.S_ISDIR(found.st_mode)
+    if folder or name.endswith(("/", os.sep)):
+        msg = (
+            f"cannot write that output: {_validate.echo(name)} names a folder; "
+            "give a file name, or - for stdout"
+        )
+        raise _OutputFailed(msg)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        return Path(name), found  # a FIFO, a device, a socket: written where it is
+    # A link (even one to a file not made yet) is followed: the link stays a link.
+    return Path(os.path.realpath(name)), found
+
+
 @contextlib.contextmanager
-def _binary_file(name: str) -> Iterator[Any]:
-    # Written next to the target and renamed at the end: a refused run leaves no half file.
-    target = Path(name)
+def _output_file(name: str, *, text: bool) -> Iterator[Any]:
+    """``-o NAME`` opened to write: the file appears, whole, only when the block ends well.
+
+    A regular file is written beside its real path (``NAME.partial``) and renamed over
+    it at the end, keeping its permissions; a refused or failed run leaves it as it
+    was. A FIFO or a device cannot be replaced: it is written in place, as the output
+    comes. Every failure to write, flush or rename is :class:`_OutputFailed`.
+    """
+    path, found = _destination(name)
+    in_place = found is not None and not stat.S_ISREG(found.st_mode)
+    partial = path if in_place else path.with_name(path.name + ".partial")
+    if not in_place:  # one a killed run left: made anew, never followed if it is a link
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     try:
-        partial = target.with_name(target.name + ".partial")
-        handle = partial.open("wb")
+        if text:
+            handle: IO[Any] = partial.open("w", encoding="utf-8", newline="\n")
+        else:
+            handle = partial.open("wb")
     except OSError as err:
-        msg = f"cannot write {_validate.echo(name)}: {err.strerror}"
-        raise _OutputFailed(msg) from None
-    except ValueError:  # no file name ("."), or a name the file system cannot encode
-        msg = "cannot write that output: give a file name in plain UTF-8, or - for stdout"
-        raise _OutputFailed(msg) from None
+        raise _OutputFailed(_cannot_write(name, err)) from None
+    except ValueError:  # a name the file system cannot encode
+        raise _OutputFailed(_UNWRITABLE_NAME) from None
+    placed = False
     try:
-        with handle:
-            yield handle
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
-    partial.replace(target)
+        try:
+            yield _FileOutput(handle, name)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                handle.close()
+            raise
+        try:
+            handle.close()  # the last of the output is flushed here: a full disk shows now
+            if not in_place:
+                if found is not None:  # the file replaced keeps who may read it
+                    with contextlib.suppress(OSError):
+                        os.chmod(partial, stat.S_IMODE(found.st_mode))
+                partial.replace(path)
+        except OSError as err:
+            raise _write_failed(name, err) from None
+        placed = True
+    finally:
+        if not placed and not in_place:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+
+
+class _FileOutput:
+    """An output file as the commands write it: a failed write is :class:`_OutputFailed`."""
+
+    def __init__(self, handle: IO[Any], name: str) -> None:
+        self._handle = handle
+        self._name = name
+
+    def write(self, data: Any) -> int:
+        try:
+            return self._handle.write(data)
+        except OSError as err:
+            raise _write_failed(self._name, err) from None
+        except UnicodeEncodeError:  # text the input carried that UTF-8 cannot hold
+            msg = f"cannot write {_validate.echo(self._name)}: the text is not valid Unicode"
+            raise _OutputFailed(msg) from None
+
+    def flush(self) -> None:
+        try:
+            self._handle.flush()
+        except OSError as err:
+            raise _write_failed(self._name, err) from None
+
+
+def _write_failed(name: str, err: OSError) -> _OutputFailed:
+    if isinstance(err, BrokenPipeError):  # a FIFO whose reader went away: stop quietly
+        return _OutputFailed("the reader closed the pipe", gone=True)
+    return _OutputFailed(_cannot_write(name, err))
 
 
 def _clock_names() -> list[Any]:
@@ -412,24 +575,72 @@ def _instant(value: dt.datetime | str, std: ServiceStandard) -> dt.datetime:
     if value == "now":
         return pendulum.now(std.timezone)
     assert isinstance(value, dt.datetime)
-    if value.tzinfo is None:  # a wall time in the standard's timezone
-        return pendulum.instance(value, tz=std.timezone)
-    return value
+    return _moment("--at", value, std)
+
+
+def _moment(option: str, value: dt.datetime, std: ServiceStandard) -> dt.datetime:
+    """An option's time as an instant; without an offset, a wall time in the standard's zone.
+
+    A wall time follows the library's rule for times of day (docs/appointments.md): one
+    that happens twice is its first occurrence, one in the spring gap is the moment the
+    clocks jump. An instant outside the years the library reads is refused here, in the
+    terms the option was given in.
+    """
+    from fieldservice import _time
+
+    if value.tzinfo is not None:
+        _check_years(option, value, std)
+        return value
+    tz = _time.zone(std.timezone)
+    if not _time.FIRST_YEAR - 1 <= value.year <= _time.LAST_YEAR:
+        raise _out_of_years(option, value, std, None)  # too far to convert
+    # Whole seconds: the clocks change on them, so the microseconds are the wall's own.
+    epoch = _time.wall_epoch(tz, value.date(), _time.seconds_of(value.time()))
+    moment = _time.datetime_of(epoch, tz).replace(microsecond=value.microsecond)
+    _check_years(option, value, std, moment)
+    return moment
+
+
+def _check_years(
+    option: str, value: dt.datetime, std: ServiceStandard, moment: dt.datetime | None = None
+) -> None:
+    from fieldservice import _time
+
+    instant = value if moment is None else moment
+    try:
+        utc: dt.datetime | None = instant.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        utc = None
+    if utc is None or not _time.FIRST_YEAR <= utc.year < _time.LAST_YEAR:
+        raise _out_of_years(option, value, std, utc)
+
+
+def _out_of_years(
+    option: str, value: dt.datetime, std: ServiceStandard, utc: dt.datetime | None
+) -> InvalidInput:
+    """The year-range refusal, saying what the typed time is in UTC, where the range is."""
+    from fieldservice import _time
+
+    given = value.isoformat(timespec="minutes")
+    if value.tzinfo is None:
+        given += f" in {std.timezone}"
+    seen = " lies" if utc is None else f" is {utc:%Y-%m-%dT%H:%M}Z,"
+    msg = (
+        f"{option} {given}{seen} outside the instants the library reads "
+        f"({_time.FIRST_YEAR}-01-01T00:00Z to {_time.LAST_YEAR - 1}-12-31T23:59Z, in UTC); "
+        "give a time in that range"
+    )
+    return InvalidInput(msg)
 
 
 @contextlib.contextmanager
 def _opened_output(name: str, out: TextIO) -> Iterator[TextIO]:
-    """``-o FILE`` as a text stream; ``-`` (the default) is standard output."""
+    """``-o FILE`` as a text stream (see :func:`_output_file`); ``-`` is standard output."""
     if name == "-":
         yield out
         return
-    try:
-        handle = Path(name).open("w", encoding="utf-8", newline="\n")  # noqa: SIM115
-    except OSError as err:
-        msg = f"cannot write {_validate.echo(name)}: {err.strerror}"
-        raise _OutputFailed(msg) from None
-    with handle:
-        yield _Output(handle)  # type: ignore[misc]
+    with _output_file(name, text=True) as handle:
+        yield handle
 
 
 class _Progress:
@@ -469,22 +680,35 @@ def _lines(path: str) -> Iterator[tuple[int, int, bytes]]:
 
     Lines end at ``\\n`` only, as :func:`fieldservice.orders_io.read_orders` reads them.
     """
-    try:
-        handle = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
-    except OSError as err:
-        msg = f"cannot read {_validate.echo(path)}: {err.strerror}"
-        raise InvalidInput(msg) from None
-    except ValueError:
-        msg = "cannot read the orders file: give a readable file path"
-        raise InvalidInput(msg) from None
+    handle = _stdin() if path == "-" else _opened_input(path)
     done = 0
     try:
         for number, line in enumerate(handle, start=1):
             done += len(line)
             yield number, done, line
     finally:
-        if handle is not sys.stdin.buffer:
+        if path != "-":
             handle.close()
+
+
+def _opened_input(path: str) -> IO[bytes]:
+    try:
+        return Path(path).open("rb")
+    except OSError as err:
+        msg = f"cannot read {_validate.echo(path)}: {err.strerror}"
+        raise InvalidInput(msg) from None
+    except ValueError:
+        msg = "cannot read the orders file: give a readable file path"
+        raise InvalidInput(msg) from None
+
+
+def _stdin() -> IO[bytes]:
+    # None when the command started with standard input closed (``<&-``).
+    stdin: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
+    if stdin is None:
+        msg = "standard input is closed: pipe the orders in, or give the file's path"
+        raise InvalidInput(msg)
+    return stdin
 
 
 def _refused(path: str, number: int, err: FieldServiceError | None, *, strict: bool) -> None:
@@ -597,13 +821,15 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
 
     std = _load(args.standard)
     team = Team.from_toml(Path(args.team), standard=std)
-    try:
-        day = dt.date.fromisoformat(args.day)
-    except ValueError:
-        out.write(f"--day {_validate.echo(args.day)} is not a date like 2026-11-26\n")
-        return 2
+    day: dt.date = args.day
+    if args.ics_dir:
+        _check_folder(args.ics_dir)  # before the search, which may take its whole time limit
     orders = orders_from_jsonl(args.orders, standard=std)
     plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)
+    if args.ics_dir:  # the calendars first: a folder that fails leaves no plan printed
+        _write_calendars(
+            args.ics_dir, {r.technician: plan.to_ical(r.technician) for r in plan.routes}
+        )
     if args.json:  # JSON Lines: one stop a line, then one line per order left out
         for record in plan.to_records():
             out.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
@@ -625,12 +851,52 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     for x in plan.left_out:
         out.write(f"  left out {_validate.id_text(x.order_id)} [{x.rule}/{x.code}] {x.message}\n")
     if args.ics_dir:
-        folder = Path(args.ics_dir)
-        folder.mkdir(parents=True, exist_ok=True)
-        for route in plan.routes:
-            (folder / f"{route.technician}.ics").write_bytes(plan.to_ical(route.technician))
-        out.write(f"  wrote {len(plan.routes)} calendars to {folder}\n")
+        out.write(f"  wrote {len(plan.routes)} calendars to {Path(args.ics_dir)}\n")
     return 0
+
+
+def _check_folder(name: str) -> None:
+    """Refuse ``--ics-dir NAME`` early when it is a file, or lies under one."""
+    try:
+        folder = Path(name)
+        for place in (folder, *folder.parents):
+            if place.exists() or place.is_symlink():
+                if not place.is_dir():
+                    raise _not_a_folder(name, "it is a file" if place == folder else "")
+                return
+    except (OSError, ValueError):
+        return  # _write_calendars says why in the file system's words
+
+
+def _not_a_folder(name: str, why: str) -> InvalidInput:
+    why = why or "part of its path is a file"
+    return InvalidInput(
+        f"cannot write calendars to --ics-dir {_validate.echo(name)}: {why}, not a folder; "
+        "give a folder path (it is made if missing)"
+    )
+
+
+def _write_calendars(name: str, calendars: dict[str, bytes]) -> None:
+    """One ``.ics`` per technician in the folder ``name``, each put in place whole."""
+    folder = Path(name)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise _not_a_folder(name, "it is a file") from None
+    except NotADirectoryError:
+        raise _not_a_folder(name, "") from None
+    except OSError as err:
+        msg = (
+            f"cannot make the folder --ics-dir {_validate.echo(name)}: "
+            f"{err.strerror or type(err).__name__}; give a folder you may write to"
+        )
+        raise InvalidInput(msg) from None
+    except ValueError:  # a NUL in the name
+        msg = "cannot use that --ics-dir: give a folder path in plain UTF-8"
+        raise InvalidInput(msg) from None
+    for technician, data in calendars.items():
+        with _output_file(str(folder / f"{technician}.ics"), text=False) as handle:
+            handle.write(data)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -779,9 +1045,17 @@ def _parser() -> argparse.ArgumentParser:
     plan = commands.add_parser("plan", help="plan a day's routes for the team (B7, G4)")
     plan.add_argument("orders", metavar="ORDERS", help="work orders, one JSON per line")
     plan.add_argument("--team", required=True, metavar="FILE", help="the team's TOML")
-    plan.add_argument("--day", required=True, metavar="DATE", help="the day to plan, 2026-11-26")
+    plan.add_argument(
+        "--day", required=True, type=_day, metavar="DATE", help="the day to plan, 2026-11-26"
+    )
     plan.add_argument("--ics-dir", metavar="DIR", help="write one .ics per technician here")
-    plan.add_argument("--time-limit", type=float, default=10.0, help="solver seconds (10)")
+    plan.add_argument(
+        "--time-limit",
+        type=_time_limit,
+        default=10.0,
+        metavar="SECONDS",
+        help="solver seconds, more than 0 and at most 3600 (10)",
+    )
     plan.add_argument("--solver", choices=["auto", "ortools", "greedy"], default="auto")
     plan.add_argument("--standard", metavar="FILE", help="a branch's TOML standard")
     plan.add_argument("--json", action="store_true", help="print JSON Lines, one stop a line")
