@@ -55,6 +55,14 @@ def test_B7_plan_prints_each_route_and_writes_a_calendar_per_technician(tmp_path
     assert "2 visits served" in text
     assert "T1: 2 visits" in text
     assert b"BEGIN:VEVENT" in (tmp_path / "ics" / "T1.ics").read_bytes()
+    # Each stop in the standard's terms as well (an outside probe found English only),
+    # and a call in the quiet hours says it is one (B6).
+    stops = [line for line in text.splitlines() if line.startswith("    ")]
+    assert stops
+    assert all(" 装机 install " in line or " 修障 repair " in line for line in stops), stops
+    for line in stops:
+        call = line.split("call ", 1)[1][:5]
+        assert ("in the quiet hours (B6)" in line) == (not "08:00" <= call < "20:00"), line
 
 
 def test_B6_plan_refuses_a_team_whose_shift_ends_before_it_starts(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

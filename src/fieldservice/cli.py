@@ -843,10 +843,13 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"  {route.technician}: {len(route.stops)} visits\n")
         for s in route.stops:
             crew = f" crew {'+'.join(s.crew)}" if len(s.crew) > 1 else ""
+            # A call the quiet hours forbid keeps its time, for a person to decide (B6).
+            quiet = " in the quiet hours (B6): a person decides" if s.call_in_quiet_hours else ""
             out.write(
                 f"    {s.start:%H:%M}-{s.end:%H:%M} {_validate.id_text(s.order_id)} "
-                f"{s.kind.value} {s.tier.value} "
-                f"(leave {s.depart:%H:%M}, arrive {s.arrive:%H:%M}, call {s.call_at:%H:%M}){crew}\n"
+                f"{s.kind.label_zh} {s.kind.value} {s.tier.label_zh} {s.tier.value} "
+                f"(leave {s.depart:%H:%M}, arrive {s.arrive:%H:%M}, "
+                f"call {s.call_at:%H:%M}{quiet}){crew}\n"
             )
     for x in plan.left_out:
         out.write(f"  left out {_validate.id_text(x.order_id)} [{x.rule}/{x.code}] {x.message}\n")
