@@ -57,7 +57,13 @@ E = TypeVar("E", bound=_labels.IdentityEnum)
 
 # --- durations and times as people write them ---------------------------------
 
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
+# ASCII digits only: ``\d`` would take Arabic-Indic or fullwidth digits, which no other
+# reader of the library takes.
+_DURATION = re.compile(r"(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?")
+# Text longer than this is no duration a standard takes ("720h" is its longest figure),
+# and its numbers are not converted: int() of thousands of digits is slow, and refused.
+_LONGEST_DURATION_TEXT: Final = 24
+_DURATION_FORM: Final = "a duration like '24h', '30m', '1h30m' or '45s' (digits 0-9)"
 
 
 def parse_duration(text: str) -> dt.timedelta:
@@ -70,9 +76,13 @@ def parse_duration(text: str) -> dt.timedelta:
     (datetime.timedelta(seconds=5400), datetime.timedelta(seconds=45))
 
     """
-    match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
+    stripped = text.strip() if isinstance(text, str) else None
+    if stripped is not None and len(stripped) > _LONGEST_DURATION_TEXT:
+        msg = f"{_validate.echo(text)} is too long to be {_DURATION_FORM}"
+        raise ValueError(msg)
+    match = _DURATION.fullmatch(stripped) if stripped is not None else None
     if match is None or not any(match.groups()):
-        msg = f"{_validate.echo(text)} is not a duration like '24h', '30m', '1h30m' or '45s'"
+        msg = f"{_validate.echo(text)} is not {_DURATION_FORM}"
         raise ValueError(msg)
     hours, minutes, seconds = (int(g or 0) for g in match.groups())
     try:
@@ -118,13 +128,55 @@ def _format_time(value: dt.time) -> str:
 # --- validators that raise StandardError --------------------------------------
 
 
-def _positive(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.timedelta) or value <= dt.timedelta(0):
-        msg = f"{attribute.name} must be a positive duration (got {_shown_value(value)})"
-        raise StandardError(msg)
+# The longest each duration of a standard may be, from what it means. Longer is a slip of
+# the keyboard ("240000h"), and would put deadlines and reminders past the years the
+# calendar covers (1970-2199), where the SLA code could not compute them.
+_LONGEST_LEAD_TIME: Final = dt.timedelta(days=30)
+"""B5: the earliest visit after booking; the seed's is 24 h, a month is the most meant."""
+_LONGEST_ON_THE_DAY: Final = dt.timedelta(days=1)
+"""C1, C2, T2, F2: the arrival window, the call ahead, early arrival, the arrival
+tolerance and the remote follow-up are minutes or hours of one day."""
+_LONGEST_AT_THE_DOOR: Final = dt.timedelta(hours=2)
+"""K2: knocking again (the seed: every 30 s) and calling (after 3 min) happen at the door."""
+_LONGEST_CLOCK_LIMIT: Final = dt.timedelta(days=30)
+"""B3, R1, F4: a tier's time limit is hours or days (repairs: also the legal ceiling)."""
+_LONGEST_VISIT: Final = dt.timedelta(days=1)
+"""B7: one visit's time on site fits in a day."""
+
+
+def _range_words(longest: dt.timedelta, *, zero: bool = False) -> str:
+    """The range a duration field takes, in words: ``a positive duration of at most 24h``."""
+    if zero:
+        return f"a duration from 0s to {format_duration(longest)}"
+    return f"a positive duration of at most {format_duration(longest)}"
+
+
+def _duration_problem(value: object, longest: dt.timedelta, *, zero: bool = False) -> str | None:
+    """Why ``value`` is not a duration from 0 (or 1 s) to ``longest``, or None if it is."""
+    if (
+        not isinstance(value, dt.timedelta)
+        or value < dt.timedelta(0)
+        or (value == dt.timedelta(0) and not zero)
+        or value > longest
+    ):
+        return f"must be {_range_words(longest, zero=zero)} (got {_shown_value(value)})"
     if value % dt.timedelta(seconds=1):
-        msg = f"{attribute.name} must be a whole number of seconds (got {_shown_value(value)})"
-        raise StandardError(msg)
+        return f"must be a whole number of seconds (got {_shown_value(value)})"
+    return None
+
+
+def _duration_up_to(
+    longest: dt.timedelta, *, zero: bool = False, where: str = ""
+) -> Callable[[object, attrs.Attribute[Any], object], None]:
+    """An attrs validator: a whole-second duration up to ``longest`` (from 0 if ``zero``)."""
+
+    def check(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        problem = _duration_problem(value, longest, zero=zero)
+        if problem is not None:
+            msg = f"{where}{attribute.name} {problem}"
+            raise StandardError(msg)
+
+    return check
 
 
 def _is_time(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -255,10 +307,10 @@ class TierLimits:
     datetime.timedelta(seconds=28800)
     """
 
-    diamond: dt.timedelta = attrs.field(validator=_positive)
-    gold: dt.timedelta = attrs.field(validator=_positive)
-    silver: dt.timedelta = attrs.field(validator=_positive)
-    ordinary: dt.timedelta = attrs.field(validator=_positive)
+    diamond: dt.timedelta = attrs.field(validator=_duration_up_to(_LONGEST_CLOCK_LIMIT))
+    gold: dt.timedelta = attrs.field(validator=_duration_up_to(_LONGEST_CLOCK_LIMIT))
+    silver: dt.timedelta = attrs.field(validator=_duration_up_to(_LONGEST_CLOCK_LIMIT))
+    ordinary: dt.timedelta = attrs.field(validator=_duration_up_to(_LONGEST_CLOCK_LIMIT))
 
     @classmethod
     def of(cls, diamond: str, gold: str, silver: str, ordinary: str) -> TierLimits:
@@ -321,8 +373,14 @@ class KnockProtocol:
 
     rounds: int = attrs.field(default=2)
     knocks_per_round: int = attrs.field(default=3)
-    repeat_every: dt.timedelta = attrs.field(default=dt.timedelta(seconds=30), validator=_positive)
-    call_after: dt.timedelta = attrs.field(default=dt.timedelta(minutes=3), validator=_positive)
+    repeat_every: dt.timedelta = attrs.field(
+        default=dt.timedelta(seconds=30),
+        validator=_duration_up_to(_LONGEST_AT_THE_DOOR, where="knock."),
+    )
+    call_after: dt.timedelta = attrs.field(
+        default=dt.timedelta(minutes=3),
+        validator=_duration_up_to(_LONGEST_AT_THE_DOOR, where="knock."),
+    )
 
     @rounds.validator
     @knocks_per_round.validator
@@ -348,8 +406,9 @@ def _to_duration_table(
         msg = "service durations must map (order kind, product) pairs to timedelta"
         raise StandardError(msg) from None
     for (kind, product), duration in table.items():
-        if not isinstance(duration, dt.timedelta) or duration <= dt.timedelta(0):
-            msg = f"planning.durations.{kind.value}.{product.value} must be a positive duration"
+        problem = _duration_problem(duration, _LONGEST_VISIT)
+        if problem is not None:
+            msg = f"planning.durations.{kind.value}.{product.value} {problem}"
             raise StandardError(msg)
     missing = [f"{k.value}.{p.value}" for k in OrderKind for p in Product if (k, p) not in table]
     if missing:
@@ -650,15 +709,6 @@ _DEFAULT_SOURCES: Final[dict[str, str]] = {
 }
 
 
-def _not_negative(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, dt.timedelta) or value < dt.timedelta(0):
-        msg = f"{attribute.name} must be a duration of zero or more (got {_shown_value(value)})"
-        raise StandardError(msg)
-    if value % dt.timedelta(seconds=1):
-        msg = f"{attribute.name} must be a whole number of seconds (got {_shown_value(value)})"
-        raise StandardError(msg)
-
-
 def _duration_pair(value: object) -> tuple[dt.timedelta, dt.timedelta]:
     if (
         not isinstance(value, tuple)
@@ -669,6 +719,10 @@ def _duration_pair(value: object) -> tuple[dt.timedelta, dt.timedelta]:
         raise StandardError(msg)
     if any(v % dt.timedelta(seconds=1) for v in value):
         msg = "early_arrival must be whole numbers of seconds"
+        raise StandardError(msg)
+    if any(v > _LONGEST_ON_THE_DAY for v in value):
+        longest, got = format_duration(_LONGEST_ON_THE_DAY), _shown_value(max(value))
+        msg = f"early_arrival must be two durations from 0s to {longest} (got {got})"
         raise StandardError(msg)
     return (value[0], value[1])
 
@@ -753,16 +807,26 @@ class ServiceStandard:
         converter=_to_policy,
     )
     confirmed_years: tuple[int, ...] = attrs.field(default=(), converter=_to_years)
-    lead_time: dt.timedelta = attrs.field(default=dt.timedelta(hours=24), validator=_positive)
-    arrival_window: dt.timedelta = attrs.field(default=dt.timedelta(hours=1), validator=_positive)
+    lead_time: dt.timedelta = attrs.field(
+        default=dt.timedelta(hours=24), validator=_duration_up_to(_LONGEST_LEAD_TIME)
+    )
+    arrival_window: dt.timedelta = attrs.field(
+        default=dt.timedelta(hours=1), validator=_duration_up_to(_LONGEST_ON_THE_DAY)
+    )
     confirm_by: dt.time = attrs.field(default=dt.time(9), validator=_is_time)
-    call_ahead: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
+    call_ahead: dt.timedelta = attrs.field(
+        default=dt.timedelta(minutes=30), validator=_duration_up_to(_LONGEST_ON_THE_DAY)
+    )
     early_arrival: tuple[dt.timedelta, dt.timedelta] = attrs.field(
         default=(dt.timedelta(minutes=5), dt.timedelta(minutes=10)), converter=_duration_pair
     )
-    arrival_tolerance: dt.timedelta = attrs.field(default=dt.timedelta(0), validator=_not_negative)
+    arrival_tolerance: dt.timedelta = attrs.field(
+        default=dt.timedelta(0), validator=_duration_up_to(_LONGEST_ON_THE_DAY, zero=True)
+    )
     knock: KnockProtocol = attrs.field(factory=KnockProtocol, validator=_instance_of(KnockProtocol))
-    follow_up: dt.timedelta = attrs.field(default=dt.timedelta(minutes=30), validator=_positive)
+    follow_up: dt.timedelta = attrs.field(
+        default=dt.timedelta(minutes=30), validator=_duration_up_to(_LONGEST_ON_THE_DAY)
+    )
     hotline: str = attrs.field(default="10000", validator=_hotline)
     booking_contact: ClockRule = attrs.field(
         default=ClockRule(
@@ -962,6 +1026,8 @@ class ServiceStandard:
         else:
             msg = f"from_toml takes TOML text or a pathlib.Path (got {type(source).__name__})"
             raise StandardError(msg)
+        # One byte-order mark an editor put first is dropped, as the orders readers drop it.
+        text = text.removeprefix("\ufeff")
         _check_toml_shape(text)
         try:
             data = tomllib.loads(text)
@@ -1137,24 +1203,40 @@ _TOML_TOKEN = re.compile(
 )
 
 
-def _check_toml_shape(text: str) -> None:
-    """Refuse TOML text too large or nested too deep to parse safely, by a linear scan."""
+def toml_shape_problem(text: str, what: str) -> str | None:
+    """Why TOML text is too large or nested too deep to parse safely, or None (a linear scan).
+
+    The library's TOML files (a branch's standard, a team) are a page each. Their readers
+    ask this before :mod:`tomllib`, which recurses once per level of nesting; ``what``
+    names the file in the answer. Not part of the documented API.
+
+    >>> toml_shape_problem('name = "Pudong"', "the standard") is None
+    True
+    >>> toml_shape_problem("a = " + "[" * 40 + "]" * 40, "the team file")
+    'the team file nests arrays or tables more than 32 deep; it needs at most a few levels'
+    """
     if len(text) > _LONGEST_TOML:
-        msg = f"the standard is longer than {_LONGEST_TOML:,} characters; a standard is a page"
-        raise StandardError(msg)
+        return f"{what} is longer than {_LONGEST_TOML:,} characters; it should be a page"
     depth = 0
     for match in _TOML_TOKEN.finditer(text):
         token = match.group()
         if token in ("[", "{"):
             depth += 1
             if depth > _DEEPEST_TOML:
-                msg = (
-                    f"the standard nests arrays or tables more than {_DEEPEST_TOML} deep; "
-                    "a standard needs at most a few levels"
+                return (
+                    f"{what} nests arrays or tables more than {_DEEPEST_TOML} deep; "
+                    "it needs at most a few levels"
                 )
-                raise StandardError(msg)
         elif token in ("]", "}"):
             depth = max(0, depth - 1)
+    return None
+
+
+def _check_toml_shape(text: str) -> None:
+    """Refuse TOML text too large or nested too deep to parse safely."""
+    problem = toml_shape_problem(text, "the standard")
+    if problem is not None:
+        raise StandardError(problem)
 
 
 def _read_file(path: Path) -> str:
@@ -1244,9 +1326,14 @@ class _TomlReader:
                 "arrival_tolerance",
             },
         )
-        for key in ("lead_time", "arrival_window", "call_ahead", "arrival_tolerance"):
+        for key, longest in (
+            ("lead_time", _LONGEST_LEAD_TIME),
+            ("arrival_window", _LONGEST_ON_THE_DAY),
+            ("call_ahead", _LONGEST_ON_THE_DAY),
+            ("arrival_tolerance", _LONGEST_ON_THE_DAY),
+        ):
             if key in booking:
-                fields[key] = self._duration(booking[key], f"booking.{key}")
+                fields[key] = self._duration(booking[key], f"booking.{key}", longest)
         if "confirm_by" in booking:
             fields["confirm_by"] = self._time(booking["confirm_by"], "booking.confirm_by")
         if "early_arrival" in booking:
@@ -1254,7 +1341,7 @@ class _TomlReader:
             if not isinstance(pair, list) or len(pair) != 2:
                 self._fail("booking.early_arrival", pair, "a pair like ['5m', '10m']")
             fields["early_arrival"] = tuple(
-                self._duration(v, "booking.early_arrival") for v in pair
+                self._duration(v, "booking.early_arrival", _LONGEST_ON_THE_DAY) for v in pair
             )
         knock = self._table(d, "knock")
         self._known(knock, "knock", {"rounds", "knocks_per_round", "repeat_every", "call_after"})
@@ -1266,16 +1353,20 @@ class _TomlReader:
                 rounds=self._int(knock, "rounds", k.rounds, "knock"),
                 knocks_per_round=self._int(knock, "knocks_per_round", k.knocks_per_round, "knock"),
                 repeat_every=self._duration(
-                    knock.get("repeat_every", k.repeat_every), "knock.repeat_every"
+                    knock.get("repeat_every", k.repeat_every),
+                    "knock.repeat_every",
+                    _LONGEST_AT_THE_DOOR,
                 ),
                 call_after=self._duration(
-                    knock.get("call_after", k.call_after), "knock.call_after"
+                    knock.get("call_after", k.call_after), "knock.call_after", _LONGEST_AT_THE_DOOR
                 ),
             )
         remote = self._table(d, "remote")
         self._known(remote, "remote", {"follow_up"})
         if "follow_up" in remote:
-            fields["follow_up"] = self._duration(remote["follow_up"], "remote.follow_up")
+            fields["follow_up"] = self._duration(
+                remote["follow_up"], "remote.follow_up", _LONGEST_ON_THE_DAY
+            )
         contact = self._table(d, "contact")
         self._known(contact, "contact", {"hotline"})
         if "hotline" in contact:
@@ -1374,19 +1465,25 @@ class _TomlReader:
             return default
         return self._typed(table, key, int, where)
 
-    def _duration(self, value: object, key: str) -> dt.timedelta:
-        if isinstance(value, dt.timedelta):
-            return value
-        if not isinstance(value, str):
-            self._fail(key, value, "a duration like '24h' or '30m'")
-        try:
-            parsed = parse_duration(value)
-        except ValueError as err:
-            msg = f"{key}: {err}"
-            raise StandardError(msg) from None
+    def _duration(
+        self, value: object, key: str, longest: dt.timedelta, note: str = ""
+    ) -> dt.timedelta:
+        """Read the duration at ``key``: text like ``"24h"``, from 0 or 1 s up to ``longest``."""
         zero_allowed = key.startswith("booking.early_arrival") or key == "booking.arrival_tolerance"
+        if isinstance(value, dt.timedelta):
+            parsed = value
+        elif not isinstance(value, str):
+            self._fail(key, value, "a duration like '24h' or '30m'")
+        else:
+            try:
+                parsed = parse_duration(value)
+            except ValueError as err:
+                msg = f"{key}: {err}"
+                raise StandardError(msg) from None
         if parsed <= dt.timedelta(0) and not zero_allowed:
             self._fail(key, value, "a positive duration")
+        if parsed > longest:
+            self._fail(key, value, _range_words(longest, zero=zero_allowed) + note)
         return parsed
 
     def _time(self, value: object, key: str) -> dt.time:
@@ -1433,11 +1530,17 @@ class _TomlReader:
             )
             self._known(given, f"clocks.{name}.{area}", {t.value for t in Tier})
             current = getattr(base, area)
+            note = ""
+            if name == "repair":
+                ceiling = LEGAL_REPAIR_CEILING[Area(area)]
+                note = f", and by law at most {format_duration(ceiling)} (F4)"
             areas[area] = TierLimits(
                 **{
                     tier.value: self._duration(
                         given.get(tier.value, current.for_tier(tier)),
                         f"clocks.{name}.{area}.{tier.value}",
+                        _LONGEST_CLOCK_LIMIT,
+                        note,
                     )
                     for tier in Tier
                 }
@@ -1468,7 +1571,7 @@ class _TomlReader:
                 self._known(row, where, {p.value for p in Product})
                 for product, text in row.items():
                     own[OrderKind(kind), Product(product)] = self._duration(
-                        text, f"{where}.{product}"
+                        text, f"{where}.{product}", _LONGEST_VISIT
                     )
             fields["service_durations"] = ServiceDurations(own)
         return fields

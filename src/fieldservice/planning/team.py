@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -30,27 +31,46 @@ from typing import Any
 
 import attrs
 
-from fieldservice._validate import enum_member, identifier
+from fieldservice._validate import enum_member, person_id, shown_keys
+from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import OrderKind, Product
 from fieldservice.planning._base import PlanInputError, fail
 from fieldservice.planning.travel import Place
-from fieldservice.standard import ServiceStandard, TimeRange
+from fieldservice.standard import ServiceStandard, TimeRange, toml_shape_problem
 
 __all__ = ["Member", "Team"]
 
 _MAX_CAP = 100
+# A team file is a page, as a standard is: read no more than the standard's reader reads.
+_LONGEST_TEAM_FILE = 4_000_000
 
 
 def _member_id(value: object) -> str:
-    return identifier("technician id", value)
+    # A technician's ID, as Technician takes it: never one that may hold a phone (G1), so
+    # none reaches a repr, a message, a plan or a calendar file's name.
+    return person_id("technician id", value)
+
+
+_PRODUCTS_FORM = "a list of product names like ['broadband', 'iptv']"
+_KINDS_FORM = "a list of order kinds like ['install', 'repair']"
+
+
+def _names(value: object, field: str, form: str) -> list[object]:
+    """The items of a list or set of names; text, a number or a table is none."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        msg = f"{field} must be {form} (got {type(value).__name__})"
+        raise InvalidInput(msg)
+    return list(value)
 
 
 def _products(value: Iterable[Product | str]) -> frozenset[Product]:
-    return frozenset(enum_member(Product, "product", v) for v in value)
+    names = _names(value, "products", _PRODUCTS_FORM)
+    return frozenset(enum_member(Product, "product", v) for v in names)
 
 
 def _kinds(value: Iterable[OrderKind | str]) -> frozenset[OrderKind]:
-    return frozenset(enum_member(OrderKind, "order kind", v) for v in value)
+    names = _names(value, "kinds", _KINDS_FORM)
+    return frozenset(enum_member(OrderKind, "order kind", v) for v in names)
 
 
 class _Unset:
@@ -67,7 +87,8 @@ class Member:
     """One technician of the team, as the day plan needs them.
 
     Args:
-        id: The technician's staff ID (the :class:`~fieldservice.model.Technician` ID).
+        id: The technician's staff ID (the :class:`~fieldservice.model.Technician` ID),
+            checked as that one is: an ID that may hold a phone number is refused (G1).
         products: The products they are skilled for.
         kinds: The order kinds they do (install, move, repair).
         start: Where they start the day.
@@ -190,7 +211,10 @@ class Team:
         r"""Read a team from TOML text or a file: one ``[[technician]]`` table per member.
 
         Keys: ``id``, ``products``, ``kinds``, ``start`` (``{key, coordinates}``),
-        ``end``, ``shift`` (``["08:00", "17:00"]``), ``lunch``, ``daily_cap``.
+        ``end``, ``shift`` (``["08:00", "17:00"]``), ``lunch``, ``daily_cap``. Any
+        other key is refused, and shown only if it cannot be personal (G1); so is a
+        file larger or nested deeper than a standard's. One leading byte-order mark
+        is dropped.
 
         Raises:
             PlanInputError: A key or value is wrong; the message names it
@@ -221,18 +245,24 @@ class Team:
         fieldservice.planning.PlanInputError: technician[0].shift: 18:00-09:00 ends before it starts; ...
         """
         if isinstance(source, Path):
-            try:
-                text = source.read_text(encoding="utf-8")
-            except (OSError, ValueError):
-                fail("B7", "team_unreadable", str(source), "cannot read the team file")
+            text = _read_team_file(source)
         elif isinstance(source, str):
             text = source
         else:
             fail("B7", "team_type", "team", "give TOML text or a pathlib.Path")
+        # One byte-order mark an editor put first is dropped, as the standard's reader does.
+        text = text.removeprefix("\ufeff")
+        problem = toml_shape_problem(text, "the team file")
+        if problem is not None:
+            fail("B7", "team_too_large", "team", problem)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as err:
             fail("B7", "team_toml", "team", f"not valid TOML: {err}")
+        except (RecursionError, MemoryError):
+            # The shape check bounds nesting first; this is the last line of defence.
+            fail("B7", "team_too_large", "team", "the team file is too deeply nested or too large")
+        _known(data, "team", {"technician"})
         std = ServiceStandard.default() if standard is None else standard
         rows = data.get("technician", [])
         if not isinstance(rows, list):
@@ -240,23 +270,71 @@ class Team:
         return cls(members=[_member_from(row, i) for i, row in enumerate(rows)], standard=std)
 
 
+def _read_team_file(path: Path) -> str:
+    data: bytes | None = None
+    reason = "give a readable UTF-8 TOML file"  # a NUL or lone surrogate in the path
+    try:
+        with path.open("rb") as file:
+            data = file.read(_LONGEST_TEAM_FILE + 1)
+    except OSError as err:
+        reason = err.strerror or reason
+    except ValueError:
+        pass
+    if data is None:  # raised here, not in the except: the OS error repeats the path
+        name = str(path) if str(path).isprintable() else ascii(str(path))
+        fail("B7", "team_unreadable", f"{name:.200}", f"cannot read the team file: {reason}")
+    if len(data) > _LONGEST_TEAM_FILE:
+        fail(
+            "B7",
+            "team_too_large",
+            "team",
+            f"the team file is larger than {_LONGEST_TEAM_FILE:,} bytes; a team file is a page",
+        )
+    try:
+        text: str | None = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None:  # raised here, not in the except: the decode error holds the bytes
+        fail("B7", "team_unreadable", "team", "cannot read the team file: give a UTF-8 TOML file")
+    return text
+
+
 _KEYS = {"id", "products", "kinds", "start", "end", "shift", "lunch", "daily_cap"}
+_PLACE_KEYS = {"key", "coordinates"}
+
+
+def _known(table: Mapping[str, Any], where: str, keys: set[str]) -> None:
+    """Refuse keys a table does not know; a key is shown only if it cannot be personal (G1)."""
+    unknown = [key for key in table if key not in keys]
+    if unknown:
+        fail(
+            "B7",
+            "unknown_key",
+            where,
+            f"unknown keys: {shown_keys(unknown)}; known keys here are {', '.join(sorted(keys))}",
+        )
 
 
 def _member_from(row: object, i: int) -> Member:
     where = f"technician[{i}]"
     if not isinstance(row, dict):
         fail("B7", "team_toml", where, "must be a table")
-    for key in row:
-        if key not in _KEYS:
-            fail("B7", "unknown_key", f"{where}.{key}", f"unknown key; known: {sorted(_KEYS)}")
+    _known(row, where, _KEYS)
     for key in ("id", "products", "kinds", "start"):
         if key not in row:
             fail("B7", "missing_key", f"{where}.{key}", "is required")
+    for key, form in (("products", _PRODUCTS_FORM), ("kinds", _KINDS_FORM)):
+        if not isinstance(row[key], list):
+            fail(
+                "B7",
+                f"{key}_form",
+                f"{where}.{key}",
+                f"must be {form} (got {_toml_type(row[key])})",
+            )
     try:
         kwargs: dict[str, Any] = {
-            "products": list(row["products"]),
-            "kinds": list(row["kinds"]),
+            "products": row["products"],
+            "kinds": row["kinds"],
             "start": _place(row["start"], f"{where}.start"),
         }
         if "end" in row:
@@ -270,8 +348,23 @@ def _member_from(row: object, i: int) -> Member:
     except PlanInputError:
         raise
     except (TypeError, ValueError) as err:
-        fail("B7", "team_value", where, getattr(err, "message", str(err)))
+        # Only the library's own messages: Python's may repeat the value (G1).
+        problem = err.message if isinstance(err, FieldServiceError) else "a value is not valid"
+        fail("B7", "team_value", where, problem)
     return member
+
+
+def _toml_type(value: object) -> str:
+    """What a TOML value is, in TOML's words: a refused value is never shown (G1)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        return "a table"
+    return "an array" if isinstance(value, list) else "a date or time"
 
 
 def _range(value: object, where: str) -> TimeRange:
@@ -281,6 +374,8 @@ def _range(value: object, where: str) -> TimeRange:
         start, end = (dt.time.fromisoformat(v) for v in value)
     except (TypeError, ValueError):
         fail("B6", "range_form", where, "must be a pair of times like ['08:00', '17:00']")
+    if any(t.tzinfo is not None or t.microsecond for t in (start, end)):
+        fail("B6", "range_form", where, "must be a pair of plain times like ['08:00', '17:00']")
     span = TimeRange(start, end)
     if span.wraps_midnight:
         code = where.rsplit(".", 1)[-1] + "_reversed"
@@ -296,7 +391,29 @@ def _place(value: object, where: str) -> Place:
             where,
             "must be a table like { key = 'depot', coordinates = [lat, lon] }",
         )
+    _known(value, where, _PLACE_KEYS)
+    coordinates = value.get("coordinates")
+    if coordinates is not None and not _is_coordinates(coordinates):
+        # The value is never shown: coordinates locate a person (G1).
+        fail(
+            "B7",
+            "place_form",
+            f"{where}.coordinates",
+            "must be [latitude, longitude]: two numbers, latitude -90 to 90 and "
+            "longitude -180 to 180 degrees",
+        )
     try:
-        return Place(value["key"], coordinates=value.get("coordinates"))
+        return Place(value["key"], coordinates=coordinates)
     except (TypeError, ValueError) as err:
-        fail("B7", "place_form", where, getattr(err, "message", str(err)))
+        problem = err.message if isinstance(err, FieldServiceError) else "a value is not valid"
+        fail("B7", "place_form", where, problem)
+
+
+def _is_coordinates(value: object) -> bool:
+    """Whether ``value`` is a [latitude, longitude] pair: numbers, not true/false, in range."""
+    if not isinstance(value, list) or len(value) != 2:
+        return False
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in value):
+        return False
+    lat, lon = (float(v) for v in value)
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180

@@ -267,7 +267,21 @@ def _record(status: ClockStatus, order_id: str | None) -> dict[str, object]:
 
 
 def instant_in(epoch: float, tz: str) -> pendulum.DateTime:
-    return pendulum.from_timestamp(epoch, tz=tz)
+    """The instant ``epoch`` in ``tz``; one no date can hold is refused with InvalidInput."""
+    try:
+        return pendulum.from_timestamp(epoch, tz=tz)
+    except (OverflowError, ValueError, OSError):
+        pass
+    # Raised here, not in the except: Python's error repeats the year or the epoch.
+    from fieldservice.errors import InvalidInput
+    from fieldservice.servicecal import FIRST_YEAR, LAST_YEAR
+
+    msg = (
+        f"a clock's instant falls outside the years {FIRST_YEAR}-{LAST_YEAR} the library "
+        "reads; check the standard's time limits (fieldservice standard check) and the "
+        "order's times"
+    )
+    raise InvalidInput(msg)
 
 
 def as_timedelta(value: float) -> dt.timedelta:
