@@ -123,3 +123,20 @@ def test_G1_a_broadband_account_holding_a_phone_is_not_shown_in_a_repr() -> None
     assert label.to_dict()["account"] == "02187654321"  # kept for the systems that read it
     plain = fs.ModemLabel("AD0001", "ad0001@bb", "pw")
     assert "AD0001" in repr(plain)
+
+
+@pytest.mark.parametrize("coordinates", [(True, False), ("31.2", "121.5"), (31.2,), "31,121"])
+def test_regression_coordinates_are_two_numbers_not_booleans_or_text(coordinates: object) -> None:
+    # float() took True as 1.0 and "31.2" as 31.2: a Place or an address from Python
+    # accepted what the team file now refuses.
+    from fieldservice.planning import Place
+
+    with pytest.raises(fs.InvalidInput, match="pair in degrees") as refused:
+        Place("depot", coordinates=coordinates)
+    assert "31" not in str(refused.value)
+    with pytest.raises(fs.InvalidInput, match="pair in degrees"):
+        fs.Address(region="上海市", detail="x", coordinates=coordinates)
+    assert fs.Address(region="上海市", detail="x", coordinates=(31, 121.5)).coordinates == (
+        31.0,
+        121.5,
+    )

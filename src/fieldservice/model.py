@@ -23,6 +23,7 @@ import re
 import sys
 import weakref
 from collections.abc import Iterable, Iterator
+from numbers import Real
 from typing import Final
 
 import attrs
@@ -363,7 +364,12 @@ def _to_coordinates(value: object) -> tuple[float, float] | None:
     if value is None:
         return None
     try:
-        lat, lon = (float(v) for v in value)  # type: ignore[attr-defined]
+        pair: tuple[object, ...] = tuple(value)  # type: ignore[arg-type]
+        # Numbers only: float() would take True as 1.0 and "31.2" as 31.2.
+        numbers = [v for v in pair if isinstance(v, Real) and not isinstance(v, bool)]
+        if len(numbers) != len(pair):
+            raise TypeError
+        lat, lon = (float(v) for v in numbers)
     except (TypeError, ValueError):
         lat = lon = float("nan")
     # The message never shows the value: coordinates locate a person (G1).

@@ -113,8 +113,15 @@ def _local_year(epoch: float, tz: dt.tzinfo) -> int:
     try:
         return _fromtimestamp(epoch, tz).year
     except (OverflowError, OSError, ValueError):
-        msg = f"{epoch!r:.30} is not an instant the calendar covers ({FIRST_YEAR}-{LAST_YEAR})"
+        msg = _NOT_COVERED
         raise InvalidInput(msg) from None
+
+
+# Raw epoch seconds mean nothing to a reader, and the instant may be anyone's (G1).
+_NOT_COVERED = (
+    f"an instant lies outside the years the calendar covers ({FIRST_YEAR}-{LAST_YEAR}); "
+    "check the times and the standard's durations"
+)
 
 
 # --- holiday data (the holidays package, imported on first use) ------------------
@@ -1054,7 +1061,7 @@ class ServiceCalendar:
         try:
             return _fromtimestamp(epoch, self._tz).date()
         except (OverflowError, OSError, ValueError):
-            msg = f"{epoch!r:.30} is not an instant the calendar covers ({FIRST_YEAR}-{LAST_YEAR})"
+            msg = _NOT_COVERED
             raise InvalidInput(msg) from None
 
     # --- building -------------------------------------------------------------
