@@ -28,16 +28,34 @@ def read_json(line: bytes) -> Any:
     :data:`DEEPEST` is refused, and a number of any length is read (one too long
     for an int becomes a float), so whether a line is read never depends on the
     stack depth or on the interpreter's digit limit.
+
+    An object that holds a key twice is refused too: readers differ on which value
+    wins, so a second ``"id"`` or ``"kind"`` could pass one reader and fool another.
+
+    >>> read_json(b'{"id": "WO-1", "events": []}')
+    {'id': 'WO-1', 'events': []}
+    >>> read_json(b'{"id": "WO-1", "id": "WO-2", "events": []}') is NOT_JSON
+    True
     """
     if _too_deep(line):
         return NOT_JSON
     try:
-        return json.loads(line, parse_int=_whole)
-    except (ValueError, RecursionError):
+        # As json.loads reads bytes (UTF-8, -16 or -32, lone surrogates kept), by a decoder
+        # made once: json.loads would make one per line for its keyword arguments.
+        return _DECODE(line.decode(json.detect_encoding(line), "surrogatepass"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and a key given twice too
         return NOT_JSON
 
 
 NOT_JSON = object()
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    made = dict(pairs)
+    if len(made) != len(pairs):
+        raise ValueError  # caught by read_json: the key is not repeated in any message
+    return made
+
 
 DEEPEST = 256
 """The deepest nesting of arrays and objects a line may hold (an order holds about six)."""
@@ -50,6 +68,11 @@ def _whole(digits: str) -> int | float:
         return int(digits)
     except ValueError:
         return float(digits)
+
+
+_DECODE: Callable[[str], Any] = json.JSONDecoder(
+    parse_int=_whole, object_pairs_hook=_unique_keys
+).decode
 
 
 def _too_deep(line: bytes) -> bool:

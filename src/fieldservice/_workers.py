@@ -13,7 +13,11 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
-__all__ = ["in_order"]
+__all__ = ["MOST_JOBS", "in_order"]
+
+MOST_JOBS = 256
+"""The most worker processes a caller may ask for (``sla.evaluate_table(jobs=...)``, as
+``fieldservice sla --jobs``): more would exhaust the machine, not speed it up."""
 
 _Item = TypeVar("_Item")
 _Result = TypeVar("_Result")

@@ -899,6 +899,11 @@ def confirm_due(
     when the booking itself came at or after it (a same-day booking needs no
     second confirmation to be on time).
 
+    Raises:
+        InvalidInput: ``day`` is not a date, ``booked_at`` is not a timezone-aware
+            datetime (a naive one would depend on the machine's zone), or
+            ``standard`` is not a :class:`~fieldservice.standard.ServiceStandard`.
+
     >>> import datetime as dt, pendulum
     >>> from fieldservice import ServiceStandard
     >>> std = ServiceStandard.default()
@@ -909,8 +914,27 @@ def confirm_due(
     >>> confirm_due(dt.date(2026, 11, 24), t, std) is None
     True
     """
-    tz = _time.zone(standard.timezone)
-    due = float(_time.wall_epoch(tz, day, _time.seconds_of(standard.confirm_by)))
-    if booked_at is not None and booked_at.timestamp() >= due:
-        return None
-    return due
+    try:
+        tz = _time.zone(standard.timezone)
+        due = float(_time.wall_epoch(tz, day, _time.seconds_of(standard.confirm_by)))
+    except (AttributeError, TypeError):  # not a standard, or not a date: no cost otherwise
+        due = None
+    if due is None:
+        raise _not_a_day_or_standard(day, standard)
+    if booked_at is None:
+        return due
+    try:
+        booked = None if booked_at.tzinfo is None else booked_at.timestamp()
+    except (AttributeError, TypeError):  # not a datetime
+        booked = None
+    if booked is None:
+        # Refused (a naive one would be read in the machine's zone), or checked in full:
+        # an aware datetime, the workflow's, costs one test on its way.
+        booked = _time.to_epoch("booked_at", booked_at)
+    return None if booked >= due else due
+
+
+def _not_a_day_or_standard(day: object, standard: object) -> InvalidInput:
+    if not isinstance(standard, ServiceStandard):
+        return InvalidInput(f"standard must be a ServiceStandard (got {type(standard).__name__})")
+    return InvalidInput(f"day must be a datetime.date (got {type(day).__name__})")

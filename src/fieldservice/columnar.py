@@ -283,6 +283,12 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def read_events(source: Any) -> Any:
     """An Arrow table of events from a table, a Parquet file or a partitioned dataset folder.
 
+    Raises:
+        InvalidInput: The ``arrow`` extra is missing; ``source`` is neither a table
+            nor a path (``str`` or ``os.PathLike``), or names nothing; or the file or
+            folder is not a Parquet event log (or not one of its types): a column of
+            the log is missing, or is not of the log's type.
+
     >>> import pathlib, tempfile, pytest; _ = pytest.importorskip("pyarrow")
     >>> from fieldservice.synthetic import synthetic_order
     >>> folder = pathlib.Path(tempfile.mkdtemp()) / "events"
@@ -306,10 +312,16 @@ def read_events(source: Any) -> Any:
 
 
 def _existing(source: Any) -> Path:
+    if not isinstance(source, str | os.PathLike):
+        msg = (
+            f"give an Arrow table, or the path (str or os.PathLike) of the Parquet file or "
+            f"dataset folder write_events wrote (got {type(source).__name__})"
+        )
+        raise InvalidInput(msg)
     try:
         target = Path(source)
         found = target.exists()
-    except (TypeError, ValueError):  # not a path at all, or a NUL in it
+    except (TypeError, ValueError):  # a path of bytes (os.PathLike may give them), or a NUL
         found = False
     if not found:
         msg = (
@@ -333,11 +345,11 @@ def _parquet(pa: Any, read: Callable[[], Any]) -> Any:
         return read()
     except (pa.ArrowException, OSError, TypeError):
         pass
-    msg = (
-        "the file or folder is not a Parquet event log (or not one of its types): give what "
-        "write_events wrote"
-    )
+    msg = f"{_NOT_A_LOG}: give what write_events wrote"
     raise InvalidInput(msg)
+
+
+_NOT_A_LOG = "the file or folder is not a Parquet event log (or not one of its types)"
 
 
 def _named(*folders: str) -> dict[str, str]:
@@ -351,8 +363,38 @@ def _read_file(pa: Any, file: Path, named: Mapping[str, str]) -> Any:
     )
 
 
+def _missing(table: Any, schema: Any, named: Mapping[str, str]) -> list[str]:
+    """The log's columns ``table`` lacks: all but a partition column (``day``, ``branch``).
+
+    A partition column is left out of the files of a dataset partitioned by it (the folder
+    names hold it), and of a file read from such a folder on its own. A table of no
+    columns and no rows lacks nothing: it is the empty folder of a dataset of no orders.
+    """
+    names = set(table.column_names)
+    if not names and not table.num_rows:
+        return []
+    return [
+        field.name
+        for field in schema
+        if field.name not in names and field.name not in named and field.name not in PARTITIONS
+    ]
+
+
+def _columns(names: Sequence[str]) -> str:
+    """Columns of the log, named in a message (the log's own names: nothing of the file's)."""
+    return f"the column{'s' if len(names) > 1 else ''} {', '.join(names)}"
+
+
 def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
-    """The table in the log's own schema; a missing partition column from ``named``."""
+    """The table in the log's own schema; a missing partition column from ``named``.
+
+    Raises:
+        InvalidInput: Another column is missing: the table is not an event log.
+    """
+    missing = _missing(table, schema, named)
+    if missing:
+        msg = f"{_NOT_A_LOG}: it lacks {_columns(missing)}; give what write_events wrote"
+        raise InvalidInput(msg)
     columns = []
     for field in schema:
         if field.name in table.column_names:
@@ -366,11 +408,21 @@ def _conform(pa: Any, table: Any, schema: Any, named: Mapping[str, str]) -> Any:
 def _conformed(pa: Any, table: Any) -> tuple[Any, str | None]:
     """The table in the log's schema, or the name of the error that refused the cast.
 
+    A table that lacks a column of the log (a partition column aside) is refused.
+
     The name, not the error: Arrow's message quotes the cell it could not cast, and a
     refusal raised in its handler would keep it as ``__context__`` (G1).
     """
+    schema = _schema(pa)
+    missing = _missing(table, schema, {})
+    if missing:
+        msg = (
+            f"an events table needs the log's columns, and this one lacks {_columns(missing)}: "
+            "make it with events_table, or read it with read_events"
+        )
+        raise InvalidEvent(msg)
     try:
-        return _conform(pa, table, _schema(pa), {}), None
+        return _conform(pa, table, schema, {}), None
     except (pa.ArrowException, TypeError) as err:
         return table, type(err).__name__
 
@@ -682,8 +734,11 @@ def _mark_columns(part: Any, wanted: frozenset[str] | None) -> MarkColumns | Non
     pa = pyarrow()
     pc = pa.compute
     np = _numpy()
+    schema = _schema(pa)
+    if _missing(part, schema, {}):
+        return None  # the full reader words the refusal
     try:
-        table = _conform(pa, part, _schema(pa), {})
+        table = _conform(pa, part, schema, {})
     except (pa.ArrowException, TypeError):
         return None
     needed = ("order_id", "kind", "at", "offset_s", "actor")

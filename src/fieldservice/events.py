@@ -786,13 +786,44 @@ def log_of(order: HasEvents | Iterable[Event]) -> Iterable[Event]:
 def events_of(order: HasEvents | Iterable[Event]) -> Sequence[Event]:
     """The events of an order (its :func:`log_of`), or the events given.
 
+    The items of a list or tuple are not looked at here: the readers of the log
+    refuse an item that is not an :class:`Event` as they reach it.
+
+    Raises:
+        InvalidInput: ``order`` is neither an order nor a collection of events:
+            ``None``, a number, a text, or an order's JSON data (a mapping).
+
     >>> events_of([]), events_of(())
     ([], ())
+    >>> events_of({"id": "WO-1", "events": []})
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: pass a work order or its events (Event objects), not dict: ...
     """
     events = log_of(order)
     if type(events) is PackedLog:
         return events.events()
-    return events if isinstance(events, tuple | list) else tuple(events)
+    if isinstance(events, tuple | list):
+        return events
+    if events is order:
+        # log_of gives an order back as itself when its events are empty.
+        own = getattr(order, "events", None)
+        if own is not None:
+            events = own
+    items: Iterator[Event] | None = None
+    if not isinstance(events, str | bytes | bytearray | Mapping):
+        try:
+            items = iter(events)
+        except TypeError:
+            items = None  # refused below, outside the handler
+    if items is None:
+        msg = (
+            f"pass a work order or its events (Event objects), not {type(events).__name__}: "
+            "restore an order from its JSON with WorkOrder.from_dict or WorkOrder.from_json, "
+            "and events with Event.from_dict"
+        )
+        raise InvalidInput(msg)
+    return tuple(items)
 
 
 def check_time_order(events: Iterable[Event]) -> tuple[Event, ...]:

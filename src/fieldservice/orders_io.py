@@ -8,6 +8,7 @@ orders with :func:`read_orders`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from fieldservice.errors import FieldServiceError, InvalidInput
@@ -28,13 +29,13 @@ def read_orders(path: str | Path, standard: ServiceStandard | None = None) -> li
     byte-order mark at the start of the file.
 
     Args:
-        path: The file, UTF-8.
+        path: The path of the file (``str`` or ``os.PathLike``), UTF-8.
         standard: The standard to restore the orders under; the default one if
             left out.
 
     Raises:
-        InvalidInput: The file cannot be read, or a line is not an order; the
-            error names the line.
+        InvalidInput: ``path`` is not a path, the file cannot be read, or a line
+            is not an order; the error names the line.
 
     >>> import pathlib, tempfile, pendulum, fieldservice as fs
     >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
@@ -46,10 +47,11 @@ def read_orders(path: str | Path, standard: ServiceStandard | None = None) -> li
     >>> [o.id for o in read_orders(path)]
     ['WO-9']
     """
+    file = _path(path)
     try:
         # utf-8-sig: a byte-order mark an editor put first is dropped, as the CLI's
         # readers drop it, and not read as part of the first order.
-        text: str | None = Path(path).read_text(encoding="utf-8-sig")
+        text: str | None = file.read_text(encoding="utf-8-sig")
     except OSError as err:
         msg = f"cannot read {path}: {err.strerror}"
         raise InvalidInput(msg) from None
@@ -71,3 +73,20 @@ def read_orders(path: str | Path, standard: ServiceStandard | None = None) -> li
             msg = f"{path}, line {number}: {err.message}"
             raise type(err)(msg, violations=err.violations) from None
     return orders
+
+
+def _path(path: object) -> Path:
+    """``path`` as a Path, if it is one: a text or an ``os.PathLike`` of text."""
+    made: Path | None = None
+    if isinstance(path, str | os.PathLike):
+        try:
+            made = Path(path)
+        except TypeError:  # an os.PathLike that gives bytes
+            made = None  # refused below, outside the handler
+    if made is None:
+        msg = (
+            f"give the path of a JSON-lines file of orders, as a str or os.PathLike "
+            f"(got {type(path).__name__})"
+        )
+        raise InvalidInput(msg)
+    return made

@@ -38,10 +38,11 @@ import attrs
 import pendulum
 
 from fieldservice import _labels, _time, _validate
-from fieldservice.errors import InvalidInput
+from fieldservice.errors import InvalidEvent, InvalidInput
 from fieldservice.events import Event, EventKind, HasEvents, check_time_order, events_of
 from fieldservice.payloads import TechniciansAssigned
 from fieldservice.sla import ClockName, ClockState, evaluate
+from fieldservice.sla._clocks import not_events
 from fieldservice.standard import ServiceStandard, TimeRange, standard_of
 from fieldservice.visits import appointment_of
 
@@ -438,8 +439,10 @@ def plan(
             else ``technician`` itself.
 
     Raises:
-        InvalidInput: No order ID is known, ``travel`` is negative, or event data
+        InvalidInput: ``order`` is neither an order nor its events (Event
+            objects), no order ID is known, ``travel`` is negative, or event data
             is malformed.
+        InvalidEvent: The events are not in time order.
 
     >>> import pendulum, fieldservice as fs
     >>> from fieldservice.events import Event
@@ -450,8 +453,16 @@ def plan(
     ...                                             order_id="WO-9").of_kind(ReminderKind.REMOTE_FOLLOW_UP)]
     ['11-24 19:59']
     """
+    # The events first: a wrong type is the news to give, before a missing standard=.
+    log = events_of(order)
+    try:
+        events = check_time_order(log)
+    except InvalidEvent:
+        wrong = not_events(log)
+        if wrong is None:
+            raise
+        raise wrong from None
     standard = standard_of(order, standard)
-    events = check_time_order(events_of(order))
     ident = order_id if order_id is not None else getattr(order, "id", None)
     if not isinstance(ident, str):
         msg = "plan needs the order's ID: pass a work order or order_id='...'"

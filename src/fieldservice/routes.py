@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 
 from fieldservice.errors import InvalidInput
 from fieldservice.model import Technician
@@ -26,15 +26,31 @@ def plan_route(
     Booked but unconfirmed visits follow their half-day's start. Only orders with
     a visit on ``day`` (and, if given, assigned to ``technician``) are kept.
 
+    Raises:
+        InvalidInput: ``orders`` is not a collection of work orders, ``day`` is
+            not a date, or ``technician`` is neither a technician nor an ID.
+
     >>> plan_route([], __import__("datetime").date(2026, 11, 25))
     ()
     """
     if not isinstance(day, dt.date):
         msg = "day must be a datetime.date"
         raise InvalidInput(msg)
+    if technician is not None and not isinstance(technician, Technician | str):
+        msg = f"technician must be a Technician or a technician's ID (got {type(technician).__name__})"
+        raise InvalidInput(msg)
     tech_id = technician.id if isinstance(technician, Technician) else technician
+    items: Iterator[WorkOrder] | None = None
+    if not isinstance(orders, str | bytes | bytearray | Mapping | WorkOrder):
+        try:
+            items = iter(orders)
+        except TypeError:
+            items = None  # refused below, outside the handler
+    if items is None:
+        msg = f"orders must be a collection of WorkOrders (got {type(orders).__name__})"
+        raise InvalidInput(msg)
     chosen: list[tuple[float, int, str, WorkOrder]] = []
-    for order in orders:
+    for order in items:
         if not isinstance(order, WorkOrder):
             msg = f"each order must be a WorkOrder (got {type(order).__name__})"
             raise InvalidInput(msg)

@@ -20,9 +20,19 @@ from __future__ import annotations
 import html
 
 from fieldservice._validate import id_text, staff_text
+from fieldservice.errors import InvalidInput
 from fieldservice.workflow import WorkOrder
 
 __all__ = ["order_html", "order_records"]
+
+
+def _check_order(order: object) -> None:
+    if not isinstance(order, WorkOrder):
+        msg = (
+            f"pass a WorkOrder (got {type(order).__name__}); restore one from its JSON "
+            "with WorkOrder.from_dict or WorkOrder.from_json"
+        )
+        raise InvalidInput(msg)
 
 
 def order_records(order: WorkOrder) -> list[dict[str, object]]:
@@ -32,6 +42,9 @@ def order_records(order: WorkOrder) -> list[dict[str, object]]:
     event kind, its Chinese term, its rule ID and the actor: never the event's
     data, which may hold personal data or secrets (G1).
 
+    Raises:
+        InvalidInput: ``order`` is not a :class:`~fieldservice.workflow.WorkOrder`.
+
     >>> import pendulum, fieldservice as fs
     >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
     >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
@@ -40,6 +53,7 @@ def order_records(order: WorkOrder) -> list[dict[str, object]]:
     >>> [(r["order_id"], r["rule"], r["actor"]) for r in order_records(order)]
     [('WO-9', 'F4', 'hotline-3')]
     """
+    _check_order(order)
     return [
         {
             "order_id": order.id,
@@ -60,6 +74,9 @@ def order_html(order: WorkOrder) -> str:
     Chinese term, rule, actor). Nothing personal is shown (G1): no name, phone
     or address, and no event data. Every text is HTML-escaped.
 
+    Raises:
+        InvalidInput: ``order`` is not a :class:`~fieldservice.workflow.WorkOrder`.
+
     >>> import pendulum, fieldservice as fs
     >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
     >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
@@ -69,6 +86,7 @@ def order_html(order: WorkOrder) -> str:
     >>> "已申告" in page, "2026-11-24 10:00" in page, "13800138000" in page
     (True, True, False)
     """
+    _check_order(order)
     esc = html.escape
     tz = order.standard.timezone
     products = ", ".join(

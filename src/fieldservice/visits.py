@@ -25,12 +25,13 @@ all read it from here; none works it out again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Final, cast
 
 import attrs
 
 from fieldservice import _time
+from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind
 from fieldservice.model import Secret  # at run time: the docs resolve the field's type
 from fieldservice.payloads import Booked, Confirmed, Contacted, Rescheduled
@@ -50,10 +51,18 @@ _KINDS: Final = frozenset({_BOOKED, _RESCHEDULED, _CONFIRMED, _ABSENT, _CANCELLE
 def changes_appointment(kind: EventKind) -> bool:
     """Whether an event of ``kind`` can change the current appointment.
 
+    Raises:
+        InvalidInput: ``kind`` cannot be an event kind (a list, a dict).
+
     >>> changes_appointment(EventKind.CONFIRMED), changes_appointment(EventKind.ARRIVED)
     (True, False)
     """
-    return kind in _KINDS
+    try:
+        return kind in _KINDS
+    except TypeError:  # unhashable: refused below, outside the handler
+        pass
+    msg = f"kind must be an EventKind, like EventKind.BOOKED (got {type(kind).__name__})"
+    raise InvalidInput(msg)
 
 
 @attrs.frozen(slots=True)
@@ -239,11 +248,37 @@ NOTHING_BOOKED: Final = Appointment()
 def appointment_of(events: Iterable[Event]) -> Appointment:
     """Fold ``events`` (in time order) into the current appointment.
 
+    Raises:
+        InvalidInput: ``events`` is not a collection of events, or an item is
+            not an :class:`~fieldservice.events.Event`.
+
     >>> appointment_of([]) is NOTHING_BOOKED
     True
     """
+    items: Iterable[Event] | None = events
+    if type(events) is not tuple and type(events) is not list:  # a log: no check to pay
+        items = None
+        if not isinstance(events, str | bytes | bytearray | Mapping):
+            try:
+                items = iter(events)
+            except TypeError:
+                items = None  # refused below, outside the handler
+    if items is None:
+        msg = (
+            f"events must be a collection of Event objects (got {type(events).__name__}); "
+            "for an order, pass its events"
+        )
+        raise InvalidInput(msg)
     current = NOTHING_BOOKED
-    for event in events:
-        if event.kind in _KINDS:
+    for event in items:
+        try:
+            kind = event.kind
+        except AttributeError:  # no cost to an event: only the odd item lands here
+            msg = (
+                f"events must be Event objects (got {type(event).__name__}); build them "
+                "from their JSON data with Event.from_dict"
+            )
+            raise InvalidInput(msg) from None
+        if kind in _KINDS:
             current = current.after(event)
     return current

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -18,7 +18,7 @@ from fieldservice import (
     _validate,
     sla,  # the package: its constants, read when called
 )
-from fieldservice.errors import InvalidInput, StandardMismatch
+from fieldservice.errors import InvalidEvent, InvalidInput, StandardMismatch
 from fieldservice.events import (
     Event,
     events_of,
@@ -37,6 +37,7 @@ from fieldservice.sla._clocks import (
     checked_standard,
     clock_name,
     judge_clock,
+    not_events,
     scan_log,
 )
 from fieldservice.sla._kernel_tables import KernelTables
@@ -160,16 +161,23 @@ def evaluate_many(
             the orders' own (they must share one; bare event logs need it).
 
     Raises:
-        InvalidInput: ``at`` is naive, or an event's data is malformed.
+        InvalidInput: ``orders`` is not a collection, an item is neither an order
+            nor its events, ``at`` is naive, or an event's data is malformed.
         InvalidEvent: An order's events are not in time order.
         StandardMismatch: An order is under another standard.
     """
-    rows = orders if isinstance(orders, list | tuple) else list(orders)
+    rows = orders if isinstance(orders, list | tuple) else _rows(orders)
     if standard is None:
         if not rows:
             msg = "pass standard=: there is no order to take it from"
             raise InvalidInput(msg)
-        standard = standard_of(rows[0], None)
+        first = rows[0]
+        if not isinstance(getattr(first, "standard", None), ServiceStandard):
+            # standard_of refuses it: a wrong type is the news to give first.
+            wrong = not_events(events_of(first))
+            if wrong is not None:
+                raise wrong
+        standard = standard_of(first, None)
     when = _validate.aware("at", at)
     at_epoch = when.timestamp()
     lim = Limits.compile(checked_standard(standard))
@@ -218,6 +226,23 @@ def evaluate_many(
         at_risk=at_risk,
         tier=tiers,
     )
+
+
+def _rows(orders: object) -> list[Orderish]:
+    """The orders of an iterable that is not a list or tuple, read once; anything else refused."""
+    items: Iterator[Orderish] | None = None
+    if not isinstance(orders, str | bytes | bytearray | Mapping):
+        try:
+            items = iter(orders)  # type: ignore[call-overload]
+        except TypeError:
+            items = None  # refused below, outside the handler
+    if items is None:
+        msg = (
+            f"orders must be a collection of work orders or event logs (got "
+            f"{type(orders).__name__}); for one order, call evaluate"
+        )
+        raise InvalidInput(msg)
+    return list(items)
 
 
 def _compiled_batch(
@@ -293,11 +318,12 @@ class OrderJudge:
     numbers of :func:`evaluate`, without restoring the order: only the events
     a clock reads are built (and checked), nothing personal is read, and
     nothing is kept between calls, so memory stays flat however many orders
-    pass through.
+    pass through. A log that does not open an order (no events, or a first
+    event other than ``accepted`` or ``reported``) is refused: it is not an order.
 
     Raises (from :meth:`judge`):
         InvalidInput: The data is not an order, or an event's data is malformed.
-        InvalidEvent: The events are malformed or not in time order.
+        InvalidEvent: The events are malformed, out of time order, or none opens the log.
         StandardMismatch: The order was written under another standard.
 
     >>> import pendulum, fieldservice as fs
@@ -355,6 +381,14 @@ class OrderJudge:
                 raise StandardMismatch(msg)
         kinds = CLOCK_KINDS
         from_dict = Event.from_dict
+        # A line that is not an order's whole log is not counted as an order: as the
+        # other readers of orders (ics, read_orders) refuse it, it is refused here too.
+        head = raw[0] if raw else None
+        opens = head.get("kind") if type(head) is dict else None
+        if type(opens) is not str or opens not in _OPENING_KINDS:
+            first = None if head is None else from_dict(head)  # refuses a malformed one
+            if first is None or first.kind.value not in _OPENING_KINDS:
+                raise _not_opened(first)
         events = []
         for item in raw:
             kind = item.get("kind") if isinstance(item, dict) else None
@@ -422,6 +456,21 @@ class OrderJudge:
         )
 
 
+_OPENING_KINDS = frozenset({"accepted", "reported"})
+
+
+def _not_opened(first: Event | None) -> InvalidEvent:
+    """The refusal of a log that does not open an order (an event checked, so its kind is known)."""
+    if first is None:
+        msg = "an order's events start with accepted or reported, and this one has none"
+    else:
+        msg = (
+            f"an order's events start with accepted or reported, not {first.kind.value}: "
+            "give the whole log"
+        )
+    return InvalidEvent(msg)
+
+
 def shown_id(order_id: str) -> str:
     """An order ID as a text report shows it: hidden if it may hold a phone number (G1).
 
@@ -429,9 +478,15 @@ def shown_id(order_id: str) -> str:
     an order replaces it; the ``--json`` output and :meth:`SlaBatch.to_records` keep
     every ID as it is, for the systems that read them.
 
+    Raises:
+        InvalidInput: ``order_id`` is not a text.
+
     >>> shown_id("WO-20261124-0001"), shown_id("WO-13800138000")
     ('WO-20261124-0001', '(an order ID not shown)')
     """
+    if not isinstance(order_id, str):
+        msg = f"an order ID is a text (got {type(order_id).__name__})"
+        raise InvalidInput(msg)
     return _validate.id_text(order_id)
 
 
@@ -446,6 +501,12 @@ def breaches(batch: SlaBatch, clock: ClockName | None = None) -> list[tuple[str,
     >>> breaches(batch)
     [('0', <ClockName.REPAIR: 'repair'>)]
     """
+    if not isinstance(batch, SlaBatch):
+        msg = (
+            f"breaches reads an SlaBatch (got {type(batch).__name__}): judge the orders "
+            "with evaluate_many first"
+        )
+        raise InvalidInput(msg)
     wanted = CLOCKS if clock is None else (clock_name(clock),)
     return [
         (batch.ids[row], name)

@@ -211,15 +211,46 @@ def _index(table: Mapping[str, int], enum_type: type[Tier] | type[Area], value: 
     return found
 
 
+def not_an_event(item: object) -> InvalidInput:
+    """The refusal of an item of a log that is not an :class:`Event` (its type named, not its value)."""
+    return InvalidInput(
+        f"events must be Event objects (got {type(item).__name__}): pass a work order or its "
+        "events; build events from their JSON data with Event.from_dict, or a whole order "
+        "with WorkOrder.from_dict"
+    )
+
+
+def not_events(events: Iterable[object]) -> InvalidInput | None:
+    """:func:`not_an_event` for the first item of ``events`` that is not an Event, or None.
+
+    For the error path and for one log per call: the scan itself checks nothing it need not.
+
+    >>> not_events([]) is None, not_events([{"kind": "accepted"}]).code
+    (True, 'invalid_input')
+    """
+    for item in events:
+        if not isinstance(item, Event):
+            return not_an_event(item)
+    return None
+
+
 def scan_log(events: Sequence[Event], at: float, lim: Limits) -> tuple[dict[int, _Clock], int]:
-    """One pass over a log up to ``at``: the started clocks by index, and the area index."""
+    """One pass over a log up to ``at``: the started clocks by index, and the area index.
+
+    Raises:
+        InvalidInput: An item is not an event (a dict of an order's JSON, say).
+        InvalidEvent: The events are not in time order.
+    """
     clocks: dict[int, _Clock] = {}
     tier = ORDINARY
     area = 0
     last = -math.inf
     visit = NOTHING_BOOKED
     for event in events:
-        when = event.epoch
+        try:
+            when = event.epoch
+        except AttributeError:  # no cost to an event: only the odd item lands here
+            raise not_an_event(event) from None
         if when < last:
             check_time_order(events)  # raises with the position of the culprit
         last = when

@@ -13,6 +13,7 @@ import attrs
 import pendulum
 
 from fieldservice import _validate
+from fieldservice.errors import FieldServiceError
 from fieldservice.events import (
     events_of,
 )
@@ -32,6 +33,7 @@ from fieldservice.sla._clocks import (
     clock_name,
     is_capped,
     judge_clock,
+    not_events,
     risk_start,
     scan_log,
 )
@@ -337,11 +339,18 @@ def evaluate(
     >>> evaluate(log, at=t.add(days=2), standard=fs.ServiceStandard.default())["repair"].state
     <ClockState.MET: 'met'>
     """
-    standard = standard_of(order, standard)
+    events = events_of(order)  # first: a wrong type is the caller's first problem
+    try:
+        standard = standard_of(order, standard)
+    except FieldServiceError:
+        wrong = not_events(events)  # a list of JSON dicts, say: that is what to say first
+        if wrong is None:
+            raise
+        raise wrong from None
     when = _validate.aware("at", at)
     at_epoch = when.timestamp()
     lim = Limits.compile(checked_standard(standard))
-    clocks, area = scan_log(events_of(order), at_epoch, lim)
+    clocks, area = scan_log(events, at_epoch, lim)
     tz = standard.timezone
     statuses = []
     for index, name in enumerate(CLOCKS):

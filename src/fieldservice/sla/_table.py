@@ -51,11 +51,12 @@ def evaluate_table(
         standard: The standard whose limits and calendar apply (the default one
             when left out: the table does not hold a standard's content).
         jobs: How many processes judge the parts (row groups or files) of the
-            source; 1 judges them in this process.
+            source, at most 256; 1 judges them in this process.
 
     Raises:
         InvalidInput: The ``arrow`` extra is missing, ``jobs`` is not a whole
-            number from 1, or an event is malformed.
+            number from 1 to 256, ``source`` is neither a table nor a path, or an
+            event is malformed.
 
     >>> import pytest; _ = pytest.importorskip("pyarrow")
     >>> import pendulum
@@ -74,8 +75,11 @@ def evaluate_table(
     pa = columnar.pyarrow()
     std = ServiceStandard.default() if standard is None else checked_standard(standard)
     when = _validate.aware("at", at)
-    if type(jobs) is not int or jobs < 1:
-        msg = f"jobs must be a whole number from 1 (got {_validate.echo(jobs)})"
+    if type(jobs) is not int or not 1 <= jobs <= _workers.MOST_JOBS:
+        msg = (
+            f"jobs must be a whole number from 1 to {_workers.MOST_JOBS}, the processes to "
+            f"start (got {_validate.echo(jobs)}); os.cpu_count() is a good choice"
+        )
         raise InvalidInput(msg)
     if jobs == 1:
         judge = _PartJudge(std, when)
