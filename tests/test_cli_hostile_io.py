@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from _planning_days import order
+from test_cli_failures import one_line
+from test_cli_plan import TEAM
 
 import fieldservice as fs
 from fieldservice import ServiceStandard, demo
@@ -28,26 +30,10 @@ from fieldservice.cli import main
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 ROOT = Path(__file__).resolve().parents[1]
 
-TEAM = """
-[[technician]]
-id = "T1"
-products = ["broadband", "fixed_line"]
-kinds = ["install", "repair"]
-start = { key = "depot", coordinates = [31.20, 121.50] }
-"""
-
 
 def run(*argv: str) -> tuple[int, str]:
     out = io.StringIO()
     return main(list(argv), out=out), out.getvalue()
-
-
-def one_line(stderr: str) -> str:
-    assert "Traceback" not in stderr, stderr
-    lines = stderr.splitlines()
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("fieldservice: error")
-    return lines[0]
 
 
 def cli(*argv: str, **kw: Any) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -77,6 +77,23 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 _UNIQUE_KEYS: Final = json.JSONDecoder(object_pairs_hook=_unique_keys)
+
+
+def items_of(value: object) -> Iterator[Any] | None:
+    """An iterator over a collection's items; None for text, a mapping or no collection.
+
+    For readers that take "a collection of X" and refuse anything else themselves:
+    a text or a dict iterates too, over letters and keys, which no caller means.
+
+    >>> list(items_of((1, 2))), items_of("ab"), items_of({"a": 1}), items_of(3)
+    ([1, 2], None, None, None)
+    """
+    if isinstance(value, str | bytes | bytearray | Mapping):
+        return None
+    try:
+        return iter(value)  # type: ignore[call-overload, no-any-return]
+    except TypeError:
+        return None
 
 
 def _shown(value: object) -> str:

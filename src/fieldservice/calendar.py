@@ -262,7 +262,12 @@ _PRODUCT_ORDER: Final = {product: i for i, product in enumerate(Product)}
 
 
 @functools.cache
-def _summary(kind: OrderKind, products: frozenset[Product]) -> str:
+def visit_summary(kind: OrderKind, products: frozenset[Product]) -> str:
+    """What a visit is, in Chinese and English: an entry's ``SUMMARY``, a day plan's too.
+
+    >>> visit_summary(OrderKind.REPAIR, frozenset({Product.BROADBAND, Product.FIXED_LINE}))
+    '修障：固话、宽带 / repair: fixed line, broadband'
+    """
     if not products:
         return f"{kind.label_zh} / {kind.label_en}"
     ordered = sorted(products, key=_PRODUCT_ORDER.__getitem__)
@@ -290,7 +295,7 @@ def _alarm_texts(
     texts = {}
     for (audience, kind), (zh, en) in _ALARMS.items():
         texts[audience, kind, False] = f"{zh.format(**values)} / {en.format(**values)}"
-        quiet_zh, quiet_en = _IN_QUIET_HOURS[audience]
+        quiet_zh, quiet_en = CALL_IN_QUIET_HOURS[audience]
         texts[audience, kind, True] = (
             f"{zh.format(**values)}{quiet_zh.format(**values)} / "
             f"{en.format(**values)}{quiet_en.format(**values)}"
@@ -300,7 +305,7 @@ def _alarm_texts(
 
 # A reminder whose every useful instant lies in the quiet hours keeps its time and is
 # flagged for a person to decide (B6): its alarm says so rather than ask for the call.
-_IN_QUIET_HOURS: Final = {
+CALL_IN_QUIET_HOURS: Final = {
     IcsAudience.TECHNICIAN: (
         "（免打扰时段{quiet}内，B6：勿致电客户，请人工决定）",
         " (in the quiet hours {quiet}, B6: do not call the customer; a person decides)",
@@ -310,6 +315,10 @@ _IN_QUIET_HOURS: Final = {
         " (no call in the quiet hours {quiet}, B6)",
     ),
 }
+"""What an alarm adds, Chinese then English, to a call the quiet hours forbid (B6).
+
+By whose calendar it is; ``{quiet}`` is the standard's quiet hours.
+"""
 
 
 def _hhmm(moment: dt.datetime) -> str:
@@ -395,7 +404,7 @@ def _build(
     event.add("DTEND", _exact(visit.end))
     event.add("SEQUENCE", visit.sequence)
     event.add("STATUS", visit.status.value)
-    summary = _summary(order.kind, order.products)
+    summary = visit_summary(order.kind, order.products)
     if include_personal and audience is IcsAudience.TECHNICIAN:
         summary = f"{summary} · {order.customer.name.reveal()}"
     event.add("SUMMARY", _text(summary))

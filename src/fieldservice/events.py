@@ -810,12 +810,7 @@ def events_of(order: HasEvents | Iterable[Event]) -> Sequence[Event]:
         own = getattr(order, "events", None)
         if own is not None:
             events = own
-    items: Iterator[Event] | None = None
-    if not isinstance(events, str | bytes | bytearray | Mapping):
-        try:
-            items = iter(events)
-        except TypeError:
-            items = None  # refused below, outside the handler
+    items = _validate.items_of(events)
     if items is None:
         msg = (
             f"pass a work order or its events (Event objects), not {type(events).__name__}: "

@@ -25,12 +25,12 @@ all read it from here; none works it out again.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any, Final, cast
 
 import attrs
 
-from fieldservice import _time
+from fieldservice import _time, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind
 from fieldservice.model import Secret  # at run time: the docs resolve the field's type
@@ -257,12 +257,7 @@ def appointment_of(events: Iterable[Event]) -> Appointment:
     """
     items: Iterable[Event] | None = events
     if type(events) is not tuple and type(events) is not list:  # a log: no check to pay
-        items = None
-        if not isinstance(events, str | bytes | bytearray | Mapping):
-            try:
-                items = iter(events)
-            except TypeError:
-                items = None  # refused below, outside the handler
+        items = _validate.items_of(events)
     if items is None:
         msg = (
             f"events must be a collection of Event objects (got {type(events).__name__}); "

@@ -63,6 +63,7 @@ import pendulum
 
 from fieldservice._validate import consent, hides_id, id_repr, id_text, shown_id
 from fieldservice.appointments import AppointmentWindow, HalfDay, departure_time
+from fieldservice.calendar import CALL_IN_QUIET_HOURS, IcsAudience, visit_summary
 from fieldservice.errors import FieldServiceError, InvalidInput, Violation
 from fieldservice.model import OrderKind, Product, Tier
 from fieldservice.planning import _greedy, _ortools
@@ -313,7 +314,7 @@ class DayPlan:
             ev.add("dtend", s.end.in_timezone("UTC"))
             ev.add("sequence", s.sequence)
             order = shown if hides_id(s.order_id) else f"({shown})"  # not "((...))"
-            ev.add("summary", f"{seq}. {_summary(s.kind, s.products)} {order}")
+            ev.add("summary", f"{seq}. {visit_summary(s.kind, s.products)} {order}")
             ev.add("location", s.region)
             ev.add("description", _description(s, shown, str(self.quiet_hours)))
             alarm = icalendar.Alarm()
@@ -337,24 +338,8 @@ class DayPlan:
 # --- the feed's texts, in Chinese and English as the order calendar writes them ---
 
 _EPOCH = pendulum.datetime(1970, 1, 1, tz="UTC")  # DTSTAMP of a stop with no event instant
-_PRODUCT_ORDER = {product: i for i, product in enumerate(Product)}
-# As fieldservice.calendar words a technician's call in the quiet hours (B6).
-_QUIET_ZH = "（免打扰时段{quiet}内，B6：勿致电客户，请人工决定）"
-_QUIET_EN = " (in the quiet hours {quiet}, B6: do not call the customer; a person decides)"
-
-
-def _summary(kind: OrderKind, products: frozenset[Product]) -> str:
-    """``装机：宽带 / install: broadband``, the order calendar's ``SUMMARY``.
-
-    >>> _summary(OrderKind.REPAIR, frozenset({Product.BROADBAND, Product.FIXED_LINE}))
-    '修障：固话、宽带 / repair: fixed line, broadband'
-    """
-    if not products:
-        return f"{kind.label_zh} / {kind.label_en}"
-    ordered = sorted(products, key=_PRODUCT_ORDER.__getitem__)
-    zh = "、".join(p.label_zh for p in ordered)
-    en = ", ".join(p.label_en for p in ordered)
-    return f"{kind.label_zh}：{zh} / {kind.label_en}: {en}"
+# As the order calendar words a technician's call in the quiet hours (B6).
+_QUIET_ZH, _QUIET_EN = CALL_IN_QUIET_HOURS[IcsAudience.TECHNICIAN]
 
 
 def _minutes_text(value: dt.timedelta) -> str:

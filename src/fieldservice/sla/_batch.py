@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from array import array
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import attrs
@@ -230,12 +230,7 @@ def evaluate_many(
 
 def _rows(orders: object) -> list[Orderish]:
     """The orders of an iterable that is not a list or tuple, read once; anything else refused."""
-    items: Iterator[Orderish] | None = None
-    if not isinstance(orders, str | bytes | bytearray | Mapping):
-        try:
-            items = iter(orders)  # type: ignore[call-overload]
-        except TypeError:
-            items = None  # refused below, outside the handler
+    items = _validate.items_of(orders)
     if items is None:
         msg = (
             f"orders must be a collection of work orders or event logs (got "
