@@ -194,36 +194,42 @@ def hides_id(order_id: str) -> bool:
 
     It may when it has a run of nine or more digits, longer than a date stamp
     (``WO-20261124-0001``) and as long as a phone number; or when digit groups joined
-    by ``. _ : -`` spell a mobile number (``zs.138-0013-8000``) or a landline after its
-    area code (``zs.010-8888-6666``). Ordinary numbering with separators is shown.
+    by ``. _ : -`` spell a mobile number (:func:`spells_phone`). Ordinary numbering
+    with separators is shown.
 
     >>> hides_id("WO-20261124-0001"), hides_id("WO-13800138000")
     (False, True)
-    >>> hides_id("zs.138-0013-8000"), hides_id("zs_0755.8888.6666"), hides_id("WO-2026-11-24-0001")
-    (True, True, False)
+    >>> hides_id("zs.138-0013-8000"), hides_id("SH-021-2026-0001"), hides_id("WO-2026-11-24-0001")
+    (True, False, False)
     """
     return _LONG_DIGITS.search(order_id) is not None or spells_phone(order_id)
 
 
 def spells_phone(text: str) -> bool:
-    """Whether digit groups joined by ``. _ : -`` spell a phone number (G1).
+    """Whether digit groups joined by ``. _ : -`` spell a mobile number (G1).
 
-    A mainland mobile (``138-0013-8000``), or an area code group and a local number
-    (``010-8888-6666``). Dates and serials (``2026-11-24-0001``) spell none.
+    Eleven digits from a group of three or more that begins ``13``-``19`` to the end
+    of a later group: ``138-0013-8000``, ``13800_138000``. A landline is not sought:
+    an area code and a local number (``021-2026-0001``) read as a region code, a
+    year and a serial, which operators' ID schemes are made of. Neither are dates.
 
     >>> spells_phone("zs.138-0013-8000"), spells_phone("WO-2026-11-24-0001")
     (True, False)
+    >>> spells_phone("SH-021-2026-0001"), spells_phone("WO-15-2026-00012")
+    (False, False)
     """
     for found in _DIGIT_GROUPS.finditer(text):
         groups = _GROUP_SEPARATOR.split(found.group())
         for first, group in enumerate(groups):
-            area = _AREA_CODE.fullmatch(group) is not None
-            joined, local = group, ""
+            if len(group) < 3 or _MOBILE_START.match(group) is None:
+                continue
+            joined = group
             for more in groups[first + 1 :]:
                 joined += more
-                local += more
-                if _MOBILE.fullmatch(joined) or (area and _LOCAL_NUMBER.fullmatch(local)):
-                    return True
+                if len(joined) >= 11:
+                    if len(joined) == 11 and _MOBILE.fullmatch(joined):
+                        return True
+                    break
     return False
 
 
@@ -276,13 +282,11 @@ def staff_repr(staff_id: object) -> str:
 
 STAFF_ID_NOT_SHOWN = "(an ID not shown)"
 _LONG_DIGITS = re.compile(r"\d{9}")
-# Digit groups an ID joins with its separators, and the phone numbers they may spell:
-# a mainland mobile, or an area code group (010, 0755) and then a local number.
+# Digit groups an ID joins with its separators, and the mobile number they may spell.
 _DIGIT_GROUPS = re.compile(r"\d+(?:[._:\-]\d+)+")
 _GROUP_SEPARATOR = re.compile(r"[._:\-]")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
-_AREA_CODE = re.compile(r"0[1-9]\d{1,2}")
-_LOCAL_NUMBER = re.compile(r"[2-9]\d{6,7}")
+_MOBILE_START = re.compile(r"1[3-9]")
 ID_NOT_SHOWN = "(an order ID not shown)"
 
 
