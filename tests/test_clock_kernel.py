@@ -444,3 +444,37 @@ def test_the_constants_sla_documents_are_the_ones_it_reads(monkeypatch: pytest.M
     sketches = list(summary._sketches.values())
     assert sketches
     assert {s._relative_accuracy for s in sketches} == {0.05}
+
+
+@pytest.mark.parametrize(
+    ("kinds", "clock"),
+    [
+        (("accepted", "cancelled", "resources_built"), "booking_contact"),
+        (("accepted", "cancelled", "accepted"), "booking_contact"),
+        (("reported", "cancelled", "reported"), "repair"),
+        (("accepted", "resources_missing", "cancelled", "resources_built"), "booking_contact"),
+    ],
+)
+def test_regression_a_clock_cancelled_with_its_order_never_starts_again(
+    kinds: tuple[str, ...], clock: str
+) -> None:
+    # A review: DO_START restarted any cancelled clock, so a raw log with an event after
+    # the order's cancellation showed a breach the order never had. Only a clock that
+    # lapsed alone (B3 while resources are missing) starts again; both judges agree.
+    log = [
+        Event(kind, T0.add(minutes=30 * n), actor="desk").to_dict() for n, kind in enumerate(kinds)
+    ]
+    at = T0.add(days=6)
+    report = sla.evaluate([Event.from_dict(e) for e in log], at=at, standard=DEFAULT)
+    assert report[clock].state is sla.ClockState.CANCELLED
+    table, python_table = judged(
+        columnar.events_table([{"id": "WO-1", "events": log}]), DEFAULT, at
+    )
+    assert table is not None
+    assert table.to_pylist() == python_table.to_pylist()
+    # Built before the order was cancelled, B3 starts again as R3 says.
+    lapsed = [Event(k, T0.add(minutes=30 * n), actor="desk") for n, k in
+              enumerate(("accepted", "resources_missing", "resources_built"))]  # fmt: skip
+    assert sla.evaluate(lapsed, at=T0.add(hours=2), standard=DEFAULT)[
+        "booking_contact"
+    ].started == (T0.add(minutes=60))

@@ -238,6 +238,7 @@ def judge_orders(  # one pass, as sla._clocks.scan_log and judge_clock
         ce = nan
         live = False
         vcancelled = False
+        final = False  # cancelled with the order: no clock starts again (as scan_log)
         for r in range(order_start[o], order_start[o + 1]):
             when = epochs[r]
             if when > at:
@@ -295,7 +296,7 @@ def judge_orders(  # one pass, as sla._clocks.scan_log and judge_clock
                     if (
                         not present[index]
                         or stop[index] == stop[index]
-                        or cancelled[index] == cancelled[index]
+                        or (cancelled[index] == cancelled[index] and not final)
                     ):
                         _start(clocks, index, when, 0.0, nan, tier)
                 elif action == STOP:
@@ -341,6 +342,8 @@ def judge_orders(  # one pass, as sla._clocks.scan_log and judge_clock
                             ended = when if done != done else done
                             _start(clocks, index, due, due, ended, tier)
                 elif action == CANCEL:  # every clock (index -1), or the one named
+                    if index == -1:
+                        final = True
                     for c in range(nclocks):
                         if index not in (-1, c):
                             continue

@@ -505,7 +505,10 @@ _PROVINCES = (
 _NAME = "(?:(?![省市区县旗盟])[\u4e00-\u9fff])"
 # A 区 that ends a housing estate's or a campus's name (小区, 街区, 社区, 园区, 生活区, ...),
 # never a district's: "北京市阳光小区" gives the region 北京市, not the estate (G1).
-_NOT_ESTATE = "(?<![小街社校园景厂营片宅活业住舍])"
+_NOT_ESTATE = "".join(
+    f"(?<!{word})"
+    for word in ("小", "街", "社", "校", "景", "厂", "家属", "别墅", "生活", "住宅", "宿舍", "居住")
+)
 _REGION = re.compile(
     rf"(?:{_PROVINCES})"
     rf"(?:省|市|特别行政区|{_NAME}{{0,4}}自治区)"  # 广东省, 上海市, 广西壮族自治区: never 上海路

@@ -246,6 +246,9 @@ def scan_log(events: Sequence[Event], at: float, lim: Limits) -> tuple[dict[int,
     area = 0
     last = -math.inf
     visit = NOTHING_BOOKED
+    # Cancelled with the order: final. Only a clock that lapsed alone (B3 while resources
+    # are missing, R1 once built) is started again; a stopped one is, as it always was.
+    final = False
     for event in events:
         try:
             when = event.epoch
@@ -277,7 +280,11 @@ def scan_log(events: Sequence[Event], at: float, lim: Limits) -> tuple[dict[int,
         for action, index in effects:
             if action == DO_START:
                 clock = clocks.get(index)
-                if clock is None or clock.stop is not None or clock.cancelled is not None:
+                if (
+                    clock is None
+                    or clock.stop is not None
+                    or (clock.cancelled is not None and not final)
+                ):
                     clocks[index] = _Clock(when, tier)
             elif action == DO_STOP:
                 clock = clocks.get(index)
@@ -333,6 +340,7 @@ def scan_log(events: Sequence[Event], at: float, lim: Limits) -> tuple[dict[int,
                         clock.window_end = due
                         clock.stop = when if done is None else done
             elif action == DO_CANCEL:
+                final = final or index == -1
                 for number, clock in clocks.items():
                     if index in (-1, number) and clock.stop is None and clock.cancelled is None:
                         clock.cancelled = when
