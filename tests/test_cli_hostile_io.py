@@ -211,14 +211,15 @@ def test_regression_sla_report_to_a_full_disk_is_one_line_exit_1_and_no_half_fil
 ) -> None:
     target = tmp_path / "report.txt"
     target.write_text("last week's report\n")
-    opened = Path.open
+    from fieldservice import cli
 
-    def full_disk(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-        handle = opened(self, mode, *args, **kwargs)
-        writes = "w" in mode and self.name.startswith("report.txt")
-        return _FullDisk(handle, fail_on) if writes else handle
+    opened = cli._open_output
 
-    monkeypatch.setattr(Path, "open", full_disk)
+    def full_disk(path: Path, *, text: bool, fresh: bool) -> Any:
+        handle = opened(path, text=text, fresh=fresh)
+        return _FullDisk(handle, fail_on) if path.name.startswith("report.txt") else handle
+
+    monkeypatch.setattr(cli, "_open_output", full_disk)
     code, _ = run("sla", str(day_file), "--at", "2026-11-25T20:00", "-o", str(target))
     assert code == 1
     assert "No space left on device" in one_line(capsys.readouterr().err)
@@ -427,3 +428,51 @@ def test_regression_readme_commands_on_orders_jsonl_work_as_written(
         code, _ = run(*argv[1:])
         assert code == 0, command
     assert (tmp_path / "visits.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_regression_a_partial_file_left_as_a_link_is_refused_not_written_through(
+    day_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A review: when the stale partial could not be removed (a sticky folder), it was
+    # opened through the link. It is created with O_EXCL and O_NOFOLLOW: never followed.
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n")
+    target = tmp_path / "report.ics"
+    (tmp_path / "report.ics.partial").symlink_to(precious)
+    real_unlink = Path.unlink
+
+    def stuck(self: Path, missing_ok: bool = False) -> None:
+        if self.name.endswith(".partial") and self.is_symlink():
+            raise PermissionError(1, "Operation not permitted")
+        real_unlink(self, missing_ok=missing_ok)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Path, "unlink", stuck)
+        code, _ = run("ics", str(day_file), "-o", str(target), "--plain")
+    assert code == 1
+    assert one_line(capsys.readouterr().err)
+    assert precious.read_text() == "keep me\n"
+    assert not target.exists()
+
+
+def test_regression_a_new_output_gets_the_usual_mode_and_a_partial_only_the_owner_reads(
+    day_file: Path, tmp_path: Path
+) -> None:
+    from fieldservice import cli
+
+    modes: list[int] = []
+    opened = cli._open_output
+
+    def noting(path: Path, *, text: bool, fresh: bool) -> Any:
+        handle = opened(path, text=text, fresh=fresh)
+        modes.append(stat.S_IMODE(os.stat(path).st_mode))
+        return handle
+
+    target = tmp_path / "new.txt"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cli, "_open_output", noting)
+        assert run("sla", str(day_file), "--at", "2026-11-25T20:00", "-o", str(target))[0] == 0
+    assert modes == [0o600]
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask

@@ -107,7 +107,8 @@ def _clock_reader() -> Callable[[bytes], Any]:
     customer, the technicians) without building it: a fifth of the time a line takes.
     A line msgspec refuses is read again by :func:`read_json`, which then decides, and
     both apply its nesting rule first, so both accept the same lines and word a
-    refusal the same way.
+    refusal the same way, but for one: an object that holds a key twice, which
+    :func:`read_json` refuses and msgspec reads as the key's last value (it cannot tell).
     """
     try:
         import msgspec

@@ -492,15 +492,22 @@ def _output_file(name: str, *, text: bool) -> Iterator[Any]:
     """
     path, found = _destination(name)
     in_place = found is not None and not stat.S_ISREG(found.st_mode)
+    if found is not None and not in_place and not os.access(path, os.W_OK):
+        # A read-only file is refused, as writing it in place would be: not replaced.
+        raise _OutputFailed(_cannot_write(name, PermissionError(13, os.strerror(13))))
     partial = path if in_place else path.with_name(path.name + ".partial")
     if not in_place:  # one a killed run left: made anew, never followed if it is a link
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
     try:
-        if text:
-            handle: IO[Any] = partial.open("w", encoding="utf-8", newline="\n")
-        else:
-            handle = partial.open("wb")
+        try:
+            handle = _open_output(partial, text=text, fresh=not in_place)
+        except PermissionError:
+            if in_place or found is None:
+                raise
+            # A folder we may not add to, a file we may write: written in place, as before.
+            in_place, partial = True, path
+            handle = _open_output(partial, text=text, fresh=False)
     except OSError as err:
         raise _OutputFailed(_cannot_write(name, err)) from None
     except ValueError:  # a name the file system cannot encode
@@ -516,9 +523,10 @@ def _output_file(name: str, *, text: bool) -> Iterator[Any]:
         try:
             handle.close()  # the last of the output is flushed here: a full disk shows now
             if not in_place:
-                if found is not None:  # the file replaced keeps who may read it
-                    with contextlib.suppress(OSError):
-                        os.chmod(partial, stat.S_IMODE(found.st_mode))
+                # The file replaced keeps who may read it; a new one gets the usual mode.
+                mode = _new_file_mode() if found is None else stat.S_IMODE(found.st_mode)
+                with contextlib.suppress(OSError):
+                    os.chmod(partial, mode)
                 partial.replace(path)
         except OSError as err:
             raise _write_failed(name, err) from None
@@ -527,6 +535,29 @@ def _output_file(name: str, *, text: bool) -> Iterator[Any]:
         if not placed and not in_place:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
+
+
+def _open_output(path: Path, *, text: bool, fresh: bool) -> IO[Any]:
+    """``path`` opened to write; ``fresh``: a new file only the owner reads until it is placed.
+
+    ``O_EXCL`` and ``O_NOFOLLOW``: a partial file someone else put there, a link above
+    all, is never written through.
+    """
+    flags = (
+        os.O_WRONLY
+        | os.O_CREAT
+        | (os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) if fresh else os.O_TRUNC)
+    )
+    descriptor = os.open(path, flags, 0o600 if fresh else 0o666)
+    if text:
+        return os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")
+    return os.fdopen(descriptor, "wb")
+
+
+def _new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 class _FileOutput:
