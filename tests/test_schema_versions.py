@@ -80,6 +80,13 @@ def _without_fixed(answers: dict[str, Any], kinds: set[str]) -> dict[str, Any]:
     out = dict(answers)
     for key in ("sla_at_last", "sla_30h_later"):
         out[key] = [r for r in answers[key] if r["clock"] not in clocks]
+        if "clock_paused" in kinds:
+            # A clock that ended while paused: its deadline moved with the instant judged
+            # at; it is where the clock ended now (CHANGELOG). The state is compared.
+            out[key] = [
+                {k: v for k, v in r.items() if k != "deadline" or r.get("stopped") is None}
+                for r in out[key]
+            ]
     for key in ("plan", "plan_travel"):
         out[key] = [r for r in answers[key] if r["rule"] not in rules]
     return out

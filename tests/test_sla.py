@@ -640,3 +640,24 @@ def test_a_batch_and_an_orders_clocks_equal_their_copies_with_clocks_not_started
     assert hash(pickle.loads(pickle.dumps(clocks))) == hash(clocks)
     later = evaluate_many(orders, at=at.add(days=1))
     assert later != batch  # equal by their numbers, not by anything looser
+
+
+def test_G4_a_clock_cancelled_while_paused_keeps_its_deadline_whenever_judged() -> None:
+    # A review: the pause still open at the cancellation ran on to the instant judged at,
+    # so R1's deadline moved from one report to the next (11-25 15:50, then 11-28 13:50).
+    log = [
+        ev("accepted", at(24, 10), tier="gold"),
+        ev("resources_missing", at(24, 10, 5)),
+        ev("clock_paused", at(24, 11), reason="waiting_for_customer"),
+        ev("resources_built", at(25, 11)),
+    ]
+    soon = evaluate(log, at=at(25, 16), standard=STD)[ClockName.RESOURCE_NOTICE]
+    later = evaluate(log, at=at(28, 14), standard=STD)[ClockName.RESOURCE_NOTICE]
+    assert soon.state is later.state is ClockState.CANCELLED
+    assert soon.deadline == later.deadline
+    assert soon.elapsed == later.elapsed
+    batches = [
+        {r["clock"]: r for r in evaluate_many([log], at=when, standard=STD).to_records()}
+        for when in (at(25, 16), at(28, 14))
+    ]
+    assert batches[0]["resource_notice"]["deadline"] == batches[1]["resource_notice"]["deadline"]

@@ -415,17 +415,17 @@ def _judge(
     if is_service and index == REPAIR:
         start_s = _to_s(start, cal, bounds, blocked, bad)
         units = _deadline_units(
-            start_s, limit, pb, pe, index, n, at, True, cal, bounds, blocked, bad
+            start_s, limit, pb, pe, index, n, until, True, cal, bounds, blocked, bad
         )
         service_deadline = _from_s(units, cal, bounds, blocked, bad)
         wall = _deadline_units(
-            start, ceiling[area], pb, pe, index, n, at, False, cal, bounds, blocked, bad
+            start, ceiling[area], pb, pe, index, n, until, False, cal, bounds, blocked, bad
         )
         capped = wall < service_deadline
     if is_service and capped:
         limit = ceiling[area]
         deadline = _deadline_units(
-            start, limit, pb, pe, index, n, at, False, cal, bounds, blocked, bad
+            start, limit, pb, pe, index, n, until, False, cal, bounds, blocked, bad
         )
         elapsed = (
             until
@@ -439,7 +439,7 @@ def _judge(
     elif is_service:
         start_s = _to_s(start, cal, bounds, blocked, bad)
         deadline = _from_s(
-            _deadline_units(start_s, limit, pb, pe, index, n, at, True, cal, bounds, blocked, bad),
+            _deadline_units(start_s, limit, pb, pe, index, n, until, True, cal, bounds, blocked, bad),
             cal, bounds, blocked, bad,
         )  # fmt: skip
         elapsed = _to_s(until, cal, bounds, blocked, bad) - start_s
@@ -447,7 +447,7 @@ def _judge(
             elapsed -= _paused_time(pb, pe, index, n, until, True, cal, bounds, blocked, bad)
     elif n:
         deadline = _deadline_units(
-            start, limit, pb, pe, index, n, at, False, cal, bounds, blocked, bad
+            start, limit, pb, pe, index, n, until, False, cal, bounds, blocked, bad
         )
         elapsed = (
             until - start - _paused_time(pb, pe, index, n, until, False, cal, bounds, blocked, bad)

@@ -555,21 +555,23 @@ def judge_clock(clock: _Clock, index: int, area: int, at: float, lim: Limits) ->
     until = at if stop is None else stop
     if stop is None and clock.cancelled is not None:
         until = clock.cancelled
-    if lim.service[index] and is_capped(clock, index, area, at, lim):
+    # A pause still open ends where the clock does: a stopped or cancelled clock's
+    # deadline does not move with the instant it is judged at.
+    if lim.service[index] and is_capped(clock, index, area, until, lim):
         # F4 on service time is still bound by the law: where the ceiling comes first,
         # the clock is judged in wall time against the ceiling (电信条例 Art. 33).
         limit = lim.ceiling[area]
-        deadline = _deadline_units(start, limit, pauses, at, _identity)
+        deadline = _deadline_units(start, limit, pauses, until, _identity)
         elapsed = until - start - (_paused_time(pauses, until, _identity) if pauses else 0.0)
     elif lim.service[index]:
         to_s = lim.to_service
         start_s = to_s(start)
-        deadline = lim.from_service(_deadline_units(start_s, limit, pauses, at, to_s))
+        deadline = lim.from_service(_deadline_units(start_s, limit, pauses, until, to_s))
         elapsed = to_s(until) - start_s
         if pauses:
             elapsed -= _paused_time(pauses, until, to_s)
     elif pauses:
-        deadline = _deadline_units(start, limit, pauses, at, _identity)
+        deadline = _deadline_units(start, limit, pauses, until, _identity)
         elapsed = until - start - _paused_time(pauses, until, _identity)
     else:  # the common case, kept free of calls
         deadline = start + limit

@@ -361,8 +361,8 @@ def evaluate(
             continue
         state, deadline, elapsed, limit, at_risk = judge_clock(clock, index, area, at_epoch, lim)
         risk_from = risk_start(clock, index, area, at_epoch, lim)
-        capped = is_capped(clock, index, area, at_epoch, lim)
         stopped = clock.stop if clock.stop is not None else clock.cancelled
+        capped = is_capped(clock, index, area, at_epoch if stopped is None else stopped, lim)
         service = basis is ClockBasis.SERVICE
         statuses.append(
             ClockStatus(
