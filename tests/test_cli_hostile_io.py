@@ -350,6 +350,16 @@ def new_york(tmp_path: Path) -> Path:
     return path
 
 
+def _sla_at(wall: str, standard: Path, tmp_path: Path) -> str:
+    """The instant ``fieldservice sla --at WALL`` judges at, read back from its JSON."""
+    empty = tmp_path / "none.jsonl"
+    empty.write_text("")
+    code, text = run("sla", str(empty), "--at", wall, "--standard", str(standard), "--json")
+    assert code == 0
+    at: str = json.loads(text)["at"]
+    return at
+
+
 @pytest.mark.parametrize(
     ("wall", "instant"),
     [
@@ -361,22 +371,14 @@ def new_york(tmp_path: Path) -> Path:
 def test_regression_sla_at_a_wall_time_in_the_spring_gap_is_when_the_clocks_jump(
     wall: str, instant: str, new_york: Path, tmp_path: Path
 ) -> None:
-    empty = tmp_path / "none.jsonl"
-    empty.write_text("")
-    code, text = run("sla", str(empty), "--at", wall, "--standard", str(new_york), "--json")
-    assert code == 0
-    assert json.loads(text)["at"] == instant
+    assert _sla_at(wall, new_york, tmp_path) == instant
 
 
 def test_sla_at_a_wall_time_that_happens_twice_is_its_first_occurrence(
     new_york: Path, tmp_path: Path
 ) -> None:
-    empty = tmp_path / "none.jsonl"
-    empty.write_text("")
-    argv = ["sla", str(empty), "--at", "2026-11-01T01:30", "--standard", str(new_york)]
-    code, text = run(*argv, "--json")
-    assert code == 0
-    assert json.loads(text)["at"] == "2026-11-01T01:30:00-04:00"  # EDT, before the fall back
+    # EDT, before the fall back
+    assert _sla_at("2026-11-01T01:30", new_york, tmp_path) == "2026-11-01T01:30:00-04:00"
 
 
 def test_regression_slots_booked_in_the_spring_gap_is_booked_when_the_clocks_jump(
@@ -403,12 +405,7 @@ def test_regression_a_time_before_1970_in_utc_says_what_it_is_in_utc(
 def test_a_wall_time_late_in_1969_that_is_1970_in_utc_is_taken(
     new_york: Path, tmp_path: Path
 ) -> None:
-    empty = tmp_path / "none.jsonl"
-    empty.write_text("")
-    argv = ["sla", str(empty), "--at", "1969-12-31T20:00", "--standard", str(new_york)]
-    code, text = run(*argv, "--json")
-    assert code == 0
-    assert json.loads(text)["at"] == "1969-12-31T20:00:00-05:00"
+    assert _sla_at("1969-12-31T20:00", new_york, tmp_path) == "1969-12-31T20:00:00-05:00"
 
 
 # --- 10. the README's commands work as written ----------------------------------------
