@@ -639,11 +639,13 @@ def _check_years(
 
     instant = value if moment is None else moment
     try:
-        utc: dt.datetime | None = instant.astimezone(dt.UTC)
-    except (OverflowError, ValueError):
-        utc = None
-    if utc is None or not _time.FIRST_YEAR <= utc.year < _time.LAST_YEAR:
-        raise _out_of_years(option, value, std, utc)
+        _time.check_range(option, instant)  # the library's one rule for its years
+    except InvalidInput:
+        try:
+            utc: dt.datetime | None = instant.astimezone(dt.UTC)
+        except (OverflowError, ValueError):
+            utc = None
+        raise _out_of_years(option, value, std, utc) from None
 
 
 def _out_of_years(
