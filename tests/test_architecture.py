@@ -146,7 +146,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
         "foundation",
         frozenset(
             {"errors", "_bounded", "_frozen", "_labels", "_time", "_validate", "_version"}
-            | {"_workers"}
+            | {"_workers", "_nogc"}
         ),
     ),
     ("values", frozenset({"model", "_jsondata"})),
@@ -164,7 +164,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "edges",
         frozenset(
-            {"calendar", "synthetic", "planning", "demo", "_sla_report", "cli"}
+            {"calendar", "synthetic", "planning", "demo", "_sla_report", "_outputs", "cli"}
             | {"__init__", "__main__"}
         ),
     ),

@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fieldservice as fs
-from fieldservice import cli
+from fieldservice import _outputs, cli
 from fieldservice.calendar import (
     add_timezones,
     event_for,
@@ -364,7 +364,7 @@ def test_add_timezones_refuses_what_is_not_a_calendar() -> None:
 def test_cli_ics_to_stdout_keeps_characters_split_between_chunks() -> None:
     # write_ical copies its spool in 64 KiB chunks; one may end inside a character.
     out = io.StringIO()
-    binary = cli._BinaryOut(out)
+    binary = _outputs.BinaryOut(out)
     data = "装机：宽带".encode()
     for i in range(len(data)):
         binary.write(data[i : i + 1])

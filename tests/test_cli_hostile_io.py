@@ -211,15 +211,15 @@ def test_regression_sla_report_to_a_full_disk_is_one_line_exit_1_and_no_half_fil
 ) -> None:
     target = tmp_path / "report.txt"
     target.write_text("last week's report\n")
-    from fieldservice import cli
+    from fieldservice import _outputs
 
-    opened = cli._open_output
+    opened = _outputs.open_output
 
     def full_disk(path: Path, *, text: bool, fresh: bool) -> Any:
         handle = opened(path, text=text, fresh=fresh)
         return _FullDisk(handle, fail_on) if path.name.startswith("report.txt") else handle
 
-    monkeypatch.setattr(cli, "_open_output", full_disk)
+    monkeypatch.setattr(_outputs, "open_output", full_disk)
     code, _ = run("sla", str(day_file), "--at", "2026-11-25T20:00", "-o", str(target))
     assert code == 1
     assert "No space left on device" in one_line(capsys.readouterr().err)
@@ -455,10 +455,10 @@ def test_regression_a_partial_file_left_as_a_link_is_refused_not_written_through
 def test_regression_a_new_output_gets_the_usual_mode_and_a_partial_only_the_owner_reads(
     day_file: Path, tmp_path: Path
 ) -> None:
-    from fieldservice import cli
+    from fieldservice import _outputs
 
     modes: list[int] = []
-    opened = cli._open_output
+    opened = _outputs.open_output
 
     def noting(path: Path, *, text: bool, fresh: bool) -> Any:
         handle = opened(path, text=text, fresh=fresh)
@@ -467,7 +467,7 @@ def test_regression_a_new_output_gets_the_usual_mode_and_a_partial_only_the_owne
 
     target = tmp_path / "new.txt"
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cli, "_open_output", noting)
+        mp.setattr(_outputs, "open_output", noting)
         assert run("sla", str(day_file), "--at", "2026-11-25T20:00", "-o", str(target))[0] == 0
     assert modes == [0o600]
     mask = os.umask(0)

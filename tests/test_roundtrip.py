@@ -616,3 +616,52 @@ def test_a_lifecycle_replays_from_its_seed_and_restores_in_full(seed: int) -> No
         technicians=order.technicians,
     )
     assert snapshot(back) == snapshot(order)
+
+
+# --- a big restore and the cycle collector --------------------------------------------
+# A restore of thousands of events pauses the collector (fieldservice._nogc): it must give
+# it back as it found it, whether the restore succeeds or is refused half-way.
+
+
+def _paused_repair_json(events: int) -> dict[str, Any]:
+    """A repair whose clocks the customer pauses and resumes until it has ``events`` events."""
+    t = pendulum.datetime(2026, 11, 24, 10, 30, tz="Asia/Shanghai")
+    cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+    order = fs.WorkOrder.repair(
+        id="WO-9", customer=cust, products={"broadband"}, reported_at=t, by="hotline-3"
+    )
+    data = order.to_dict(include_personal=True)
+    first = data["events"][0]
+    for i in range(1, events):
+        at = t.add(seconds=i).isoformat()
+        kind, body = (
+            ("clock_paused", {"reason": "customer_request"}) if i % 2 else ("clock_resumed", {})
+        )
+        data["events"].append({"kind": kind, "at": at, "actor": first["actor"], "data": body})
+    return data
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_a_big_restore_leaves_the_cycle_collector_as_it_found_it(collector_on: bool) -> None:
+    import gc
+    import json
+
+    data = _paused_repair_json(5_000)
+    text = json.dumps(data, ensure_ascii=False)
+    was = gc.isenabled()
+    try:
+        gc.enable() if collector_on else gc.disable()
+        restored = fs.WorkOrder.from_json(text)
+        assert len(restored.events) == 5_000
+        assert gc.isenabled() is collector_on
+        again = fs.WorkOrder.from_events(
+            id=restored.id, customer=restored.customer, events=restored.events
+        )
+        assert again.events == restored.events
+        assert gc.isenabled() is collector_on
+        data["events"][4_000]["kind"] = "no_such_kind"  # refused deep into the log
+        with pytest.raises(fs.InvalidEvent):
+            fs.WorkOrder.from_dict(data)
+        assert gc.isenabled() is collector_on
+    finally:
+        gc.enable() if was else gc.disable()

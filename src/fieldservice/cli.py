@@ -10,19 +10,17 @@ usage: fieldservice standard check [-h] FILE
 from __future__ import annotations
 
 import argparse
-import codecs
 import contextlib
 import datetime as dt
 import json
 import os
 import re
-import stat
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NoReturn, TextIO
 
-from fieldservice import _validate
+from fieldservice import _outputs, _validate
 from fieldservice._version import __version__
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import Area, Tier
@@ -160,7 +158,7 @@ def _generate(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     progress = _Progress("-", quiet=args.quiet, what="generate", total=args.count)
     try:
-        with _opened_output(args.output, out) as dest:
+        with _outputs.opened_output(args.output, out) as dest:
             for i, line in enumerate(lines, start=1):
                 dest.write(line + "\n")
                 if i % 4096 == 0:
@@ -368,9 +366,9 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
     try:
         with contextlib.ExitStack() as stack:
             if args.output == "-":
-                target: Any = _BinaryOut(out)
+                target: Any = _outputs.BinaryOut(out)
             else:
-                target = stack.enter_context(_output_file(args.output, text=False))
+                target = stack.enter_context(_outputs.output_file(args.output, text=False))
             head: Any = _CalendarHead(target)
             # A refusal leaves the block by its exception: no file is put in place then.
             written = calendar.write_ical(
@@ -428,165 +426,6 @@ class _CalendarHead:
             self.method = None if found is None else found.group(1).decode("ascii")
         written: int = self._target.write(data)
         return written
-
-
-class _BinaryOut:
-    """Bytes written to a text output: the calendar is ASCII-safe UTF-8 text."""
-
-    def __init__(self, out: TextIO) -> None:
-        self._out = out
-        # The calendar comes in chunks of bytes, and a chunk may end inside a character.
-        self._decode = codecs.getincrementaldecoder("utf-8")().decode
-
-    def write(self, data: bytes) -> int:
-        self._out.write(self._decode(data))
-        return len(data)
-
-
-def _cannot_write(name: str, err: OSError) -> str:
-    reason = err.strerror or type(err).__name__
-    return f"cannot write {_validate.echo(name)}: {reason}; give a writable file path"
-
-
-_UNWRITABLE_NAME = "cannot write that output: give a file name in plain UTF-8, or - for stdout"
-
-
-def _destination(name: str) -> tuple[Path, os.stat_result | None]:
-    """Where ``-o NAME`` goes: the real path of a file, or NAME itself for a FIFO or a device.
-
-    Returns the path and, for an existing file, its status; ``None`` for a new name.
-    A folder, a name ending in a slash and a name that cannot be looked up are refused.
-    """
-    try:
-        found = os.stat(name)  # through links: a link to a FIFO is a FIFO
-    except FileNotFoundError:
-        found = None
-    except OSError as err:  # a loop of links, a file used as a folder, no access
-        raise _OutputFailed(_cannot_write(name, err)) from None
-    except ValueError:  # a NUL in the name, or one the file system cannot encode
-        raise _OutputFailed(_UNWRITABLE_NAME) from None
-    if not name:
-        msg = "cannot write that output: the name is empty; give a file name, or - for stdout"
-        raise _OutputFailed(msg)
-    folder = found is not None and stat.S_ISDIR(found.st_mode)
-    if folder or name.endswith(("/", os.sep)):
-        msg = (
-            f"cannot write that output: {_validate.echo(name)} names a folder; "
-            "give a file name, or - for stdout"
-        )
-        raise _OutputFailed(msg)
-    if found is not None and not stat.S_ISREG(found.st_mode):
-        return Path(name), found  # a FIFO, a device, a socket: written where it is
-    # A link (even one to a file not made yet) is followed: the link stays a link.
-    return Path(os.path.realpath(name)), found
-
-
-@contextlib.contextmanager
-def _output_file(name: str, *, text: bool) -> Iterator[Any]:
-    """``-o NAME`` opened to write: the file appears, whole, only when the block ends well.
-
-    A regular file is written beside its real path (``NAME.partial``) and renamed over
-    it at the end, keeping its permissions; a refused or failed run leaves it as it
-    was. A FIFO or a device cannot be replaced: it is written in place, as the output
-    comes. Every failure to write, flush or rename is :class:`_OutputFailed`.
-    """
-    path, found = _destination(name)
-    in_place = found is not None and not stat.S_ISREG(found.st_mode)
-    if found is not None and not in_place and not os.access(path, os.W_OK):
-        # A read-only file is refused, as writing it in place would be: not replaced.
-        raise _OutputFailed(_cannot_write(name, PermissionError(13, os.strerror(13))))
-    partial = path if in_place else path.with_name(path.name + ".partial")
-    if not in_place:  # one a killed run left: made anew, never followed if it is a link
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-    try:
-        try:
-            handle = _open_output(partial, text=text, fresh=not in_place)
-        except PermissionError:
-            if in_place or found is None:
-                raise
-            # A folder we may not add to, a file we may write: written in place, as before.
-            in_place, partial = True, path
-            handle = _open_output(partial, text=text, fresh=False)
-    except OSError as err:
-        raise _OutputFailed(_cannot_write(name, err)) from None
-    except ValueError:  # a name the file system cannot encode
-        raise _OutputFailed(_UNWRITABLE_NAME) from None
-    placed = False
-    try:
-        try:
-            yield _FileOutput(handle, name)
-        except BaseException:
-            with contextlib.suppress(Exception):
-                handle.close()
-            raise
-        try:
-            handle.close()  # the last of the output is flushed here: a full disk shows now
-            if not in_place:
-                # The file replaced keeps who may read it; a new one gets the usual mode.
-                mode = _new_file_mode() if found is None else stat.S_IMODE(found.st_mode)
-                with contextlib.suppress(OSError):
-                    os.chmod(partial, mode)
-                partial.replace(path)
-        except OSError as err:
-            raise _write_failed(name, err) from None
-        placed = True
-    finally:
-        if not placed and not in_place:
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
-
-
-def _open_output(path: Path, *, text: bool, fresh: bool) -> IO[Any]:
-    """``path`` opened to write; ``fresh``: a new file only the owner reads until it is placed.
-
-    ``O_EXCL`` and ``O_NOFOLLOW``: a partial file someone else put there, a link above
-    all, is never written through.
-    """
-    flags = (
-        os.O_WRONLY
-        | os.O_CREAT
-        | (os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) if fresh else os.O_TRUNC)
-    )
-    descriptor = os.open(path, flags, 0o600 if fresh else 0o666)
-    if text:
-        return os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")
-    return os.fdopen(descriptor, "wb")
-
-
-def _new_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-class _FileOutput:
-    """An output file as the commands write it: a failed write is :class:`_OutputFailed`."""
-
-    def __init__(self, handle: IO[Any], name: str) -> None:
-        self._handle = handle
-        self._name = name
-
-    def write(self, data: Any) -> int:
-        try:
-            return self._handle.write(data)
-        except OSError as err:
-            raise _write_failed(self._name, err) from None
-        except UnicodeEncodeError:  # text the input carried that UTF-8 cannot hold
-            msg = f"cannot write {_validate.echo(self._name)}: the text is not valid Unicode"
-            raise _OutputFailed(msg) from None
-
-    def flush(self) -> None:
-        try:
-            self._handle.flush()
-        except OSError as err:
-            raise _write_failed(self._name, err) from None
-
-
-def _write_failed(name: str, err: OSError) -> _OutputFailed:
-    if isinstance(err, BrokenPipeError):  # a FIFO whose reader went away: stop quietly
-        return _OutputFailed("the reader closed the pipe", gone=True)
-    return _OutputFailed(_cannot_write(name, err))
 
 
 def _clock_names() -> list[Any]:
@@ -664,16 +503,6 @@ def _out_of_years(
         "give a time in that range"
     )
     return InvalidInput(msg)
-
-
-@contextlib.contextmanager
-def _opened_output(name: str, out: TextIO) -> Iterator[TextIO]:
-    """``-o FILE`` as a text stream (see :func:`_output_file`); ``-`` is standard output."""
-    if name == "-":
-        yield out
-        return
-    with _output_file(name, text=True) as handle:
-        yield handle
 
 
 class _Progress:
@@ -789,7 +618,7 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         progress.close()
     rows = tally.summary.to_records()
-    with _opened_output(args.output, out) as dest:
+    with _outputs.opened_output(args.output, out) as dest:
         if args.json:
             json.dump(
                 {
@@ -931,7 +760,7 @@ def _write_calendars(name: str, calendars: dict[str, bytes]) -> None:
         msg = "cannot use that --ics-dir: give a folder path in plain UTF-8"
         raise InvalidInput(msg) from None
     for technician, data in calendars.items():
-        with _output_file(str(folder / f"{technician}.ics"), text=False) as handle:
+        with _outputs.output_file(str(folder / f"{technician}.ics"), text=False) as handle:
             handle.write(data)
 
 
@@ -1099,48 +928,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _OutputFailed(Exception):
-    """Writing to standard output failed; ``reason`` says how, for one line on stderr."""
-
-    def __init__(self, reason: str, *, gone: bool = False) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.gone = gone  # the reader went away (a closed pipe): stop quietly
-
-
-class _Output:
-    """Standard output as the commands write it: every failure becomes :class:`_OutputFailed`."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self._stream = stream
-
-    def write(self, text: str) -> int:
-        try:
-            return self._stream.write(text)
-        except Exception as err:  # any failure of the stream is a failure to write
-            raise _failure(err, self._stream) from None
-
-    def flush(self) -> None:
-        try:
-            self._stream.flush()
-        except Exception as err:  # as in write()
-            raise _failure(err, self._stream) from None
-
-
-def _failure(err: BaseException, stream: TextIO) -> _OutputFailed:
-    if isinstance(err, BrokenPipeError):
-        return _OutputFailed("the reader closed the pipe", gone=True)
-    if isinstance(err, UnicodeEncodeError):
-        encoding = getattr(stream, "encoding", None) or "unknown"
-        return _OutputFailed(
-            f"the output's encoding ({encoding}) cannot write the Chinese labels; "
-            "set PYTHONIOENCODING=utf-8"
-        )
-    if isinstance(err, OSError):
-        return _OutputFailed(f"cannot write the output: {err.strerror or type(err).__name__}")
-    return _OutputFailed(f"cannot write the output ({type(err).__name__})")
-
-
 def _say(line: str) -> None:
     """One line on stderr; if stderr cannot take it either, there is no one to tell."""
     with contextlib.suppress(Exception):
@@ -1176,17 +963,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else 2
     except UnicodeEncodeError as err:  # --help in an encoding without the Chinese labels
-        _say(f"error: {_failure(err, stream).reason}")
+        _say(f"error: {_outputs.failure(err, stream).reason}")
         return 1
     run: Command = args.run
-    output = _Output(stream)
+    output = _outputs.StandardOutput(stream)
     try:
         code = run(args, output)  # type: ignore[arg-type]
         output.flush()
     except FieldServiceError as err:
         _say(f"error [{err.code}]: {err}")
         code = 1
-    except _OutputFailed as err:
+    except _outputs.OutputFailed as err:
         _silence(stream)
         if err.gone:
             return 0

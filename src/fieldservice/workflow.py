@@ -43,7 +43,7 @@ from typing import Any, Final
 import attrs
 import pendulum
 
-from fieldservice import _time, _validate
+from fieldservice import _nogc, _time, _validate
 from fieldservice._orderstate import (
     TRIGGERS,
     OrderState,
@@ -492,9 +492,10 @@ class WorkOrder:
         )
         std = ServiceStandard.default() if standard is None else standard
         _is(std, ServiceStandard, "standard")
-        state = start(kind, log[0])
-        for event in log[1:]:
-            state = fold(state, event)
+        with _nogc.Pause(len(log)):
+            state = start(kind, log[0])
+            for event in log[1:]:
+                state = fold(state, event)
         _is(customer, Customer, "customer")
         staff = _with_staff((), staff_given)
         given_ids = {t.id for t in staff}
@@ -1543,20 +1544,21 @@ class WorkOrder:
             msg = "an order's events and technicians must be lists"
             raise InvalidInput(msg)
         std = _recorded_standard(data, standard)
-        events = [Event.from_dict(e) for e in raw_events]
-        if any(e.data.withheld for e in events if e.kind in _MAY_HOLD_SECRETS):
-            msg = (
-                f"order {_validate.shown_id(data['id'])} was exported without secrets; export it with "
-                "include_personal=True to store and restore it"
+        with _nogc.Pause(len(raw_events)):
+            events = [Event.from_dict(e) for e in raw_events]
+            if any(e.data.withheld for e in events if e.kind in _MAY_HOLD_SECRETS):
+                msg = (
+                    f"order {_validate.shown_id(data['id'])} was exported without secrets; "
+                    "export it with include_personal=True to store and restore it"
+                )
+                raise InvalidInput(msg)
+            return cls.from_events(
+                id=data["id"],
+                customer=customer_from_dict(data["customer"]),
+                events=events,
+                standard=std,
+                technicians=[technician_from_dict(t) for t in data["technicians"]],
             )
-            raise InvalidInput(msg)
-        return cls.from_events(
-            id=data["id"],
-            customer=customer_from_dict(data["customer"]),
-            events=events,
-            standard=std,
-            technicians=[technician_from_dict(t) for t in data["technicians"]],
-        )
 
     @classmethod
     def from_json(cls, text: str | bytes, *, standard: ServiceStandard | None = None) -> WorkOrder:
@@ -1575,7 +1577,9 @@ class WorkOrder:
         ...
         fieldservice.errors.InvalidInput: customer C1 was exported without personal data; ...
         """
-        data = _validate.json_or_not(text)
+        # A big text is a big log: its decoding makes as many objects as the events do.
+        with _nogc.Pause(len(text) >> 10):
+            data = _validate.json_or_not(text)
         if data is _validate.NOT_JSON:
             msg = (
                 "the order is not valid JSON, or an object in it holds a key twice; "
