@@ -149,10 +149,10 @@ def decoders(path: pathlib.Path, n: int) -> dict[str, tuple[float, float]]:
         found["msgspec-struct"] = struct
     except ImportError:
         pass
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
     # What `fieldservice sla` reads with: msgspec (the fast extra) behind its UTF-8 check.
-    found["sla's reader"] = _sla_report.clock_reader()
+    found["sla's reader"] = _branch_report.clock_reader()
     judge = sla.OrderJudge(
         at=pendulum.parse(AT, tz="Asia/Shanghai"), standard=fs.ServiceStandard.default()
     )

@@ -164,7 +164,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "edges",
         frozenset(
-            {"calendar", "synthetic", "planning", "demo", "_sla_report", "_outputs", "cli"}
+            {"calendar", "synthetic", "planning", "demo", "_branch_report", "_outputs", "cli"}
             | {"__init__", "__main__"}
         ),
     ),

@@ -132,7 +132,7 @@ def test_sla_judges_a_big_file_on_every_cpu_unless_told(
     size: int,
     expected: int,
 ) -> None:
-    from fieldservice import _sla_report, cli
+    from fieldservice import _branch_report, cli
     from fieldservice.synthetic import synthetic_lines
 
     path = tmp_path / "orders.jsonl"
@@ -141,13 +141,13 @@ def test_sla_judges_a_big_file_on_every_cpu_unless_told(
     monkeypatch.setattr(cli, "_EVERY_CPU_FROM", path.stat().st_size * 16 // size)
     monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
     used: list[int] = []
-    in_order = _sla_report.judged_in_order
+    in_order = _branch_report.judged_in_order
 
     def spy(*args: Any) -> Any:
         used.append(args[-1])
         return in_order(*args)
 
-    monkeypatch.setattr(_sla_report, "judged_in_order", spy)
+    monkeypatch.setattr(_branch_report, "judged_in_order", spy)
     at = ["--at", "2026-11-26T12:00", "--json"]
     code, text = run("sla", str(path), *at)
     assert used == ([2] if expected == 2 else [])

@@ -362,9 +362,9 @@ def test_regression_order_judge_refuses_a_log_that_does_not_open_an_order() -> N
     ],
 )
 def test_regression_the_sla_reader_refuses_a_key_given_twice(line: bytes) -> None:
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
-    assert _sla_report.read_json(line) is _sla_report.NOT_JSON
+    assert _branch_report.read_json(line) is _branch_report.NOT_JSON
 
 
 @pytest.mark.parametrize(
@@ -380,13 +380,13 @@ def test_regression_the_sla_reader_refuses_a_key_given_twice(line: bytes) -> Non
     ],
 )
 def test_the_sla_reader_still_reads_bytes_as_json_loads_does(line: bytes) -> None:
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
     try:
-        expected: object = json.loads(line, parse_int=_sla_report._whole)
+        expected: object = json.loads(line, parse_int=_branch_report._whole)
     except ValueError:
-        expected = _sla_report.NOT_JSON
-    assert _sla_report.read_json(line) == expected
+        expected = _branch_report.NOT_JSON
+    assert _branch_report.read_json(line) == expected
 
 
 # --- 8. the big-files page without pytest in its examples -------------------------------------

@@ -368,17 +368,17 @@ def test_progress_goes_to_a_terminal_stderr_only(
 
 
 def _both_readers() -> tuple[object, object]:
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
     pytest.importorskip("msgspec")
-    return _sla_report.read_json, _sla_report._clock_reader()
+    return _branch_report.read_json, _branch_report._clock_reader()
 
 
 def _clock_keys(data: object) -> object:
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
-    if data is _sla_report.NOT_JSON or not isinstance(data, dict):
-        return data if data is _sla_report.NOT_JSON else ("not an object", data)
+    if data is _branch_report.NOT_JSON or not isinstance(data, dict):
+        return data if data is _branch_report.NOT_JSON else ("not an object", data)
     return (data.get("id"), data.get("events"), data.get("standard"))
 
 
@@ -404,12 +404,12 @@ def test_the_fast_reader_accepts_and_reads_what_the_standard_library_does(
 def test_sla_command_counts_the_same_with_either_reader(
     orders_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
     std, fast = _both_readers()
     texts = []
     for reader in (std, fast):
-        monkeypatch.setattr(_sla_report, "clock_reader", lambda reader=reader: reader)
+        monkeypatch.setattr(_branch_report, "clock_reader", lambda reader=reader: reader)
         code, text = run("sla", str(orders_file), "--at", AT.isoformat(), "--json")
         assert code == 0
         texts.append(text)
@@ -420,7 +420,7 @@ def test_sla_command_counts_the_same_with_either_reader(
 def test_the_fast_reader_refuses_nesting_where_the_standard_library_does(depth: int) -> None:
     # One rule for both, whatever the stack depth: deeper than DEEPEST is refused. A
     # bracket inside a text does not count.
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
     std, fast = _both_readers()
     line = (
@@ -429,21 +429,21 @@ def test_the_fast_reader_refuses_nesting_where_the_standard_library_does(depth: 
         + b"]" * (depth - 1)
         + b"}"
     )
-    deep = depth > _sla_report.DEEPEST
+    deep = depth > _branch_report.DEEPEST
     for reader in (std, fast):
-        assert (reader(line) is _sla_report.NOT_JSON) is deep  # type: ignore[operator]
+        assert (reader(line) is _branch_report.NOT_JSON) is deep  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("digits", [19, 400, 4300, 4301, 10_000])
 def test_both_readers_read_a_number_of_any_length(digits: int) -> None:
     # json.loads alone refuses past the interpreter's digit limit; msgspec skips unread.
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
     std, fast = _both_readers()
     skipped = b'{"id": "WO-1", "events": [], "x": ' + b"7" * digits + b"}"
     kept = b'{"id": "WO-1", "events": [' + b"7" * digits + b"]}"
     for line in (skipped, kept):
-        assert std(line) is not _sla_report.NOT_JSON  # type: ignore[operator]
+        assert std(line) is not _branch_report.NOT_JSON  # type: ignore[operator]
         assert _clock_keys(fast(line)) == _clock_keys(std(line))  # type: ignore[operator]
 
 
@@ -482,13 +482,13 @@ def test_regression_a_line_with_any_json_as_an_event_kind_is_refused_or_judged(
 ) -> None:
     # OrderJudge looks a kind up in a set: a list or object there was a TypeError that
     # ended the whole run with a traceback, not a refused line.
-    from fieldservice import _sla_report
+    from fieldservice import _branch_report
 
     data = json.loads(LINES[3])
     data["events"][where % len(data["events"])]["kind"] = kind
-    chunk = _sla_report.Chunk([1, 2], [json.dumps(data).encode(), LINES[4].encode()], 0)
+    chunk = _branch_report.Chunk([1, 2], [json.dumps(data).encode(), LINES[4].encode()], 0)
     judge = sla.OrderJudge(at=AT, standard=STD)
-    part = _sla_report.judge_chunk(judge, tuple(sla.ClockName), chunk)
+    part = _branch_report.judge_chunk(judge, tuple(sla.ClockName), chunk)
     assert part.summary.orders + len(part.refused) == 2
     assert all(isinstance(err, fs.InvalidEvent) for _, err in part.refused)
 
@@ -574,7 +574,7 @@ def test_sla_command_strict_stops_at_an_order_given_twice(
 @settings(deadline=None)
 @given(ids=st.lists(st.integers(0, 40), max_size=300))
 def test_seen_orders_names_the_first_line_of_every_id_given_again(ids: list[int]) -> None:
-    from fieldservice._sla_report import SeenOrders
+    from fieldservice._branch_report import SeenOrders
 
     seen, first = SeenOrders(), {}
     for number, i in enumerate(ids, start=1):
@@ -584,7 +584,7 @@ def test_seen_orders_names_the_first_line_of_every_id_given_again(ids: list[int]
 
 
 def test_seen_orders_keeps_every_id_as_it_grows() -> None:
-    from fieldservice._sla_report import SeenOrders
+    from fieldservice._branch_report import SeenOrders
 
     seen = SeenOrders()
     assert all(seen.first_line(f"WO-{i}", i + 1) is None for i in range(20_000))

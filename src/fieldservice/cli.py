@@ -332,7 +332,7 @@ def _slots(args: argparse.Namespace, out: TextIO) -> int:
 
 def _ics(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import calendar
-    from fieldservice._sla_report import SeenOrders, given_again
+    from fieldservice._branch_report import SeenOrders, given_again
     from fieldservice.workflow import WorkOrder
 
     std = None if args.standard is None else _load(args.standard)
@@ -586,7 +586,7 @@ def _refused(path: str, number: int, err: FieldServiceError | None, *, strict: b
 
 
 def _sla(args: argparse.Namespace, out: TextIO) -> int:
-    from fieldservice import _sla_report as report
+    from fieldservice import _branch_report as report
     from fieldservice import sla
 
     std = _load(args.standard)
