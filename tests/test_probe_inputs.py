@@ -160,3 +160,51 @@ def test_regression_coordinates_are_two_numbers_not_booleans_or_text(coordinates
         31.0,
         121.5,
     )
+
+
+HUGE = 10**400  # an int float() cannot hold: OverflowError, not a refusal, before
+
+
+@pytest.mark.parametrize("coordinates", [(HUGE, 121), (31, -HUGE)])
+def test_regression_coordinates_too_large_for_a_float_are_refused(coordinates: object) -> None:
+    from fieldservice.planning import Place
+
+    with pytest.raises(fs.InvalidInput, match="pair in degrees"):
+        fs.Address(region="上海市", detail="x", coordinates=coordinates)
+    with pytest.raises(fs.InvalidInput, match="pair in degrees"):
+        Place("depot", coordinates=coordinates)
+
+
+def test_regression_an_order_line_with_a_coordinate_too_large_is_refused_everywhere(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from fieldservice.cli import main
+
+    data = json.loads(_booked().to_json(include_personal=True))
+    data["customer"]["address"]["coordinates"] = [HUGE, 121]
+    text = json.dumps(data, ensure_ascii=False)
+    with pytest.raises(fs.InvalidInput, match="pair in degrees"):
+        fs.WorkOrder.from_json(text)
+    folder = Path(str(tmp_path))
+    (folder / "orders.jsonl").write_text(text + "\n", encoding="utf-8")
+    code = main(["ics", str(folder / "orders.jsonl"), "-o", str(folder / "o.ics"), "--plain"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "Traceback" not in err
+    assert "OverflowError" not in err
+    assert "pair in degrees" in err
+
+
+@pytest.mark.parametrize(
+    "toml",
+    [f"[clocks]\nat_risk_share = {HUGE}", f"[planning]\nspeed_kmh = {HUGE}"],
+)
+def test_regression_a_standard_number_too_large_for_a_float_is_a_standard_error(
+    toml: str,
+) -> None:
+    with pytest.raises(fs.StandardError) as refused:
+        fs.ServiceStandard.from_toml(toml)
+    assert refused.value.code == "invalid_standard"
+    assert "at_risk_share" in str(refused.value) or "travel_speed" in str(refused.value)

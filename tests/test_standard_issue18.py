@@ -82,6 +82,50 @@ def test_T4_too_many_customers_is_never_a_delay_reason_by_construction(reason: s
     assert order.events[-1].kind is EventKind.DEPARTED
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "too  many customers",
+        "TOO MANY CLIENTS today",
+        "ｔｏｏ ｍａｎｙ ｃｕｓｔｏｍｅｒｓ",
+        "too\u200bmany customers".replace("\u200b", " \u200b"),
+        "too many other jobs",
+        "今天 客户 太多",
+        "手上工单太多",
+        "活儿太多,忙不过来",
+    ],
+)
+def test_T4_the_load_given_in_other_words_is_still_refused(words: str) -> None:
+    order = _en_route()
+    for cause in ("other", "traffic"):
+        with pytest.raises(fs.InvalidInput) as caught:
+            order.report_delay(
+                cause, note=words, at=at(25, 13, 40), by="T7", minutes=20, customer_told=True
+            )
+        assert [v.rule for v in caught.value.violations] == ["T4"]
+    with pytest.raises(fs.InvalidInput) as caught:  # a provider reschedule's reason too
+        order.reschedule(
+            ("2026-11-27", "morning"),
+            at=at(25, 13, 40),
+            by="dispatch-1",
+            requested_by="provider",
+            reason=words,
+            contacted=True,
+            agreed=True,
+        )
+    assert [v.rule for v in caught.value.violations] == ["T4"]
+    assert order.events[-1].kind is EventKind.DEPARTED
+
+
+@pytest.mark.parametrize("words", ["客户多次来电改时间", "too much traffic on the ring road"])
+def test_T4_words_that_do_not_blame_the_load_are_kept(words: str) -> None:
+    order = _en_route()
+    event = order.report_delay(
+        "other", note=words, at=at(25, 13, 40), by="T7", minutes=20, customer_told=True
+    )
+    assert event.data.delay_note == words
+
+
 def test_T4_delay_reason_is_a_kind_with_the_words_kept_as_a_note() -> None:
     order = _en_route()
     with pytest.raises(fs.InvalidInput, match="note"):

@@ -12,6 +12,7 @@ import difflib
 import enum
 import inspect
 import json
+import math
 import os
 import re
 import warnings
@@ -102,6 +103,21 @@ def _shown(value: object) -> str:
 
 
 _SHOWN_NUMBER_LIMIT = 10**6
+
+
+def as_float(value: float) -> float:
+    """A number read from outside as a float: an int too large for one is infinite.
+
+    ``float(10**400)`` raises OverflowError; the caller's range check, which refuses
+    infinity, then refuses it with its own message, as for any number out of range.
+
+    >>> as_float(3), as_float(-(10**400)), as_float(0.5)
+    (3.0, -inf, 0.5)
+    """
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def phone_like(text: str) -> bool:

@@ -220,6 +220,9 @@ class _ItemSpec:
     waivable: bool = True
     # The rule that lets the customer decline the step, if any.
     declinable_under: str | None = None
+    # A step every new install keeps (L1, 新装须贴标签): declined under its rule, never
+    # "not applicable". A move's modem already carries its label.
+    kept_on_installs: bool = False
     # A finding on site that turns the step from optional to required.
     raised_by: Finding | None = None
 
@@ -322,6 +325,7 @@ _L1 = _ItemSpec(
     "Label the modem: broadband account, user name, initial password",
     proof=_Proof.MODEM_LABEL,
     declinable_under="L4",
+    kept_on_installs=True,
 )
 
 
@@ -889,7 +893,8 @@ class Checklist:
     ) -> Checklist:
         """Return a checklist with the item marked not applicable, with the reason why.
 
-        S1, S3, S5, W1 and W2 apply to every visit and cannot be marked so.
+        S1, S3, S5, W1 and W2 apply to every visit and cannot be marked so, nor L1
+        on a new install: a customer who will not have the label declines it (L4).
 
         Args:
             item_id: The item's ID or its rule ID.
@@ -907,10 +912,36 @@ class Checklist:
         >>> c = Checklist.for_order(OrderKind.MOVE, [Product.FIXED_LINE])
         >>> c.mark_not_applicable("S4", by="T7", at=at, reason="沿用原有布线").item("S4").status
         <ItemStatus.NOT_APPLICABLE: 'not_applicable'>
+        >>> new = Checklist.for_order(OrderKind.INSTALL, [Product.BROADBAND])
+        >>> new.mark_not_applicable("L1", by="T7", at=at, reason="用户赶时间")
+        Traceback (most recent call last):
+        ...
+        fieldservice.errors.InvalidInput: L1 applies to every new install; ... ([L1/not_waivable] ...)
         """
         index = self.index_of(item_id)
         item = self.items[index]
         who, when, why = _jsondata.by(by), _jsondata.at(at), _jsondata.reason(reason)
+        if self._spec(item).kept_on_installs and self.kind is OrderKind.INSTALL:
+            self._ensure_open(item)
+            text = f"{item.id} applies to every new install"
+            msg = (
+                f"{text}; tick it, or record that the customer declined it "
+                "with the hotline told (L4)"
+            )
+            raise InvalidInput(msg, violations=(Violation(item.rule, "not_waivable", text),))
+        return self.waive_checked(index, who, when, why)
+
+    def waive_checked(
+        self, index: int, who: str, when: pendulum.DateTime, why: FreeText
+    ) -> Checklist:
+        """:meth:`mark_not_applicable` as a recorded event folds it, its values checked.
+
+        A log keeps what was recorded: one of a release before L1 was kept on new
+        installs restores as it was written. What every visit needs is still checked.
+
+        :meta private:
+        """
+        item = self.items[index]
         self._ensure_open(item)
         if not self._spec(item).waivable:
             msg = f"{item.id} applies to every visit; tick it instead"

@@ -369,8 +369,8 @@ def _to_coordinates(value: object) -> tuple[float, float] | None:
         numbers = [v for v in pair if isinstance(v, Real) and not isinstance(v, bool)]
         if len(numbers) != len(pair):
             raise TypeError
-        lat, lon = (float(v) for v in numbers)
-    except (TypeError, ValueError):
+        lat, lon = (_validate.as_float(v) for v in numbers)  # type: ignore[arg-type]
+    except (TypeError, ValueError, ArithmeticError):
         lat = lon = float("nan")
     # The message never shows the value: coordinates locate a person (G1).
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or isinstance(value, str):

@@ -1382,7 +1382,7 @@ class _TomlReader:
             share = clocks["at_risk_share"]
             if not isinstance(share, float | int) or isinstance(share, bool):
                 self._fail("clocks.at_risk_share", share, "a fraction like 0.75")
-            fields["at_risk_share"] = float(share)
+            fields["at_risk_share"] = _validate.as_float(share)
         for name in ("booking_contact", "resource_notice", "repair"):
             if name in clocks:
                 fields[name] = self._clock(clocks, name, getattr(base, name))
@@ -1555,7 +1555,7 @@ class _TomlReader:
                 value = table[key]
                 if isinstance(value, bool) or not isinstance(value, float | int) or value <= 0:
                     self._fail(f"planning.{key}", value, "a positive number")
-                fields[name] = float(value)
+                fields[name] = _validate.as_float(value)
         if "lunch" in table:
             lunch = self._range(table["lunch"], "planning.lunch")
             if lunch.wraps_midnight:

@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from fieldservice._validate import enum_member, person_id, shown_keys
+from fieldservice._validate import as_float, enum_member, person_id, shown_keys
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import OrderKind, Product
 from fieldservice.planning._base import PlanInputError, fail
@@ -415,5 +415,5 @@ def _is_coordinates(value: object) -> bool:
         return False
     if any(isinstance(v, bool) or not isinstance(v, int | float) for v in value):
         return False
-    lat, lon = (float(v) for v in value)
+    lat, lon = (as_float(v) for v in value)
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
