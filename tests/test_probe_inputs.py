@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pendulum
@@ -208,3 +209,67 @@ def test_regression_a_standard_number_too_large_for_a_float_is_a_standard_error(
         fs.ServiceStandard.from_toml(toml)
     assert refused.value.code == "invalid_standard"
     assert "at_risk_share" in str(refused.value) or "travel_speed" in str(refused.value)
+
+
+def test_regression_a_shallow_copy_of_an_order_changes_apart_from_it() -> None:
+    import copy
+
+    order = _booked()
+    before = order.to_json(include_personal=True)
+    twin = copy.copy(order)
+    twin.confirm(14, at=T0.add(days=2, hours=-1), by="T7")
+    assert order.to_json(include_personal=True) == before
+    assert order.state is fs.State.BOOKED
+    assert twin.state is fs.State.CONFIRMED
+    assert len(twin.events) == len(order.events) + 1
+    for one in (order, twin):  # each one's own export restores
+        text = one.to_json(include_personal=True)
+        assert fs.WorkOrder.from_json(text).to_json(include_personal=True) == text
+    order.confirm(15, at=T0.add(days=2, hours=-1), by="T7")  # the original moves on too
+    assert twin.arrival != order.arrival
+
+
+class _OffsetPastADay(dt.tzinfo):
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(hours=25)  # datetime raises a bare ValueError on it
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta:
+        return dt.timedelta(0)
+
+    def tzname(self, d: dt.datetime | None) -> str:
+        return "X"
+
+
+class _RaisingZone(dt.tzinfo):
+    def utcoffset(self, d: dt.datetime | None) -> dt.timedelta:
+        raise RuntimeError("the zone's own failure")
+
+    def dst(self, d: dt.datetime | None) -> dt.timedelta:
+        raise RuntimeError("the zone's own failure")
+
+    def tzname(self, d: dt.datetime | None) -> str:
+        return "X"
+
+
+@pytest.mark.parametrize("zone", [_OffsetPastADay(), _RaisingZone()], ids=["25h", "raises"])
+def test_regression_a_time_zone_whose_offset_cannot_be_read_is_refused_everywhere(
+    zone: dt.tzinfo,
+) -> None:
+    from fieldservice import sla
+
+    when = dt.datetime(2026, 11, 24, 12, tzinfo=zone)
+    order = _booked()
+    before = order.to_json(include_personal=True)
+    attempts = {
+        "repair": lambda: fs.WorkOrder.repair(
+            id="WO-9", customer=CUSTOMER, products={"broadband"}, reported_at=when, by="h"
+        ),
+        "command": lambda: order.confirm(14, at=when, by="T7"),
+        "event": lambda: fs.Event("arrived", when, actor="T7"),
+        "next_windows": lambda: fs.next_windows(when, fs.ServiceStandard.default()),
+        "sla": lambda: sla.evaluate(order, at=when),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(fs.InvalidInput, match="UTC offset cannot be read"):
+            attempt()
+        assert order.to_json(include_personal=True) == before, name

@@ -73,7 +73,7 @@ def aware_epoch(field: str, value: object) -> tuple[pendulum.DateTime, float]:
     if not isinstance(value, dt.datetime):
         msg = f"{field} must be a timezone-aware datetime (got {type(value).__name__})"
         raise InvalidInput(msg)
-    if value.tzinfo is None or value.utcoffset() is None:
+    if value.tzinfo is None or offset_of(field, value) is None:
         msg = (
             f"{field} is a naive datetime; pass a timezone-aware one, "
             "e.g. pendulum.datetime(2026, 11, 24, 10, 30, tz='Asia/Shanghai')"
@@ -100,9 +100,41 @@ def aware_epoch(field: str, value: object) -> tuple[pendulum.DateTime, float]:
                 fold=value.fold,
             )
             return made, epoch
-    converted = pendulum.instance(value)
-    # pendulum may round an offset of fractional minutes: the epoch is the copy's own.
-    return converted, converted.timestamp()
+    try:
+        converted = pendulum.instance(value)
+        # pendulum may round an offset of fractional minutes: the epoch is the copy's own.
+        return converted, converted.timestamp()
+    except Exception:  # a user's tzinfo pendulum cannot take in (no dst(), say)
+        raise _broken_zone(field) from None
+
+
+def offset_of(field: str, value: dt.datetime) -> dt.timedelta | None:
+    """``value.utcoffset()``; a tzinfo that raises, or gives a day or more, is InvalidInput.
+
+    Such a tzinfo is the caller's own class: datetime itself raises a bare ValueError
+    for an offset of 24 hours or more, and whatever the class raises passes through.
+
+    >>> import datetime as dt
+    >>> offset_of("at", dt.datetime(2026, 11, 24, 10, tzinfo=dt.UTC))
+    datetime.timedelta(0)
+    >>> class Broken(dt.tzinfo):
+    ...     def utcoffset(self, d): return dt.timedelta(hours=25)
+    >>> offset_of("at", dt.datetime(2026, 11, 24, 10, tzinfo=Broken()))
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: at has a time zone whose UTC offset cannot be read; ...
+    """
+    try:
+        return _utcoffset(value)
+    except Exception:
+        raise _broken_zone(field) from None
+
+
+def _broken_zone(field: str) -> InvalidInput:
+    return InvalidInput(
+        f"{field} has a time zone whose UTC offset cannot be read; "
+        "use a zoneinfo.ZoneInfo or pendulum time zone"
+    )
 
 
 def zone_epoch(field: str, value: object) -> tuple[object, float]:
@@ -261,6 +293,8 @@ def epoch_of(field: str, value: dt.datetime) -> float:
         epoch = value.timestamp()
     except (OverflowError, ValueError):
         epoch = -1.0  # out of any range: check_range says which
+    except Exception:  # a user's tzinfo that raises its own error
+        raise _broken_zone(field) from None
     check_epoch(field, value, epoch)
     return epoch
 
@@ -277,6 +311,8 @@ def check_range(field: str, value: dt.datetime) -> None:
         year = value.astimezone(dt.UTC).year
     except (OverflowError, ValueError):
         year = 0
+    except Exception:  # a user's tzinfo that raises its own error
+        raise _broken_zone(field) from None
     if not FIRST_YEAR <= year <= LAST_YEAR - 1:
         raise out_of_range(field)
 
@@ -295,7 +331,7 @@ def to_epoch(field: str, value: object) -> float:
     if (
         isinstance(value, dt.datetime)
         and value.tzinfo is not None
-        and _utcoffset(value) is not None
+        and offset_of(field, value) is not None
     ):
         # Every instant the library reads lies in the years it covers.
         return epoch_of(field, value)

@@ -423,7 +423,7 @@ def _instant_parse(value: object, where: str) -> dt.datetime:
         # orders would otherwise hold a million copies of "+08:00".
         return parsed.replace(tzinfo=_shared_offset(parsed.tzinfo))
     if isinstance(value, dt.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
+        if value.tzinfo is None or _time.offset_of(where, value) is None:
             msg = f"{where} is a naive datetime; pass a timezone-aware one"
             raise InvalidInput(msg)
         _time.epoch_of(where, value)

@@ -341,6 +341,30 @@ class WorkOrder:
         )
         raise InvalidInput(msg)
 
+    def __copy__(self) -> WorkOrder:
+        """A second order with the same log so far, which each then changes apart.
+
+        Everything an order holds is immutable but its growing log: the copy gets its
+        own, so a command on one never writes into the other's.
+
+        >>> import copy, pendulum, fieldservice as fs
+        >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+        >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+        >>> order = fs.WorkOrder.repair(id="WO-9", customer=cust, products={"broadband"},
+        ...                             reported_at=t, by="hotline-3")
+        >>> twin = copy.copy(order)
+        >>> _ = twin.cancel(at=t.add(minutes=5), by="hotline-3", reason="客户撤单")
+        >>> len(order.events), len(twin.events), order.state.value
+        (1, 2, 'reported')
+        """
+        cls = type(self)
+        twin = cls.__new__(cls)
+        for field in attrs.fields(cls):
+            object.__setattr__(twin, field.name, getattr(self, field.name))
+        if type(self._log) is list:
+            twin._log = list(self._log)
+        return twin
+
     @classmethod
     def _made(
         cls,
