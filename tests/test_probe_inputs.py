@@ -273,3 +273,52 @@ def test_regression_a_time_zone_whose_offset_cannot_be_read_is_refused_everywher
         with pytest.raises(fs.InvalidInput, match="UTC offset cannot be read"):
             attempt()
         assert order.to_json(include_personal=True) == before, name
+
+
+MASKED = {"$secret": None}  # what a masked export writes in place of a personal value
+
+
+def _working() -> fs.WorkOrder:
+    order = _booked()
+    order.confirm(14, at=T0.add(days=2, hours=-1), by="T7")
+    order.depart(at=T0.add(days=2, hours=3, minutes=20), by="T7")
+    order.arrive(at=T0.add(days=2, hours=3, minutes=52), by="T7")
+    order.enter(at=T0.add(days=2, hours=3, minutes=55), by="T7")
+    order.start_work(at=T0.add(days=2, hours=4), by="T7")
+    return order
+
+
+def test_regression_G1_no_command_records_the_mark_of_a_masked_export() -> None:
+    # Recorded, it made an order that no export of its own could restore ("nothing lost").
+    order = _working()
+    before = order.to_json(include_personal=True)
+    when = T0.add(days=2, hours=4, minutes=5)
+    opinion = fs.CustomerOpinion(satisfied=False, remedy="resolved", action=MASKED)
+    attempts = {
+        "evidence": lambda: order.tick("S1", at=when, by="T7", evidence={"note": MASKED}),
+        "decline": lambda: order.decline("S2", at=when, by="T7", reason=MASKED),  # type: ignore[arg-type]
+        "waive": lambda: order.mark_not_applicable("S4", at=when, by="T7", reason=MASKED),  # type: ignore[arg-type]
+        "worksheet": lambda: order.fill_worksheet(
+            fs.WorkSheet(technicians=("T7",), opinion=opinion), at=when, by="T7"
+        ),
+    }
+    for name, attempt in attempts.items():
+        with pytest.raises(fs.InvalidInput, match="masked export") as refused:
+            attempt()
+        assert refused.value.code == "invalid_input", name
+        assert order.to_json(include_personal=True) == before, name
+    assert fs.WorkOrder.from_json(before).to_json(include_personal=True) == before
+
+
+def test_regression_G1_from_events_refuses_events_read_from_a_masked_export() -> None:
+    order = _working()
+    order.decline("S2", at=T0.add(days=2, hours=4, minutes=5), by="T7", reason="客户不便")
+    whole = fs.WorkOrder.from_json(order.to_json(include_personal=True)).events
+    shown = [fs.Event.from_dict(e) for e in json.loads(order.to_json())["events"]]
+    assert shown[-1].data.withheld
+    with pytest.raises(fs.InvalidInput, match="exported without secrets"):
+        fs.WorkOrder.from_events(id=order.id, customer=CUSTOMER, events=shown, technicians=[TECH])
+    back = fs.WorkOrder.from_events(
+        id=order.id, customer=CUSTOMER, events=whole, technicians=[TECH]
+    )
+    assert back.events == order.events

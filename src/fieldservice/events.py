@@ -27,7 +27,7 @@ import struct
 import sys
 from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Protocol, TypeAlias, cast, overload
+from typing import Any, Final, Protocol, TypeAlias, cast, overload
 
 import attrs
 import pendulum
@@ -37,6 +37,7 @@ from fieldservice._bounded import BoundedTable
 from fieldservice.errors import InvalidEvent, InvalidInput
 
 __all__ = [
+    "SCHEMA_VERSION",
     "Event",
     "EventKind",
     "HasEvents",
@@ -49,6 +50,7 @@ __all__ = [
     "events_of",
     "has_masked_secret",
     "log_of",
+    "read_schema_version",
 ]
 
 JsonValue: TypeAlias = Any
@@ -464,6 +466,36 @@ def _event_at(self: Event) -> pendulum.DateTime:
 
 _AT_SLOT: Any = Event.__dict__["at"]  # the slot attrs made for ``at``
 setattr(Event, "at", property(_event_at, doc=_event_at.__doc__))  # noqa: B010
+
+SCHEMA_VERSION: Final = 1
+"""The version of the order JSON this release writes (``schema_version``).
+
+0 is the JSON of releases before the event schema (no ``schema_version`` and no
+``standard``); it is still read, with the same results.
+"""
+
+
+def read_schema_version(value: object) -> int:
+    """The ``schema_version`` of an order's JSON, when this release reads it (absent: 0).
+
+    The one rule for every reader of orders (``WorkOrder.from_dict``, the SLA judge of
+    JSON lines): a later version may mean another thing by the same keys.
+
+    >>> read_schema_version(1), read_schema_version(0)
+    (1, 0)
+    >>> read_schema_version(True)
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: the order is written in schema version True; ...
+    """
+    if value not in (0, SCHEMA_VERSION) or type(value) is not int:
+        msg = (
+            f"the order is written in schema version {_validate.echo(value)}; this release "
+            f"reads versions 0 to {SCHEMA_VERSION}: upgrade fieldservice to read it"
+        )
+        raise InvalidInput(msg)
+    return value
+
 
 _EVENT_KEYS: frozenset[str] = frozenset({"kind", "at", "actor", "data"})
 _NEEDED_KEYS: frozenset[str] = frozenset({"kind", "at", "actor"})

@@ -73,7 +73,8 @@ from fieldservice.errors import (
     TransitionNotAllowed,
     Violation,
 )
-from fieldservice.events import Event, EventKind, PackedLog, actor_id
+from fieldservice.events import SCHEMA_VERSION as SCHEMA_VERSION
+from fieldservice.events import Event, EventKind, PackedLog, actor_id, read_schema_version
 from fieldservice.model import (
     Customer,
     DelayCause,
@@ -113,12 +114,6 @@ __all__ = ["SignatureRecord", "WorkOrder"]
 
 # --- the work order -----------------------------------------------------------------
 
-SCHEMA_VERSION: Final = 1
-"""The version of the order JSON this release writes (``schema_version``).
-
-0 is the JSON of releases before the event schema (no ``schema_version`` and no
-``standard``); it is still read, with the same results.
-"""
 _MAY_HOLD_SECRETS: Final = frozenset(EventKind(kind) for kind in PERSONAL_KINDS)
 _ORDER_KEYS_V0: Final = frozenset({"id", "customer", "technicians", "events"})
 _ORDER_KEYS: Final = _ORDER_KEYS_V0 | {"schema_version", "standard"}
@@ -272,6 +267,20 @@ def _contact_and_agreement(
 
 
 _OPENING_KINDS: Final = frozenset({EventKind.ACCEPTED, EventKind.REPORTED})
+
+
+def _refuse_withheld(order_id: object, events: Iterable[Event]) -> None:
+    """Refuse events holding a value a masked export withheld (``{"$secret": null}``).
+
+    An order holding one could never be restored from its own JSON; commands refuse
+    to record one.
+    """
+    if any(e.data.withheld for e in events if e.kind in _MAY_HOLD_SECRETS):
+        msg = (
+            f"order {_validate.shown_id(order_id)} was exported without secrets; export it "
+            "with include_personal=True to store and restore it"
+        )
+        raise InvalidInput(msg)
 
 
 # init=False: an order is built by its named constructors only; attrs makes
@@ -502,7 +511,8 @@ class WorkOrder:
         Raises:
             InvalidEvent: The events are out of order or malformed.
             TransitionNotAllowed: An event is not allowed where it stands.
-            InvalidInput: A technician the events assign is not given.
+            InvalidInput: A technician the events assign is not given, or an event
+                holds a value a masked export withheld (``{"$secret": null}``).
         """
         try:
             log = tuple(events)
@@ -516,6 +526,7 @@ class WorkOrder:
         if not log or not all(isinstance(e, Event) for e in log):
             msg = "from_events needs the order's events, starting with accepted or reported"
             raise InvalidEvent(msg)
+        _refuse_withheld(id, log)
         if log[0].kind not in _OPENING_KINDS:
             msg = (
                 f"an order's events start with accepted or reported, not {log[0].kind.value}: "
@@ -751,6 +762,15 @@ class WorkOrder:
         self, kind: EventKind, at: pendulum.DateTime, by: str, payload: Payload
     ) -> Event:
         # ``at`` came through _when: aware, in range, in order.
+        if kind in _MAY_HOLD_SECRETS and payload.withheld:
+            # {"$secret": null} is what an export writes in place of a personal value: read
+            # from a masked export it means "not given". A command that recorded it would
+            # make an order no export can restore.
+            msg = (
+                f"{kind.value} was given {{'$secret': None}}, the mark a masked export "
+                "writes in place of a personal value; give the value itself"
+            )
+            raise InvalidInput(msg)
         checked = self._checked_at
         epoch = checked[1] if checked is not None and checked[0] is at else at.timestamp()
         self._checked_at = None  # an order held for long keeps no DateTime of its last command
@@ -1568,13 +1588,7 @@ class WorkOrder:
         if not isinstance(data, Mapping):
             msg = f"an order must be a JSON object (got {type(data).__name__})"
             raise InvalidInput(msg)
-        version = data.get("schema_version", 0)
-        if version not in (0, SCHEMA_VERSION) or type(version) is not int:
-            msg = (
-                f"the order is written in schema version {_validate.echo(version)}; this release reads "
-                f"versions 0 to {SCHEMA_VERSION}: upgrade fieldservice to read it"
-            )
-            raise InvalidInput(msg)
+        version = read_schema_version(data.get("schema_version", 0))
         allowed = _ORDER_KEYS if version else _ORDER_KEYS_V0
         missing = allowed - {"standard"} - data.keys()
         if missing:
@@ -1590,12 +1604,9 @@ class WorkOrder:
         std = _recorded_standard(data, standard)
         with _nogc.Pause(len(raw_events)):
             events = [Event.from_dict(e) for e in raw_events]
-            if any(e.data.withheld for e in events if e.kind in _MAY_HOLD_SECRETS):
-                msg = (
-                    f"order {_validate.shown_id(data['id'])} was exported without secrets; "
-                    "export it with include_personal=True to store and restore it"
-                )
-                raise InvalidInput(msg)
+            # Before the customer and technicians are read, whose masked forms say the same
+            # in their own words; from_events checks it again for its own callers.
+            _refuse_withheld(data["id"], events)
             return cls.from_events(
                 id=data["id"],
                 customer=customer_from_dict(data["customer"]),

@@ -22,6 +22,7 @@ from fieldservice.errors import InvalidEvent, InvalidInput, StandardMismatch
 from fieldservice.events import (
     Event,
     events_of,
+    read_schema_version,
 )
 from fieldservice.sla._clocks import (
     CLOCK_KINDS,
@@ -315,9 +316,12 @@ class OrderJudge:
     nothing is kept between calls, so memory stays flat however many orders
     pass through. A log that does not open an order (no events, or a first
     event other than ``accepted`` or ``reported``) is refused: it is not an order.
+    So is an order written in a ``schema_version`` this release does not read, as
+    :meth:`WorkOrder.from_dict <fieldservice.workflow.WorkOrder.from_dict>` refuses it.
 
     Raises (from :meth:`judge`):
-        InvalidInput: The data is not an order, or an event's data is malformed.
+        InvalidInput: The data is not an order, is written in a schema version this
+            release does not read, or an event's data is malformed.
         InvalidEvent: The events are malformed, out of time order, or none opens the log.
         StandardMismatch: The order was written under another standard.
 
@@ -353,6 +357,9 @@ class OrderJudge:
         if type(data) is not dict and not isinstance(data, Mapping):
             msg = f"an order must be a JSON object (got {type(data).__name__})"
             raise InvalidInput(msg)
+        # Refused first, by the rule of WorkOrder.from_dict: a later version's order may
+        # mean another thing by the same keys (absent: version 0).
+        read_schema_version(data.get("schema_version", 0))
         order_id = data.get("id")
         raw = data.get("events")
         if not isinstance(order_id, str) or not isinstance(raw, list):
