@@ -123,7 +123,8 @@ def records(data: bytes) -> list[dict[str, Any]]:
             "description": str(event["DESCRIPTION"]), "organizer": address(event["ORGANIZER"]),
             "attendees": [address(a) for a in (attendees if isinstance(attendees, list) else [attendees])],
             "x": [(name, str(event[name])) for name in event if name.startswith("X-")],
-            "alarms": [(a["TRIGGER"].dt, str(a["DESCRIPTION"]), str(a["X-FIELDSERVICE-RULE"]))
+            "alarms": [(a["TRIGGER"].dt, str(a["DESCRIPTION"]),
+                        [(name, str(a[name])) for name in a if name.startswith("X-")])
                        for a in event.walk("VALARM")],
         })  # fmt: skip
     return out
@@ -149,12 +150,13 @@ def bare_loop(rows: list[dict[str, Any]], vtimezone: icalendar.Timezone) -> byte
         event.add("ORGANIZER", cal_address(*row["organizer"]))
         for attendee in row["attendees"]:
             event.add("ATTENDEE", cal_address(*attendee))
-        for trigger, text, rule in row["alarms"]:
+        for trigger, text, extensions in row["alarms"]:
             alarm = icalendar.Alarm()
             alarm.add("ACTION", "DISPLAY")
             alarm.add("TRIGGER", trigger)
             alarm.add("DESCRIPTION", text)
-            alarm.add("X-FIELDSERVICE-RULE", icalendar.vText(rule))
+            for name, value in extensions:  # the rule, and a call in the quiet hours
+                alarm.add(name, icalendar.vText(value))
             event.add_component(alarm)
         for name, value in row["x"]:
             event.add(name, icalendar.vText(value))

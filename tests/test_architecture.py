@@ -164,7 +164,16 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "edges",
         frozenset(
-            {"calendar", "synthetic", "planning", "demo", "_branch_report", "_outputs", "cli"}
+            {
+                "calendar",
+                "synthetic",
+                "planning",
+                "demo",
+                "_branch_report",
+                "_outputs",
+                "_vtimezone",
+                "cli",
+            }
             | {"__init__", "__main__"}
         ),
     ),

@@ -29,3 +29,24 @@ def test_the_benchmark_script_imports(path: Path, monkeypatch: pytest.MonkeyPatc
         pytest.skip(f"{path.name} needs {err.name}, not installed here")
     finally:
         sys.modules.pop(spec.name, None)
+
+
+def test_the_ics_benchmark_baseline_still_writes_the_library_s_events(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # bench_ics compares to_ical against a bare icalendar loop over the same values, and
+    # stops when the two differ: an alarm property the library adds must reach the loop.
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    icalendar = pytest.importorskip("icalendar")
+    import bench_ics
+
+    from fieldservice.calendar import to_ical
+
+    orders = bench_ics.make_orders(40)
+    exported = to_ical(orders)
+    baseline = bench_ics.bare_loop(
+        bench_ics.records(exported), icalendar.Timezone.from_tzid(bench_ics.TZ)
+    )
+    assert b"X-FIELDSERVICE-QUIET-HOURS-CONFLICT" in exported  # the case that broke it
+    events = exported[exported.index(b"BEGIN:VEVENT") :]
+    assert baseline[baseline.index(b"BEGIN:VEVENT") :] == events

@@ -152,7 +152,7 @@ def test_B2_a_booked_order_is_one_tentative_event_over_its_half_day() -> None:
     assert event["STATUS"] == "TENTATIVE"
     assert event["SEQUENCE"] == 0
     assert event["DTSTAMP"].dt == at(24, 10, 5)  # the last event: no clock is read
-    # The zone's VTIMEZONE comes from icalendar itself, and nothing is missing.
+    # The zone's VTIMEZONE (fieldservice._vtimezone) is there, and nothing is missing.
     assert [tz.tz_name for tz in cal.timezones] == [TZ]
     assert cal.get_missing_tzids() == set()
 

@@ -37,7 +37,6 @@ False
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import functools
 import hashlib
@@ -51,7 +50,7 @@ from typing import BinaryIO, Final, NoReturn
 
 import icalendar
 
-from fieldservice import _labels, _time, _validate
+from fieldservice import _labels, _time, _validate, _vtimezone
 from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import Customer, OrderKind, Product, Technician
 from fieldservice.orders_io import read_orders
@@ -582,35 +581,6 @@ def event_for(
     return _build(order, visit, chosen, consent)
 
 
-@functools.lru_cache(maxsize=64)
-def _vtimezone(tzid: str, last: dt.date) -> icalendar.Timezone | None:
-    # icalendar's own VTIMEZONE (what Calendar.add_missing_timezones() makes), built
-    # once per zone: making one takes milliseconds, a copy a fraction of that.
-    try:
-        vtimezone = icalendar.Timezone.from_tzid(tzid, last_date=last)
-    except ValueError:  # a zone icalendar cannot describe: the TZID alone must do
-        return None
-    # One RDATE per date: vobject (and so Radicale) keeps only the first date of an
-    # RDATE list in a VTIMEZONE, and would put later summer times an hour off.
-    for observance in vtimezone.subcomponents:
-        listed = observance.pop("RDATE", None)
-        for rdates in listed if isinstance(listed, list) else [listed] if listed else []:
-            for rdate in rdates.dts:
-                observance.add("RDATE", rdate.dt)
-    return vtimezone
-
-
-def _vtimezones(tzids: Iterable[str], last: dt.date) -> list[icalendar.Timezone]:
-    """A copy of the ``VTIMEZONE`` of each TZID, in name order, as every export writes them."""
-    found = (_vtimezone(tzid, last) for tzid in sorted(tzids))
-    return [copy.deepcopy(vtimezone) for vtimezone in found if vtimezone is not None]
-
-
-def _last_date(latest: int) -> dt.date:
-    """The end of the VTIMEZONE span: 2038 as icalendar's default, or after the latest visit."""
-    return max(icalendar.Timezone.DEFAULT_LAST_DATE, dt.date(latest + 1, 1, 1))
-
-
 def add_timezones(calendar: icalendar.Calendar) -> None:
     """Add the ``VTIMEZONE`` of every ``TZID`` the calendar uses and lacks, as the exports do.
 
@@ -618,8 +588,10 @@ def add_timezones(calendar: icalendar.Calendar) -> None:
     ``add_missing_timezones()`` writes a zone's irregular changes as one
     ``RDATE`` list, of which vobject (and so Radicale and other CalDAV
     servers) keeps only the first date: times in summer, or in winter, come
-    out an hour off. The zones added here are those of :func:`to_ical`: one
-    ``RDATE`` per date, from 1970 to 2038 or the year after the latest entry.
+    out an hour off; and how far its definition reaches depends on the
+    entries. The zones added here are those of :func:`to_ical`, the same
+    whatever the entries' dates: from 1969 on, one ``RDATE`` per change until
+    the zone's present yearly rule, which is an ``RRULE``.
 
     >>> import icalendar, pendulum, fieldservice as fs
     >>> from types import SimpleNamespace
@@ -645,13 +617,8 @@ def add_timezones(calendar: icalendar.Calendar) -> None:
     missing = calendar.get_missing_tzids()
     if not missing:
         return
-    years = [
-        end.year
-        for component in calendar.walk("VEVENT")
-        if isinstance(end := getattr(component.get("DTEND"), "dt", None), dt.datetime)
-    ]
     at = len(calendar.timezones)  # before the entries that name them, after those there
-    calendar.subcomponents[at:at] = _vtimezones(missing, _last_date(max(years, default=0)))
+    calendar.subcomponents[at:at] = _vtimezone.vtimezones(missing)
 
 
 def _calendar(
@@ -666,11 +633,10 @@ def _calendar(
         cal.add("NAME", name)
         cal.add("X-WR-CALNAME", name)
     if events:
-        # The full default span (1970-2038, or later if a visit is): every file
-        # carries the same VTIMEZONE, so a client that keeps the first one it saw
-        # for a TZID (vobject does) still reads later visits right.
-        last = _last_date(max(visit.end for _, visit in events).year)
-        for vtimezone in _vtimezones(set().union(*(_tzids(e) for e, _ in events)), last):
+        # Whatever the visits' dates, every file carries the same VTIMEZONE for a zone,
+        # so a client that keeps the first one it saw for a TZID (vobject does) still
+        # reads the visits of later files right.
+        for vtimezone in _vtimezone.vtimezones(set().union(*(_tzids(e) for e, _ in events))):
             cal.add_component(vtimezone)
     for event, _ in events:
         cal.add_component(event)
@@ -934,7 +900,6 @@ def write_ical(
     seen: set[str] = set()
     cancelled: set[bool] = set()
     zones: set[str] = set()
-    latest: dt.datetime | None = None
     count = 0
     try:
         given = iter(orders)
@@ -955,7 +920,6 @@ def write_ical(
             spool.write(built.to_ical())
             cancelled.add(visit.cancelled)
             zones |= _tzids(built)
-            latest = visit.end if latest is None or visit.end > latest else latest
             count += 1
         method = None
         if itip:
@@ -969,7 +933,7 @@ def write_ical(
                         "cancelled orders and the others separately, or pass itip=False (--plain on the command line)"
                     )
                 raise InvalidInput(msg)
-        head = _calendar_head(method, zones, latest)
+        head = _calendar_head(method, zones)
         target.write(head)
         spool.seek(0)
         shutil.copyfileobj(spool, target)
@@ -977,15 +941,14 @@ def write_ical(
     return count
 
 
-def _calendar_head(method: str | None, zones: set[str], latest: dt.datetime | None) -> bytes:
+def _calendar_head(method: str | None, zones: set[str]) -> bytes:
     """What :func:`_calendar` writes before its first VEVENT, for the same visits."""
     cal = icalendar.Calendar()
     cal.add("PRODID", "-//fieldservice//home-visit service standard//ZH")
     cal.add("VERSION", "2.0")
     if method is not None:
         cal.add("METHOD", method)
-    if latest is not None:
-        for vtimezone in _vtimezones(zones, _last_date(latest.year)):
-            cal.add_component(vtimezone)
+    for vtimezone in _vtimezone.vtimezones(zones):
+        cal.add_component(vtimezone)
     data: bytes = cal.to_ical()
     return data.removesuffix(b"END:VCALENDAR\r\n")
