@@ -322,3 +322,28 @@ def test_regression_G1_from_events_refuses_events_read_from_a_masked_export() ->
         id=order.id, customer=CUSTOMER, events=whole, technicians=[TECH]
     )
     assert back.events == order.events
+
+
+@pytest.mark.parametrize("key", ["callback-13800138000", "cb-138-0013-8000"])
+def test_regression_G1_an_evidence_key_holding_a_phone_is_refused(key: str) -> None:
+    # Keys are written in clear in every repr and in the masked export.
+    order = _working()
+    before = order.to_json(include_personal=True)
+    when = T0.add(days=2, hours=4, minutes=5)
+    with pytest.raises(fs.InvalidInput, match="evidence key") as refused:
+        order.tick("S1", at=when, by="T7", evidence={key: 2**60})
+    assert "0013" not in str(refused.value)
+    assert order.to_json(include_personal=True) == before
+    data = json.loads(before)
+    data["events"].append(
+        {
+            "kind": "checklist_updated",
+            "at": when.isoformat(),
+            "actor": "T7",
+            "data": {"action": "tick", "item": "S1", "evidence": {key: 1}},
+        }
+    )
+    with pytest.raises(fs.InvalidEvent, match="evidence key") as read:
+        fs.WorkOrder.from_dict(data)
+    assert "0013" not in str(read.value)
+    order.tick("S1", at=when, by="T7", evidence={"callback_count": 2})

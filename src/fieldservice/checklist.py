@@ -174,7 +174,9 @@ def _to_evidence(value: object) -> Mapping[str, EvidenceValue]:
         msg = f"evidence holds at most {_MAX_EVIDENCE} values; keep the ones the rule asks for"
         raise InvalidInput(msg)
     frozen = {
-        _validate.identifier("evidence key", k): _evidence_value(k, v)
+        # A key is shown in every repr and masked export: one holding a phone number
+        # (callback-13800138000) would leak it (G1), so it is refused as a person's ID is.
+        _validate.person_id("evidence key", k): _evidence_value(k, v)
         for k, v in sorted(value.items(), key=_key_text)
     }
     # A FrozenMap, not a mappingproxy: an order holding evidence must pickle and deep-copy.

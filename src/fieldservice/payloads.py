@@ -547,8 +547,8 @@ def _evidence_parse(value: object, where: str) -> Mapping[str, object]:
             # the masked form an export writes.
             item = _jsondata.words(where, item, max_length=200)
         # A key names a measurement, as the checklist checks it: an identifier, never
-        # words (an export writes keys in clear).
-        frozen[_validate.identifier(f"{where} key", key)] = item
+        # words, nor a phone number (an export writes keys in clear, G1).
+        frozen[_validate.person_id(f"{where} key", key)] = item
     return FrozenMap(frozen)
 
 
