@@ -665,3 +665,28 @@ def test_a_big_restore_leaves_the_cycle_collector_as_it_found_it(collector_on: b
         assert gc.isenabled() is collector_on
     finally:
         gc.enable() if was else gc.disable()
+
+
+def test_overlapping_big_restores_give_the_collector_back_when_the_last_one_ends() -> None:
+    # Two threads restoring big orders: the first to finish must not turn the collector on
+    # under the second, nor leave it off after both.
+    import gc
+
+    from fieldservice._nogc import MANY, Pause
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        first, second = Pause(MANY), Pause(MANY)
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)  # out of order, as threads end
+        assert not gc.isenabled()
+        second.__exit__(None, None, None)
+        assert gc.isenabled()
+        gc.disable()  # an application that runs without it keeps it off
+        with Pause(MANY):
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()

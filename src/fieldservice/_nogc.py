@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import gc
+import threading
 from typing import Final
 
 __all__ = ["MANY", "Pause"]
@@ -34,19 +35,36 @@ MANY: Final = 2_000
 class Pause:
     """Pause the cycle collector for a ``with`` block when ``items`` >= :data:`MANY`.
 
-    A collector already paused (by the caller, or an outer restore) stays so. A class,
-    not a generator: a small restore pays one comparison for it.
+    The collector is one for the whole process: while a big restore runs, every thread
+    runs without it. Restores that overlap (threads) share one pause: the first records
+    whether the collector was on, the last gives that back. An application that turns the
+    collector off itself while a big restore runs finds it as the restore found it.
+    A class, not a generator: a small restore pays one comparison for it.
     """
 
     __slots__ = ("_pauses",)
 
     def __init__(self, items: int) -> None:
-        self._pauses = items >= MANY and gc.isenabled()
+        self._pauses = items >= MANY
 
     def __enter__(self) -> None:
         if self._pauses:
-            gc.disable()
+            global _depth, _was_on
+            with _lock:
+                if _depth == 0:
+                    _was_on = gc.isenabled()
+                    gc.disable()
+                _depth += 1
 
     def __exit__(self, *exc_info: object) -> None:
         if self._pauses:
-            gc.enable()
+            global _depth
+            with _lock:
+                _depth -= 1
+                if _depth == 0 and _was_on:
+                    gc.enable()
+
+
+_lock = threading.Lock()
+_depth = 0  # the big restores running now, in every thread
+_was_on = False  # whether the collector was on when the first of them began

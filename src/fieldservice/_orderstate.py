@@ -263,7 +263,7 @@ def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
     assert data.reason is not None
     if action == "not_applicable":
         # As recorded: a log of a release that let L1 be waived on an install restores.
-        return checklist.waive_checked(checklist.index_of(item), event.actor, event.at, data.reason)
+        return checklist.waive_as_recorded(item, by=event.actor, at=event.at, reason=data.reason)
     return checklist.decline(item, by=event.actor, at=event.at, reason=data.reason)
 
 

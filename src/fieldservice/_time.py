@@ -104,6 +104,8 @@ def aware_epoch(field: str, value: object) -> tuple[pendulum.DateTime, float]:
         converted = pendulum.instance(value)
         # pendulum may round an offset of fractional minutes: the epoch is the copy's own.
         return converted, converted.timestamp()
+    except (MemoryError, RecursionError):
+        raise
     except Exception:  # a user's tzinfo pendulum cannot take in (no dst(), say)
         raise _broken_zone(field) from None
 
@@ -126,6 +128,8 @@ def offset_of(field: str, value: dt.datetime) -> dt.timedelta | None:
     """
     try:
         return _utcoffset(value)
+    except (MemoryError, RecursionError):
+        raise  # the machine's trouble, not the zone's
     except Exception:
         raise _broken_zone(field) from None
 
@@ -293,6 +297,8 @@ def epoch_of(field: str, value: dt.datetime) -> float:
         epoch = value.timestamp()
     except (OverflowError, ValueError):
         epoch = -1.0  # out of any range: check_range says which
+    except (MemoryError, RecursionError):
+        raise
     except Exception:  # a user's tzinfo that raises its own error
         raise _broken_zone(field) from None
     check_epoch(field, value, epoch)
@@ -311,6 +317,8 @@ def check_range(field: str, value: dt.datetime) -> None:
         year = value.astimezone(dt.UTC).year
     except (OverflowError, ValueError):
         year = 0
+    except (MemoryError, RecursionError):
+        raise
     except Exception:  # a user's tzinfo that raises its own error
         raise _broken_zone(field) from None
     if not FIRST_YEAR <= year <= LAST_YEAR - 1:

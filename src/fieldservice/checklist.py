@@ -174,9 +174,7 @@ def _to_evidence(value: object) -> Mapping[str, EvidenceValue]:
         msg = f"evidence holds at most {_MAX_EVIDENCE} values; keep the ones the rule asks for"
         raise InvalidInput(msg)
     frozen = {
-        # A key is shown in every repr and masked export: one holding a phone number
-        # (callback-13800138000) would leak it (G1), so it is refused as a person's ID is.
-        _validate.person_id("evidence key", k): _evidence_value(k, v)
+        _validate.identifier("evidence key", k): _evidence_value(k, v)
         for k, v in sorted(value.items(), key=_key_text)
     }
     # A FrozenMap, not a mappingproxy: an order holding evidence must pickle and deep-copy.
@@ -191,7 +189,33 @@ def _key_text(pair: tuple[object, object]) -> str:
 
 
 def _evidence_repr(value: Mapping[str, EvidenceValue]) -> str:
-    return repr(dict(value))
+    # A key that may hold a phone (a log written before commands refused one) is not shown.
+    return repr({(_HIDDEN_KEY if _validate.hides_id(k) else k): v for k, v in value.items()})
+
+
+_HIDDEN_KEY: Final = "(a key not shown)"
+
+
+def refuse_phone_keys(evidence: Mapping[Any, object]) -> None:
+    """Refuse evidence keys that may hold a phone number, as a command takes them (G1).
+
+    A key is written in clear in the log and its exports: ``callback-13800138000``
+    would carry the number everywhere. Measurement names with shorter numbers
+    (``download_mbps_1000``) are keys like any other; a log read back keeps its keys.
+
+    >>> refuse_phone_keys({"optical_power_dbm": -18.5, "speedtest_20261124": 1})
+    >>> refuse_phone_keys({"callback-13800138000": 1})
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: an evidence key may not hold a phone number (G1); ...
+    """
+    for key in evidence:
+        if isinstance(key, str) and _validate.hides_id(key):
+            msg = (
+                "an evidence key may not hold a phone number (G1); name the measurement, "
+                "e.g. 'optical_power_dbm', and keep numbers in the values"
+            )
+            raise InvalidInput(msg)
 
 
 def _optional_label(value: object) -> ModemLabel | None:
@@ -859,6 +883,8 @@ class Checklist:
         fieldservice.errors.InvalidInput: S5 cannot be ticked; ... ([S5/evidence_missing] ...)
         """
         index = self.index_of(item_id)
+        if isinstance(evidence, Mapping):
+            refuse_phone_keys(evidence)
         return self.tick_checked(index, _jsondata.by(by), _jsondata.at(at), evidence, label)
 
     def tick_checked(
@@ -931,18 +957,27 @@ class Checklist:
                 "with the hotline told (L4)"
             )
             raise InvalidInput(msg, violations=(Violation(item.rule, "not_waivable", text),))
-        return self.waive_checked(index, who, when, why)
+        return self._waived(index, who, when, why)
 
-    def waive_checked(
-        self, index: int, who: str, when: pendulum.DateTime, why: FreeText
+    def waive_as_recorded(
+        self, item_id: str, *, by: str, at: dt.datetime, reason: str
     ) -> Checklist:
-        """:meth:`mark_not_applicable` as a recorded event folds it, its values checked.
+        """:meth:`mark_not_applicable` as a log records it: L1 on a new install included.
 
-        A log keeps what was recorded: one of a release before L1 was kept on new
-        installs restores as it was written. What every visit needs is still checked.
+        A log keeps what was recorded: a waiver of L1 written by a release before L1
+        was kept on new installs restores as it was written. Every other check holds.
 
-        :meta private:
+        >>> import pendulum
+        >>> at = pendulum.datetime(2026, 11, 26, 15, tz="Asia/Shanghai")
+        >>> c = Checklist.for_order("install", ["broadband"])
+        >>> c.waive_as_recorded("L1", by="T7", at=at, reason="用户赶时间").item("L1").status
+        <ItemStatus.NOT_APPLICABLE: 'not_applicable'>
         """
+        index = self.index_of(item_id)
+        who, when, why = _jsondata.by(by), _jsondata.at(at), _jsondata.reason(reason)
+        return self._waived(index, who, when, why)
+
+    def _waived(self, index: int, who: str, when: pendulum.DateTime, why: FreeText) -> Checklist:
         item = self.items[index]
         self._ensure_open(item)
         if not self._spec(item).waivable:

@@ -547,13 +547,24 @@ def _evidence_parse(value: object, where: str) -> Mapping[str, object]:
             # the masked form an export writes.
             item = _jsondata.words(where, item, max_length=200)
         # A key names a measurement, as the checklist checks it: an identifier, never
-        # words, nor a phone number (an export writes keys in clear, G1).
-        frozen[_validate.person_id(f"{where} key", key)] = item
+        # words (an export writes keys in clear). One that may hold a phone is refused by
+        # the commands and hidden in reprs; a log that holds one is read as written.
+        frozen[_validate.identifier(f"{where} key", key)] = item
     return FrozenMap(frozen)
 
 
 def _evidence_dump(value: Mapping[str, object], personal: bool) -> object:
     return _jsondata.evidence(value, _jsondata.CLEAR_FORM if personal else _jsondata.MASKED_FORM)
+
+
+def _evidence_shown(value: Mapping[str, object] | None) -> str:
+    """Evidence in a repr: a key that may hold a phone (in a log read as written) not shown."""
+    if value is None:
+        return "None"
+    hidden = "(a key not shown)"
+    return (
+        f"FrozenMap({ {(hidden if _validate.hides_id(k) else k): v for k, v in value.items()}!r})"
+    )
 
 
 _EVIDENCE: Final = _Spec(
@@ -1310,7 +1321,9 @@ class ChecklistUpdated(Payload):
         _Spec(_action_parse, _same, _same, {"enum": list(_ACTIONS)}, shareable=True), "action"
     )
     item: str | None = _field(_text_spec(16), "item", optional=True)
-    evidence: Mapping[str, object] | None = _field(_EVIDENCE, "evidence", optional=True)
+    evidence: Mapping[str, object] | None = _field(
+        _EVIDENCE, "evidence", optional=True, shown=_evidence_shown
+    )
     label: ModemLabel | None = _field(_LABEL, "label", optional=True)
     reason: FreeText | None = _field(_free_text_spec(500, multiline=True), "reason", optional=True)
     finding: Finding | None = _field(_enum_spec(_finding, _FINDINGS), "finding", optional=True)

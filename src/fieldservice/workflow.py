@@ -63,7 +63,7 @@ from fieldservice.appointments import (
     confirm_due,
     validate_window,
 )
-from fieldservice.checklist import Checklist, Finding
+from fieldservice.checklist import Checklist, Finding, refuse_phone_keys
 from fieldservice.errors import (
     ChecklistIncomplete,
     InvalidAppointment,
@@ -192,16 +192,21 @@ _LABEL_RULES: Final = frozenset({"L1", "L2", "L3"})
 """Label items: declining one needs the hotline told (L4)."""
 
 # T4: "too many customers" is never a reason given. Caught in an ``other`` reason's words,
-# however written: fullwidth or cased letters, doubled or odd spaces, "clients" for
-# "customers", 工单 for 单子. A closed set of causes keeps the rule by construction; this
-# catches the words a note may still carry.
+# however written: fullwidth or cased letters, doubled or odd spaces, traditional
+# characters, "clients" for "customers", 工单 for 单子, the words either way round. A
+# closed set of causes keeps the rule by construction; this catches the words a note may
+# still carry, and leaves alone what only looks alike (多次: "many times"; 生活).
+_LOAD: Final = r"(?:客户|用户|顾客|单子|工单|订单|派单|排单|(?<!生)活儿?|单)"
 _BLAMES_THE_LOAD: Final = re.compile(
-    r"too (?:many|much) (?:other )?(?:customers?|clients?|users?|orders?|jobs?|visits?"
-    r"|appointments?|tickets?|work(?:load)?)\b"
-    r"|(?:客户|用户|顾客|单子|工单|订单|活儿?)(?:太|很|特别|非常|比较|实在|过)多"
-    r"|(?:工单|单子|订单)多|忙不过来"
+    r"too (?:many|much) (?:of )?(?:our |the |other )*(?:customers?|clients?|users?|orders?"
+    r"|jobs?|visits?|appointments?|tickets?|calls?|workload)\b"
+    rf"|{_LOAD}(?:太|很|特别|非常|比较|实在|过)多(?!次)"
+    r"|(?:客户|用户|顾客|工单|单子|订单)多(?![次数少])"
+    rf"|(?:太|很|特别|非常|过)多(?:的)?{_LOAD}"
 )
 _SPACES: Final = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]+")
+# Traditional forms NFKC leaves alone: 客戶太多 is 客户太多.
+_SIMPLIFIED: Final = str.maketrans("戶單過來訂顧們", "户单过来订顾们")
 
 
 def _blames_the_load(words: str) -> bool:
@@ -212,7 +217,7 @@ def _blames_the_load(words: str) -> bool:
     >>> _blames_the_load("road works on Zhangjiang Road"), _blames_the_load("客户多次来电")
     (False, False)
     """
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", words).casefold())
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", words).casefold()).translate(_SIMPLIFIED)
     return bool(_BLAMES_THE_LOAD.search(text) or _BLAMES_THE_LOAD.search(text.replace(" ", "")))
 
 
@@ -1242,6 +1247,7 @@ class WorkOrder:
                     "evidence must be a mapping of measurements, e.g. {'optical_power_dbm': -18.5}"
                 )
                 raise InvalidInput(msg)
+            refuse_phone_keys(evidence)
             proof = dict(evidence)
         if label is not None:
             _is(label, ModemLabel, "label")
