@@ -532,6 +532,18 @@ class WorkOrder:
             msg = "from_events needs the order's events, starting with accepted or reported"
             raise InvalidEvent(msg)
         _refuse_withheld(id, log)
+        return cls._restored(id, customer, log, standard, staff_given)
+
+    @classmethod
+    def _restored(
+        cls,
+        id: object,
+        customer: Customer,
+        log: tuple[Event, ...],
+        standard: ServiceStandard | None,
+        staff_given: tuple[Technician, ...],
+    ) -> WorkOrder:
+        """:meth:`from_events` once its events and technicians are known to be such."""
         if log[0].kind not in _OPENING_KINDS:
             msg = (
                 f"an order's events start with accepted or reported, not {log[0].kind.value}: "
@@ -1613,12 +1625,12 @@ class WorkOrder:
             # Before the customer and technicians are read, whose masked forms say the same
             # in their own words; from_events checks it again for its own callers.
             _refuse_withheld(data["id"], events)
-            return cls.from_events(
-                id=data["id"],
-                customer=customer_from_dict(data["customer"]),
-                events=events,
-                standard=std,
-                technicians=[technician_from_dict(t) for t in data["technicians"]],
+            return cls._restored(
+                data["id"],
+                customer_from_dict(data["customer"]),
+                tuple(events),
+                std,
+                tuple(technician_from_dict(t) for t in data["technicians"]),
             )
 
     @classmethod
