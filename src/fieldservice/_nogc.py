@@ -3,7 +3,8 @@
 Restoring one order of 64,000 events makes some 400,000 objects that all live on (events,
 payloads, the JSON they came from), none in a reference cycle. Python's cycle collector
 runs a pass every few hundred new objects and, as the heap grows, walks the older ones
-again: on a 2-core machine that was 40% of the restore. Mercurial pauses the collector
+again: on a slow 2-core machine the pause took a 64,000-event restore from a median 1.57 s
+to 1.36 s. Mercurial pauses the collector
 the same way while it builds its big indexes (``util.nogc``).
 
 Only big inputs pause it (:data:`MANY`): a small order makes too few objects for a pass
