@@ -320,8 +320,7 @@ class OrderJudge:
     :meth:`WorkOrder.from_dict <fieldservice.workflow.WorkOrder.from_dict>` refuses it.
 
     Raises (from :meth:`judge`):
-        InvalidInput: The data is not an order, is written in a schema version this
-            release does not read, or an event's data is malformed.
+        InvalidInput: Not an order, a schema version not read, or malformed event data.
         InvalidEvent: The events are malformed, out of time order, or none opens the log.
         StandardMismatch: The order was written under another standard.
 
