@@ -355,3 +355,14 @@ def test_regression_G1_an_evidence_key_holding_a_phone_is_refused(key: str) -> N
             "S1", by="T7", at=when, evidence={key: 1}
         )
     order.tick("S1", at=when, by="T7", evidence={"download_mbps_1000000": 2})
+
+
+def test_regression_an_order_whose_json_has_no_events_is_an_invalid_event() -> None:
+    # Found by the long hypothesis profile: from_dict's own path to the fold once
+    # indexed the first event of an empty list (IndexError).
+    data = json.loads(_booked().to_json(include_personal=True))
+    data["events"] = []
+    with pytest.raises(fs.InvalidEvent, match="starting with accepted or reported"):
+        fs.WorkOrder.from_json(json.dumps(data, ensure_ascii=False))
+    with pytest.raises(fs.InvalidEvent, match="starting with accepted or reported"):
+        fs.WorkOrder.from_events(id="WO-1", customer=CUSTOMER, events=[])

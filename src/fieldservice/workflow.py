@@ -544,6 +544,9 @@ class WorkOrder:
         staff_given: tuple[Technician, ...],
     ) -> WorkOrder:
         """:meth:`from_events` once its events and technicians are known to be such."""
+        if not log:  # from_dict's list may be empty
+            msg = "from_events needs the order's events, starting with accepted or reported"
+            raise InvalidEvent(msg)
         if log[0].kind not in _OPENING_KINDS:
             msg = (
                 f"an order's events start with accepted or reported, not {log[0].kind.value}: "
