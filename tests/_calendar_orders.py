@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import attrs
+import icalendar
 
 import fieldservice as fs
+from fieldservice.calendar import add_timezones, event_for, write_ical
 from fieldservice.events import Event
 
 STD = fs.ServiceStandard.default()
@@ -30,3 +34,21 @@ class Order:
     customer: fs.Customer = CUSTOMER
     technicians: tuple[fs.Technician, ...] = (T7, T8)
     standard: fs.ServiceStandard = STD
+
+
+def written(order: Order) -> bytes:
+    """The calendar ``write_ical`` streams for one order, without iTIP."""
+    out = io.BytesIO()
+    write_ical([order], out, itip=False)
+    return out.getvalue()
+
+
+def own_calendar(order: Order) -> bytes:
+    """An integrator's own calendar of one ``event_for`` entry, its zones added."""
+    mine = icalendar.Calendar()
+    mine.add("PRODID", "-//test//integrator//EN")
+    mine.add("VERSION", "2.0")
+    mine.add_component(event_for(order))
+    add_timezones(mine)
+    data: bytes = mine.to_ical()
+    return data

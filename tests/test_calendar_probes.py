@@ -16,7 +16,7 @@ import icalendar
 import pendulum
 import pytest
 import vobject
-from _calendar_orders import CUSTOMER, STD, T7, T8, Order
+from _calendar_orders import CUSTOMER, STD, T7, T8, Order, own_calendar, written
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,11 +24,9 @@ import fieldservice as fs
 from fieldservice import _outputs, cli
 from fieldservice.calendar import (
     add_timezones,
-    event_for,
     feed,
     to_ical,
     visit_of,
-    write_ical,
 )
 from fieldservice.events import Event
 from fieldservice.reminders import ReminderKind, plan
@@ -65,28 +63,12 @@ def vevent(data: bytes) -> icalendar.Event:
 EXPORTS: dict[str, Callable[[Order], bytes]] = {
     "to_ical": lambda o: to_ical([o], itip=False),
     "to_ical customer": lambda o: to_ical([o], audience="customer", itip=False),
-    "write_ical": lambda o: _written(o),
+    "write_ical": lambda o: written(o),
     "feed contact": lambda o: feed(T7, [o], _EVER[0], _EVER[1]),
     "feed other": lambda o: feed(T8, [o], _EVER[0], _EVER[1]),
-    "event_for": lambda o: _own_calendar(o),
+    "event_for": lambda o: own_calendar(o),
 }
 _EVER = (dt.datetime(2000, 1, 1, tzinfo=dt.UTC), dt.datetime(2100, 1, 1, tzinfo=dt.UTC))
-
-
-def _written(order: Order) -> bytes:
-    out = io.BytesIO()
-    write_ical([order], out, itip=False)
-    return out.getvalue()
-
-
-def _own_calendar(order: Order) -> bytes:
-    mine = icalendar.Calendar()
-    mine.add("PRODID", "-//test//integrator//EN")
-    mine.add("VERSION", "2.0")
-    mine.add_component(event_for(order))
-    add_timezones(mine)
-    data: bytes = mine.to_ical()
-    return data
 
 
 def assert_well_formed(data: bytes) -> icalendar.Calendar:
@@ -268,7 +250,7 @@ def test_C2_no_visit_reminder_once_the_visit_is_completed() -> None:
 # --- text: a long note loses nothing written after it ----------------------------------------
 
 
-def test_G1_a_long_note_is_written_whole_and_the_outcome_after_it() -> None:
+def test_G1_a_long_note_iswritten_whole_and_the_outcome_after_it() -> None:
     note = "带梯子, 二楼; 狗\\猫 🐕‍🦺 " + "长" * 480
     log = [
         ev("accepted", at(24, 10), tier="gold", order_kind="install"),
@@ -339,7 +321,7 @@ def test_a_standard_in_UTC_by_another_name_writes_UTC_and_no_VTIMEZONE(zone: str
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Europe/London"])
-def test_an_integrators_own_calendar_reads_right_in_vobject_in_every_month(zone: str) -> None:
+def test_an_integratorsown_calendar_reads_right_in_vobject_in_every_month(zone: str) -> None:
     # vobject keeps the first VTIMEZONE it reads per TZID for the whole process: the
     # zones here are read by this test only.
     std = STD.replace(timezone=zone)
@@ -347,7 +329,7 @@ def test_an_integrators_own_calendar_reads_right_in_vobject_in_every_month(zone:
         t = pendulum.datetime(2026, month, 1, 10, tz=zone)
         start = pendulum.datetime(2026, month, 15, 12, tz=zone)
         order = Order("WO-1", (span("booked", t, start, start.add(hours=4)),), standard=std)
-        data = _own_calendar(order)
+        data = own_calendar(order)
         assert_well_formed(data)
         parsed = vobject.readOne(data.decode()).vevent
         assert parsed.dtstart.value.timestamp() == start.timestamp(), month

@@ -7,7 +7,6 @@ with its own VTIMEZONE (icalendar itself reads a known TZID with zoneinfo instea
 """
 
 import datetime as dt
-import io
 import re
 import zoneinfo
 from collections.abc import Callable, Iterator
@@ -16,13 +15,13 @@ import icalendar
 import pendulum
 import pytest
 import vobject
-from _calendar_orders import STD, T7, Order
+from _calendar_orders import STD, T7, Order, own_calendar, written
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import fieldservice as fs
 from fieldservice import _time, _vtimezone
-from fieldservice.calendar import add_timezones, event_for, feed, to_ical, write_ical
+from fieldservice.calendar import add_timezones, feed, to_ical
 from fieldservice.events import Event
 
 _VTIMEZONE = re.compile(rb"BEGIN:VTIMEZONE\r\n.*?END:VTIMEZONE\r\n", re.DOTALL)
@@ -41,28 +40,12 @@ def order_at(zone: str, start: dt.datetime, order_id: str = "WO-1") -> Order:
     return Order(order_id, (booked,), standard=STD.replace(timezone=zone))
 
 
-def _written(order: Order) -> bytes:
-    out = io.BytesIO()
-    write_ical([order], out, itip=False)
-    return out.getvalue()
-
-
-def _own_calendar(order: Order) -> bytes:
-    mine = icalendar.Calendar()
-    mine.add("PRODID", "-//test//integrator//EN")
-    mine.add("VERSION", "2.0")
-    mine.add_component(event_for(order))
-    add_timezones(mine)
-    data: bytes = mine.to_ical()
-    return data
-
-
 EXPORTS: dict[str, Callable[[Order], bytes]] = {
     "to_ical": lambda o: to_ical([o]),
     "to_ical plain": lambda o: to_ical([o], itip=False),
-    "write_ical": _written,
+    "write_ical": written,
     "feed": lambda o: feed(T7, [o], _EVER[0], _EVER[1]),
-    "add_timezones": _own_calendar,
+    "add_timezones": own_calendar,
 }
 _EVER = (dt.datetime(1970, 1, 1, tzinfo=dt.UTC), dt.datetime(2198, 12, 31, 23, 59, tzinfo=dt.UTC))
 
@@ -204,7 +187,7 @@ ZONES = [zone for zone in sorted(zoneinfo.available_timezones()) if _accepted(zo
     zone="Europe/Berlin", epoch=int(dt.datetime(2100, 10, 31, 0, 30, tzinfo=dt.UTC).timestamp())
 )
 @settings(max_examples=60)
-def test_icalendar_and_vobject_read_back_the_instant_written_in_every_zone(
+def test_icalendar_and_vobject_read_back_the_instantwritten_in_every_zone(
     zone: str, epoch: int
 ) -> None:
     start = dt.datetime.fromtimestamp(epoch, dt.UTC)
