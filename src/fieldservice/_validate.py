@@ -221,6 +221,15 @@ def hides_id(order_id: str) -> bool:
     return _LONG_DIGITS.search(order_id) is not None or spells_phone(order_id)
 
 
+def keys_shown(value: Mapping[str, object]) -> dict[str, object]:
+    """A mapping as a repr may show it: a key that may hold a phone is not shown (G1).
+
+    >>> keys_shown({"optical_power_dbm": -18.5, "callback-13800138000": 1})
+    {'optical_power_dbm': -18.5, '(a key not shown)': 1}
+    """
+    return {("(a key not shown)" if hides_id(k) else k): v for k, v in value.items()}
+
+
 def spells_phone(text: str) -> bool:
     """Whether digit groups joined by ``. _ : -`` spell a mobile number (G1).
 

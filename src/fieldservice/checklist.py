@@ -190,10 +190,7 @@ def _key_text(pair: tuple[object, object]) -> str:
 
 def _evidence_repr(value: Mapping[str, EvidenceValue]) -> str:
     # A key that may hold a phone (a log written before commands refused one) is not shown.
-    return repr({(_HIDDEN_KEY if _validate.hides_id(k) else k): v for k, v in value.items()})
-
-
-_HIDDEN_KEY: Final = "(a key not shown)"
+    return repr(_validate.keys_shown(value))
 
 
 def refuse_phone_keys(evidence: Mapping[Any, object]) -> None:

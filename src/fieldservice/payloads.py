@@ -561,10 +561,7 @@ def _evidence_shown(value: Mapping[str, object] | None) -> str:
     """Evidence in a repr: a key that may hold a phone (in a log read as written) not shown."""
     if value is None:
         return "None"
-    hidden = "(a key not shown)"
-    return (
-        f"FrozenMap({ {(hidden if _validate.hides_id(k) else k): v for k, v in value.items()}!r})"
-    )
+    return f"FrozenMap({_validate.keys_shown(value)!r})"
 
 
 _EVIDENCE: Final = _Spec(
