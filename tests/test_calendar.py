@@ -710,6 +710,11 @@ def test_B6_the_call_ahead_alarm_in_the_quiet_hours_says_not_to_call() -> None:
         assert words in str(call["DESCRIPTION"])
         assert "20:00-08:00" in str(call["DESCRIPTION"])
         assert str(call["X-FIELDSERVICE-QUIET-HOURS-CONFLICT"]) == "TRUE"
+        if audience == "customer":
+            # The second probe: it said "and calls you first" beside "no call" (B6).
+            assert "致电您" not in str(call["DESCRIPTION"])
+            assert "calls you" not in str(call["DESCRIPTION"])
+            assert "约30分钟后上门" in str(call["DESCRIPTION"])
         others = [a for rule, a in by_rule.items() if rule != "C2"]
         assert all("X-FIELDSERVICE-QUIET-HOURS-CONFLICT" not in a for a in others)
         assert all("B6" not in str(a["DESCRIPTION"]) for a in others)

@@ -532,3 +532,68 @@ def test_regression_DST_a_confirmed_hour_in_a_repeated_hour_west_of_utc_reads_un
     order.confirm(1, at=pendulum.datetime(2026, 10, 31, 22, tz=ny), by="desk")
     (event,) = vevents(to_ical([order]))
     assert "确认 confirmed (C1): 01:00 (UTC-04:00)-01:00 (UTC-05:00)" in str(event["DESCRIPTION"])
+
+
+# --- ORGANIZER: the contact technician organises the entry -------------------------------------
+
+
+STAFF = {"T7": T7, "T8": T8, "T9": T9}
+
+
+def _entry(log: list[Event], staff: tuple[str, ...] = ()) -> icalendar.Event:
+    # A VisitOrder's technicians are those of the last assignment, contact first.
+    order = Order("WO-1", tuple(log), technicians=tuple(STAFF[t] for t in staff))
+    (event,) = vevents(to_ical([order]))
+    return event
+
+
+def test_M2_a_new_contact_is_a_new_organizer_and_one_sequence_up() -> None:
+    # RFC 5546 3.2.2.4: the new organizer sends the entry with SEQUENCE incremented.
+    log = [
+        ev("accepted", at(24, 10), tier="gold", order_kind="install"),
+        span("booked", at(24, 10, 5), at(26, 12), at(26, 18)),
+    ]
+    seen = [_entry(log)]
+    steps = [
+        (["T7"], "T7"),  # dispatch hands the entry to T7: a new organizer
+        (["T7", "T8"], "T7"),  # T8 joins: attendees only
+        (["T9"], "T9"),  # T9 takes over: a new organizer
+        (["T9", "T7"], "T9"),
+    ]
+    for minute, (staff, contact) in enumerate(steps, start=1):
+        log.append(
+            ev("technicians_assigned", at(24, 11, minute), technicians=staff, contact=contact)
+        )
+        seen.append(_entry(log, tuple(staff)))
+    organizers = [str(e["ORGANIZER"].params["CN"]) for e in seen]
+    assert organizers == ["dispatch", "T7", "T7", "T9", "T9"]
+    assert [e["SEQUENCE"] for e in seen] == [0, 1, 1, 2, 2]
+    # Every reader agrees: the calendar's SEQUENCE is the appointment's.
+    assert seen[-1]["SEQUENCE"] == appointment_of(log).sequence
+
+
+def test_M2_technicians_assigned_before_the_booking_raise_no_sequence() -> None:
+    log = [
+        ev("accepted", at(24, 10), tier="gold", order_kind="install"),
+        ev("technicians_assigned", at(24, 10, 1), technicians=["T7"], contact="T7"),
+        span("booked", at(24, 10, 5), at(26, 12), at(26, 18)),
+    ]
+    entry = _entry(log, ("T7",))
+    assert (str(entry["ORGANIZER"].params["CN"]), entry["SEQUENCE"]) == ("T7", 0)
+
+
+def test_M2_a_workorder_reassigned_to_a_new_contact_is_one_sequence_up() -> None:
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=CUSTOMER, products={"broadband"}, accepted_at=at(24, 10), by="desk-1"
+    )
+    order.check_resources(True, at=at(24, 10, 1), by="desk-1")
+    order.book(fs.AppointmentWindow(dt.date(2026, 11, 26), "afternoon"), at=at(24, 10, 5), by="d")
+    order.assign([T7, T8], contact=T7, at=at(24, 11), by="dispatch-1")
+    before = vevents(to_ical([order]))[0]
+    order.assign([T8], contact=T8, at=at(24, 12), by="dispatch-1")
+    after = vevents(to_ical([order]))[0]
+    assert after["SEQUENCE"] == before["SEQUENCE"] + 1
+    assert str(after["ORGANIZER"].params["CN"]) == "T8"
+    # The order restored from its JSON says the same.
+    again = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+    assert vevents(to_ical([again]))[0]["SEQUENCE"] == after["SEQUENCE"]

@@ -415,3 +415,47 @@ def test_M2_only_the_contacts_day_plan_feed_calls_the_customer() -> None:
     assert "Call the customer" not in reminder
     assert "(T2)" in reminder
     assert fires == stop.depart
+
+
+# --- the third probe: write_ical's arguments, the tier the events know -----------------------
+
+
+def _booked_order() -> fs.WorkOrder:
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=CUSTOMER, products={"broadband"}, accepted_at=at(24, 10), by="desk-1"
+    )
+    order.check_resources(True, at=at(24, 10, 1), by="desk-1")
+    order.book(fs.AppointmentWindow(dt.date(2026, 11, 26), "afternoon"), at=at(24, 10, 5), by="d")
+    order.assign([T7], contact=T7, at=at(24, 11), by="dispatch-1")
+    return order
+
+
+@pytest.mark.parametrize("old", ["include_secret", "include_secrets"])
+def test_G1_write_ical_takes_the_old_spellings_with_a_warning_as_to_ical_does(old: str) -> None:
+    order = _booked_order()
+    out = io.BytesIO()
+    with pytest.warns(DeprecationWarning, match=old):
+        fs.calendar.write_ical([order], out, **{old: True})
+    with pytest.warns(DeprecationWarning, match=old):
+        expected = to_ical([order], **{old: True})
+    assert out.getvalue() == expected
+    assert CUSTOMER.name.reveal() in out.getvalue().decode()
+
+
+@pytest.mark.parametrize("target", ["out.ics", io.StringIO(), None, 3])
+def test_regression_write_ical_refuses_what_is_not_a_binary_file(target: object) -> None:
+    with pytest.raises(fs.InvalidInput, match="binary file object") as err:
+        fs.calendar.write_ical([_booked_order()], target)  # type: ignore[arg-type]
+    assert err.value.code == "invalid_input"
+    if isinstance(target, io.StringIO):
+        assert target.getvalue() == ""
+
+
+def test_G3_the_calendar_shows_the_tier_the_order_s_events_know() -> None:
+    order = _booked_order()
+    assert order.tier is fs.Tier.GOLD
+    order.change_tier("diamond", at=at(24, 12), by="desk-1")
+    assert order.tier is fs.Tier.DIAMOND
+    (entry,) = icalendar.Calendar.from_ical(to_ical([order])).walk("VEVENT")
+    assert str(entry["X-FIELDSERVICE-TIER"]) == "diamond"
+    assert CUSTOMER.tier is fs.Tier.GOLD  # the customer record is not what the order knows

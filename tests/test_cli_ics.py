@@ -112,7 +112,8 @@ def test_B8_a_rescheduled_work_order_is_the_same_entry_one_sequence_up(tmp_path:
     run("ics", str(write(tmp_path, order)), "-o", str(second))
     (_, (before,)), (_, (after,)) = events_of(first), events_of(second)
     assert after["UID"] == before["UID"]
-    assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
+    # Booked (0), the contact T7 assigned as organizer (1), rescheduled (2).
+    assert (before["SEQUENCE"], after["SEQUENCE"]) == (1, 2)
     assert after.start == at(26, 8)
 
 
@@ -125,8 +126,8 @@ def test_K3_an_absent_customer_makes_a_cancel_until_booked_again(tmp_path: Path)
     target = tmp_path / "visits.ics"
     assert run("ics", str(write(tmp_path, order)), "-o", str(target))[0] == 0
     cal, (event,) = events_of(target)
-    # Confirmed to the hour (SEQUENCE 1), then withdrawn (2).
-    assert (cal["METHOD"], event["STATUS"], event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 2)
+    # T7 assigned as organizer (SEQUENCE 1), confirmed to the hour (2), then withdrawn (3).
+    assert (cal["METHOD"], event["STATUS"], event["SEQUENCE"]) == ("CANCEL", "CANCELLED", 3)
 
 
 def test_ics_mixing_cancelled_and_live_visits_needs_plain(

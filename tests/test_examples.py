@@ -155,7 +155,7 @@ def test_calendar_export_writes_a_plain_calendar_for_a_mixed_batch(tmp_path: Pat
     ics = tmp_path / "day.ics"
     out = run("calendar_export.py", "-o", str(ics), cwd=tmp_path)
     lines = out.splitlines()
-    assert "WO-103: CANCELLED 11-25 16:00-17:00 sequence 2" in lines
+    assert "WO-103: CANCELLED 11-25 16:00-17:00 sequence 3" in lines
     assert "WO-201: no visit booked" in lines
     assert "as one iTIP message: refused [invalid_input]" in lines
     assert "iTIP message METHOD:REQUEST with 4 visits" in lines

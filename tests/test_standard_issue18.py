@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 import warnings
 from collections.abc import Callable
@@ -641,6 +642,7 @@ def _old_spelling_calls() -> dict[str, tuple[Callable[..., object], tuple[object
         "to_ical": (calendar.to_ical, ([order],)),
         "event_for": (calendar.event_for, (order,)),
         "feed": (calendar.feed, (T7, [order], at(24, 0), at(30, 0))),
+        "write_ical": (calendar.write_ical, ([order], io.BytesIO())),
     }
 
 

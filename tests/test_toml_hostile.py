@@ -374,3 +374,55 @@ def test_regression_a_team_file_may_begin_with_a_byte_order_mark(tmp_path: Path)
 def test_regression_a_team_shift_with_a_time_zone_is_refused_as_a_range() -> None:
     err = _refused(TEAM + 'shift = ["08:00+08:00", "17:00"]\n')
     assert [v.code for v in err.violations] == ["range_form"]
+
+
+# --- tomllib's own failures: coded, and quoting nothing of the file -------------------------
+
+BROKEN_TOML = [
+    f'x = {{"{PHONE}" = 1, "{PHONE}" = 2}}\n',  # Duplicate inline table key '...'
+    f'a = "x"\n["{PHONE}"]\n["{PHONE}"]\n',  # Cannot declare ('...',) twice
+    f'"{PHONE}" = 1\n"{PHONE}" = 2\n',
+    f'"{PHONE}" = {{a = 1}}\n"{PHONE}".b = 2\n',  # Cannot mutate immutable namespace
+    f'name = "{PHONE}\n',  # an unclosed string
+    f"name = {PHONE}x\n",
+]
+
+
+@pytest.mark.parametrize("text", BROKEN_TOML)
+def test_G1_invalid_toml_errors_quote_no_key_or_value_of_the_file(text: str) -> None:
+    with pytest.raises(fs.StandardError, match="not valid TOML") as std:
+        fs.ServiceStandard.from_toml(text)
+    with pytest.raises(PlanInputError, match="not valid TOML") as team:
+        Team.from_toml(text)
+    for err in (std.value, team.value):
+        shown = f"{err} {err.violations} {err.__context__} {err.__cause__}"
+        assert PHONE not in shown
+        assert "(at line" in str(err) or "(at end of document)" in str(err)
+
+
+def test_regression_a_toml_key_given_twice_is_said_in_words() -> None:
+    with pytest.raises(fs.StandardError, match="a key is given twice"):
+        fs.ServiceStandard.from_toml('name = "a"\nname = "b"\n')
+
+
+@pytest.mark.parametrize("where", ["name = {}\n", "[booking]\nlead_time = {}\n"])
+def test_regression_a_toml_number_past_python_s_digit_limit_is_a_coded_error(where: str) -> None:
+    text = where.format("9" * 5000)
+    with pytest.raises(fs.StandardError, match="more than 4,300 digits") as err:
+        fs.ServiceStandard.from_toml(text)
+    assert err.value.code == fs.StandardError.code
+    with pytest.raises(PlanInputError, match="more than 4,300 digits"):
+        Team.from_toml(text)
+
+
+@pytest.mark.parametrize("command", [["standard", "check"], ["demo", "--standard"]])
+def test_regression_cli_reads_a_toml_number_past_the_digit_limit_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    path = tmp_path / "big.toml"
+    path.write_text("name = " + "9" * 5000 + "\n", encoding="utf-8")
+    assert main([*command, str(path)]) != 0
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "more than 4,300 digits" in err
+    assert len(err.strip().splitlines()) == 1

@@ -338,10 +338,10 @@ def _apply(s: OrderState, event: Event, dest: State, made: object = None) -> Ord
             changes["contacted"] = True
         elif kind is EventKind.CUSTOMER_ABSENT:
             changes.update(window=None, confirmed=None, arrived_at=None)
+        elif kind is EventKind.TECHNICIANS_ASSIGNED:  # the contact organises the visit
+            changes.update(staff=data.technicians, contact=data.contact)
     elif kind is EventKind.ARRIVED:
         changes["arrived_at"] = event.at
-    elif kind is EventKind.TECHNICIANS_ASSIGNED:
-        changes.update(staff=data.technicians, contact=data.contact)
     elif kind is EventKind.HANDED_OVER:
         changes["owner"] = data.to
     elif kind is EventKind.TIER_CHANGED:

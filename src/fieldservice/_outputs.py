@@ -19,11 +19,12 @@ import codecs
 import contextlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, NamedTuple, TextIO
 
 from fieldservice import _validate
+from fieldservice.errors import InvalidInput
 
 __all__ = [
     "UNWRITABLE_NAME",
@@ -32,6 +33,7 @@ __all__ = [
     "OutputFailed",
     "StandardOutput",
     "cannot_write",
+    "check_outputs",
     "destination",
     "failure",
     "open_output",
@@ -89,6 +91,93 @@ def destination(name: str) -> tuple[Path, os.stat_result | None]:
         return Path(name), found  # a FIFO, a device, a socket: written where it is
     # A link (even one to a file not made yet) is followed: the link stays a link.
     return Path(os.path.realpath(name)), found
+
+
+def check_outputs(
+    outputs: Iterable[tuple[str, str | None]],
+    inputs: Iterable[tuple[str, str | None]] = (),
+    *,
+    beside: bool = True,
+) -> None:
+    """Refuse a run whose output is one of its inputs, or one of its other outputs.
+
+    ``outputs`` and ``inputs`` are pairs of an option and the name typed for it,
+    ``("-o", "report.txt")`` or ``("the orders", "orders.jsonl")``. Two names are one
+    file when they reach the same file, through links symbolic or hard (the same device
+    and inode); an output not made yet is one with another that has its real path. Not
+    given (``None``) and ``-`` (standard input or output) are no file; an output that is
+    a FIFO or a device (``/dev/null``, ``/dev/stdout`` on a pipe) is written in place and
+    replaces nothing, and a name that cannot be looked up is left to the reader or the
+    writer to report. ``beside``: the outputs go through :func:`output_file`, which
+    first removes ``NAME.partial`` beside the real path, so an input or an output of that
+    name is refused too.
+
+    Called before a command reads its orders (``plan`` reads its team first, whose
+    members name the calendars): a refused run writes and truncates nothing.
+
+    Raises:
+        InvalidInput: An output is an input or another output. The message names the two
+            as ``_validate.echo`` shows names (G1), and says what to do.
+
+    >>> check_outputs([("-o", "-")], [("the orders", "-")])  # stdin to stdout: no file
+    """
+    seen: list[tuple[str, str, _Place, bool]] = []  # option, name, place, is an output
+    for option, name in inputs:
+        place = _place(name, output=False)
+        if name is not None and place is not None:
+            seen.append((option, name, place, False))
+    for option, name in outputs:
+        place = _place(name, output=True)
+        if name is None or place is None:
+            continue
+        for other_option, other, other_place, other_is_output in seen:
+            other_named = _named(other_option, other)
+            if place.key == other_place.key:
+                why = f"it is the same file as {other_named}"
+            elif beside and other_place.real == place.real + ".partial":
+                why = f"it is written first to its .partial file, which is {other_named}"
+            elif beside and other_is_output and place.real == other_place.real + ".partial":
+                why = f"it is the .partial file {other_named} is written first to"
+            else:
+                continue
+            msg = f"cannot write {_named(option, name)}: {why}; write the report to another file"
+            raise InvalidInput(msg)
+        seen.append((option, name, place, True))
+
+
+class _Place(NamedTuple):
+    """Where a name leads: the file's device and inode (its real path if not made yet)."""
+
+    key: tuple[object, ...]
+    real: str
+
+
+def _place(name: str | None, *, output: bool) -> _Place | None:
+    """The file ``name`` reaches; ``None`` for no file, or one the command cannot harm."""
+    if name is None or name == "-" or not name or name.endswith(("/", os.sep)):
+        return None  # stdin or stdout; an empty name or a folder's, which the writer refuses
+    try:
+        found: os.stat_result | None = os.stat(name)  # through links, as the file is opened
+    except FileNotFoundError:
+        found = None
+    except (OSError, ValueError):  # no access, a loop of links, a NUL: reported in its place
+        return None
+    try:
+        real = os.path.realpath(name)
+    except (OSError, ValueError):
+        return None
+    if found is None:
+        # An input not there is the reader's to report; an output not made yet is its path.
+        return _Place(("path", real), real) if output else None
+    if output and not stat.S_ISREG(found.st_mode):
+        return None  # a FIFO or a device, written in place, or a folder, which is refused
+    return _Place(("file", found.st_dev, found.st_ino), real)
+
+
+def _named(option: str, name: str) -> str:
+    """``-o 'report.txt'``: the option, and the name as typed if it cannot be personal (G1)."""
+    shown = _validate.echo(name)
+    return f"{option} {shown}" if shown.startswith("'") else option
 
 
 @contextlib.contextmanager

@@ -40,19 +40,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import io
 import re
 import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import BinaryIO, Final, NoReturn
+from typing import BinaryIO, Final, NoReturn, cast
 
 import icalendar
 
 from fieldservice import _labels, _time, _validate, _vtimezone
 from fieldservice.errors import FieldServiceError, InvalidInput
-from fieldservice.model import Customer, OrderKind, Product, Technician
+from fieldservice.events import EventKind
+from fieldservice.model import Customer, OrderKind, Product, Technician, Tier
 from fieldservice.orders_io import read_orders
 from fieldservice.reminders import ReminderKind, plan
 from fieldservice.standard import ServiceStandard, TimeRange
@@ -295,11 +297,21 @@ def _alarm_texts(
     for (audience, kind), (zh, en) in _ALARMS.items():
         texts[audience, kind, False] = f"{zh.format(**values)} / {en.format(**values)}"
         quiet_zh, quiet_en = CALL_IN_QUIET_HOURS[audience]
+        zh, en = _ALARMS_WITHOUT_A_CALL.get((audience, kind), (zh, en))
         texts[audience, kind, True] = (
             f"{zh.format(**values)}{quiet_zh.format(**values)} / "
             f"{en.format(**values)}{quiet_en.format(**values)}"
         )
     return texts
+
+
+# The customer's alarm when the quiet hours forbid the call (B6): it promises none.
+_ALARMS_WITHOUT_A_CALL: Final = {
+    (IcsAudience.CUSTOMER, ReminderKind.CALL_AHEAD): (
+        "装维人员约{minutes}分钟后上门",
+        "the technician arrives in about {minutes} minutes",
+    ),
+}
 
 
 # A reminder whose every useful instant lies in the quiet hours keeps its time and is
@@ -436,12 +448,26 @@ def _build(
         event.add("X-FIELDSERVICE-ORDER-ID", icalendar.vText(order.id))
     event.add("X-FIELDSERVICE-ORDER-KIND", icalendar.vText(order.kind.value))
     if audience is IcsAudience.TECHNICIAN:
-        event.add("X-FIELDSERVICE-TIER", icalendar.vText(order.customer.tier.value))
+        event.add("X-FIELDSERVICE-TIER", icalendar.vText(_tier_of(order).value))
     if visit.outcome is not None:
         event.add("X-FIELDSERVICE-OUTCOME", icalendar.vText(visit.outcome))
     rules = _rules(visit, bool(technicians), (rule for rule, _ in alarms))
     event.add("X-FIELDSERVICE-RULES", icalendar.vText(rules))
     return event
+
+
+def _tier_of(order: VisitOrder) -> Tier:
+    """The customer's tier as the order's events know it (G3), as ``WorkOrder.tier`` reads it."""
+    for event in reversed(order.events):
+        if event.kind in _TIER_KINDS:
+            tier = getattr(event.data, "tier", None)
+            if tier is not None:
+                return cast("Tier", tier)
+    return order.customer.tier
+
+
+# The events that say the tier: the opening ones, and a change of tier (G3).
+_TIER_KINDS: Final = frozenset({EventKind.ACCEPTED, EventKind.REPORTED, EventKind.TIER_CHANGED})
 
 
 def _dispatch(domain: str, role: str | None = None) -> icalendar.vCalAddress:
@@ -539,8 +565,9 @@ def event_for(
     """Return the ``VEVENT`` of an order's visit, for integrators who build their own calendar.
 
     Its ``DTSTART`` and ``DTEND`` name the standard's zone as ``TZID``: add the
-    ``VTIMEZONE`` with :meth:`icalendar.Calendar.add_missing_timezones` once
-    the event is in a calendar.
+    ``VTIMEZONE`` with :func:`add_timezones` once the event is in a calendar
+    (not icalendar's ``add_missing_timezones()``, whose zones CalDAV servers
+    read an hour off; see there).
 
     Args:
         order: The work order.
@@ -873,6 +900,8 @@ def write_ical(
     audience: IcsAudience | str = IcsAudience.TECHNICIAN,
     include_personal: bool = False,
     itip: bool = True,
+    include_secret: bool | None = None,
+    include_secrets: bool | None = None,
 ) -> int:
     """Write the visits of orders as :func:`to_ical` does, one order at a time.
 
@@ -881,11 +910,21 @@ def write_ical(
     calendar's ``METHOD`` and time zones are known only at the end), so memory
     stays flat in the number of orders. The bytes are those of :func:`to_ical`.
 
+    Args:
+        orders: The work orders.
+        target: A binary file object (``open(name, "wb")``, ``io.BytesIO()``).
+        audience: Whose calendar it is, as for :func:`to_ical`.
+        include_personal: Write names, phones, the full address and the note (G1).
+        itip: Write an iTIP ``METHOD``; ``False`` for a plain calendar.
+        include_secret: Deprecated spelling of ``include_personal``.
+        include_secrets: Deprecated spelling of ``include_personal``.
+
     Returns:
         The number of visits written.
 
     Raises:
-        InvalidInput: As :func:`to_ical`; nothing is written to ``target`` then.
+        InvalidInput: As :func:`to_ical`, or ``target`` is not a binary file object;
+            nothing is written to ``target`` then.
 
     >>> import io
     >>> from fieldservice.synthetic import synthetic_order
@@ -895,8 +934,16 @@ def write_ical(
     >>> out.getvalue() == to_ical(orders, itip=False), n > 0
     (True, True)
     """
-    consent = _validate.consent("include_personal", include_personal)
+    consent = _validate.include_personal(
+        include_personal, include_secret=include_secret, include_secrets=include_secrets
+    )
     who = _to_audience(audience)
+    if isinstance(target, io.TextIOBase) or not callable(getattr(target, "write", None)):
+        msg = (
+            f"target must be a binary file object, such as open(name, 'wb') or io.BytesIO() "
+            f"(got {type(target).__name__})"
+        )
+        raise InvalidInput(msg)
     seen: set[str] = set()
     cancelled: set[bool] = set()
     zones: set[str] = set()

@@ -117,6 +117,9 @@ def _schema(args: argparse.Namespace, out: TextIO) -> int:
 def _demo(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import demo
 
+    # Written in place, each with one call: no .partial file beside them.
+    outputs = [("--jsonl", args.jsonl), ("--ics", args.ics)]
+    _outputs.check_outputs(outputs, [("--standard", args.standard)], beside=False)
     std = _load(args.standard)
     ics = None if args.ics is None else Path(args.ics)
     if args.jsonl is not None:
@@ -148,6 +151,7 @@ def _count(text: str) -> int:
 def _generate(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice.synthetic import synthetic_lines
 
+    _outputs.check_outputs([("-o", args.output)])  # it reads no file: one output, no input
     lines = synthetic_lines(args.count, seed=args.seed, first=args.first_id)
     if args.output.endswith(".parquet") or args.partition_by is not None:
         from fieldservice import columnar
@@ -335,6 +339,9 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice._branch_report import SeenOrders, given_again
     from fieldservice.workflow import WorkOrder
 
+    _outputs.check_outputs(
+        [("-o", args.output)], [("the orders", args.orders), ("--standard", args.standard)]
+    )
     std = None if args.standard is None else _load(args.standard)
     refused = read = 0
     progress = _Progress(args.orders, quiet=args.quiet, what="ics")
@@ -589,6 +596,9 @@ def _sla(args: argparse.Namespace, out: TextIO) -> int:
     from fieldservice import _branch_report as report
     from fieldservice import sla
 
+    _outputs.check_outputs(
+        [("-o", args.output)], [("the orders", args.orders), ("--standard", args.standard)]
+    )
     std = _load(args.standard)
     at = _instant(args.at, std)
     judge = sla.OrderJudge(at=at, standard=std)
@@ -685,6 +695,10 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
     team = Team.from_toml(Path(args.team), standard=std)
     day: dt.date = args.day
     if args.ics_dir:
+        # The calendars' names come from the team: checked once it is read, before the orders.
+        calendars = [("--ics-dir", str(Path(args.ics_dir) / f"{m.id}.ics")) for m in team.members]
+        inputs = [("the orders", args.orders), ("--team", args.team), ("--standard", args.standard)]
+        _outputs.check_outputs(calendars, inputs)
         _check_folder(args.ics_dir)  # before the search, which may take its whole time limit
     orders = orders_from_jsonl(args.orders, standard=std)
     plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)

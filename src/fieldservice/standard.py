@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import sys
 import tomllib
 import types
 from collections.abc import Callable, Iterable, Mapping
@@ -1029,15 +1030,10 @@ class ServiceStandard:
         # One byte-order mark an editor put first is dropped, as the orders readers drop it.
         text = text.removeprefix("\ufeff")
         _check_toml_shape(text)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            msg = f"the standard is not valid TOML: {err}"
-            raise StandardError(msg) from None
-        except (RecursionError, MemoryError):
-            # The shape check bounds nesting first; this is the last line of defence.
-            msg = "the standard is too deeply nested or too large to read"
-            raise StandardError(msg) from None
+        data = read_toml(text)
+        if isinstance(data, str):
+            msg = f"the standard {data}"
+            raise StandardError(msg)
         return _TomlReader(data).standard()
 
     def check(self) -> ServiceStandard:
@@ -1230,6 +1226,56 @@ def toml_shape_problem(text: str, what: str) -> str | None:
         elif token in ("]", "}"):
             depth = max(0, depth - 1)
     return None
+
+
+def read_toml(text: str) -> dict[str, Any] | str:
+    """The data of TOML text, or why it cannot be read, as words to follow its file's name.
+
+    For the library's TOML readers (a standard, a team), after :func:`toml_shape_problem`.
+    The reason never quotes the text: :mod:`tomllib`'s own messages repeat keys and
+    values, and a key may be a phone number (G1). Not part of the documented API.
+
+    >>> read_toml('name = "Pudong"')
+    {'name': 'Pudong'}
+    >>> read_toml('x = {"13912345678" = 1, "13912345678" = 2}')
+    'is not valid TOML: a key is given twice (at line 1, column 42)'
+    >>> read_toml("n = " + "9" * 5000)
+    'is not valid TOML: a number has more than 4,300 digits'
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        return f"is not valid TOML: {_toml_reason(err)}"
+    except ValueError:
+        # int() of a longer run of digits (sys.get_int_max_str_digits) raises this, not
+        # a TOMLDecodeError.
+        return f"is not valid TOML: a number has more than {sys.get_int_max_str_digits():,} digits"
+    except (RecursionError, MemoryError):
+        # The shape check bounds nesting first; this is the last line of defence.
+        return "is too deeply nested or too large to read"
+
+
+def _toml_reason(err: tomllib.TOMLDecodeError) -> str:
+    text = str(err)
+    where = _TOML_WHERE.search(text)
+    reason = text[: where.start()].rstrip() if where else text
+    for pattern, words in _TOML_REASONS:
+        if pattern.search(reason):
+            reason = words
+            break
+    else:
+        # Keep tomllib's words, not what it quotes of the file: a quoted ' = ' stays.
+        reason = _TOML_QUOTED.sub("…", reason)
+    return f"{reason} {where.group()}" if where else reason
+
+
+_TOML_WHERE: Final = re.compile(r"\((?:at line \d+, column \d+|at end of document)\)$")
+_TOML_QUOTED: Final = re.compile(r"\([^()]*\)|'[^']{2,}'|\"[^\"]*\"")
+# tomllib's messages that name a key: said without it.
+_TOML_REASONS: Final = (
+    (re.compile(r"^Duplicate|twice"), "a key is given twice"),
+    (re.compile(r"^Cannot (?:mutate|overwrite)|immutable"), "a key is given twice"),
+)
 
 
 def _check_toml_shape(text: str) -> None:

@@ -34,7 +34,7 @@ from fieldservice import _time, _validate
 from fieldservice.errors import InvalidInput
 from fieldservice.events import Event, EventKind
 from fieldservice.model import Secret  # at run time: the docs resolve the field's type
-from fieldservice.payloads import Booked, Confirmed, Contacted, Rescheduled
+from fieldservice.payloads import Booked, Confirmed, Contacted, Rescheduled, TechniciansAssigned
 
 __all__ = ["NOTHING_BOOKED", "Appointment", "appointment_of", "changes_appointment"]
 
@@ -44,8 +44,11 @@ _CONFIRMED = EventKind.CONFIRMED
 _ABSENT = EventKind.CUSTOMER_ABSENT
 _CANCELLED = EventKind.CANCELLED
 _CONTACTED = EventKind.CONTACTED
+_ASSIGNED = EventKind.TECHNICIANS_ASSIGNED
 
-_KINDS: Final = frozenset({_BOOKED, _RESCHEDULED, _CONFIRMED, _ABSENT, _CANCELLED, _CONTACTED})
+_KINDS: Final = frozenset(
+    {_BOOKED, _RESCHEDULED, _CONFIRMED, _ABSENT, _CANCELLED, _CONTACTED, _ASSIGNED}
+)
 
 
 def changes_appointment(kind: EventKind) -> bool:
@@ -85,10 +88,14 @@ class Appointment:
         sequence: The calendar entry's revision (RFC 5545 SEQUENCE): raised by
             every change of date, time or status (a new window after the first,
             the first confirmation of a window, which makes it CONFIRMED, a
-            confirmation that moves the hour) and by each cancellation of a
-            live one. A confirmation repeating the hour already confirmed
-            raises nothing.
+            confirmation that moves the hour), by each cancellation of a
+            live one, and by a new contact technician while it is live: the
+            contact is the entry's ``ORGANIZER``, and a new organizer sends a
+            new revision (RFC 5546 3.2.2.4). A confirmation repeating the hour
+            already confirmed raises nothing.
         note: What the customer last said the visit needs (C3), personal (G1).
+        organizer: The contact technician's ID (M2), ``None`` before the first
+            assignment, while the dispatch desk organises the entry.
 
     >>> NOTHING_BOOKED.live, NOTHING_BOOKED.window_start
     (False, None)
@@ -107,6 +114,7 @@ class Appointment:
     revision: int = 0
     sequence: int = 0
     note: Secret | None = None
+    organizer: str | None = None
 
     @property
     def window_start(self) -> dt.datetime | None:
@@ -156,6 +164,7 @@ class Appointment:
                 # A new window after the first one, live or not, is a new revision of the entry.
                 sequence=self.sequence + (self.booking is not None),
                 note=data.note if data.note is not None else self.note,
+                organizer=self.organizer,
             )
         if kind is _CONFIRMED:
             assert isinstance(data, Confirmed)
@@ -180,10 +189,29 @@ class Appointment:
                 revision=self.revision + 1,
                 sequence=self.sequence + moved,
                 note=data.note if data.note is not None else self.note,
+                organizer=self.organizer,
             )
         if kind is _CONTACTED:
             assert isinstance(data, Contacted)
             return self if data.note is None else attrs.evolve(self, note=data.note)
+        if kind is _ASSIGNED:
+            assert isinstance(data, TechniciansAssigned)
+            if data.contact == self.organizer:
+                return self  # the same organizer: attendees are no change of revision
+            # A live entry's new organizer sends a new revision, or clients keep the
+            # old one's copy (RFC 5546 3.2.2.4); the first assignment replaces dispatch.
+            return Appointment(
+                self.booking,
+                _BOOKED_AT_SLOT.__get__(self, Appointment),  # as held: no DateTime built
+                self.confirmation,
+                live=self.live,
+                cancelled=self.cancelled,
+                reschedules=self.reschedules,
+                revision=self.revision,
+                sequence=self.sequence + self.live,
+                note=self.note,
+                organizer=data.contact,
+            )
         # K3 (back to booking) or a cancellation: the entry, if live, is withdrawn; what
         # it promised stays on record (the calendar cancels exactly that).
         return Appointment(
@@ -196,6 +224,7 @@ class Appointment:
             revision=self.revision,
             sequence=self.sequence + self.live,
             note=self.note,
+            organizer=self.organizer,
         )
 
     @property

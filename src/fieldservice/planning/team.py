@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ from fieldservice.errors import FieldServiceError, InvalidInput
 from fieldservice.model import OrderKind, Product
 from fieldservice.planning._base import PlanInputError, fail
 from fieldservice.planning.travel import Place
-from fieldservice.standard import ServiceStandard, TimeRange, toml_shape_problem
+from fieldservice.standard import ServiceStandard, TimeRange, read_toml, toml_shape_problem
 
 __all__ = ["Member", "Team"]
 
@@ -255,13 +254,10 @@ class Team:
         problem = toml_shape_problem(text, "the team file")
         if problem is not None:
             fail("B7", "team_too_large", "team", problem)
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            fail("B7", "team_toml", "team", f"not valid TOML: {err}")
-        except (RecursionError, MemoryError):
-            # The shape check bounds nesting first; this is the last line of defence.
-            fail("B7", "team_too_large", "team", "the team file is too deeply nested or too large")
+        data = read_toml(text)
+        if isinstance(data, str):
+            code = "team_too_large" if data.startswith("is too") else "team_toml"
+            fail("B7", code, "team", f"the team file {data}")
         _known(data, "team", {"technician"})
         std = ServiceStandard.default() if standard is None else standard
         rows = data.get("technician", [])

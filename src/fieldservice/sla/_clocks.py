@@ -595,5 +595,5 @@ CLOCK_KINDS: frozenset[str] = (
     frozenset(EFFECTS_OF)
     | {"tier_changed"}
     | {k.value for k in EventKind if changes_appointment(k)}  # the visit view's kinds
-)
+) - {"technicians_assigned"}  # the view's organizer: no clock reads it
 """The event kinds a clock reads; the light path builds events of these kinds only."""
