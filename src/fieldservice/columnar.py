@@ -106,22 +106,67 @@ def _schema(pa: Any) -> Any:
     )
 
 
-def _order_data(order: Any, include_personal: bool) -> Mapping[str, Any]:
+def _order_data(order: Any, include_personal: bool) -> tuple[Mapping[str, Any], bool]:
+    """The order's data, and whether it is written as asked (a WorkOrder's own ``to_dict``).
+
+    A line or a dict holds whatever it was written with: its events' data is masked
+    by :func:`events_table` unless ``include_personal`` (G1).
+    """
     if isinstance(order, Mapping):
-        return order
+        return order, include_personal
     if isinstance(order, str | bytes):
         data = _validate.json_or_not(order)
         if not isinstance(data, Mapping):
             msg = "a line given to events_table is not an order's JSON: give WorkOrder.to_json"
             raise InvalidInput(msg)
-        return data
+        return data, include_personal
     if not callable(getattr(order, "to_dict", None)):
         msg = (
             f"events_table takes work orders, their JSON lines or dicts (got "
             f"{type(order).__name__})"
         )
         raise InvalidInput(msg)
-    return order.to_dict(include_personal=include_personal)  # type: ignore[no-any-return]
+    return order.to_dict(include_personal=include_personal), True
+
+
+def _data_text(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# An instant for reading a payload alone: a kind's data is checked whatever its instant.
+_PROBE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def _masked_text(kind: str, data: object, text: str, masked: dict[tuple[str, str], str]) -> str:
+    """The JSON of an event's data as ``Event.to_dict()`` writes it: personal values masked.
+
+    Read as :meth:`Event.from_dict <fieldservice.events.Event.from_dict>` reads it (so a
+    personal value in any form it takes, ``{"$secret": "..."}`` or plain text, is found)
+    and written again without personal data (G1). ``masked`` holds what was written for
+    each (kind, JSON text) so far: a log repeats the same details, and the table is local
+    to one call, so no clear value outlives it.
+
+    Raises:
+        InvalidEvent: The kind is unknown or the data does not fit it: what is personal
+            in it cannot be told.
+    """
+    found = masked.get((kind, text))
+    if found is None:
+        from fieldservice.events import Event
+
+        refused: str | None = None
+        try:
+            payload = Event.read(kind, _PROBE, "reader", data).data
+        except InvalidEvent as err:
+            refused = err.message
+        if refused is not None:
+            # Raised here, not in the handler: the error it would chain to says it again.
+            raise InvalidEvent(refused)
+        found = _data_text(payload.to_json_data(include_personal=False))
+        if len(masked) >= _DETAILS_MAX:
+            masked.clear()
+        masked[kind, text] = found
+    return found
 
 
 def _event_at(event: object) -> dt.datetime:
@@ -141,21 +186,50 @@ def _event_at(event: object) -> dt.datetime:
 def events_table(orders: Iterable[Any], *, include_personal: bool = False) -> Any:
     """One Arrow row per event of every order (WorkOrders, their JSON lines or dicts).
 
+    The ``data`` column holds each event's data as ``WorkOrder.to_json()`` writes it:
+    personal values (names, notes, reasons, the modem password) as ``{"$secret":null}``
+    (G1), whatever the form an order is given in. A line or dict written with
+    ``include_personal=True`` is masked as the order itself would be: each event's data
+    is read as :meth:`Event.from_dict <fieldservice.events.Event.from_dict>` reads it
+    and written again. With ``include_personal=True``, a WorkOrder's personal values are
+    written in clear, and lines and dicts as they are.
+
     Args:
         orders: Work orders, or lines (or parsed lines) of ``WorkOrder.to_json``.
-        include_personal: Write personal values of the events' data in clear (G1);
-            lines and dicts are written as they are.
+        include_personal: Write personal values of the events' data in clear (G1).
+
+    Returns:
+        A ``pyarrow.Table`` with the columns of the module's table, one row per event.
+
+    Raises:
+        InvalidInput: An item is not an order, its line or dict; an event lacks its
+            instant (with an offset), kind or actor; ``include_personal`` is not True or
+            False; or the ``arrow`` extra is missing.
+        InvalidEvent: Without ``include_personal``, an event of a line or dict has an
+            unknown kind or data that does not fit it (what to mask cannot be told).
 
     >>> import pytest; _ = pytest.importorskip("pyarrow")
-    >>> from fieldservice.synthetic import synthetic_order
-    >>> events_table([synthetic_order(1)]).column("seq").to_pylist()[:3]
-    [0, 1, 2]
+    >>> import pendulum, fieldservice as fs
+    >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> order = fs.WorkOrder.install(id="WO-1", customer=cust, products={"broadband"},
+    ...                              accepted_at=t, by="desk")
+    >>> _ = order.cancel(at=t.add(minutes=5), by="desk", reason="张三改天再装")
+    >>> line = order.to_json(include_personal=True)
+    >>> events_table([line]).column("data").to_pylist()[-1]
+    '{"reason":{"$secret":null}}'
+    >>> events_table([line], include_personal=True).column("data").to_pylist()[-1]
+    '{"reason":"张三改天再装"}'
+    >>> events_table([line]).equals(events_table([order]))
+    True
     """
+    personal = _validate.consent("include_personal", include_personal)
     pa = pyarrow()
     cols: dict[str, list[Any]] = {name: [] for name in _schema(pa).names}
     zones: dict[str, zoneinfo.ZoneInfo] = {}
+    masked: dict[tuple[str, str], str] = {}
     for order in orders:
-        data = _order_data(order, include_personal)
+        data, as_asked = _order_data(order, personal)
         events = data.get("events") or []
         if not isinstance(events, list):
             msg = "an order given to events_table holds its events as a list"
@@ -180,9 +254,10 @@ def events_table(orders: Iterable[Any], *, include_personal: bool = False) -> An
             cols["at"].append(at.astimezone(dt.UTC))
             cols["offset_s"].append(0 if offset is None else int(offset.total_seconds()))
             cols["actor"].append(event["actor"])
-            cols["data"].append(
-                json.dumps(event.get("data") or {}, ensure_ascii=False, separators=(",", ":"))
-            )
+            text = _data_text(event.get("data") or {})
+            if not as_asked:
+                text = _masked_text(event["kind"], event.get("data"), text, masked)
+            cols["data"].append(text)
     return pa.table(cols, schema=_schema(pa))
 
 
@@ -202,8 +277,24 @@ def write_events(
 ) -> Path:
     """Write the event log of ``orders`` as Parquet: one file, or a dataset by day or branch.
 
+    The rows are those of :func:`events_table`: personal values of the events' data
+    are written as ``{"$secret":null}`` (G1) whether an order is given as a WorkOrder,
+    its JSON line or its dict, unless ``include_personal`` is true.
+
+    Args:
+        orders: Work orders, or lines (or parsed lines) of ``WorkOrder.to_json``.
+        path: The Parquet file, or the dataset folder with ``partition_by``.
+        partition_by: ``"day"`` or ``"branch"`` for a Hive-style dataset folder, or None
+            for one file.
+        include_personal: Write personal values of the events' data in clear (G1).
+
+    Returns:
+        ``path``, as a :class:`~pathlib.Path`.
+
     Raises:
-        InvalidInput: ``partition_by`` is not ``"day"`` or ``"branch"``, or the
+        InvalidInput: ``partition_by`` is not ``"day"`` or ``"branch"``,
+            ``include_personal`` is not True or False, an order is refused as
+            :func:`events_table` refuses it (the target is then left as it was), or the
             ``arrow`` extra is missing.
 
     >>> import pathlib, tempfile, pytest; _ = pytest.importorskip("pyarrow")
@@ -212,10 +303,25 @@ def write_events(
     >>> _ = write_events([synthetic_order(1), synthetic_order(2)], folder, partition_by="day")
     >>> sorted(p.name for p in folder.iterdir())[0].startswith("day=")
     True
+
+    A line written with the personal data keeps it out of the file all the same:
+
+    >>> import pendulum, fieldservice as fs
+    >>> cust = fs.Customer(id="C1", name="张三", phones="13800138000", address="幸福路 1 号")
+    >>> t = pendulum.datetime(2026, 11, 24, 10, tz="Asia/Shanghai")
+    >>> order = fs.WorkOrder.install(id="WO-1", customer=cust, products={"broadband"},
+    ...                              accepted_at=t, by="desk")
+    >>> _ = order.cancel(at=t.add(minutes=5), by="desk", reason="张三改天再装")
+    >>> path = write_events([order.to_json(include_personal=True)], folder.with_suffix(".parquet"))
+    >>> read_events(path).column("data").to_pylist()[-1]
+    '{"reason":{"$secret":null}}'
     """
     if partition_by is not None and partition_by not in PARTITIONS:
         msg = f"partition_by must be one of {', '.join(PARTITIONS)} (or None)"
         raise InvalidInput(msg)
+    # Checked before anything is written, even when no order comes: a flag that is not
+    # True or False ("false", 0) is refused, never read as either (G1).
+    include_personal = _validate.consent("include_personal", include_personal)
     pa = pyarrow()
     target = Path(path)
     # Written beside the target and moved into place once every order is in: an order
@@ -789,12 +895,11 @@ def _mark_columns(part: Any, wanted: frozenset[str] | None) -> MarkColumns | Non
     kind_values = kind_codes.dictionary.to_pylist()
     # Each distinct (kind, data) is checked once, as Event.read checks it.
     details: list[tuple[EventKind, Payload]] = []
-    probe = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     for code in distinct.tolist():
         kind, text = divmod(code, width)
         try:
             data = None if text == len(texts) else _json_data(texts[text])
-            event = Event.read(kind_values[kind], probe, "reader", data)
+            event = Event.read(kind_values[kind], _PROBE, "reader", data)
         except InvalidEvent:
             return None
         details.append((event.kind, event.data))
