@@ -15,6 +15,7 @@ TZ = "Asia/Shanghai"
 T0 = pendulum.datetime(2026, 11, 24, 10, tz=TZ)
 CUSTOMER = fs.Customer(id="C-1", name="张三", phones="13800138000", address="幸福路 1 号")
 TECH = fs.Technician(id="T7", name="王五", certificate="ZW-1")
+STD = fs.ServiceStandard.default()
 
 
 def _booked() -> fs.WorkOrder:
@@ -366,3 +367,102 @@ def test_regression_an_order_whose_json_has_no_events_is_an_invalid_event() -> N
         fs.WorkOrder.from_json(json.dumps(data, ensure_ascii=False))
     with pytest.raises(fs.InvalidEvent, match="starting with accepted or reported"):
         fs.WorkOrder.from_events(id="WO-1", customer=CUSTOMER, events=[])
+
+
+# --- the integrator's and the hostile-input probes, third round ------------------------------
+
+WINDOW = fs.AppointmentWindow(dt.date(2026, 11, 26), "afternoon")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda lead: fs.check_window(WINDOW, T0, STD, lead_time=lead),
+        lambda lead: fs.validate_window(WINDOW, T0, STD, lead_time=lead),
+        lambda lead: fs.next_windows(T0, STD, lead_time=lead),
+    ],
+)
+@pytest.mark.parametrize("days", [31, 10**6, 999_999_999])
+def test_B5_a_lead_time_past_a_standard_s_longest_is_a_coded_error(call: object, days: int) -> None:
+    # It was a bare ValueError ("year 2739933 is out of range") from check_window.
+    with pytest.raises(fs.InvalidInput, match=r"lead_time must be at most 720h \(B5\)"):
+        call(dt.timedelta(days=days))  # type: ignore[operator]
+
+
+def test_B5_a_lead_time_of_a_month_is_still_taken() -> None:
+    assert fs.next_windows(T0, STD, count=1, lead_time=dt.timedelta(days=30))
+
+
+def test_B2_next_windows_offers_no_window_an_order_cannot_book() -> None:
+    # It offered 2199-01-01, which book() refused: an event lies before 2199 in UTC.
+    std = STD.replace(timezone="America/New_York")
+    booked_at = pendulum.datetime(2198, 12, 20, 10, 30, tz="America/New_York")
+    windows = fs.next_windows(booked_at, std, count=40)
+    assert windows
+    assert max(w.date for w in windows) <= dt.date(2198, 12, 30)
+    order = fs.WorkOrder.install(
+        id="WO-1", customer=CUSTOMER, products={"broadband"}, accepted_at=booked_at, by="d",
+        standard=std,
+    )  # fmt: skip
+    order.check_resources(True, at=booked_at, by="d")
+    order.book(windows[-1], at=booked_at.add(minutes=1), by="d")
+    assert order.window == windows[-1]
+
+
+def test_M2_a_technician_not_of_the_visit_gets_an_empty_reminder_plan() -> None:
+    order = _booked()
+    assert fs.reminders.plan(order, technician="T7")
+    assert len(fs.reminders.plan(order, technician="T99")) == 0
+
+
+@pytest.mark.parametrize("key", ["tierr", "13800138000"])
+def test_regression_a_customer_with_an_unknown_key_is_refused_not_dropped(key: str) -> None:
+    data = json.loads(_booked().to_json(include_personal=True))
+    data["customer"][key] = "x"
+    with pytest.raises(fs.InvalidInput, match="a customer holds id, name") as err:
+        fs.WorkOrder.from_dict(data)
+    assert "13800138000" not in str(err.value)
+    data["customer"].pop(key)
+    data["customer"]["address"]["floor"] = 3
+    with pytest.raises(fs.InvalidInput, match="a customer address holds region, detail"):
+        fs.WorkOrder.from_dict(data)
+
+
+def test_regression_a_customer_address_with_coordinates_still_restores() -> None:
+    customer = fs.Customer(
+        id="C-2", name="李四", phones="13800138000",
+        address=fs.Address(region="浦东", detail="x 号", coordinates=(31.2, 121.6)),
+    )  # fmt: skip
+    order = fs.WorkOrder.install(
+        id="WO-2", customer=customer, products={"iptv"}, accepted_at=T0, by="d"
+    )
+    again = fs.WorkOrder.from_json(order.to_json(include_personal=True))
+    assert again.customer == customer
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: fs.Customer(id="C1", name="张三", phones={"13912345678": 1}, address="x"),
+        lambda: fs.Address(region="浦东", detail="x", coordinates={31.2: 1, 121.6: 2}),
+        lambda: _booked().assign({TECH: 1}, contact=TECH, at=T0.add(hours=2), by="d"),  # type: ignore[arg-type]
+    ],
+)
+def test_regression_a_mapping_is_refused_where_a_sequence_is_asked_for(make: object) -> None:
+    # A dict iterates over its keys: it was taken as the sequence of them.
+    with pytest.raises(fs.InvalidInput):
+        make()  # type: ignore[operator]
+
+
+def test_K3_neighbours_asked_must_be_true_or_false() -> None:
+    order = _booked()
+    order.confirm(14, at=pendulum.datetime(2026, 11, 26, 8, tz=TZ), by="T7")
+    order.depart(at=pendulum.datetime(2026, 11, 26, 13, 20, tz=TZ), by="T7")
+    order.arrive(at=pendulum.datetime(2026, 11, 26, 13, 55, tz=TZ), by="T7")
+    before = order.to_json(include_personal=True)
+    with pytest.raises(fs.InvalidInput, match="neighbours_asked must be True or False"):
+        order.customer_absent(
+            at=pendulum.datetime(2026, 11, 26, 14, tz=TZ), by="T7", note_left=True,
+            neighbours_asked="no",  # type: ignore[arg-type]
+        )  # fmt: skip
+    assert order.to_json(include_personal=True) == before

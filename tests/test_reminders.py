@@ -616,3 +616,17 @@ def test_C2_a_call_ahead_still_due_in_the_repeated_hour_is_planned() -> None:
         calls[0].latest.timestamp() == pendulum.datetime(2026, 10, 25, 1, 10, tz="UTC").timestamp()
     )
     assert calls[0].due.timestamp() >= log[-1].epoch
+
+
+def test_C1_a_morning_visit_may_still_be_confirmed_until_0900_as_the_clock_judges() -> None:
+    # The calendar probe: the plan ended C1 at 08:00 (the window's start) while the C1
+    # clock, and confirm(), take a confirmation until 09:00 (至少在预约当天9时以前).
+    log = [ev("accepted", at(24, 10), tier="gold"), booked(at(24, 10, 5), at(26, 8), at(26, 12))]
+    (confirm,) = plan(log, standard=STD, order_id="WO-1").of_kind(ReminderKind.DAY_OF_CONFIRMATION)
+    assert (confirm.due, confirm.latest) == (at(26, 8), at(26, 9))
+    # Something else logged at 08:30: the confirmation is still owed, and still met by 09:00.
+    later = [*log, ev("contacted", at(26, 8, 30))]
+    (still,) = plan(later, standard=STD, order_id="WO-1").of_kind(ReminderKind.DAY_OF_CONFIRMATION)
+    assert still.latest == at(26, 9)
+    clock = fs.sla.evaluate(later, at=at(26, 8, 59), standard=STD)[fs.sla.ClockName.CONFIRMATION]
+    assert clock.deadline == still.latest

@@ -690,3 +690,83 @@ def test_overlapping_big_restores_give_the_collector_back_when_the_last_one_ends
         assert not gc.isenabled()
     finally:
         gc.enable() if was else gc.disable()
+
+
+# --- a copy carries on: every command still works on a pickled or copied order -----------------
+
+
+def _install_steps() -> list[Callable[[fs.WorkOrder], object]]:
+    """The commands of one install, each a function of the order, in time order."""
+
+    def t(day: int, hour: int, minute: int = 0) -> pendulum.DateTime:
+        return pendulum.datetime(2026, 11, day, hour, minute, tz=TZ)
+
+    t7 = fs.Technician(id="T7", name="王五", certificate="ZW-7", phone="139 0139 0000")
+    t8 = fs.Technician(id="T8", name="赵六", certificate="ZW-8")
+    label = fs.ModemLabel("AD02112345678", "ad02112345678@bb", "k3y-9Q")
+    sheet = fs.WorkSheet(technicians=("T7", "T8")).add_material("皮线光缆", 20, "m")
+    sheet = sheet.with_opinion(fs.CustomerOpinion(True))
+    window = fs.AppointmentWindow(dt.date(2026, 11, 26), "afternoon")
+    steps: list[Callable[[fs.WorkOrder], object]] = [
+        lambda o: o.check_resources(True, at=t(24, 10, 1), by="desk-1"),
+        lambda o: o.contact_customer(at=t(24, 10, 20), by="desk-1", note="二楼"),
+        lambda o: o.book(window, at=t(24, 10, 30), by="desk-1"),
+        lambda o: o.assign([t7, t8], contact=t7, at=t(24, 11), by="dispatch-1"),
+        lambda o: o.confirm(14, at=t(26, 8, 30), by="T7"),
+        lambda o: o.depart(at=t(26, 13, 20), by="T7", travel=dt.timedelta(minutes=30)),
+        lambda o: o.arrive(at=t(26, 13, 55), by="T7"),
+        lambda o: o.enter(at=t(26, 14), by="T7"),
+        lambda o: o.start_work(at=t(26, 14, 5), by="T7"),
+    ]
+    minute = 10
+    for item in fs.Checklist.for_order(fs.OrderKind.INSTALL, [fs.Product.BROADBAND]).items:
+        evidence = {"download_mbps": 300} if item.rule == "S5" else None
+        stuck = label if item.rule == "L1" else None
+        steps.append(
+            lambda o, i=item.id, m=minute, e=evidence, s=stuck: o.tick(
+                i, at=t(26, 14, m), by="T7", evidence=e, label=s
+            )
+        )
+        minute += 2
+    steps += [
+        lambda o: o.fill_worksheet(sheet, at=t(26, 15, 10), by="T7"),
+        lambda o: o.finish_work(at=t(26, 15, 20), by="T7"),
+        lambda o: o.sign(signer="张三", role="customer", at=t(26, 15, 25), by="T7"),
+        lambda o: o.complete(at=t(26, 15, 30), by="T7"),
+        lambda o: o.close(at=t(27, 9), by="desk-1"),
+    ]
+    return steps
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "copy", "pickle"])
+def test_a_copied_order_takes_every_later_command_as_the_original_does(how: str) -> None:
+    # The integrator probe: after copy.deepcopy, confirm() said booked_at was naive (pendulum
+    # drops a stdlib fixed offset when it deep-copies a DateTime).
+    copier: Callable[[fs.WorkOrder], fs.WorkOrder] = {
+        "deepcopy": copy.deepcopy,
+        "copy": copy.copy,
+        "pickle": lambda o: pickle.loads(pickle.dumps(o)),
+    }[how]
+    steps = _install_steps()
+    start = pendulum.datetime(2026, 11, 24, 10, tz=TZ)
+    customer = CUSTOMERS[0]
+
+    def opened() -> fs.WorkOrder:
+        return fs.WorkOrder.install(
+            id="WO-C", customer=customer, products={"broadband"}, accepted_at=start, by="desk-1"
+        )
+
+    whole = opened()
+    for step in steps:
+        step(whole)
+    assert whole.state is State.CLOSED
+    expected = whole.to_json(include_personal=True)
+    for cut in range(len(steps) + 1):
+        order = opened()
+        for step in steps[:cut]:
+            step(order)
+        copied = copier(order)
+        for step in steps[cut:]:
+            step(copied)
+        assert copied.to_json(include_personal=True) == expected, f"copied after step {cut}"
+        assert snapshot(copied) == snapshot(whole)

@@ -351,6 +351,10 @@ def datetime_of(epoch: float, tz: dt.tzinfo, fold: int = 0) -> pendulum.DateTime
 
     ``fold=1`` sets the fold where the instant alone would give 0 (see :class:`FoldOne`).
     """
+    if type(tz) is dt.timezone:
+        # A pendulum DateTime on the stdlib's fixed offset loses it when deep-copied
+        # (pendulum rebuilds it without): the offset as pendulum's own, as instance() does.
+        tz = _fixed_zone(tz.utcoffset(None)) or tz
     if type(tz) is pendulum.FixedTimezone:
         # pendulum converts into a fixed offset in Python, at twice the cost of this.
         d = _fromtimestamp(epoch, dt.UTC) + dt.timedelta(seconds=tz.offset)

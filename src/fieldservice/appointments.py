@@ -44,7 +44,7 @@ import pendulum
 from fieldservice import _labels, _time, _validate
 from fieldservice.errors import InvalidAppointment, InvalidInput, Violation
 from fieldservice.servicecal import ServiceCalendar
-from fieldservice.standard import ServiceStandard, format_duration
+from fieldservice.standard import LONGEST_LEAD_TIME, ServiceStandard, format_duration
 
 __all__ = [
     "AppointmentWindow",
@@ -750,6 +750,11 @@ def validate_arrival(
 # --- search ---------------------------------------------------------------------
 
 
+# The last day whose windows every zone (UTC-12 to UTC+14) can book: a booking's instants
+# lie in the years an event holds, before the start of the calendar's last year in UTC.
+_LAST_BOOKABLE_DAY: Final = dt.date(_time.LAST_YEAR - 1, 12, 30).toordinal()
+
+
 def next_windows(
     booked_at: dt.datetime,
     standard: ServiceStandard,
@@ -761,8 +766,10 @@ def next_windows(
     """Return the earliest windows that pass :func:`check_window`, for a booking screen.
 
     Every window returned passes :func:`check_window` for ``booked_at``, and no
-    window between them (or before the first) does. The search looks one year
-    ahead and returns fewer windows if the calendar has fewer in that time.
+    window between them (or before the first) does, and each can be booked. The
+    search looks one year ahead and returns fewer windows if the calendar has
+    fewer in that time; it ends with 2198-12-30, the last day whose windows an
+    event holds in every zone.
 
     Under the policy ``unconfirmed_years = "estimated"`` the search runs on
     into a year not yet announced; :meth:`AppointmentWindow.is_provisional`
@@ -805,7 +812,7 @@ def next_windows(
         not_before = cal.epoch_seconds("after", after)
         ordinal = max(ordinal, cal.date_of(not_before).toordinal())
     found: list[AppointmentWindow] = []
-    horizon = ordinal + _HORIZON_DAYS
+    horizon = min(ordinal + _HORIZON_DAYS, _LAST_BOOKABLE_DAY)
     while ordinal <= horizon:
         day = cal.day_record(ordinal)
         for index in (0, 1):
@@ -830,6 +837,12 @@ def _lead(standard: ServiceStandard, lead_time: dt.timedelta | None) -> dt.timed
         return standard.lead_time
     if not isinstance(lead_time, dt.timedelta) or lead_time < dt.timedelta(0):
         msg = "lead_time must be a non-negative datetime.timedelta"
+        raise InvalidInput(msg)
+    if lead_time > LONGEST_LEAD_TIME:
+        # As a standard's own: longer is a slip, and would reach past the calendar's years.
+        msg = (
+            f"lead_time must be at most {format_duration(LONGEST_LEAD_TIME)} (B5), as a standard's"
+        )
         raise InvalidInput(msg)
     return lead_time
 

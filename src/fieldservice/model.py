@@ -22,7 +22,7 @@ import abc
 import re
 import sys
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from numbers import Real
 from typing import Final
 
@@ -364,6 +364,8 @@ def _to_coordinates(value: object) -> tuple[float, float] | None:
     if value is None:
         return None
     try:
+        if isinstance(value, Mapping):
+            raise TypeError  # a dict's keys are no pair
         pair: tuple[object, ...] = tuple(value)  # type: ignore[arg-type]
         # Numbers only: float() would take True as 1.0 and "31.2" as 31.2.
         numbers = [v for v in pair if isinstance(v, Real) and not isinstance(v, bool)]
@@ -650,11 +652,11 @@ def _to_phones(
 ) -> tuple[ContactPhone, ...]:
     if isinstance(value, ContactPhone | str):
         value = (value,)
-    try:
-        items = tuple(value)
-    except TypeError:
+    given = _validate.items_of(value)  # a dict would give its keys
+    if given is None:
         msg = f"phones must be a number or a sequence of numbers (got {type(value).__name__})"
-        raise InvalidInput(msg) from None
+        raise InvalidInput(msg)
+    items = tuple(given)
     phones = tuple(p if isinstance(p, ContactPhone) else ContactPhone.parse(p) for p in items)
     if not phones:
         msg = "a customer needs at least one contact phone (C3)"
@@ -909,7 +911,9 @@ _NOT_RESTORABLE = (
 )
 
 
-def _require(data: object, keys: tuple[str, ...], what: str) -> dict[str, object]:
+def _require(
+    data: object, keys: tuple[str, ...], what: str, optional: tuple[str, ...] = ()
+) -> dict[str, object]:
     if not isinstance(data, dict):
         msg = f"a {what} must be a JSON object (got {type(data).__name__})"
         raise InvalidInput(msg)
@@ -917,6 +921,16 @@ def _require(data: object, keys: tuple[str, ...], what: str) -> dict[str, object
     if missing:
         msg = f"a {what} needs {', '.join(missing)}"
         raise InvalidInput(msg)
+    if len(data) > len(keys):
+        # Refused, not dropped, as an order and an event refuse theirs: a misspelt key
+        # would otherwise lose what it holds without a word.
+        unknown = [k for k in data if k not in keys and k not in optional]
+        if unknown:
+            msg = (
+                f"a {what} holds {', '.join(keys + optional)} only; "
+                f"it has {_validate.shown_keys(unknown)}"
+            )
+            raise InvalidInput(msg)
     return data
 
 
@@ -958,7 +972,7 @@ def customer_from_dict(data: object) -> Customer:
     """
     keys = ("id", "name", "tier", "phones", "address", "language", "area")
     d = _require(data, keys, "customer")
-    address = _require(d["address"], ("region", "detail"), "customer address")
+    address = _require(d["address"], ("region", "detail"), "customer address", ("coordinates",))
     if (
         d["name"] is None
         or d["phones"] is None

@@ -436,7 +436,8 @@ def plan(
         technician: Plan for this technician's ID only (M2). The contact is the
             one the latest ``technicians_assigned`` event names; with no such
             event, the first of the order's ``technicians`` (contact first),
-            else ``technician`` itself.
+            else ``technician`` itself. A technician who is not one of the
+            visit's gets an empty plan.
 
     Raises:
         InvalidInput: ``order`` is neither an order nor its events (Event
@@ -472,7 +473,10 @@ def plan(
     calls_customer = True
     if technician is not None:
         who = _validate.identifier("technician", technician)
-        calls_customer = who == _contact_of(order, events, who)
+        contact, staff = _staff_of(order, events)
+        if staff and who not in staff:
+            return ReminderPlan(order_id=ident, reminders=())  # not one of the visit's
+        calls_customer = who == (contact or who)
         if not calls_customer and travel is None:
             travel = dt.timedelta(0)  # M2: the others still leave on time (T2)
     if not events:
@@ -578,8 +582,9 @@ def plan(
         arrival = appointment.arrival or appointment.start
         if appointment.arrival is None:
             day = appointment.start.date()
-            by = _at(day, standard.confirm_by, tz)
-            deadline = min(by, appointment.start, key=_instant_of)
+            # Due by confirm_by (09:00), as the C1 clock judges it, even for a window that
+            # opens earlier: the hour is still agreed before it begins (confirm refuses later).
+            deadline = _at(day, standard.confirm_by, tz)
             opens = _at(day, quiet.end, tz)
             earliest = max(last, _at(day - dt.timedelta(days=1), dt.time(0), tz), key=_instant_of)
             add(
@@ -622,19 +627,22 @@ _VISIT_OVER = frozenset({EventKind.ARRIVED, EventKind.COMPLETED})
 _CONTACT_KINDS = frozenset({ReminderKind.DAY_OF_CONFIRMATION, ReminderKind.CALL_AHEAD})
 
 
-def _contact_of(order: object, events: Sequence[Event], fallback: str) -> str:
-    """The customer's one contact among the technicians (M2)."""
+def _staff_of(order: object, events: Sequence[Event]) -> tuple[str | None, tuple[str, ...]]:
+    """The customer's one contact among the visit's technicians (M2), and all of them.
+
+    ``(None, ())`` when neither the events nor the order say who goes.
+    """
     for event in reversed(events):
         if event.kind is EventKind.TECHNICIANS_ASSIGNED:
             assert isinstance(event.data, TechniciansAssigned)
-            return event.data.contact
+            return event.data.contact, event.data.technicians
     # An order with no assignment recorded: its technicians list the contact first.
     listed = getattr(order, "technicians", None)
     if isinstance(listed, tuple | list) and listed:
-        first = getattr(listed[0], "id", None)
-        if isinstance(first, str):
-            return first
-    return fallback
+        ids = tuple(i for i in (getattr(t, "id", None) for t in listed) if isinstance(i, str))
+        if ids:
+            return ids[0], ids
+    return None, ()
 
 
 _CLOCK_KINDS = frozenset(

@@ -39,6 +39,7 @@ from fieldservice.model import Area, OrderKind, Product, Tier
 
 __all__ = [
     "LEGAL_REPAIR_CEILING",
+    "LONGEST_LEAD_TIME",
     "ClockBasis",
     "ClockRule",
     "DateOverride",
@@ -132,8 +133,15 @@ def _format_time(value: dt.time) -> str:
 # The longest each duration of a standard may be, from what it means. Longer is a slip of
 # the keyboard ("240000h"), and would put deadlines and reminders past the years the
 # calendar covers (1970-2199), where the SLA code could not compute them.
-_LONGEST_LEAD_TIME: Final = dt.timedelta(days=30)
-"""B5: the earliest visit after booking; the seed's is 24 h, a month is the most meant."""
+LONGEST_LEAD_TIME: Final = dt.timedelta(days=30)
+"""B5: the longest lead time a standard or a caller's override may set.
+
+The seed's is 24 h; a month is the most meant, and a longer one would put the earliest
+visit past the years the calendar covers.
+
+>>> LONGEST_LEAD_TIME
+datetime.timedelta(days=30)
+"""
 _LONGEST_ON_THE_DAY: Final = dt.timedelta(days=1)
 """C1, C2, T2, F2: the arrival window, the call ahead, early arrival, the arrival
 tolerance and the remote follow-up are minutes or hours of one day."""
@@ -809,7 +817,7 @@ class ServiceStandard:
     )
     confirmed_years: tuple[int, ...] = attrs.field(default=(), converter=_to_years)
     lead_time: dt.timedelta = attrs.field(
-        default=dt.timedelta(hours=24), validator=_duration_up_to(_LONGEST_LEAD_TIME)
+        default=dt.timedelta(hours=24), validator=_duration_up_to(LONGEST_LEAD_TIME)
     )
     arrival_window: dt.timedelta = attrs.field(
         default=dt.timedelta(hours=1), validator=_duration_up_to(_LONGEST_ON_THE_DAY)
@@ -1373,7 +1381,7 @@ class _TomlReader:
             },
         )
         for key, longest in (
-            ("lead_time", _LONGEST_LEAD_TIME),
+            ("lead_time", LONGEST_LEAD_TIME),
             ("arrival_window", _LONGEST_ON_THE_DAY),
             ("call_ahead", _LONGEST_ON_THE_DAY),
             ("arrival_tolerance", _LONGEST_ON_THE_DAY),

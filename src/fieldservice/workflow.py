@@ -962,10 +962,8 @@ class WorkOrder:
     ) -> Event:
         """Assign the technicians of the visit, exactly one of them the customer's contact (M2)."""
         self._may("assign")
-        try:
-            staff = tuple(technicians)
-        except TypeError:
-            staff = ()
+        given = _validate.items_of(technicians)  # a dict would give its keys
+        staff = () if given is None else tuple(given)
         if not staff or not all(isinstance(t, Technician) for t in staff):
             msg = "assign needs one or more Technician objects"
             raise InvalidInput(msg)
@@ -1228,7 +1226,7 @@ class WorkOrder:
                 when,
                 by,
                 note_left=True,
-                neighbours_asked=bool(neighbours_asked),
+                neighbours_asked=_flag(neighbours_asked, "neighbours_asked"),
             )
         )
 
