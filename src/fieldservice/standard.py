@@ -134,7 +134,7 @@ def _format_time(value: dt.time) -> str:
 # the keyboard ("240000h"), and would put deadlines and reminders past the years the
 # calendar covers (1970-2199), where the SLA code could not compute them.
 LONGEST_LEAD_TIME: Final = dt.timedelta(days=30)
-"""B5: the longest lead time a standard or a caller's override may set.
+"""The longest lead time (B5) a standard or a caller's override may set.
 
 The seed's is 24 h; a month is the most meant, and a longer one would put the earliest
 visit past the years the calendar covers.
