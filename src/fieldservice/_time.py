@@ -107,7 +107,8 @@ def aware_epoch(field: str, value: object) -> tuple[pendulum.DateTime, float]:
     except (MemoryError, RecursionError):
         raise
     except Exception:  # a user's tzinfo pendulum cannot take in (no dst(), say)
-        raise _broken_zone(field) from None
+        pass
+    raise _broken_zone(field)  # outside the handler (see offset_of)
 
 
 def offset_of(field: str, value: dt.datetime) -> dt.timedelta | None:
@@ -131,7 +132,10 @@ def offset_of(field: str, value: dt.datetime) -> dt.timedelta | None:
     except (MemoryError, RecursionError):
         raise  # the machine's trouble, not the zone's
     except Exception:
-        raise _broken_zone(field) from None
+        pass
+    # Raised outside the handler: ``from None`` would still keep the tzinfo's own error
+    # as __context__, and its message may be anything the caller's class put there (G1).
+    raise _broken_zone(field)
 
 
 def _broken_zone(field: str) -> InvalidInput:
@@ -293,6 +297,7 @@ def iso_or_none(text: str) -> dt.datetime | None:
 
 def epoch_of(field: str, value: dt.datetime) -> float:
     """Return an aware datetime as epoch seconds, if it lies in the years the library reads."""
+    broken = False
     try:
         epoch = value.timestamp()
     except (OverflowError, ValueError):
@@ -300,7 +305,9 @@ def epoch_of(field: str, value: dt.datetime) -> float:
     except (MemoryError, RecursionError):
         raise
     except Exception:  # a user's tzinfo that raises its own error
-        raise _broken_zone(field) from None
+        broken = True
+    if broken:
+        raise _broken_zone(field)  # outside the handler (see offset_of)
     check_epoch(field, value, epoch)
     return epoch
 
@@ -320,7 +327,9 @@ def check_range(field: str, value: dt.datetime) -> None:
     except (MemoryError, RecursionError):
         raise
     except Exception:  # a user's tzinfo that raises its own error
-        raise _broken_zone(field) from None
+        year = -1
+    if year < 0:
+        raise _broken_zone(field)  # outside the handler (see offset_of)
     if not FIRST_YEAR <= year <= LAST_YEAR - 1:
         raise out_of_range(field)
 

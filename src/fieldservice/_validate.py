@@ -15,6 +15,7 @@ import json
 import math
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from fieldservice._time import aware, check_range
-from fieldservice.errors import InvalidInput
+from fieldservice.errors import InvalidInput, Violation
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -38,7 +39,10 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]{0,63}")
 # Seven digits in a row, separators aside, can be a phone number (G1): such text is
 # neither an ID nor shown in a message.
 _DIGIT_RUN = re.compile(r"\d{7}")
-_SEPARATORS = re.compile(r"[\s.\-:_/()+]")
+# What people put between the digit groups of a phone number, full-width forms too:
+# 138 0013 8000, 138-0013-8000, 138.0013.8000, 138/0013/8000, (138)0013-8000, 138,0013,8000.
+_PHONE_SEPARATOR_CHARS: Final = r"\s.\-:_/(),，、（）－．／："
+_SEPARATORS = re.compile(rf"[{_PHONE_SEPARATOR_CHARS}+＋]")
 _ONLY_DIGITS = re.compile(r"[\d.\-:_]+")  # "138-0013-8000" as an ID is a phone number
 _PLAIN_TOKEN = re.compile(r"[A-Za-z0-9 .:+_/\-]{1,40}")
 
@@ -121,8 +125,170 @@ def as_float(value: float) -> float:
 
 
 def phone_like(text: str) -> bool:
-    """Whether ``text`` holds seven or more digits in a row, separators aside (a phone number?)."""
+    """Whether ``text`` holds seven or more digits in a row, separators aside (a phone number?).
+
+    Coarse, for text that holds no numbers of its own (a region, a word shown in a
+    message): every digit group in the text counts, so a date does too. Free text that
+    may hold measurements and dates is judged by :func:`holds_phone`.
+
+    >>> phone_like("138,0013,8000"), phone_like("上海市浦东新区"), phone_like("2026-11-26")
+    (True, False, True)
+    """
     return bool(_DIGIT_RUN.search(_SEPARATORS.sub("", text)))
+
+
+def holds_phone(text: str) -> bool:
+    """Whether free text holds a phone number, however its digits are grouped (G1).
+
+    The library's one phone detector for text people write: work-sheet text
+    (refused) and a modem label's account and user name (hidden in a ``repr``).
+    A phone number is sought in each run of digit groups joined by up to three
+    separators (spaces, ``. - / ( ) , _ :`` and their full-width forms), and is:
+
+    - a Chinese mobile number, eleven digits from ``13`` to ``19``, with or without
+      ``86`` or ``0086`` before it: from a group of three or more digits, or over
+      groups of two or more each (``138 0013 8000``, ``(138)0013-8000``,
+      ``+86 139 1234 5678``);
+    - a landline with its area code: ten to twelve digits in a row from ``0`` and a
+      non-zero digit (``02188886666``), or an area code group (``021``, ``0571``)
+      followed by groups of three or more digits that make seven or eight
+      (``(021) 8888-6666``);
+    - after ``+``, any number of nine digits or more (``+852 2345 6789``).
+
+    A dotted quad that is an IPv4 address (``192.168.10.100``) is an address, not a
+    phone. What a work sheet holds otherwise is not a phone: measurements, models
+    and dates (``-18.5 dBm``, ``ZTE F650``, ``1000M``, ``2026-11-26 14:30``). A local
+    number without its area code (``8888 6666``) cannot be told from other numbers,
+    and a name cannot be detected at all.
+
+    >>> holds_phone("回拨 13912345678"), holds_phone("AD 139 1234 5678")
+    (True, True)
+    >>> holds_phone("138/0013/8000@bb"), holds_phone("(021) 8888-6666")
+    (True, True)
+    >>> holds_phone("收光功率 -18.5 dBm"), holds_phone("ZTE F650 1000M 2026-11-26 14:30")
+    (False, False)
+    """
+    if len(_ANY_DIGIT.findall(text)) < 9:  # every phone sought has nine digits or more
+        return False
+    text = _IPV4.sub("#", text)
+    for chain in _DIGIT_CHAIN.finditer(text):
+        groups = [_ascii_digits(g) for g in _ANY_DIGITS.findall(chain.group())]
+        if _PLUS_BEFORE.search(text, 0, chain.start()) and _international(groups):
+            return True
+        if _spelt_in(groups):
+            return True
+    return False
+
+
+def hides_text(text: str) -> bool:
+    """Whether free text is not shown in a ``repr``: :func:`holds_phone`, or an ID's rule (G1).
+
+    A text is hidden where it may hold a phone number: where :func:`holds_phone`
+    finds one, or where :func:`hides_id` would hide it as an ID (nine digits in a row).
+
+    >>> hides_text("AD0211234567"), hides_text("ad0001@bb"), hides_text("138,0013,8000")
+    (True, False, True)
+    """
+    return _LONG_DIGITS.search(text) is not None or holds_phone(text)
+
+
+def text_repr(value: object) -> str:
+    """``repr(value)`` in a value's repr, or ``(text not shown)`` where it may hold a phone (G1).
+
+    For attrs fields of free text that is shown as written: ``attrs.field(repr=text_repr)``.
+
+    >>> text_repr("皮线光缆"), text_repr("回拨 139-1234-5678"), text_repr(None)
+    ("'皮线光缆'", '(text not shown)', 'None')
+    """
+    if isinstance(value, str) and hides_text(value):
+        return TEXT_NOT_SHOWN
+    return repr(value)
+
+
+def no_phone(field: str, value: str) -> str:
+    """Return ``value``, or refuse it with a coded error where it holds a phone (G1).
+
+    For text that is shown and exported as written, where a phone number would
+    be carried everywhere. The message names the field and never the text.
+
+    >>> no_phone("material name", "皮线光缆")
+    '皮线光缆'
+    >>> no_phone("material name", "客户 139 1234 5678")
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: material name must not hold a phone number (G1): ...
+    """
+    if holds_phone(value):
+        msg = (
+            f"{field} must not hold a phone number (G1): it is shown and exported as "
+            "written; keep the customer's phone in the customer record (Customer.phones), "
+            "where it is masked, and leave it out here"
+        )
+        raise InvalidInput(
+            msg,
+            violations=(
+                Violation("G1", "phone_number", f"{field} holds what reads as a phone number"),
+            ),
+        )
+    return value
+
+
+TEXT_NOT_SHOWN: Final = "(text not shown)"
+_ANY_DIGIT = re.compile(r"\d")
+_ANY_DIGITS = re.compile(r"\d+")
+_DIGIT_CHAIN = re.compile(rf"\d+(?:[{_PHONE_SEPARATOR_CHARS}]{{1,3}}\d+)*")
+_PLUS_BEFORE = re.compile(r"[+＋][\s(（]?\Z")
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"(?<![0-9.]){_OCTET}(?:\.{_OCTET}){{3}}(?!\.?[0-9])")
+_MOBILE_DIGITS = re.compile(r"(?:(?:00)?86)?1[3-9][0-9]{9}")
+_LANDLINE_DIGITS = re.compile(r"0[1-9][0-9]{8,10}")
+_AREA_CODE = re.compile(r"0[1-9][0-9]{1,2}")
+
+
+def _ascii_digits(group: str) -> str:
+    # \d matches every decimal digit: a full-width ３ is a 3 to whoever reads it.
+    return group if group.isascii() else "".join(str(unicodedata.decimal(c)) for c in group)
+
+
+def _international(groups: list[str]) -> bool:
+    # The country code, then groups of two or more digits: nine digits in all or more.
+    total = len(groups[0])
+    for group in groups[1:]:
+        if len(group) < 2:
+            break
+        total += len(group)
+    return total >= 9
+
+
+def _spelt_in(groups: list[str]) -> bool:
+    """Whether consecutive digit groups spell a mobile or a landline with its area code."""
+    for first, group in enumerate(groups):
+        if len(group) < 2:
+            continue
+        if _LANDLINE_DIGITS.fullmatch(group):
+            return True
+        if _AREA_CODE.fullmatch(group):
+            local = ""
+            for more in groups[first + 1 :]:
+                if len(more) < 3 or len(local) >= 7:
+                    break
+                local += more
+            if 7 <= len(local) <= 8:
+                return True
+        # From a group of three digits or more, any groups may follow (138-0013-800-0);
+        # from a shorter one, groups of two or more only, so that a list of readings
+        # (-18.5 -19.2 -17.8) never spells one.
+        any_size = len(group) >= 3
+        joined = ""
+        for more in groups[first:]:
+            if len(more) < 2 and not any_size:
+                break
+            joined += more
+            if len(joined) > 15:
+                break
+            if _MOBILE_DIGITS.fullmatch(joined):
+                return True
+    return False
 
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")

@@ -175,8 +175,10 @@ _METHODS: Final = {
 }
 
 # Characters that some readers take as line breaks or that no text value may hold:
-# controls other than tab and newline, C1 controls, and the Unicode line separators.
-_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# controls other than tab and newline, C1 controls, and the Unicode line separators;
+# and the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which
+# make a calendar show text in another order than it is written ("Trojan Source").
+_UNSAFE: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _MAX_TEXT: Final = 1000
 
 

@@ -32,12 +32,23 @@ def _user_name(value: object) -> str:
     return _jsondata.text("user name", value, max_length=64)
 
 
+def _shown(value: object) -> str:
+    # An operator may number accounts by the customer's phone ("02187654321",
+    # "13800138000@163.gd"), written any way ("AD 139 1234 5678", "(138)0013-8000"):
+    # such text is not shown in a repr (G1). Account and user name are free text, so
+    # they are judged as free text is (holds_phone), and as an ID is (nine digits).
+    return _validate.STAFF_ID_NOT_SHOWN if _validate.hides_text(str(value)) else repr(value)
+
+
 @attrs.frozen
 class ModemLabel:
     """The label stuck on a new broadband modem (L1): account, user name, initial password.
 
     The password is a :class:`~fieldservice.model.Secret`: masked in ``repr``, ``str``, errors and
-    :meth:`to_dict` unless ``include_personal=True`` is asked for (G1).
+    :meth:`to_dict` unless ``include_personal=True`` is asked for (G1). An account or user
+    name that may hold a phone number, however its digits are grouped (``AD 139 1234 5678``,
+    ``138/0013/8000@bb``, ``+86 139 1234 5678``), is not shown in ``repr`` or ``str``
+    either; :meth:`to_dict` writes both, for the systems that read them.
 
     Args:
         account: The broadband account number (宽带编号).
@@ -56,14 +67,14 @@ class ModemLabel:
     True
     >>> ModemLabel("02187654321", "13800138000@163.gd", "k3y-9Q")  # a phone as the account
     ModemLabel(account=(an ID not shown), user_name=(an ID not shown), password=Secret('******'))
+    >>> ModemLabel("AD 139 1234 5678", "(138)0013-8000@bb", "k3y-9Q")
+    ModemLabel(account=(an ID not shown), user_name=(an ID not shown), password=Secret('******'))
 
     .. versionadded:: 0.1.0
     """
 
-    # An operator may number accounts by the customer's phone ("02187654321",
-    # "13800138000@163.gd"): such text is not shown in a repr, by the rule for IDs (G1).
-    account: str = attrs.field(converter=_account, repr=_validate.staff_repr)
-    user_name: str = attrs.field(converter=_user_name, repr=_validate.staff_repr)
+    account: str = attrs.field(converter=_account, repr=_shown)
+    user_name: str = attrs.field(converter=_user_name, repr=_shown)
     password: Secret = attrs.field(converter=_jsondata.to_secret)
 
     def to_dict(

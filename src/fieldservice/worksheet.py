@@ -4,6 +4,10 @@ Before the customer signs (W2) the technician fills in the work sheet; the
 customer's opinion records whether they are satisfied and, if not, what was
 done about it (W3).
 
+The words of materials and parameters (皮线光缆, 收光功率 -18.5 dBm) are shown and
+exported as written: a command refuses text that holds a phone number (G1), and
+no customer's name belongs there either.
+
 >>> from fieldservice.worksheet import CustomerOpinion, WorkSheet
 >>> sheet = WorkSheet(technicians=["T7"]).add_material("皮线光缆", "20", "m")
 >>> sheet.with_opinion(CustomerOpinion(satisfied=True)).opinion.satisfied
@@ -14,7 +18,7 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -71,8 +75,9 @@ def _quantity(value: object) -> decimal.Decimal:
         # A float goes through its shortest repr, so 0.1 stays 0.1.
         number = decimal.Decimal(repr(value) if isinstance(value, float) else value)
     except (decimal.InvalidOperation, ValueError):
-        msg = f"material quantity must be {hint}"
-        raise InvalidInput(msg) from None
+        # Refused below, outside the handler: a float subclass's own __repr__ may raise
+        # with any text, and __context__ would keep it (G1).
+        number = decimal.Decimal("NaN")
     if not number.is_finite() or not 0 < number <= _MAX_QUANTITY:
         msg = f"material quantity must be {hint}"
         raise InvalidInput(msg)
@@ -104,9 +109,28 @@ def _parameter_value(value: object) -> str:
     return _jsondata.text("parameter value", value, max_length=200)
 
 
+_T = TypeVar("_T")
+
+
+def _read(cls: type[_T], **fields: object) -> _T:
+    """A value of ``cls`` from fields its converters have checked, as a log holds them.
+
+    No ``__attrs_post_init__``: what a command refuses (a phone, G1), an older log
+    may hold, and a reader reads what was written.
+    """
+    made = object.__new__(cls)
+    for name, value in fields.items():
+        object.__setattr__(made, name, value)
+    return made
+
+
 @attrs.frozen
 class Material:
     """A material used on the visit, as the work sheet lists it (W1).
+
+    The name and unit are shown and exported as written: text that holds a phone
+    number is refused (G1). A log written before that rule is read back as it is
+    (:meth:`from_dict`), and such text is not shown in the ``repr``.
 
     Args:
         name: What was used (皮线光缆, 水晶头, ...).
@@ -115,7 +139,9 @@ class Material:
         unit: The unit (m, 个, ...).
 
     Raises:
-        InvalidInput: Empty name or unit, or a quantity out of range.
+        InvalidInput: Empty name or unit, a quantity out of range, or a name or
+            unit that holds a phone number (G1): they are shown and exported as
+            written.
 
     >>> Material("皮线光缆", "20.50", "m")
     Material(name='皮线光缆', quantity=Decimal('20.5'), unit='m')
@@ -123,9 +149,13 @@ class Material:
     .. versionadded:: 0.1.0
     """
 
-    name: str = attrs.field(converter=_material_name)
+    name: str = attrs.field(converter=_material_name, repr=_validate.text_repr)
     quantity: decimal.Decimal = attrs.field(converter=_quantity)
-    unit: str = attrs.field(converter=_unit)
+    unit: str = attrs.field(converter=_unit, repr=_validate.text_repr)
+
+    def __attrs_post_init__(self) -> None:
+        _validate.no_phone("material name", self.name)
+        _validate.no_phone("unit", self.unit)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the material as JSON-ready data; the quantity is decimal text.
@@ -143,17 +173,31 @@ class Material:
         Decimal('2')
         """
         data = _jsondata.json_object(value, "material", ("name", "quantity", "unit"))
-        return cls(data["name"], data["quantity"], data["unit"])
+        # What a log holds is read as written, a phone an older version took included.
+        return _read(
+            cls,
+            name=_material_name(data["name"]),
+            quantity=_quantity(data["quantity"]),
+            unit=_unit(data["unit"]),
+        )
 
 
 @attrs.frozen
 class TechnicalParameter:
     """A technical parameter recorded on the work sheet (W1), as read on site.
 
+    Its name, value and unit are shown and exported as written: text that holds a
+    phone number is refused (G1). A log written before that rule is read back as it
+    is (:meth:`from_dict`), and such text is not shown in the ``repr``.
+
     Args:
         name: What was measured or set (收光功率, VLAN, ...).
         value: The value as written, e.g. ``"-18.5"``.
         unit: The unit, or ``""`` for none.
+
+    Raises:
+        InvalidInput: An empty name or value, or text that holds a phone number
+            (G1): it is shown and exported as written.
 
     >>> TechnicalParameter("收光功率", "-18.5", "dBm")
     TechnicalParameter(name='收光功率', value='-18.5', unit='dBm')
@@ -161,9 +205,14 @@ class TechnicalParameter:
     .. versionadded:: 0.1.0
     """
 
-    name: str = attrs.field(converter=_parameter_name)
-    value: str = attrs.field(converter=_parameter_value)
-    unit: str = attrs.field(default="", converter=_optional_unit)
+    name: str = attrs.field(converter=_parameter_name, repr=_validate.text_repr)
+    value: str = attrs.field(converter=_parameter_value, repr=_validate.text_repr)
+    unit: str = attrs.field(default="", converter=_optional_unit, repr=_validate.text_repr)
+
+    def __attrs_post_init__(self) -> None:
+        _validate.no_phone("parameter name", self.name)
+        _validate.no_phone("parameter value", self.value)
+        _validate.no_phone("unit", self.unit)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the parameter as JSON-ready data.
@@ -181,7 +230,13 @@ class TechnicalParameter:
         '100'
         """
         data = _jsondata.json_object(value, "technical parameter", ("name", "value", "unit"))
-        return cls(data["name"], data["value"], data["unit"])
+        # What a log holds is read as written, a phone an older version took included.
+        return _read(
+            cls,
+            name=_parameter_name(data["name"]),
+            value=_parameter_value(data["value"]),
+            unit=_optional_unit(data["unit"]),
+        )
 
 
 def _satisfied(value: object) -> bool:
@@ -307,6 +362,16 @@ def _optional_opinion(value: object) -> CustomerOpinion | None:
 class WorkSheet:
     """The work sheet (施工单) filled in on the spot (W1) and signed by the customer (W2).
 
+    Materials and parameters are shown and exported as written (G1): the ``repr``, the
+    ``worksheet_updated`` event, the order's JSON and its event tables carry them in
+    clear, so that a work sheet stays readable (皮线光缆 20 m, 收光功率 -18.5 dBm).
+    Staff must not write a customer's name or phone number there. A phone number is
+    refused wherever a material or parameter is made (:meth:`add_material`,
+    :meth:`add_parameter`, :class:`Material`, :class:`TechnicalParameter`, and a
+    new sheet made of materials or parameters read back from an older log); a name
+    cannot be told from other words, and is not sought. Only the customer's opinion
+    (W3) is personal words, masked unless asked for.
+
     Args:
         technicians: The IDs of the technicians who did the work.
         materials: What was used (:class:`Material`).
@@ -314,12 +379,17 @@ class WorkSheet:
         opinion: The customer's opinion (:class:`CustomerOpinion`), once asked.
 
     Raises:
-        InvalidInput: A field is malformed, or a technician is listed twice.
+        InvalidInput: A field is malformed, a technician is listed twice, or a
+            material or parameter holds a phone number (G1).
 
     >>> sheet = WorkSheet(technicians=["T7"]).add_material("皮线光缆", "20", "m")
     >>> sheet = sheet.add_parameter("收光功率", "-18.5", "dBm")
     >>> sheet.materials[0].quantity, sheet.opinion is None
     (Decimal('20'), True)
+    >>> sheet.add_parameter("回拨", "139 1234 5678")
+    Traceback (most recent call last):
+    ...
+    fieldservice.errors.InvalidInput: parameter value must not hold a phone number (G1): ...
 
     .. versionadded:: 0.1.0
     """
@@ -332,6 +402,16 @@ class WorkSheet:
     opinion: CustomerOpinion | None = attrs.field(
         kw_only=True, default=None, converter=_optional_opinion
     )
+
+    def __attrs_post_init__(self) -> None:
+        # A material or parameter read back from an older log may hold a phone: a new
+        # sheet (and so every command on one) does not take it on (G1).
+        for material in self.materials:
+            _validate.no_phone("a material name on the work sheet", material.name)
+            _validate.no_phone("a material unit on the work sheet", material.unit)
+        for parameter in self.parameters:
+            for text in (parameter.name, parameter.value, parameter.unit):
+                _validate.no_phone("a technical parameter on the work sheet", text)
 
     def add_material(
         self, name: str, quantity: int | str | decimal.Decimal, unit: str
@@ -381,25 +461,37 @@ class WorkSheet:
     def from_dict(cls, value: Mapping[str, Any]) -> WorkSheet:
         """Rebuild a sheet from :meth:`to_dict` output, exactly.
 
+        A log is read as it was written: a material or parameter that holds a phone
+        number, which an older version took, is read too (and not shown in a ``repr``).
+
         Raises:
             InvalidInput: A key is missing or unknown, or a value is wrong.
 
         >>> sheet = WorkSheet(technicians=["T7"]).add_material("水晶头", 2, "个")
         >>> WorkSheet.from_dict(sheet.to_dict()) == sheet
         True
+        >>> old = {"name": "回拨", "value": "13912345678", "unit": ""}
+        >>> WorkSheet.from_dict({"technicians": ["T7"], "materials": [], "parameters": [old],
+        ...                      "opinion": None}).parameters
+        (TechnicalParameter(name='回拨', value=(text not shown), unit=''),)
         """
         data = _jsondata.json_object(
             value, "work sheet", ("technicians", "materials", "parameters", "opinion")
         )
         opinion = data["opinion"]
-        return cls(
-            technicians=_jsondata.json_array(data["technicians"], "work sheet technicians"),
-            materials=[
-                Material.from_dict(m) for m in _jsondata.json_array(data["materials"], "materials")
-            ],
-            parameters=[
-                TechnicalParameter.from_dict(p)
-                for p in _jsondata.json_array(data["parameters"], "parameters")
-            ],
+        materials = [
+            Material.from_dict(m) for m in _jsondata.json_array(data["materials"], "materials")
+        ]
+        parameters = [
+            TechnicalParameter.from_dict(p)
+            for p in _jsondata.json_array(data["parameters"], "parameters")
+        ]
+        return _read(
+            cls,
+            technicians=_to_technicians(
+                _jsondata.json_array(data["technicians"], "work sheet technicians")
+            ),
+            materials=_to_materials(materials),
+            parameters=_to_parameters(parameters),
             opinion=None if opinion is None else CustomerOpinion.from_dict(opinion),
         )
