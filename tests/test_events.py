@@ -366,8 +366,9 @@ def test_C1_a_booking_whose_day_lies_outside_the_years_read_is_refused(day: str)
 
 def test_C1_a_booking_on_the_first_and_last_days_read_is_kept() -> None:
     t = pendulum.datetime(2026, 11, 20, 8, tz="Asia/Shanghai")
-    window = {"start": t.add(days=2).isoformat(), "end": t.add(days=2, hours=4).isoformat()}
     for day in ("1970-01-01", "2198-12-31"):
+        # The window's date is the day its start falls on (B2): 08:00-12:00 of that day.
+        window = {"start": f"{day}T08:00:00+08:00", "end": f"{day}T12:00:00+08:00"}
         event = Event("booked", t, actor="desk", data=dict(window, date=day, half="morning"))
         assert event.data.date == dt.date.fromisoformat(day)  # type: ignore[attr-defined]
 

@@ -90,7 +90,12 @@ def test_memory_stays_flat_over_200000_orders(tmp_path: Path) -> None:
     with path.open("w", encoding="utf-8") as f:
         for i in range(200_000):
             at = FIRST.add(minutes=i % 5000).isoformat()
-            data = {"tier": tiers[i % 4], "area": "city"}
+            data = {
+                "order_kind": "repair",
+                "tier": tiers[i % 4],
+                "area": "city",
+                "products": ["broadband"],
+            }
             event = {"kind": "reported", "at": at, "actor": "desk", "data": data}
             f.write(json.dumps({"id": f"WO-{i}", "events": [event]}) + "\n")
     out = io.StringIO()
@@ -211,7 +216,7 @@ def test_sla_command_columns_never_run_together(tmp_path: Path) -> None:
         "kind": "reported",
         "at": "2026-11-24T10:00:00+08:00",
         "actor": "desk",
-        "data": {"tier": "gold", "area": "city"},
+        "data": {"order_kind": "repair", "tier": "gold", "area": "city", "products": ["broadband"]},
     }
     # Distinct orders: an order given twice is counted once.
     with path.open("w", encoding="utf-8") as f:
@@ -334,7 +339,7 @@ def test_sla_table_counts_every_breach_and_names_the_first_20(tmp_path: Path) ->
         "kind": "reported",
         "at": "2026-11-20T10:00:00+08:00",
         "actor": "desk",
-        "data": {"tier": "gold", "area": "city"},
+        "data": {"order_kind": "repair", "tier": "gold", "area": "city", "products": ["broadband"]},
     }
     path.write_text(
         "".join(json.dumps({"id": f"WO-{i}", "events": [event]}) + "\n" for i in range(30))

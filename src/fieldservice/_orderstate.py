@@ -36,6 +36,7 @@ from fieldservice.events import Event, EventKind
 from fieldservice.model import Area, OrderKind, Product, Tier
 from fieldservice.payloads import ChecklistUpdated, Confirmed, Opened, event_named
 from fieldservice.signoff import Signature
+from fieldservice.standard import ServiceStandard
 from fieldservice.states import TABLES as _TABLES
 from fieldservice.states import State
 from fieldservice.visits import NOTHING_BOOKED, Appointment, changes_appointment
@@ -267,16 +268,26 @@ def _checklist_change(checklist: Checklist, event: Event) -> Checklist:
     return checklist.decline(item, by=event.actor, at=event.at, reason=data.reason)
 
 
-def fold(s: OrderState, event: Event, made: object = None) -> OrderState:
+def fold(
+    s: OrderState,
+    event: Event,
+    made: object = None,
+    *,
+    standard: ServiceStandard | None = None,
+) -> OrderState:
     """One event's effect on the order: the only place state changes.
 
     ``made`` is the value a command already built and checked from the event's
     data (the checklist, the work sheet, the signature); restoring passes none
     and the fold reads the event's typed data itself. ``from_events(order.events)``
     equal to the order is the test that both agree.
+
+    ``standard`` is the order's, given by a restore: a booked or rescheduled window
+    read from a log is then checked against it (B2, :func:`_check_half_day`). A
+    command's window was checked against it when the command made it.
     """
     _check_order(s, event)
-    return _apply(s, event, _dest(s, event), made)
+    return _apply(s, event, _dest(s, event), made, standard)
 
 
 def _check_order(s: OrderState, event: Event) -> None:
@@ -300,7 +311,13 @@ def shown_in(epoch: float, like: dt.datetime) -> str:
         return _time.datetime_of(epoch, pendulum.UTC).isoformat()
 
 
-def _apply(s: OrderState, event: Event, dest: State, made: object = None) -> OrderState:
+def _apply(
+    s: OrderState,
+    event: Event,
+    dest: State,
+    made: object = None,
+    standard: ServiceStandard | None = None,
+) -> OrderState:
     """What ``event`` changes besides the state, once the table has found ``dest``."""
     kind = event.kind
     count = s.count + 1
@@ -308,16 +325,16 @@ def _apply(s: OrderState, event: Event, dest: State, made: object = None) -> Ord
         work = _worked(s.work, event, made)
         return OrderState(s.kind, dest, event.epoch, count, s.facts, work)
     data: Any = event.data  # the kind's payload, typed when the event was made
-    needs = _ORDER_NEEDS.get(kind)
+    needs = ORDER_NEEDS.get(kind)
     if needs is not None and any(getattr(data, name) is None for name in needs):
         # Optional in the schema for a bare log; an order's commands always write them.
         msg = f"{event_named(kind.value)} of an order must hold {', '.join(needs)}"
         raise InvalidEvent(msg)
-    if kind in _EITHER_NEEDS and not any(
-        getattr(data, name) is not None for name in _EITHER_NEEDS[kind]
+    if kind in EITHER_NEEDS and not any(
+        getattr(data, name) is not None for name in EITHER_NEEDS[kind]
     ):
         # A log before 0.3 holds the old field; a newer one the new fields.
-        msg = f"{event_named(kind.value)} of an order must hold {' or '.join(_EITHER_NEEDS[kind])}"
+        msg = f"{event_named(kind.value)} of an order must hold {' or '.join(EITHER_NEEDS[kind])}"
         raise InvalidEvent(msg)
     facts = s.facts
     changes: dict[str, Any] = {}
@@ -326,11 +343,12 @@ def _apply(s: OrderState, event: Event, dest: State, made: object = None) -> Ord
         if visit is not facts.visit:
             changes["visit"] = visit
         if kind is EventKind.BOOKED or kind is EventKind.RESCHEDULED:
-            changes["window"] = (
-                made
-                if isinstance(made, AppointmentWindow)
-                else _shared_window(data.date, data.half)
-            )
+            if isinstance(made, AppointmentWindow):
+                changes["window"] = made
+            else:
+                if standard is not None:
+                    _check_half_day(kind, data, standard)
+                changes["window"] = _shared_window(data.date, data.half)
             changes["confirmed"] = None
         elif kind is EventKind.CONFIRMED:
             changes["confirmed"] = data
@@ -353,7 +371,7 @@ def _apply(s: OrderState, event: Event, dest: State, made: object = None) -> Ord
     return OrderState(s.kind, dest, event.epoch, count, facts, s.work)
 
 
-_ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
+ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
     EventKind.BOOKED: ("date", "half"),
     EventKind.RESCHEDULED: ("date", "half", "requested_by", "reason"),
     EventKind.CANCELLED: ("reason",),
@@ -371,7 +389,7 @@ _ORDER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
 }
 """Payload fields the schema leaves optional for bare logs, and an order's log must hold."""
 
-_EITHER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
+EITHER_NEEDS: Final[Mapping[EventKind, tuple[str, ...]]] = {
     EventKind.RESCHEDULED: ("consent", "agreed"),
     EventKind.DELAYED: ("reason", "cause"),
 }
@@ -435,6 +453,34 @@ def _blank_work(kind: OrderKind, products: frozenset[Product]) -> _Work:
     # Immutable and the same for every order of a kind and products until work begins:
     # one per combination, not one per order.
     return _Work(Checklist.for_order(kind, products))
+
+
+def _check_half_day(kind: EventKind, data: Any, standard: ServiceStandard) -> None:
+    """Refuse a window read from a log whose date and half do not hold its start and end (B2).
+
+    The workflow books a half-day of ``standard`` (:meth:`WorkOrder.book
+    <fieldservice.workflow.WorkOrder.book>`): ``start`` is the earliest arrival it
+    allows (B5), ``end`` the end of its open time, both inside the half-day. The
+    half-day is judged by the standard's zone and ``midday`` (morning from midnight
+    to midday, afternoon from midday to the next midnight), not by the hours open
+    that day: a holiday announced after the booking (an estimated year) closes the
+    day, but the booking was made, and its log is read as it was written.
+    """
+    date: dt.date = data.date
+    zone = _time.zone(standard.timezone)
+    midday = _time.wall_epoch(zone, date, _time.seconds_of(standard.midday))
+    if data.half is HalfDay.MORNING:
+        low, high = _time.wall_epoch(zone, date, 0), midday
+    else:
+        low, high = midday, _time.wall_epoch(zone, date, 86_400)
+    if low <= data.start.timestamp() and data.end.timestamp() <= high:
+        return
+    text = (
+        f"the {data.half.label_en} of {date.isoformat()} under the order's standard does not "
+        "hold the window's start and end; write the date and half-day they lie in"
+    )
+    msg = f"{event_named(kind.value)} names a half-day that does not hold its start and end"
+    raise InvalidEvent(msg, violations=(Violation("B2", "window_not_its_half_day", text),))
 
 
 @functools.lru_cache(maxsize=1024)

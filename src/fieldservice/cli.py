@@ -386,8 +386,10 @@ def _ics(args: argparse.Namespace, out: TextIO) -> int:
                 itip=not args.plain,
             )
     except FieldServiceError:
+        # Every line was refused and named (not --strict: that stops with _Stopped), so
+        # write_ical's "none of the orders has a booked visit" would only repeat it.
         if refused and not read:
-            return 1  # every line was refused, and each already said why
+            return 1
         raise
     finally:
         progress.close()
@@ -580,16 +582,53 @@ def _stdin() -> IO[bytes]:
     return stdin
 
 
+class _Stopped(Exception):
+    """``--strict`` stopped the run at a refused line, which :func:`_refused` has named.
+
+    Not a :class:`FieldServiceError`: a command's handler of those (``ics`` keeps quiet
+    when every line was refused and named) cannot take it for one and swallow it, so the
+    line that stopped the run is named once, whatever the command does with errors.
+    """
+
+
 def _refused(path: str, number: int, err: FieldServiceError | None, *, strict: bool) -> None:
-    """Say on stderr which line was refused, and why; stop the run under ``--strict``."""
+    """Say on stderr which line was refused, and why; stop the run under ``--strict``.
+
+    The line is named here in both cases, in the same words: ``--strict`` only stops.
+    """
     # The path as typed, as read_orders names it: the user's own argument.
     where = f"{path if path != '-' else 'stdin'}, line {number}"
     if err is None:
         err = InvalidInput("the line is not valid JSON (or nested too deeply)")
+    _say(f"error [{err.code}]: {where}: {_in_cli_terms(err.message)}")
     if strict:
-        msg = f"{where}: {err.message}"
-        raise type(err)(msg, violations=err.violations) from None
-    _say(f"error [{err.code}]: {where}: {err.message}")
+        raise _Stopped
+
+
+# The library's hints name its Python parameters; on the command line they are options.
+_CLI_TERMS: tuple[tuple[str, str], ...] = (
+    (
+        "pass standard= with that standard to restore it",
+        "give that standard's file with --standard FILE to restore it",
+    ),
+    (
+        "leave standard= out to use the order's own",
+        "give the order's own standard with --standard FILE",
+    ),
+    ("(--standard)", "(--standard FILE)"),
+    ("pass standard=:", "give --standard FILE:"),
+)
+
+
+def _in_cli_terms(message: str) -> str:
+    """A library message as the command line says it: ``--standard FILE``, not ``standard=``.
+
+    >>> _in_cli_terms("written under 'Pudong'; pass standard= with that standard to restore it")
+    "written under 'Pudong'; give that standard's file with --standard FILE to restore it"
+    """
+    for python, option in _CLI_TERMS:
+        message = message.replace(python, option)
+    return message
 
 
 def _sla(args: argparse.Namespace, out: TextIO) -> int:
@@ -700,7 +739,10 @@ def _plan(args: argparse.Namespace, out: TextIO) -> int:
         inputs = [("the orders", args.orders), ("--team", args.team), ("--standard", args.standard)]
         _outputs.check_outputs(calendars, inputs)
         _check_folder(args.ics_dir)  # before the search, which may take its whole time limit
-    orders = orders_from_jsonl(args.orders, standard=std)
+    # Without --standard, each order is restored under the standard it records, as ics
+    # restores it: one written under a branch's is refused, naming it, not planned under
+    # the default's hours and limits.
+    orders = orders_from_jsonl(args.orders, standard=None if args.standard is None else std)
     plan = plan_day(orders, team, day, time_limit=args.time_limit, solver=args.solver)
     if args.ics_dir:  # the calendars first: a folder that fails leaves no plan printed
         _write_calendars(
@@ -985,7 +1027,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         code = run(args, output)  # type: ignore[arg-type]
         output.flush()
     except FieldServiceError as err:
-        _say(f"error [{err.code}]: {err}")
+        _say(f"error [{err.code}]: {_in_cli_terms(str(err))}")
+        code = 1
+    except _Stopped:  # --strict, at a line already named on stderr
         code = 1
     except _outputs.OutputFailed as err:
         _silence(stream)

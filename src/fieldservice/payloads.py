@@ -231,11 +231,154 @@ def _same(value: object, _: bool = False) -> object:
     return value
 
 
+# --- what the readers accept, as JSON Schema (fieldservice.schema publishes it) ------------
+#
+# Each pattern says what the reader of its field checks, so that a log the schema accepts is
+# one the library reads. Plain ECMA-262 syntax, no look-around: every validator runs it.
+# ``[0-9]``, never ``\d``: Python's ``\d`` takes any script's digits, the readers do not.
+
+_YEAR: Final = "(?:19[7-9][0-9]|20[0-9]{2}|21[0-8][0-9]|219[0-8])"  # 1970-2198
+_INNER_YEAR: Final = "(?:19(?:7[1-9]|[89][0-9])|20[0-9]{2}|21(?:[0-8][0-9]|9[0-7]))"  # 1971-2197
+_LEAP_YEAR: Final = (  # the leap years among them: 2100 is none
+    "(?:19(?:7[26]|8[048]|9[26])|20(?:[02468][048]|[13579][26])"
+    "|21(?:0[48]|[2468][048]|[13579][26]))"
+)
+_DAY_31: Final = "(?:0[1-9]|[12][0-9]|3[01])"
+_DAY_30: Final = "(?:0[1-9]|[12][0-9]|30)"
+_DAY_28: Final = "(?:0[1-9]|1[0-9]|2[0-8])"
+_SHORT_MONTHS: Final = f"(?:0[469]|11)-{_DAY_30}|02-{_DAY_28}"
+_MONTH_DAY: Final = f"(?:(?:0[13578]|1[02])-{_DAY_31}|{_SHORT_MONTHS})"
+_DATE_PATTERN: Final = f"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)$"
+# The days of 1970-01-02 to 2198-12-30: any time and offset there lies in the years read.
+_INNER_DAY: Final = (
+    f"(?:{_INNER_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29"
+    f"|1970-(?:01-(?:0[2-9]|[12][0-9]|3[01])|(?:0[3578]|1[02])-{_DAY_31}|{_SHORT_MONTHS})"
+    f"|2198-(?:12-(?:0[1-9]|[12][0-9]|30)|(?:0[13578]|10)-{_DAY_31}|{_SHORT_MONTHS}))"
+)
+_HOUR: Final = "(?:[01][0-9]|2[0-3])"  # no 24:00
+_SECOND: Final = ":[0-5][0-9](?:\\.[0-9]+)?"  # no leap second
+_MINUTE_SECOND: Final = f"[0-5][0-9]{_SECOND}"
+_ANY_MINUTE: Final = "[0-5][0-9]"
+
+
+def _hours(first: int, last: int) -> str:
+    """The two-digit hours from ``first`` to ``last``: ``(?:0[7-9]|1[0-2])`` for 7 to 12."""
+    ranges = []
+    for tens in range(3):
+        low, high = max(first, 10 * tens) - 10 * tens, min(last, 10 * tens + 9) - 10 * tens
+        if low <= high:
+            ranges.append(f"{tens}{low}" if low == high else f"{tens}[{low}-{high}]")
+    return f"(?:{'|'.join(ranges)})"
+
+
+def _ends_of_the_years() -> str:
+    """Instants on the four local days where the years read (counted in UTC) begin and end.
+
+    There a time and its offset together say whether the instant is in: 1969-12-31T19:00
+    -05:00 is (00:00 UTC), 1970-01-01T07:00+08:00 is not. Exact for offsets of whole,
+    half and three-quarter hours, as the zones of the years read have; an instant with
+    another offset, or an offset with seconds, is refused on these days: UTC writes it.
+    """
+    before, first, last, after = [], [], [], []
+    for hour in range(24):
+        h, rest = f"{hour:02}", 23 - hour
+        # 1969-12-31 behind UTC: in when the hour and the offset's make a day or more.
+        ways = [f"{_MINUTE_SECOND}-{_hours(24 - hour, 23)}:{_ANY_MINUTE}"] if hour else []
+        ways += [
+            f"[3-5][0-9]{_SECOND}-{rest:02}:30",
+            f"(?:1[5-9]|[2-5][0-9]){_SECOND}-{rest:02}:45",
+        ]
+        before.append(f"{h}:(?:{'|'.join(ways)})")
+        # 1970-01-01 ahead of UTC: in from the offset's own time of day on.
+        ways = [f"{_MINUTE_SECOND}\\+{_hours(0, hour - 1)}:{_ANY_MINUTE}"] if hour else []
+        ways += [f"{_MINUTE_SECOND}\\+{h}:00", f"[3-5][0-9]{_SECOND}\\+{h}:30"]
+        ways += [f"(?:4[5-9]|5[0-9]){_SECOND}\\+{h}:45"]
+        first.append(f"{h}:(?:{'|'.join(ways)})")
+        # 2198-12-31 behind UTC: in while the hour and the offset's make less than a day.
+        ways = [f"{_MINUTE_SECOND}-{_hours(0, 22 - hour)}:{_ANY_MINUTE}"] if rest else []
+        ways += [f"{_MINUTE_SECOND}-{rest:02}:00", f"[0-2][0-9]{_SECOND}-{rest:02}:30"]
+        ways += [f"(?:0[0-9]|1[0-4]){_SECOND}-{rest:02}:45"]
+        last.append(f"{h}:(?:{'|'.join(ways)})")
+        # 2199-01-01 ahead of UTC: in until the offset's own time of day.
+        ways = [f"{_MINUTE_SECOND}\\+{_hours(hour + 1, 23)}:{_ANY_MINUTE}"] if rest else []
+        ways += [f"[0-2][0-9]{_SECOND}\\+{h}:30", f"(?:[0-3][0-9]|4[0-4]){_SECOND}\\+{h}:45"]
+        after.append(f"{h}:(?:{'|'.join(ways)})")
+    clock = f"{_HOUR}:{_MINUTE_SECOND}"
+    return (
+        f"1969-12-31T(?:{'|'.join(before)})"
+        f"|1970-01-01T(?:{clock}(?:Z|-{_HOUR}:{_ANY_MINUTE})|{'|'.join(first)})"
+        f"|2198-12-31T(?:{clock}(?:Z|\\+{_HOUR}:{_ANY_MINUTE})|{'|'.join(last)})"
+        f"|2199-01-01T(?:{'|'.join(after)})"
+    )
+
+
+# RFC 3339 with the offset required (seconds of an offset too, as old zones have), and the
+# years the readers take, counted in UTC (_time.check_range).
+_INSTANT_PATTERN: Final = (
+    f"^(?:{_INNER_DAY}T{_HOUR}:{_MINUTE_SECOND}"
+    f"(?:Z|[+-]{_HOUR}:{_ANY_MINUTE}(?::[0-5][0-9])?)|{_ends_of_the_years()})$"
+)
+INSTANT_SCHEMA: Final[Mapping[str, object]] = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": _INSTANT_PATTERN,
+    "description": (
+        "an instant with its UTC offset, in the years 1970 to 2198 counted in UTC: "
+        "2026-11-26T14:00:00+08:00"
+    ),
+}
+"""An instant as every reader of the log takes it, as JSON Schema (``$defs/instant``)."""
+
+# _validate.text: stripped of what str.strip() removes (_STRIPPED), not empty, and then no
+# control characters (a line feed and a tab only in multi-line text).
+_CONTROL: Final = "\\u0000-\\u0008\\u000b-\\u001f\\u007f\\u2028\\u2029"
+_STRIPPED: Final = (
+    "\\t\\n\\u000b\\u000c\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a"
+    "\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+
+
+def _text_pattern(*, multiline: bool) -> str:
+    control = _CONTROL if multiline else "\\t\\n" + _CONTROL
+    # Blanks either side, then text that begins and ends with a character neither
+    # blank nor control, and holds no control character in between.
+    shown = f"[^{control}{_STRIPPED}]"
+    return f"^[{_STRIPPED}]*{shown}(?:[^{control}]*{shown})?[{_STRIPPED}]*$"
+
+
+def _text_schema(max_length: int, *, multiline: bool = False) -> dict[str, object]:
+    """Text as :func:`fieldservice._validate.text` reads it: not blank, no control characters."""
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": _text_pattern(multiline=multiline),
+    }
+
+
+# _validate.identifier: 1-64 letters, digits and . _ : -; not digits and separators alone
+# holding 7 digits or more, which could be a phone number (G1).
+_ID_PATTERN: Final = "^[A-Za-z0-9][A-Za-z0-9._:\\-]{0,63}$"
+_PHONE_LIKE_ID: Final = "^[._:\\-]*(?:[0-9][._:\\-]*){7,}$"
+ID_SCHEMA: Final[Mapping[str, object]] = {
+    "type": "string",
+    "pattern": _ID_PATTERN,
+    "not": {"pattern": _PHONE_LIKE_ID},
+}
+"""A staff ID (an actor, a technician) as the readers take it, as JSON Schema."""
+# _validate.person_id, a technician on the work sheet: nor 7 digits in a row anywhere.
+_PERSON_ID_SCHEMA: Final[Mapping[str, object]] = {
+    "type": "string",
+    "pattern": _ID_PATTERN,
+    "not": {"anyOf": [{"pattern": _PHONE_LIKE_ID}, {"pattern": "[0-9]{7}"}]},
+}
+
+
 def _text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
     def parse(value: object, where: str) -> str:
         return _validate.text(where, value, max_length=max_length, multiline=multiline)
 
-    return _Spec(parse, _same, _same, {"type": "string", "minLength": 1, "maxLength": max_length})
+    return _Spec(parse, _same, _same, _text_schema(max_length, multiline=multiline))
 
 
 def _free_text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
@@ -247,10 +390,7 @@ def _free_text_spec(max_length: int = 200, *, multiline: bool = False) -> _Spec:
     schema = {
         # Writers write the words as a string, or the masked object in an export
         # made without personal data.
-        "anyOf": [
-            {"type": "string", "minLength": 1, "maxLength": max_length},
-            _masked_schema(max_length),
-        ],
+        **_words_schema(max_length, multiline=multiline),
         "description": "words a person wrote; personal, null where the export masked it (G1)",
     }
     return _Spec(parse, _free_text_dump, _same, schema, personal=True)
@@ -284,10 +424,7 @@ def _code_or_words_spec(max_length: int) -> _Spec:
         return value
 
     schema = {
-        "anyOf": [
-            {"type": "string", "minLength": 1, "maxLength": max_length},
-            _masked_schema(max_length),
-        ],
+        **_words_schema(max_length),
         "description": (
             "a code such as customer_request, kept in clear; other words are personal, "
             "null where the export masked them (G1)"
@@ -301,11 +438,10 @@ def _code_or_words_spec(max_length: int) -> _Spec:
 _REASON_CODE: Final = re.compile(r"[a-z][a-z_]{0,63}")
 
 
-def _masked_schema(max_length: int | None = None) -> dict[str, object]:
+def _masked_schema(max_length: int, *, multiline: bool = False) -> dict[str, object]:
     """The object form of a personal value: ``{"$secret": text}``, ``null`` where masked."""
-    text: dict[str, object] = {"type": ["string", "null"]}
-    if max_length is not None:
-        text["maxLength"] = max_length
+    # The text keywords apply to a string only: null passes them.
+    text = {**_text_schema(max_length, multiline=multiline), "type": ["string", "null"]}
     return {
         "type": "object",
         "properties": {SECRET_KEY: text},
@@ -314,15 +450,24 @@ def _masked_schema(max_length: int | None = None) -> dict[str, object]:
     }
 
 
+def _words_forms(max_length: int, *, multiline: bool = False) -> list[dict[str, object]]:
+    """Words as text, or in the object form of a personal value (:func:`_masked_schema`)."""
+    return [
+        _text_schema(max_length, multiline=multiline),
+        _masked_schema(max_length, multiline=multiline),
+    ]
+
+
+def _words_schema(max_length: int, *, multiline: bool = False) -> dict[str, object]:
+    return {"anyOf": _words_forms(max_length, multiline=multiline)}
+
+
 def _id_spec() -> _Spec:
     def parse(value: object, where: str) -> str:
         return _validate.identifier(where, value)
 
     # Staff IDs, nothing personal: a crew's assignments repeat across a branch's orders.
-    return _Spec(parse, _same, _same, {"type": "string", "pattern": _ID_PATTERN}, shareable=True)
-
-
-_ID_PATTERN: Final = "^[A-Za-z0-9][A-Za-z0-9._:\\-]{0,63}$"
+    return _Spec(parse, _same, _same, dict(ID_SCHEMA), shareable=True)
 
 
 def _bool_parse(value: object, where: str) -> bool:
@@ -401,7 +546,13 @@ def _iso(value: dt.date, _: bool = False) -> str:
     return value.isoformat()
 
 
-_DATE: Final = _Spec(_date_parse, _iso, _iso, {"type": "string", "format": "date"}, shareable=True)
+_DATE: Final = _Spec(
+    _date_parse,
+    _iso,
+    _iso,
+    {"type": "string", "format": "date", "pattern": _DATE_PATTERN},
+    shareable=True,
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -432,9 +583,7 @@ def _instant_parse(value: object, where: str) -> dt.datetime:
     raise InvalidInput(msg)
 
 
-_INSTANT: Final = _Spec(
-    _instant_parse, _iso, _iso, {"type": "string", "format": "date-time"}, shareable=True
-)
+_INSTANT: Final = _Spec(_instant_parse, _iso, _iso, INSTANT_SCHEMA, shareable=True)
 
 
 def _secret_parse(value: object, where: str) -> Secret:
@@ -456,7 +605,7 @@ def _secret_dump(value: Secret, secrets: bool) -> object:
 
 _SECRET_SCHEMA: Final = {
     # Writers always write the object; plain text is read too (and made a secret).
-    "anyOf": [_masked_schema(500), {"type": "string", "maxLength": 500}],
+    "anyOf": [_masked_schema(500, multiline=True), _text_schema(500, multiline=True)],
     "description": "personal or secret text; null where the export masked it (G1)",
 }
 _SECRET: Final = _Spec(_secret_parse, _secret_dump, _same, _SECRET_SCHEMA, personal=True)
@@ -479,9 +628,10 @@ _IDS: Final = _Spec(
     _same,
     {
         "type": "array",
-        "items": {"type": "string", "pattern": _ID_PATTERN},
+        "items": ID_SCHEMA,
         "minItems": 1,
         "maxItems": 20,
+        "uniqueItems": True,  # TechniciansAssigned: no technician twice
     },
     shareable=True,
 )
@@ -523,7 +673,7 @@ _CLOCKS: Final = _Spec(
     _clock_names_parse,
     _listed,
     _same,
-    {"type": "array", "items": {"type": "string", "maxLength": 40}, "maxItems": 20},
+    {"type": "array", "items": _text_schema(40), "maxItems": 20},
 )
 
 _EVIDENCE_SCALAR = (str, int, float, bool)
@@ -571,9 +721,9 @@ _EVIDENCE: Final = _Spec(
     {
         "type": "object",
         "maxProperties": 20,
-        "propertyNames": {"pattern": _ID_PATTERN},
+        "propertyNames": ID_SCHEMA,
         "additionalProperties": {
-            "anyOf": [{"type": ["string", "number", "boolean"]}, _masked_schema(200)],
+            "anyOf": [{"type": ["number", "boolean"]}, *_words_forms(200)],
         },
         "description": (
             "measurements, readings and yes/no as they are; text is words a technician "
@@ -619,8 +769,8 @@ _LABEL: Final = _Spec(
     {
         "type": "object",
         "properties": {
-            "account": {"type": "string", "minLength": 1},
-            "user_name": {"type": "string", "minLength": 1},
+            "account": _text_schema(64),
+            "user_name": _text_schema(64),
             "password": _SECRET_SCHEMA,
         },
         "required": ["account", "user_name", "password"],
@@ -659,19 +809,31 @@ def _worksheet_view(value: WorkSheet) -> object:
     return _frozen(value.to_dict())
 
 
+# worksheet.Material: a positive decimal up to 1,000,000 with at most 4 decimals, as text
+# (written normalised: "20", "0.5"); plain digits, no sign, exponent or spaces.
+_QUANTITY_PATTERN: Final = (
+    "^(?:[1-9][0-9]{0,5}(?:\\.[0-9]{1,4})?"
+    "|0\\.(?:[1-9][0-9]{0,3}|0[1-9][0-9]{0,2}|00[1-9][0-9]?|000[1-9])"
+    "|1000000(?:\\.0{1,4})?)$"
+)
+_REMEDIES: Final = ("resolved", "explained")  # worksheet.Remedy
 _WORKSHEET_SCHEMA: Final = {
     "type": "object",
     "description": "the work sheet (施工单, W1): technicians, materials, parameters, opinion",
     "properties": {
-        "technicians": {"type": "array", "items": {"type": "string"}},
+        "technicians": {"type": "array", "items": _PERSON_ID_SCHEMA, "uniqueItems": True},
         "materials": {
             "type": "array",
             "items": {
                 "type": "object",
                 "properties": {
-                    "name": {"type": "string"},
-                    "quantity": {"type": "string"},
-                    "unit": {"type": "string"},
+                    "name": _text_schema(100),
+                    "quantity": {
+                        "type": "string",
+                        "pattern": _QUANTITY_PATTERN,
+                        "description": "a positive decimal up to 1000000, at most 4 decimals",
+                    },
+                    "unit": _text_schema(20),
                 },
                 "required": ["name", "quantity", "unit"],
                 "additionalProperties": False,
@@ -682,9 +844,9 @@ _WORKSHEET_SCHEMA: Final = {
             "items": {
                 "type": "object",
                 "properties": {
-                    "name": {"type": "string"},
-                    "value": {"type": "string"},
-                    "unit": {"type": "string"},
+                    "name": _text_schema(100),
+                    "value": _text_schema(200),
+                    "unit": {"anyOf": [{"const": ""}, _text_schema(20)]},
                 },
                 "required": ["name", "value", "unit"],
                 "additionalProperties": False,
@@ -694,15 +856,25 @@ _WORKSHEET_SCHEMA: Final = {
             "type": ["object", "null"],
             "properties": {
                 "satisfied": {"type": "boolean"},
-                "remedy": {"type": ["string", "null"]},
+                "remedy": {"enum": [*_REMEDIES, None]},
                 "action": {
-                    "anyOf": [{"type": ["string", "null"]}, _masked_schema()],
+                    "anyOf": [{"type": "null"}, *_words_forms(500, multiline=True)],
                     "description": "what was done or explained (W3); personal words, "
                     "null where the export masked them (G1)",
                 },
             },
             "required": ["satisfied", "remedy", "action"],
             "additionalProperties": False,
+            # W3: a dissatisfied customer's opinion holds the remedy and what was done; a
+            # satisfied one holds neither.
+            "if": {"properties": {"satisfied": {"const": False}}},
+            "then": {
+                "properties": {
+                    "remedy": {"not": {"type": "null"}},
+                    "action": {"not": {"type": "null"}},
+                }
+            },
+            "else": {"properties": {"remedy": {"type": "null"}, "action": {"type": "null"}}},
         },
     },
     "required": ["technicians", "materials", "parameters", "opinion"],
@@ -749,9 +921,13 @@ _SIGNATURE: Final = _Spec(
     {
         "type": "object",
         "properties": {
-            "signer": _SECRET_SCHEMA,
+            # The signer's name (model.PersonalName): one line of up to 100 characters.
+            "signer": {
+                "anyOf": [_masked_schema(100), _text_schema(100)],
+                "description": _SECRET_SCHEMA["description"],
+            },
             "role": {"enum": ["customer", "proxy"]},
-            "at": {"type": "string", "format": "date-time"},
+            "at": INSTANT_SCHEMA,
             "digest": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
         },
         "required": ["signer", "role", "at", "digest"],
@@ -811,6 +987,9 @@ class Payload(Mapping[str, Any]):
     """
 
     KEYS: ClassVar[tuple[str, ...]] = ()
+    # What the checks across fields (__attrs_post_init__) ask, as JSON Schema keywords of
+    # the data's object: fieldservice.schema adds them to the kind's definition.
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {}
 
     @classmethod
     def _specs(cls) -> tuple[tuple[str, _Spec, bool], ...]:
@@ -1069,12 +1248,15 @@ class Booked(Payload):
     ``start`` is the earliest arrival the booking allows (B5) and ``end`` the end
     of the half-day: the arrival clock, the reminders and the calendar read these.
     ``date`` and ``half`` name the window; the workflow writes them and needs them
-    to restore an order, a bare log for the clocks may leave them out. ``note`` is
-    what the customer said the visit needs (C3): personal (G1).
+    to restore an order, a bare log for the clocks may leave them out. ``date`` is
+    the day ``start`` falls on, in the offset ``start`` is written with; whether
+    ``half`` is the half-day that holds ``start`` and ``end`` depends on the
+    standard's hours, and restoring an order checks it. ``note`` is what the
+    customer said the visit needs (C3): personal (G1).
 
     Raises:
-        InvalidInput: ``end`` is not after ``start``, or only one of ``date`` and
-            ``half`` is given.
+        InvalidInput: ``end`` is not after ``start``, only one of ``date`` and
+            ``half`` is given, or ``date`` is not the day of ``start``.
 
     >>> import datetime as dt
     >>> b = Booked("2026-11-26T12:00:00+08:00", "2026-11-26T18:00:00+08:00",
@@ -1089,12 +1271,27 @@ class Booked(Payload):
     half: HalfDay | None = _field(_enum_spec(_half_day, _HALVES), "half", optional=True)
     note: Secret | None = _field(_SECRET, "note", optional=True)
 
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {
+        "dependentRequired": {"date": ["half"], "half": ["date"]}
+    }
+
     def __attrs_post_init__(self) -> None:
         if self.end.timestamp() <= self.start.timestamp():
             msg = f"the end of a {_kind_of(self)} window must come after its start"
             raise InvalidInput(msg)
-        if (self.date is None) is not (self.half is None):
+        date = self.date
+        if (date is None) is not (self.half is None):
             msg = f"a {_kind_of(self)} window names both its date and its half-day, or neither"
+            raise InvalidInput(msg)
+        # B2: the half-day begins on its date. The workflow writes ``start`` in the standard's
+        # zone, so its wall date is the window's; a log that says otherwise would have the
+        # order's window, its clocks and its calendar each tell another day.
+        if date is not None and self.start.date() != date:
+            msg = (
+                f"the date of a {_kind_of(self)} window must be the day its start falls on, "
+                "in the offset start is written with (B2); write that day as the date, or "
+                "correct start and end"
+            )
             raise InvalidInput(msg)
 
 
@@ -1326,6 +1523,25 @@ class ChecklistUpdated(Payload):
     finding: Finding | None = _field(_enum_spec(_finding, _FINDINGS), "finding", optional=True)
     hotline: str | None = _field(_HOTLINE, "hotline", optional=True)
     """The hotline number the customer was told for later help, on a declined label (L4)."""
+
+    # What __attrs_post_init__ asks of each action, as JSON Schema.
+    SCHEMA_RULES: ClassVar[Mapping[str, Any]] = {
+        "allOf": [
+            {
+                "if": {"required": ["action"], "properties": {"action": {"const": action}}},
+                "then": {
+                    "required": list(needs),
+                    "properties": dict.fromkeys(refused, False),
+                },
+            }
+            for action, needs, refused in (
+                ("tick", ("item",), ("reason", "finding", "hotline")),
+                ("not_applicable", ("item", "reason"), ("evidence", "label", "hotline")),
+                ("decline", ("item", "reason"), ("evidence", "label")),
+                ("finding", ("finding",), ("item", "evidence", "label", "hotline")),
+            )
+        ]
+    }
 
     @classmethod
     def tick_of(cls, item: str) -> ChecklistUpdated:

@@ -15,15 +15,19 @@ import attrs
 import pendulum
 
 from fieldservice import (
+    _labels,
     _validate,
     sla,  # the package: its constants, read when called
 )
 from fieldservice.errors import InvalidEvent, InvalidInput, StandardMismatch
 from fieldservice.events import (
     Event,
+    EventKind,
     events_of,
     read_schema_version,
 )
+from fieldservice.model import OrderKind
+from fieldservice.payloads import Opened
 from fieldservice.sla._clocks import (
     CLOCK_KINDS,
     CLOCKS,
@@ -316,12 +320,16 @@ class OrderJudge:
     nothing is kept between calls, so memory stays flat however many orders
     pass through. A log that does not open an order (no events, or a first
     event other than ``accepted`` or ``reported``) is refused: it is not an order.
-    So is an order written in a ``schema_version`` this release does not read, as
-    :meth:`WorkOrder.from_dict <fieldservice.workflow.WorkOrder.from_dict>` refuses it.
+    So is one whose first event does not name the order's kind (or is not that
+    kind's opening event), its products, or the customer's tier and area, and one
+    holding an event of a kind the library does not know, though no clock reads
+    it; and an order written in a ``schema_version`` this release does not read. Each
+    is refused as :meth:`WorkOrder.from_dict <fieldservice.workflow.WorkOrder.from_dict>`
+    refuses it, in its words.
 
     Raises (from :meth:`judge`):
-        InvalidInput: Not an order, a schema version not read, or malformed event data.
-        InvalidEvent: The events are malformed, out of time order, or none opens the log.
+        InvalidInput: Not an order, a schema version not read, bad event data, no order kind.
+        InvalidEvent: An event malformed, of an unknown kind or out of time order; a bad opening.
         StandardMismatch: The order was written under another standard.
 
     >>> import pendulum, fieldservice as fs
@@ -390,12 +398,17 @@ class OrderJudge:
             first = None if head is None else from_dict(head)  # refuses a malformed one
             if first is None or first.kind.value not in _OPENING_KINDS:
                 raise _not_opened(first)
+        known = _EVENT_KINDS
         events = []
         for item in raw:
             kind = item.get("kind") if isinstance(item, dict) else None
             # Not text first: a list or object cannot be looked up in a set.
             if type(kind) is not str or kind in kinds:
                 events.append(from_dict(item))  # checks it, and refuses what is malformed
+            elif kind not in known:
+                from_dict(item)  # an unknown kind: refused as from_json refuses it
+        # What the restore asks of the opening event, after every event is read, as there.
+        _check_opening(events[0])
         return self._clocks(order_id, events)
 
     def judge_events(self, order_id: str, events: Sequence[Event]) -> OrderClocks:
@@ -458,6 +471,43 @@ class OrderJudge:
 
 
 _OPENING_KINDS = frozenset({"accepted", "reported"})
+_EVENT_KINDS = frozenset(k.value for k in EventKind)
+"""The value of every event kind: a line with any other is not an order (from_json)."""
+
+
+def _check_opening(first: Event) -> None:
+    """Refuse an opening event that does not name what opens an order, as a restore does.
+
+    The order's kind (and that it opens with its kind's event), its products, the
+    customer's tier and area: :meth:`WorkOrder.from_json
+    <fieldservice.workflow.WorkOrder.from_json>` refuses a log without them, in these
+    words, and so the judge does; its clocks are those of the restored order.
+    """
+    data = first.data
+    if not isinstance(data, Opened):
+        return  # not an opening event: refused before this by _not_opened
+    kind = data.order_kind
+    repair = kind is OrderKind.REPAIR
+    if (
+        kind is not None
+        and repair is (first.kind is EventKind.REPORTED)  # else it is accepted
+        and data.products
+        and data.tier is not None
+        and data.area is not None
+    ):
+        return  # an order's opening, as the library writes it
+    if kind is None:
+        _validate.enum_member(OrderKind, "order kind", kind)  # raises, in the restore's words
+        return
+    expected = "reported" if repair else "accepted"
+    if first.kind.value != expected:
+        msg = f"{_labels.with_article(kind.value)} order's log must start with {expected}"
+        raise InvalidEvent(msg)
+    if not data.products:
+        msg = "the first event must list the order's products"
+        raise InvalidEvent(msg)
+    msg = "the first event of an order must name the customer's tier and area"
+    raise InvalidEvent(msg)
 
 
 def _not_opened(first: Event | None) -> InvalidEvent:
