@@ -35,7 +35,7 @@ from fieldservice.schema import event_schema
 from fieldservice.worksheet import Material, Remedy
 
 ROOT = pathlib.Path(__file__).parents[1]
-DATA = ROOT / "tests" / "data"
+DATA = pathlib.Path(__file__).parent / "data"
 SCHEMA = event_schema()
 DEFS = SCHEMA["$defs"]
 # Formats are annotations in draft 2020-12, and this environment has no date-time checker:
